@@ -1,0 +1,282 @@
+//! Schema-guided coercion of string inputs (path params, query, form fields): a string becomes
+//! a number or a boolean only where the schema asks for one and does not also accept a string.
+//! The plan is read from the schema once, at start-up.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+/// What a top-level field of an input schema accepts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FieldKind {
+    string: bool,
+    number: bool,
+    integer: bool,
+    boolean: bool,
+    /// The items' kind when the field accepts an array.
+    array: Option<Box<FieldKind>>,
+}
+
+/// How to coerce each top-level field of one input schema.
+#[derive(Debug, Clone, Default)]
+pub struct CoercionPlan {
+    fields: HashMap<String, FieldKind>,
+}
+
+impl CoercionPlan {
+    /// Reads the plan from an input schema (its top-level `properties`, following local
+    /// `$ref`s and `allOf`/`anyOf`/`oneOf`).
+    pub fn from_schema(schema: &Value) -> Self {
+        let mut fields = HashMap::new();
+        collect_properties(schema, schema, &mut fields, 0);
+        Self { fields }
+    }
+
+    /// Coerces the string values of one field.
+    pub fn coerce(&self, key: &str, values: Vec<String>) -> Value {
+        let kind = self.fields.get(key);
+        let wants_array = kind.is_some_and(|k| k.array.is_some() && !k.string);
+        if values.len() == 1 && !wants_array {
+            let value = values.into_iter().next().unwrap_or_default();
+            return coerce_one(kind, value);
+        }
+        let items = kind.and_then(|k| k.array.as_deref());
+        Value::Array(values.into_iter().map(|v| coerce_one(items, v)).collect())
+    }
+}
+
+fn coerce_one(kind: Option<&FieldKind>, value: String) -> Value {
+    let Some(kind) = kind else {
+        return Value::String(value);
+    };
+    if kind.string {
+        return Value::String(value);
+    }
+    if kind.integer || kind.number {
+        if let Some(number) = parse_number(&value, kind.integer && !kind.number) {
+            return number;
+        }
+    }
+    if kind.boolean {
+        match value.as_str() {
+            "true" => return Value::Bool(true),
+            "false" => return Value::Bool(false),
+            _ => {}
+        }
+    }
+    Value::String(value)
+}
+
+/// Parses a decimal number as JSON would, rejecting `""`, `" 1"`, `"0x1"`, `"NaN"`, `"Infinity"`.
+fn parse_number(text: &str, integer_only: bool) -> Option<Value> {
+    let looks_numeric = !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'));
+    if !looks_numeric {
+        return None;
+    }
+    if let Ok(int) = text.parse::<i64>() {
+        return Some(Value::from(int));
+    }
+    if integer_only {
+        return None;
+    }
+    let float: f64 = text.parse().ok()?;
+    serde_json::Number::from_f64(float).map(Value::Number)
+}
+
+const MAX_DEPTH: usize = 16;
+
+fn collect_properties(
+    root: &Value,
+    schema: &Value,
+    out: &mut HashMap<String, FieldKind>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let schema = resolve(root, schema);
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        for (key, prop) in props {
+            let kind = out.entry(key.clone()).or_default();
+            merge_kind(root, prop, kind, depth + 1);
+        }
+    }
+    for combinator in ["allOf", "anyOf", "oneOf"] {
+        if let Some(parts) = schema.get(combinator).and_then(Value::as_array) {
+            for part in parts {
+                collect_properties(root, part, out, depth + 1);
+            }
+        }
+    }
+}
+
+fn merge_kind(root: &Value, schema: &Value, kind: &mut FieldKind, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let schema = resolve(root, schema);
+    let Some(object) = schema.as_object() else {
+        // `true` or an empty schema accepts anything, strings included.
+        kind.string = true;
+        return;
+    };
+    let mut typed = false;
+    let mut add_type = |name: &str, kind: &mut FieldKind| {
+        typed = true;
+        match name {
+            "string" => kind.string = true,
+            "number" => kind.number = true,
+            "integer" => kind.integer = true,
+            "boolean" => kind.boolean = true,
+            "array" => {
+                let mut items = FieldKind::default();
+                match object.get("items") {
+                    Some(item_schema) => merge_kind(root, item_schema, &mut items, depth + 1),
+                    None => items.string = true,
+                }
+                kind.array = Some(Box::new(items));
+            }
+            _ => {}
+        }
+    };
+    match object.get("type") {
+        Some(Value::String(name)) => add_type(name, kind),
+        Some(Value::Array(names)) => {
+            for name in names.iter().filter_map(Value::as_str) {
+                add_type(name, kind);
+            }
+        }
+        _ => {}
+    }
+    for literal_key in ["const", "enum"] {
+        let literals: Vec<&Value> = match object.get(literal_key) {
+            Some(Value::Array(values)) if literal_key == "enum" => values.iter().collect(),
+            Some(value) if literal_key == "const" => vec![value],
+            _ => continue,
+        };
+        typed = true;
+        for literal in literals {
+            match literal {
+                Value::String(_) => kind.string = true,
+                Value::Number(_) => kind.number = true,
+                Value::Bool(_) => kind.boolean = true,
+                _ => {}
+            }
+        }
+    }
+    let mut combined = false;
+    for combinator in ["anyOf", "oneOf", "allOf"] {
+        if let Some(parts) = object.get(combinator).and_then(Value::as_array) {
+            combined = true;
+            for part in parts {
+                merge_kind(root, part, kind, depth + 1);
+            }
+        }
+    }
+    if !typed && !combined && !object.contains_key("$ref") {
+        kind.string = true;
+    }
+}
+
+/// Follows a local `$ref` (`#/$defs/Todo`) to its schema.
+fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
+    let mut current = schema;
+    for _ in 0..MAX_DEPTH {
+        match current
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+        {
+            Some(pointer) => match root.pointer(pointer) {
+                Some(target) => current = target,
+                None => return current,
+            },
+            None => return current,
+        }
+    }
+    current
+}
+
+/// Inserts coerced string pairs into `into`, grouping repeated keys.
+pub fn coerce_pairs(
+    plan: Option<&CoercionPlan>,
+    pairs: Vec<(String, String)>,
+) -> Map<String, Value> {
+    let mut grouped: Vec<(String, Vec<String>)> = Vec::new();
+    for (key, value) in pairs {
+        match grouped.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, values)) => values.push(value),
+            None => grouped.push((key, vec![value])),
+        }
+    }
+    let empty = CoercionPlan::default();
+    let plan = plan.unwrap_or(&empty);
+    grouped
+        .into_iter()
+        .map(|(key, values)| {
+            let value = plan.coerce(&key, values);
+            (key, value)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn plan() -> CoercionPlan {
+        CoercionPlan::from_schema(&json!({
+            "type": "object",
+            "properties": {
+                "limit": { "type": "integer" },
+                "ratio": { "type": "number" },
+                "done": { "type": "boolean" },
+                "name": { "type": "string" },
+                "either": { "type": ["string", "number"] },
+                "tags": { "type": "array", "items": { "type": "string" } },
+                "ids": { "type": "array", "items": { "type": "integer" } },
+                "status": { "enum": ["open", "done"] },
+                "level": { "enum": [1, 2, 3] },
+                "ref": { "$ref": "#/$defs/Count" }
+            },
+            "$defs": { "Count": { "type": "integer" } }
+        }))
+    }
+
+    fn one(key: &str, value: &str) -> Value {
+        plan().coerce(key, vec![value.to_owned()])
+    }
+
+    #[test]
+    fn coerces_only_where_the_schema_says() {
+        assert_eq!(one("limit", "10"), json!(10));
+        assert_eq!(one("limit", "1.5"), json!("1.5"));
+        assert_eq!(one("ratio", "1.5"), json!(1.5));
+        assert_eq!(one("done", "true"), json!(true));
+        assert_eq!(one("done", "yes"), json!("yes"));
+        assert_eq!(one("name", "10"), json!("10"));
+        assert_eq!(one("either", "10"), json!("10"));
+        assert_eq!(one("unknown", "10"), json!("10"));
+        assert_eq!(one("level", "2"), json!(2));
+        assert_eq!(one("status", "open"), json!("open"));
+        assert_eq!(one("ref", "7"), json!(7));
+        for junk in ["", " 1", "0x10", "NaN", "Infinity", "1e999"] {
+            assert_eq!(one("ratio", junk), json!(junk), "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn arrays_from_repeated_and_single_values() {
+        let p = plan();
+        assert_eq!(p.coerce("ids", vec!["1".into(), "2".into()]), json!([1, 2]));
+        assert_eq!(p.coerce("tags", vec!["a".into()]), json!(["a"]));
+        assert_eq!(
+            p.coerce("name", vec!["a".into(), "b".into()]),
+            json!(["a", "b"])
+        );
+    }
+}

@@ -1,0 +1,172 @@
+//! The contract types that cross from TypeScript into the engine: the start-up configuration
+//! and the metadata file the code generator writes. Defined once here, exported to TypeScript
+//! with ts-rs and described as JSON Schema with schemars.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The HTTP methods a route can be wired to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Head,
+    Options,
+}
+
+impl HttpMethod {
+    /// All methods, in the order used for `Allow` headers.
+    pub const ALL: [HttpMethod; 7] = [
+        HttpMethod::Get,
+        HttpMethod::Head,
+        HttpMethod::Post,
+        HttpMethod::Put,
+        HttpMethod::Patch,
+        HttpMethod::Delete,
+        HttpMethod::Options,
+    ];
+
+    /// Parses a request method, case-insensitively. Unknown methods give `None`.
+    pub fn parse(method: &str) -> Option<HttpMethod> {
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_upper().eq_ignore_ascii_case(method))
+    }
+
+    /// The method as sent on the wire (`GET`).
+    pub fn as_upper(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Options => "OPTIONS",
+        }
+    }
+
+    /// Position in [`HttpMethod::ALL`], used as an array index.
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|m| *m == self).unwrap_or(0)
+    }
+
+    /// Whether a request body carries input for this method.
+    pub fn reads_body(self) -> bool {
+        !matches!(
+            self,
+            HttpMethod::Get | HttpMethod::Head | HttpMethod::Options
+        )
+    }
+}
+
+/// How the engine is set up at start-up (built by the TypeScript layer from the wirings).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EngineConfig {
+    /// HTTP routes, in registration order. Route `i` answers with target index `i`.
+    pub routes: Vec<RouteConfig>,
+    /// Functions invoked without routing (Next.js per-file handlers, server-side calls).
+    /// Entry `j` answers with target index `routes.len() + j`.
+    #[serde(default)]
+    pub entries: Vec<EntryConfig>,
+    /// Named JSON Schemas (2020-12) that routes and entries refer to.
+    #[serde(default)]
+    #[ts(type = "Record<string, unknown>")]
+    pub schemas: BTreeMap<String, serde_json::Value>,
+    /// The largest accepted request body, in bytes. Default 1 MiB.
+    #[serde(default)]
+    #[ts(optional, type = "number")]
+    pub max_body_bytes: Option<u64>,
+}
+
+/// One HTTP route.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RouteConfig {
+    /// The method it answers.
+    pub method: HttpMethod,
+    /// The path pattern: `/todos/:id`, `/files/*path`.
+    pub route: String,
+    /// Whether a session is required (401 without one).
+    pub auth: bool,
+    /// The name of the input schema in `schemas`; none means the input is not validated.
+    #[serde(default)]
+    #[ts(optional)]
+    pub input_schema: Option<String>,
+}
+
+/// A function invoked without routing.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EntryConfig {
+    /// A label used in error messages (the function name).
+    pub name: String,
+    /// Whether a session is required.
+    pub auth: bool,
+    /// The name of the input schema in `schemas`.
+    #[serde(default)]
+    #[ts(optional)]
+    pub input_schema: Option<String>,
+}
+
+/// The metadata file written by the code generator and loaded by the runtime at start-up.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MetadataFile {
+    /// Format version; this engine reads version 1.
+    pub version: u32,
+    /// Functions by name.
+    pub functions: BTreeMap<String, FunctionMeta>,
+    /// HTTP wirings.
+    pub http: Vec<HttpWiringMeta>,
+    /// Named JSON Schemas (2020-12).
+    #[ts(type = "Record<string, unknown>")]
+    pub schemas: BTreeMap<String, serde_json::Value>,
+}
+
+/// What the code generator knows about one function.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FunctionMeta {
+    /// The input schema's name in `schemas`, if the function takes input.
+    #[serde(default)]
+    #[ts(optional)]
+    pub input_schema: Option<String>,
+    /// The output schema's name in `schemas`.
+    #[serde(default)]
+    #[ts(optional)]
+    pub output_schema: Option<String>,
+    /// Whether the function runs without a session.
+    pub sessionless: bool,
+    /// Where the function is defined: `src/todos.ts:12:14`.
+    #[serde(default)]
+    #[ts(optional)]
+    pub source: Option<String>,
+}
+
+/// One HTTP wiring as the code generator found it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HttpWiringMeta {
+    /// The method.
+    pub method: HttpMethod,
+    /// The path pattern.
+    pub route: String,
+    /// The function's name in `functions`.
+    pub function: String,
+    /// The route's `auth` setting, when it sets one.
+    #[serde(default)]
+    #[ts(optional)]
+    pub auth: Option<bool>,
+}
+
+/// The metadata format version this engine reads.
+pub const METADATA_VERSION: u32 = 1;

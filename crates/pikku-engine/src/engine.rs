@@ -1,0 +1,415 @@
+//! The per-request work: route, gate, parse, merge, coerce, validate — one call, raw bytes in.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::body::{parse_body, Body};
+use crate::coerce::coerce_pairs;
+use crate::config::{EngineConfig, HttpMethod};
+use crate::error::{
+    RequestError, BAD_REQUEST, METHOD_NOT_ALLOWED, MISSING_SESSION, NOT_FOUND, PAYLOAD_TOO_LARGE,
+};
+use crate::input::{check_keys, decode_param, merge_into, parse_query, Source};
+use crate::router::{RouteMatch, Router};
+use crate::validate::InputSchema;
+
+/// The default body limit: 1 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 1024 * 1024;
+
+/// Start-up errors, all of them, one per line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError(pub Vec<String>);
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.join("\n"))
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// One HTTP request as an adapter hands it over.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpRequest<'a> {
+    /// The request method (`GET`).
+    pub method: &'a str,
+    /// The path and query (`/todos/1?x=2`).
+    pub url: &'a str,
+    /// The `Content-Type` header.
+    pub content_type: Option<&'a str>,
+    /// Whether the adapter found a session.
+    pub has_session: bool,
+    /// The raw body.
+    pub body: &'a [u8],
+}
+
+/// The input of a function that is ready to run.
+#[derive(Debug, PartialEq)]
+pub enum Input<'a> {
+    /// The request body, unchanged, is the input (a JSON object with nothing to merge).
+    Raw(&'a str),
+    /// The input built from params, query and body.
+    Built(Value),
+}
+
+/// What the engine decided.
+#[derive(Debug, PartialEq)]
+pub enum Outcome<'a> {
+    /// Run target `target` with `input`.
+    Run { target: u32, input: Input<'a> },
+    /// Answer with this error.
+    Fail(RequestError),
+}
+
+#[derive(Debug)]
+struct Target {
+    label: String,
+    auth: bool,
+    schema: Option<Arc<InputSchema>>,
+}
+
+/// The engine: built once from an [`EngineConfig`], then shared by every request.
+#[derive(Debug)]
+pub struct Engine {
+    router: Router,
+    targets: Vec<Target>,
+    route_count: usize,
+    max_body_bytes: u64,
+}
+
+impl Engine {
+    /// Compiles routes and schemas; every problem is reported at once.
+    pub fn new(config: EngineConfig) -> Result<Engine, BuildError> {
+        let mut errors = Vec::new();
+        let mut compiled: HashMap<&str, Arc<InputSchema>> = HashMap::new();
+        for (name, schema) in &config.schemas {
+            match InputSchema::compile(schema) {
+                Ok(schema) => {
+                    compiled.insert(name, Arc::new(schema));
+                }
+                Err(err) => errors.push(format!(
+                    "PIKKU_ERR_SCHEMA_INVALID: schema `{name}` is not a valid JSON Schema: {err}"
+                )),
+            }
+        }
+        let mut resolve = |owner: &str, name: &Option<String>| -> Option<Arc<InputSchema>> {
+            let name = name.as_deref()?;
+            match compiled.get(name) {
+                Some(schema) => Some(schema.clone()),
+                None if config.schemas.contains_key(name) => None,
+                None => {
+                    errors.push(format!(
+                        "PIKKU_ERR_SCHEMA_MISSING: {owner} names input schema `{name}`, which is not among the schemas given; add it to `schemas` or run the code generator"
+                    ));
+                    None
+                }
+            }
+        };
+        let mut targets = Vec::with_capacity(config.routes.len() + config.entries.len());
+        for route in &config.routes {
+            let label = format!("{} {}", route.method.as_upper(), route.route);
+            let schema = resolve(&label, &route.input_schema);
+            targets.push(Target {
+                label,
+                auth: route.auth,
+                schema,
+            });
+        }
+        for entry in &config.entries {
+            let schema = resolve(&format!("function `{}`", entry.name), &entry.input_schema);
+            targets.push(Target {
+                label: entry.name.clone(),
+                auth: entry.auth,
+                schema,
+            });
+        }
+        let mut router = Router::default();
+        for (index, route) in config.routes.iter().enumerate() {
+            if let Err(err) = router.insert(route.method, &route.route, index as u32) {
+                errors.push(err.to_string());
+            }
+        }
+        if !errors.is_empty() {
+            return Err(BuildError(errors));
+        }
+        Ok(Engine {
+            router,
+            targets,
+            route_count: config.routes.len(),
+            max_body_bytes: config.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+        })
+    }
+
+    /// The body limit in bytes, so that adapters stop reading past it.
+    pub fn max_body_bytes(&self) -> u64 {
+        self.max_body_bytes
+    }
+
+    /// Routes and prepares one HTTP request.
+    pub fn handle<'a>(&'a self, request: &HttpRequest<'a>) -> Outcome<'a> {
+        let (path, query) = split_url(request.url);
+        let method = HttpMethod::parse(request.method);
+        let lookup_method = method.unwrap_or(HttpMethod::Get);
+        let (target, raw_params) = match self.router.lookup(lookup_method, path) {
+            RouteMatch::Found { target, params } if method.is_some() => (target, params),
+            RouteMatch::NotFound => {
+                return fail(RequestError::new(
+                    NOT_FOUND,
+                    format!(
+                        "No route matches {} {}",
+                        shorten_method(request.method),
+                        path
+                    ),
+                ))
+            }
+            RouteMatch::MethodNotAllowed { allow } => {
+                return method_not_allowed(request.method, path, allow)
+            }
+            RouteMatch::Found { .. } => {
+                let allow = match self.router.lookup(HttpMethod::Options, path) {
+                    RouteMatch::MethodNotAllowed { allow } => allow,
+                    _ => "",
+                };
+                return method_not_allowed(request.method, path, allow);
+            }
+        };
+        let mut params = Vec::with_capacity(raw_params.len());
+        for (name, raw) in raw_params {
+            match decode_param(name, raw) {
+                Ok(value) => params.push((name.to_owned(), value)),
+                Err(err) => return fail(err),
+            }
+        }
+        let method = method.unwrap_or(HttpMethod::Get);
+        self.prepare(target, request, method, params, query)
+    }
+
+    /// Prepares a call of entry `entry` (routing done by the host framework): `params` are
+    /// the host's path parameters as a JSON object of strings (or string arrays).
+    pub fn invoke<'a>(
+        &'a self,
+        entry: u32,
+        params_json: &str,
+        request: &HttpRequest<'a>,
+    ) -> Outcome<'a> {
+        let Some(target) = self.entry_target(entry) else {
+            return fail(RequestError::new(
+                BAD_REQUEST,
+                format!("Unknown entry {entry}"),
+            ));
+        };
+        let params = match serde_json::from_str::<Map<String, Value>>(params_json) {
+            Ok(map) => flatten_params(map),
+            Err(err) => {
+                return fail(RequestError::new(
+                    BAD_REQUEST,
+                    format!("Path parameters are not a JSON object: {err}"),
+                ))
+            }
+        };
+        let (_, query) = split_url(request.url);
+        let method = HttpMethod::parse(request.method).unwrap_or(HttpMethod::Post);
+        self.prepare(target, request, method, params, query)
+    }
+
+    /// Checks an input given in-process (server components and actions) for entry `entry`.
+    pub fn check(&self, entry: u32, has_session: bool, input_json: &str) -> Outcome<'static> {
+        let Some(target_index) = self.entry_target(entry) else {
+            return fail(RequestError::new(
+                BAD_REQUEST,
+                format!("Unknown entry {entry}"),
+            ));
+        };
+        let target = &self.targets[target_index as usize];
+        if target.auth && !has_session {
+            return fail(missing_session(&target.label));
+        }
+        let value: Value = match serde_json::from_str(input_json) {
+            Ok(value) => value,
+            Err(err) => {
+                return fail(RequestError::new(
+                    BAD_REQUEST,
+                    format!("The input is not JSON: {err}"),
+                ))
+            }
+        };
+        if let Err(err) = check_keys(&value, Source::Body) {
+            return fail(err);
+        }
+        if let Some(schema) = &target.schema {
+            if let Err(err) = schema.validate(&value) {
+                return fail(err);
+            }
+        }
+        Outcome::Run {
+            target: target_index,
+            input: Input::Built(value),
+        }
+    }
+
+    fn entry_target(&self, entry: u32) -> Option<u32> {
+        let index = self.route_count + entry as usize;
+        (index < self.targets.len()).then_some(index as u32)
+    }
+
+    fn prepare<'a>(
+        &'a self,
+        target_index: u32,
+        request: &HttpRequest<'a>,
+        method: HttpMethod,
+        params: Vec<(String, String)>,
+        query: &str,
+    ) -> Outcome<'a> {
+        let target = &self.targets[target_index as usize];
+        if target.auth && !request.has_session {
+            return fail(missing_session(&target.label));
+        }
+        if request.body.len() as u64 > self.max_body_bytes {
+            return fail(payload_too_large(self.max_body_bytes));
+        }
+        match self.build_input(target, method, params, query, request) {
+            Ok(input) => Outcome::Run {
+                target: target_index,
+                input,
+            },
+            Err(err) => fail(err),
+        }
+    }
+
+    fn build_input<'a>(
+        &self,
+        target: &Target,
+        method: HttpMethod,
+        params: Vec<(String, String)>,
+        query: &str,
+        request: &HttpRequest<'a>,
+    ) -> Result<Input<'a>, RequestError> {
+        let body = if method.reads_body() {
+            parse_body(request.content_type, request.body)?
+        } else {
+            Body::Empty
+        };
+        let plan = target.schema.as_deref().map(|s| &s.coercion);
+        if params.is_empty() && query.is_empty() {
+            if let Body::Json {
+                value: value @ Value::Object(_),
+                text,
+            } = &body
+            {
+                check_keys(value, Source::Body)?;
+                self.validate(target, value)?;
+                return Ok(Input::Raw(text));
+            }
+        }
+        let mut merged = Map::new();
+        let mut sources = Vec::new();
+        merge_into(
+            &mut merged,
+            &mut sources,
+            coerce_pairs(plan, params),
+            Source::Path,
+        )?;
+        if !query.is_empty() {
+            let pairs = coerce_pairs(plan, parse_query(query));
+            check_keys(&Value::Object(pairs.clone()), Source::Query)?;
+            merge_into(&mut merged, &mut sources, pairs, Source::Query)?;
+        }
+        let from_body = match body {
+            Body::Empty => Map::new(),
+            Body::Json {
+                value: Value::Object(map),
+                ..
+            } => map,
+            Body::Json { value, .. } => Map::from_iter([("data".to_owned(), value)]),
+            Body::Form(pairs) => coerce_pairs(plan, pairs),
+            Body::Text(text) => Map::from_iter([("data".to_owned(), Value::String(text))]),
+        };
+        let from_body = Value::Object(from_body);
+        check_keys(&from_body, Source::Body)?;
+        let Value::Object(from_body) = from_body else {
+            unreachable!("built as an object above")
+        };
+        merge_into(&mut merged, &mut sources, from_body, Source::Body)?;
+        let input = Value::Object(merged);
+        self.validate(target, &input)?;
+        Ok(Input::Built(input))
+    }
+
+    fn validate(&self, target: &Target, input: &Value) -> Result<(), RequestError> {
+        match &target.schema {
+            Some(schema) => schema.validate(input).map_err(|mut err| {
+                err.message = format!("{}: {}", target.label, err.message);
+                err
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+fn fail(err: RequestError) -> Outcome<'static> {
+    Outcome::Fail(err)
+}
+
+fn missing_session(label: &str) -> RequestError {
+    RequestError::new(
+        MISSING_SESSION,
+        format!("{label} requires a session and the request has none"),
+    )
+}
+
+/// The 413 error for a body over `limit` bytes (also used by adapters that stop reading).
+pub fn payload_too_large(limit: u64) -> RequestError {
+    RequestError::new(
+        PAYLOAD_TOO_LARGE,
+        format!("The request body is larger than the limit of {limit} bytes"),
+    )
+}
+
+fn method_not_allowed(method: &str, path: &str, allow: &str) -> Outcome<'static> {
+    let mut err = RequestError::new(
+        METHOD_NOT_ALLOWED,
+        format!(
+            "{} is not allowed on {path}; allowed: {allow}",
+            shorten_method(method)
+        ),
+    );
+    err.allow = Some(allow.to_owned());
+    fail(err)
+}
+
+fn shorten_method(method: &str) -> String {
+    method
+        .chars()
+        .take(16)
+        .filter(|c| c.is_ascii_graphic())
+        .collect()
+}
+
+fn split_url(url: &str) -> (&str, &str) {
+    let url = url.split_once('#').map_or(url, |(before, _)| before);
+    match url.split_once('?') {
+        Some((path, query)) => (path, query),
+        None => (url, ""),
+    }
+}
+
+fn flatten_params(map: Map<String, Value>) -> Vec<(String, String)> {
+    let mut out = Vec::with_capacity(map.len());
+    for (key, value) in map {
+        match value {
+            Value::String(s) => out.push((key, s)),
+            Value::Array(items) => {
+                let joined = items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join("/");
+                out.push((key, joined));
+            }
+            other => out.push((key, other.to_string())),
+        }
+    }
+    out
+}

@@ -1,0 +1,203 @@
+//! Building a function's input: path params, query and body merged into one object, with the
+//! keys that could reach a JavaScript prototype refused.
+
+use serde_json::{Map, Value};
+
+use crate::error::{RequestError, BAD_REQUEST, UNPROCESSABLE_CONTENT};
+
+/// Keys that `Object.assign` or a naive deep merge in JavaScript would turn into a prototype
+/// write. Input holding one of them is refused outright.
+const FORBIDDEN_KEYS: [&str; 3] = ["__proto__", "constructor", "prototype"];
+
+/// Whether `key` is one of the keys refused in any input.
+pub fn is_forbidden_key(key: &str) -> bool {
+    FORBIDDEN_KEYS.contains(&key)
+}
+
+/// Where a piece of input came from, for error messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Path,
+    Query,
+    Body,
+}
+
+impl Source {
+    fn describe(self) -> &'static str {
+        match self {
+            Source::Path => "the path",
+            Source::Query => "the query string",
+            Source::Body => "the body",
+        }
+    }
+}
+
+/// Splits a raw query string into decoded pairs; `tags[]=a` is read as `tags=a`.
+pub fn parse_query(query: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(query.as_bytes())
+        .map(|(key, value)| {
+            let key = key
+                .strip_suffix("[]")
+                .map(str::to_owned)
+                .unwrap_or_else(|| key.into_owned());
+            (key, value.into_owned())
+        })
+        .collect()
+}
+
+/// Percent-decodes a path parameter.
+pub fn decode_param(name: &str, raw: &str) -> Result<String, RequestError> {
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .map(|v| v.into_owned())
+        .map_err(|_| {
+            RequestError::new(
+                BAD_REQUEST,
+                format!("Path parameter `{name}` is not valid UTF-8 once percent-decoded"),
+            )
+        })
+}
+
+/// Refuses input holding a forbidden key anywhere, naming its JSON pointer.
+pub fn check_keys(value: &Value, source: Source) -> Result<(), RequestError> {
+    let mut path = String::new();
+    check_keys_at(value, &mut path, source)
+}
+
+fn check_keys_at(value: &Value, path: &mut String, source: Source) -> Result<(), RequestError> {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let len = path.len();
+                path.push('/');
+                path.push_str(key);
+                if is_forbidden_key(key) {
+                    return Err(RequestError::new(
+                        BAD_REQUEST,
+                        format!(
+                            "Input key `{key}` at {path} in {} is not allowed: it could change an object prototype in JavaScript",
+                            source.describe()
+                        ),
+                    ));
+                }
+                check_keys_at(child, path, source)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                let len = path.len();
+                path.push('/');
+                path.push_str(&i.to_string());
+                check_keys_at(child, path, source)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Adds `incoming` from `source` to `merged`; a key already present with a different value
+/// is a 422 naming the key and both sources.
+pub fn merge_into(
+    merged: &mut Map<String, Value>,
+    sources: &mut Vec<(String, Source)>,
+    incoming: Map<String, Value>,
+    source: Source,
+) -> Result<(), RequestError> {
+    for (key, value) in incoming {
+        match merged.get(&key) {
+            Some(existing) if *existing != value => {
+                let first = sources
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, s)| *s)
+                    .unwrap_or(Source::Path);
+                return Err(RequestError::new(
+                    UNPROCESSABLE_CONTENT,
+                    format!(
+                        "Conflicting values for key \"{key}\": {} gives {} and {} gives {}; send it once",
+                        first.describe(),
+                        preview(existing),
+                        source.describe(),
+                        preview(&value)
+                    ),
+                ));
+            }
+            Some(_) => {}
+            None => {
+                sources.push((key.clone(), source));
+                merged.insert(key, value);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A value as short JSON for a message.
+pub fn preview(value: &Value) -> String {
+    let text = value.to_string();
+    if text.len() <= 60 {
+        return text;
+    }
+    let mut end = 57;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &text[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn query_pairs_are_decoded() {
+        assert_eq!(
+            parse_query("a=1&b=hello+world&c=%C3%A9&tags[]=x&tags[]=y&flag"),
+            vec![
+                ("a".into(), "1".into()),
+                ("b".into(), "hello world".into()),
+                ("c".into(), "é".into()),
+                ("tags".into(), "x".into()),
+                ("tags".into(), "y".into()),
+                ("flag".into(), "".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn forbidden_keys_are_found_at_any_depth() {
+        let ok = json!({"a": [{"b": 1}], "proto": 2});
+        assert!(check_keys(&ok, Source::Body).is_ok());
+        let bad = json!({"a": [{"b": {"__proto__": {"polluted": true}}}]});
+        let err = check_keys(&bad, Source::Body).unwrap_err();
+        assert_eq!(err.kind.status, 400);
+        assert!(err.message.contains("/a/0/b/__proto__"), "{}", err.message);
+        let ctor = json!({"constructor": {"prototype": {}}});
+        assert!(check_keys(&ctor, Source::Query).is_err());
+    }
+
+    #[test]
+    fn merge_allows_equal_values_and_names_conflicts() {
+        let mut merged = Map::new();
+        let mut sources = vec![];
+        let path = json!({"id": 1}).as_object().unwrap().clone();
+        merge_into(&mut merged, &mut sources, path, Source::Path).unwrap();
+        let same = json!({"id": 1, "x": true}).as_object().unwrap().clone();
+        merge_into(&mut merged, &mut sources, same, Source::Body).unwrap();
+        let other = json!({"id": 2}).as_object().unwrap().clone();
+        let err = merge_into(&mut merged, &mut sources, other, Source::Query).unwrap_err();
+        assert_eq!(err.kind.status, 422);
+        assert!(err.message.contains("\"id\""), "{}", err.message);
+        assert!(err.message.contains("the path gives 1"), "{}", err.message);
+        assert!(
+            err.message.contains("the query string gives 2"),
+            "{}",
+            err.message
+        );
+    }
+}

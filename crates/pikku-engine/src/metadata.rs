@@ -1,0 +1,121 @@
+//! Loading the code generator's metadata file: checked against its JSON Schema (derived from
+//! [`MetadataFile`]) so that a bad file fails at start-up with every problem named.
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::config::{MetadataFile, METADATA_VERSION};
+
+/// The JSON Schema of the metadata file.
+pub fn metadata_schema() -> Value {
+    serde_json::to_value(schemars::schema_for!(MetadataFile)).unwrap_or(Value::Null)
+}
+
+fn validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        jsonschema::validator_for(&metadata_schema()).unwrap_or_else(|err| {
+            unreachable!("the derived metadata schema is a valid schema: {err}")
+        })
+    })
+}
+
+/// Parses and checks a metadata file. `origin` names it in errors (a file path).
+pub fn load_metadata(origin: &str, text: &str) -> Result<MetadataFile, String> {
+    let value: Value = serde_json::from_str(text).map_err(|err| {
+        format!(
+            "PIKKU_ERR_METADATA: {origin}:{}:{}: not valid JSON: {err}",
+            err.line(),
+            err.column()
+        )
+    })?;
+    let problems: Vec<String> = validator()
+        .iter_errors(&value)
+        .take(20)
+        .map(|err| {
+            let at = err.instance_path().as_str();
+            format!("  at {}: {err}", if at.is_empty() { "/" } else { at })
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(format!(
+            "PIKKU_ERR_METADATA: {origin} does not match the metadata format (version {METADATA_VERSION}); regenerate it with `pikku`:\n{}",
+            problems.join("\n")
+        ));
+    }
+    let file: MetadataFile = serde_json::from_value(value)
+        .map_err(|err| format!("PIKKU_ERR_METADATA: {origin}: {err}"))?;
+    if file.version != METADATA_VERSION {
+        return Err(format!(
+            "PIKKU_ERR_METADATA: {origin} has format version {}, this runtime reads version {METADATA_VERSION}; regenerate it with `pikku`",
+            file.version
+        ));
+    }
+    let mut dangling = Vec::new();
+    for wiring in &file.http {
+        if !file.functions.contains_key(&wiring.function) {
+            dangling.push(format!(
+                "  route `{} {}` names function `{}`, which is not in `functions`",
+                wiring.method.as_upper(),
+                wiring.route,
+                wiring.function
+            ));
+        }
+    }
+    for (name, function) in &file.functions {
+        for schema in [&function.input_schema, &function.output_schema]
+            .into_iter()
+            .flatten()
+        {
+            if !file.schemas.contains_key(schema) {
+                dangling.push(format!(
+                    "  function `{name}` names schema `{schema}`, which is not in `schemas`"
+                ));
+            }
+        }
+    }
+    if !dangling.is_empty() {
+        return Err(format!(
+            "PIKKU_ERR_METADATA: {origin} refers to missing entries:\n{}",
+            dangling.join("\n")
+        ));
+    }
+    Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"{
+        "version": 1,
+        "functions": { "getTodo": { "inputSchema": "GetTodoInput", "sessionless": true } },
+        "http": [ { "method": "get", "route": "/todos/:id", "function": "getTodo" } ],
+        "schemas": { "GetTodoInput": { "type": "object" } }
+    }"#;
+
+    #[test]
+    fn loads_a_good_file() {
+        let file = load_metadata("meta.json", GOOD).unwrap();
+        assert_eq!(file.http[0].function, "getTodo");
+    }
+
+    #[test]
+    fn names_every_problem() {
+        let bad = r#"{ "version": 1, "functions": { "f": { "sessionless": "yes" } }, "http": [ { "method": "fetch", "route": "/", "function": "f" } ], "schemas": {} }"#;
+        let err = load_metadata("meta.json", bad).unwrap_err();
+        assert!(err.contains("/functions/f/sessionless"), "{err}");
+        assert!(err.contains("/http/0/method"), "{err}");
+        let err = load_metadata("meta.json", "{ nope").unwrap_err();
+        assert!(err.contains("meta.json:1:3"), "{err}");
+        let dangling = GOOD.replace("\"function\": \"getTodo\"", "\"function\": \"gone\"");
+        assert!(load_metadata("m", &dangling)
+            .unwrap_err()
+            .contains("`gone`"));
+        let version = GOOD.replace("\"version\": 1", "\"version\": 2");
+        assert!(load_metadata("m", &version)
+            .unwrap_err()
+            .contains("version 2"));
+    }
+}

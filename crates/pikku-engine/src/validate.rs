@@ -1,0 +1,142 @@
+//! Input schemas compiled once at start-up: a JSON Schema 2020-12 validator and the
+//! coercion plan read from the same schema.
+
+use serde_json::{json, Value};
+
+use crate::coerce::CoercionPlan;
+use crate::error::{RequestError, UNPROCESSABLE_CONTENT};
+
+/// At most this many validation errors are reported for one input.
+const MAX_REPORTED_ERRORS: usize = 20;
+
+/// One compiled input schema.
+pub struct InputSchema {
+    validator: jsonschema::Validator,
+    /// How string inputs are coerced before validation.
+    pub coercion: CoercionPlan,
+}
+
+impl std::fmt::Debug for InputSchema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InputSchema").finish_non_exhaustive()
+    }
+}
+
+impl InputSchema {
+    /// Compiles `schema`; the error says what in the schema is wrong.
+    pub fn compile(schema: &Value) -> Result<Self, String> {
+        let validator = jsonschema::draft202012::options()
+            .should_validate_formats(true)
+            .build(schema)
+            .map_err(|err| format!("{err} (at {})", pointer_or_root(err.schema_path().as_str())))?;
+        Ok(Self {
+            validator,
+            coercion: CoercionPlan::from_schema(schema),
+        })
+    }
+
+    /// Checks `input`, reporting every error (up to a bound) with its JSON pointer.
+    pub fn validate(&self, input: &Value) -> Result<(), RequestError> {
+        if self.validator.is_valid(input) {
+            return Ok(());
+        }
+        let errors: Vec<(String, String)> = self
+            .validator
+            .iter_errors(input)
+            .take(MAX_REPORTED_ERRORS)
+            .map(|err| {
+                let path = pointer_or_root(err.instance_path().as_str()).to_owned();
+                (path, shorten(&err.to_string()))
+            })
+            .collect();
+        let summary = errors
+            .iter()
+            .map(|(path, message)| format!("{path}: {message}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let noun = if errors.len() == 1 { "error" } else { "errors" };
+        Err(RequestError::new(
+            UNPROCESSABLE_CONTENT,
+            format!("Invalid input ({} {noun}): {summary}", errors.len()),
+        )
+        .with_payload(json!({
+            "errors": errors
+                .into_iter()
+                .map(|(path, message)| json!({ "path": path, "message": message }))
+                .collect::<Vec<_>>()
+        })))
+    }
+}
+
+fn pointer_or_root(pointer: &str) -> &str {
+    if pointer.is_empty() {
+        "/"
+    } else {
+        pointer
+    }
+}
+
+/// Messages quote the offending value; a huge value must not make a huge response.
+fn shorten(message: &str) -> String {
+    const LIMIT: usize = 200;
+    if message.len() <= LIMIT {
+        return message.to_owned();
+    }
+    let mut end = LIMIT;
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &message[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_every_error_with_its_pointer() {
+        let schema = InputSchema::compile(&json!({
+            "type": "object",
+            "properties": {
+                "title": { "type": "string", "minLength": 1 },
+                "limit": { "type": "integer" },
+                "email": { "type": "string", "format": "email" }
+            },
+            "required": ["title"],
+            "additionalProperties": false
+        }))
+        .unwrap();
+        assert!(schema.validate(&json!({"title": "a"})).is_ok());
+        let err = schema
+            .validate(&json!({"title": "", "limit": "x", "email": "nope", "extra": 1}))
+            .unwrap_err();
+        assert_eq!(err.kind.status, 422);
+        let errors = err.payload.unwrap()["errors"].as_array().unwrap().clone();
+        let paths: Vec<&str> = errors.iter().map(|e| e["path"].as_str().unwrap()).collect();
+        assert!(
+            paths.contains(&"/title") && paths.contains(&"/limit") && paths.contains(&"/email")
+        );
+        assert!(
+            paths.contains(&"/"),
+            "additionalProperties is reported at the root: {paths:?}"
+        );
+        assert!(
+            err.message.starts_with("Invalid input (4 errors)"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn a_bad_schema_is_explained() {
+        let err = InputSchema::compile(&json!({"type": "nonsense"})).unwrap_err();
+        assert!(err.contains("nonsense"), "{err}");
+    }
+
+    #[test]
+    fn long_values_are_shortened_in_messages() {
+        let schema = InputSchema::compile(&json!({"type": "number"})).unwrap();
+        let err = schema.validate(&json!("x".repeat(10_000))).unwrap_err();
+        assert!(err.message.len() < 400);
+    }
+}

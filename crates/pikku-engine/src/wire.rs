@@ -1,0 +1,57 @@
+//! The one string that crosses back to JavaScript per request, parsed there with a single
+//! `JSON.parse`:
+//!
+//! - `[target, input]` — run function `target` (≥ 0) with `input` (a JSON object);
+//! - `[-status, errorBody]` or `[-405, errorBody, "GET, HEAD"]` — answer with this error.
+
+use crate::engine::{Input, Outcome};
+use crate::error::{request_id, ErrorBody, RequestError};
+
+/// Encodes an outcome; `client_request_id` is the `x-request-id` header, used as `errorId`.
+pub fn encode(outcome: &Outcome<'_>, client_request_id: Option<&str>) -> String {
+    match outcome {
+        Outcome::Run { target, input } => {
+            let mut out = String::with_capacity(16 + input_len(input));
+            out.push('[');
+            out.push_str(itoa(*target).as_str());
+            out.push(',');
+            match input {
+                Input::Raw(text) => out.push_str(text),
+                Input::Built(value) => out.push_str(&value.to_string()),
+            }
+            out.push(']');
+            out
+        }
+        Outcome::Fail(err) => encode_error(err, client_request_id),
+    }
+}
+
+/// Encodes an error answer.
+pub fn encode_error(err: &RequestError, client_request_id: Option<&str>) -> String {
+    let body = ErrorBody {
+        name: err.kind.name.to_owned(),
+        message: Some(err.message.clone()),
+        payload: err.payload.clone(),
+        error_id: request_id(client_request_id),
+    };
+    let body = serde_json::to_string(&body).unwrap_or_else(|_| "{}".to_owned());
+    match &err.allow {
+        Some(allow) => format!(
+            "[-{},{body},{}]",
+            err.kind.status,
+            serde_json::Value::String(allow.clone())
+        ),
+        None => format!("[-{},{body}]", err.kind.status),
+    }
+}
+
+fn input_len(input: &Input<'_>) -> usize {
+    match input {
+        Input::Raw(text) => text.len(),
+        Input::Built(_) => 64,
+    }
+}
+
+fn itoa(n: u32) -> String {
+    n.to_string()
+}

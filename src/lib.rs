@@ -1,0 +1,101 @@
+//! The napi binding: converts JavaScript arguments into engine calls and engine answers into
+//! one string. No request logic lives here; it is all in `pikku-engine`.
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use pikku_engine::{wire, Engine, EngineConfig, HttpRequest};
+
+/// The engine, built once from the app's wirings and shared by every request.
+#[napi]
+pub struct NativeEngine {
+    engine: Engine,
+}
+
+#[napi]
+impl NativeEngine {
+    /// Builds the engine from an `EngineConfig` JSON string; throws with every start-up
+    /// problem (route conflicts, bad or missing schemas), one per line.
+    #[napi(constructor)]
+    pub fn new(config_json: String) -> Result<Self> {
+        let config: EngineConfig = serde_json::from_str(&config_json).map_err(|err| {
+            Error::from_reason(format!("PIKKU_ERR_CONFIG: invalid engine config: {err}"))
+        })?;
+        let engine = Engine::new(config).map_err(|err| Error::from_reason(err.to_string()))?;
+        Ok(Self { engine })
+    }
+
+    /// The body limit in bytes.
+    #[napi(getter)]
+    pub fn max_body_bytes(&self) -> f64 {
+        self.engine.max_body_bytes() as f64
+    }
+
+    /// Routes and prepares one request. Returns `[target, input]` or `[-status, errorBody, allow?]`.
+    #[napi]
+    pub fn handle(
+        &self,
+        method: String,
+        url: String,
+        content_type: Option<String>,
+        request_id: Option<String>,
+        has_session: bool,
+        body: &[u8],
+    ) -> String {
+        let request = HttpRequest {
+            method: &method,
+            url: &url,
+            content_type: content_type.as_deref(),
+            has_session,
+            body,
+        };
+        wire::encode(&self.engine.handle(&request), request_id.as_deref())
+    }
+
+    /// Prepares a call of an entry routed by the host framework (Next.js file routes).
+    #[napi]
+    #[allow(clippy::too_many_arguments)]
+    pub fn invoke(
+        &self,
+        entry: u32,
+        params_json: String,
+        method: String,
+        url: String,
+        content_type: Option<String>,
+        request_id: Option<String>,
+        has_session: bool,
+        body: &[u8],
+    ) -> String {
+        let request = HttpRequest {
+            method: &method,
+            url: &url,
+            content_type: content_type.as_deref(),
+            has_session,
+            body,
+        };
+        wire::encode(
+            &self.engine.invoke(entry, &params_json, &request),
+            request_id.as_deref(),
+        )
+    }
+
+    /// Checks an in-process call's input for an entry. Returns `[target, input]` or an error.
+    #[napi]
+    pub fn check(&self, entry: u32, has_session: bool, input_json: String) -> String {
+        wire::encode(&self.engine.check(entry, has_session, &input_json), None)
+    }
+
+    /// The 413 answer for a body that an adapter stopped reading at the limit.
+    #[napi]
+    pub fn payload_too_large(&self, request_id: Option<String>) -> String {
+        let err = pikku_engine::payload_too_large(self.engine.max_body_bytes());
+        wire::encode_error(&err, request_id.as_deref())
+    }
+}
+
+/// Checks a metadata file written by the code generator; throws naming every problem.
+#[napi]
+pub fn check_metadata(origin: String, text: String) -> Result<()> {
+    pikku_engine::metadata::load_metadata(&origin, &text)
+        .map(|_| ())
+        .map_err(Error::from_reason)
+}
