@@ -16,8 +16,15 @@ export declare class NativeEngine {
    * problem (route conflicts, bad or missing schemas), one per line.
    */
   constructor(configJson: string)
+  /**
+   * Adds an entry (an `EntryConfig` JSON string, and optionally its inline input schema as
+   * JSON) and returns its index for `invoke` and `check`.
+   */
+  addEntry(entryJson: string, inlineSchemaJson?: string | undefined | null): number
   /** The body limit in bytes. */
   get maxBodyBytes(): number
+  /** Whether a route matches the path of `url` (any method). */
+  owns(url: string): boolean
   /** Routes and prepares one request. Returns `[target, input]` or `[-status, errorBody, allow?]`. */
   handle(method: string, url: string, contentType: string | undefined | null, requestId: string | undefined | null, hasSession: boolean, body: Uint8Array): string
   /** Prepares a call of an entry routed by the host framework (Next.js file routes). */
@@ -30,3 +37,9 @@ export declare class NativeEngine {
 
 /** Checks a metadata file written by the code generator; throws naming every problem. */
 export declare function checkMetadata(origin: string, text: string): void
+
+/**
+ * The `errorId` for an error raised in JavaScript: the client's `x-request-id` when it is
+ * safe to echo, else a fresh UUID.
+ */
+export declare function requestId(clientId?: string | undefined | null): string

@@ -24,10 +24,37 @@ impl NativeEngine {
         Ok(Self { engine })
     }
 
+    /// Adds an entry (an `EntryConfig` JSON string, and optionally its inline input schema as
+    /// JSON) and returns its index for `invoke` and `check`.
+    #[napi]
+    pub fn add_entry(
+        &mut self,
+        entry_json: String,
+        inline_schema_json: Option<String>,
+    ) -> Result<u32> {
+        let entry = serde_json::from_str(&entry_json)
+            .map_err(|err| Error::from_reason(format!("PIKKU_ERR_CONFIG: invalid entry: {err}")))?;
+        let schema: Option<serde_json::Value> = inline_schema_json
+            .map(|text| serde_json::from_str(&text))
+            .transpose()
+            .map_err(|err| {
+                Error::from_reason(format!("PIKKU_ERR_CONFIG: invalid inline schema: {err}"))
+            })?;
+        self.engine
+            .add_entry(entry, schema.as_ref())
+            .map_err(|err| Error::from_reason(err.to_string()))
+    }
+
     /// The body limit in bytes.
     #[napi(getter)]
     pub fn max_body_bytes(&self) -> f64 {
         self.engine.max_body_bytes() as f64
+    }
+
+    /// Whether a route matches the path of `url` (any method).
+    #[napi]
+    pub fn owns(&self, url: String) -> bool {
+        self.engine.owns(&url)
     }
 
     /// Routes and prepares one request. Returns `[target, input]` or `[-status, errorBody, allow?]`.
@@ -90,6 +117,13 @@ impl NativeEngine {
         let err = pikku_engine::payload_too_large(self.engine.max_body_bytes());
         wire::encode_error(&err, request_id.as_deref())
     }
+}
+
+/// The `errorId` for an error raised in JavaScript: the client's `x-request-id` when it is
+/// safe to echo, else a fresh UUID.
+#[napi]
+pub fn request_id(client_id: Option<String>) -> String {
+    pikku_engine::error::request_id(client_id.as_deref())
 }
 
 /// Checks a metadata file written by the code generator; throws naming every problem.

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::body::{parse_body, Body};
 use crate::coerce::coerce_pairs;
-use crate::config::{EngineConfig, HttpMethod};
+use crate::config::{EngineConfig, EntryConfig, HttpMethod};
 use crate::error::{
     RequestError, BAD_REQUEST, METHOD_NOT_ALLOWED, MISSING_SESSION, NOT_FOUND, PAYLOAD_TOO_LARGE,
 };
@@ -74,6 +74,7 @@ struct Target {
 #[derive(Debug)]
 pub struct Engine {
     router: Router,
+    schemas: HashMap<String, Arc<InputSchema>>,
     targets: Vec<Target>,
     route_count: usize,
     max_body_bytes: u64,
@@ -83,11 +84,11 @@ impl Engine {
     /// Compiles routes and schemas; every problem is reported at once.
     pub fn new(config: EngineConfig) -> Result<Engine, BuildError> {
         let mut errors = Vec::new();
-        let mut compiled: HashMap<&str, Arc<InputSchema>> = HashMap::new();
+        let mut compiled: HashMap<String, Arc<InputSchema>> = HashMap::new();
         for (name, schema) in &config.schemas {
             match InputSchema::compile(schema) {
                 Ok(schema) => {
-                    compiled.insert(name, Arc::new(schema));
+                    compiled.insert(name.clone(), Arc::new(schema));
                 }
                 Err(err) => errors.push(format!(
                     "PIKKU_ERR_SCHEMA_INVALID: schema `{name}` is not a valid JSON Schema: {err}"
@@ -136,15 +137,56 @@ impl Engine {
         }
         Ok(Engine {
             router,
+            schemas: compiled,
             targets,
             route_count: config.routes.len(),
             max_body_bytes: config.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
         })
     }
 
+    /// Adds an entry after start-up (a Next.js route file loaded on first use). `inline_schema`,
+    /// when given, is compiled and used instead of a named schema. Returns the entry index.
+    pub fn add_entry(
+        &mut self,
+        entry: EntryConfig,
+        inline_schema: Option<&Value>,
+    ) -> Result<u32, BuildError> {
+        let schema = match (inline_schema, &entry.input_schema) {
+            (Some(schema), _) => Some(Arc::new(InputSchema::compile(schema).map_err(|err| {
+                BuildError(vec![format!(
+                    "PIKKU_ERR_SCHEMA_INVALID: the input schema of `{}` is not a valid JSON Schema: {err}",
+                    entry.name
+                )])
+            })?)),
+            (None, Some(name)) => Some(self.schemas.get(name).cloned().ok_or_else(|| {
+                BuildError(vec![format!(
+                    "PIKKU_ERR_SCHEMA_MISSING: function `{}` names input schema `{name}`, which is not among the schemas given",
+                    entry.name
+                )])
+            })?),
+            (None, None) => None,
+        };
+        self.targets.push(Target {
+            label: entry.name,
+            auth: entry.auth,
+            schema,
+        });
+        Ok((self.targets.len() - 1 - self.route_count) as u32)
+    }
+
     /// The body limit in bytes, so that adapters stop reading past it.
     pub fn max_body_bytes(&self) -> u64 {
         self.max_body_bytes
+    }
+
+    /// Whether some route matches `url`'s path for any method (405s are still ours), so that
+    /// a host framework's middleware can pass other paths on without reading their bodies.
+    pub fn owns(&self, url: &str) -> bool {
+        let (path, _) = split_url(url);
+        !matches!(
+            self.router.lookup(HttpMethod::Get, path),
+            RouteMatch::NotFound
+        )
     }
 
     /// Routes and prepares one HTTP request.

@@ -1,0 +1,25 @@
+import type { PikkuApp } from '../app.js'
+import { pathAndQuery, readWebBody, webRequest, webResponse } from '../http/web.js'
+
+/** Options of the Fetch API handler. */
+export interface FetchHandlerOptions {
+  /** A prefix removed from paths before routing (`/api`). */
+  basePath?: string
+}
+
+/**
+ * A Fetch API handler `(Request) => Promise<Response>` serving the app's routes, for any
+ * runtime that speaks Request/Response.
+ *
+ * ```ts
+ * const handle = createFetchHandler(app)
+ * const response = await handle(new Request('http://localhost/todos/1'))
+ * ```
+ */
+export function createFetchHandler(app: PikkuApp, options: FetchHandlerOptions = {}): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const body = await readWebBody(request, app.maxBodyBytes)
+    const answer = await app.handleHttp(webRequest(request, pathAndQuery(request, options.basePath)), body)
+    return webResponse(request.method, answer)
+  }
+}

@@ -1,0 +1,58 @@
+import type { EntryOptions, PikkuApp } from '../app.js'
+import { pathAndQuery, readWebBody, webRequest, webResponse } from '../http/web.js'
+import type { AnyAPIFunction, InputOf, OutputOf, Session } from '../types.js'
+import { createFetchHandler } from './fetch.js'
+
+/** A Next.js App Router route handler. */
+export type NextRouteHandler = (
+  request: Request,
+  context: { params: Promise<Record<string, string | string[] | undefined>> },
+) => Promise<Response>
+
+/** Options of the Next.js adapter. */
+export interface NextOptions {
+  /** The prefix of the catch-all folder, removed before routing (default `/api`). */
+  basePath?: string
+}
+
+/**
+ * Next.js App Router helpers for one app:
+ *
+ * ```ts
+ * // app/api/[...route]/route.ts — a catch-all served by the app's routes
+ * export const { GET, POST, PUT, PATCH, DELETE } = pikku.routes
+ * // app/api/todos/[id]/route.ts — Next routes, `[id]` becomes the function's `id`
+ * export const GET = pikku.route(getTodo)
+ * // a server component or action
+ * const todos = await pikku.call(listTodos, {})
+ * ```
+ */
+export function pikkuNext(app: PikkuApp, options: NextOptions = {}) {
+  const fetchHandler = createFetchHandler(app, { basePath: options.basePath ?? '/api' })
+  const catchAll: NextRouteHandler = (request) => fetchHandler(request)
+  return {
+    /** Method handlers for a catch-all `route.ts`. */
+    routes: {
+      GET: catchAll,
+      HEAD: catchAll,
+      POST: catchAll,
+      PUT: catchAll,
+      PATCH: catchAll,
+      DELETE: catchAll,
+      OPTIONS: catchAll,
+    },
+    /** A handler for one file route; Next's dynamic segments become the function's params. */
+    route(func: AnyAPIFunction, entryOptions?: EntryOptions): NextRouteHandler {
+      return async (request, context) => {
+        const params = (await context?.params) ?? {}
+        const body = await readWebBody(request, app.maxBodyBytes)
+        const answer = await app.invokeHttp(func, params, webRequest(request, pathAndQuery(request)), body, entryOptions)
+        return webResponse(request.method, answer)
+      }
+    },
+    /** Calls a function in-process from a server component or action; errors are thrown. */
+    call<F extends AnyAPIFunction>(func: F, data: InputOf<F>, callOptions?: { session?: Session } & EntryOptions): Promise<OutputOf<F>> {
+      return app.call(func, data, callOptions)
+    },
+  }
+}

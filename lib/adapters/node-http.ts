@@ -1,0 +1,21 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
+import type { PikkuApp } from '../app.js'
+import { nodeRequest, readNodeBody, writeNodeAnswer, writeNodeFailure } from '../http/node.js'
+
+/**
+ * A `node:http` request listener serving the app's routes.
+ *
+ * ```ts
+ * import { createServer } from 'node:http'
+ * createServer(createRequestListener(app)).listen(3000)
+ * ```
+ */
+export function createRequestListener(app: PikkuApp): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    readNodeBody(req, app.maxBodyBytes)
+      .then((body) => app.handleHttp(nodeRequest(req), body))
+      .then((answer) => writeNodeAnswer(res, answer))
+      .catch(() => writeNodeFailure(res))
+  }
+}

@@ -1,0 +1,188 @@
+import { errorFromBody } from './errors.js'
+import { functionMeta, toJSONSchema } from './functions.js'
+import type { EngineConfig, EntryConfig, MetadataFile, RouteConfig } from './generated/contract.js'
+import { errorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from './http/answer.js'
+import { invokeForHttp, invokeInProcess, type InvokeEnv } from './invoke.js'
+import { loadMetadata, metadataInputSchema } from './metadata.js'
+import { NativeEngine } from './native.js'
+import type { AnyAPIFunction, InputOf, InvocationContext, OutputOf, RequestHeaders, Session, SessionServices } from './types.js'
+import { registeredRoutes, type RouteWiring } from './wiring.js'
+
+/** How an app is set up. */
+export interface AppOptions {
+  /** Services made once at start-up and shared by every invocation. */
+  singletonServices?: Record<string, unknown>
+  /** Makes per-invocation services; their `close()` runs when the invocation ends. */
+  createSessionServices?: (
+    singletons: any,
+    session: Session | undefined,
+    context: InvocationContext,
+  ) => SessionServices | Promise<SessionServices>
+  /** Finds the session of a request from its headers (until sessions are decoded natively). */
+  getSession?: (headers: RequestHeaders) => Session | undefined | Promise<Session | undefined>
+  /** The code generator's metadata file (a path or the parsed object): input schemas by route. */
+  metadata?: string | MetadataFile
+  /** The largest accepted body in bytes (default 1 MiB). */
+  maxBodyBytes?: number
+  /** Where unhandled errors are logged (default `console`). */
+  logger?: { error(message: string, ...args: unknown[]): void }
+  /** Hides messages and stacks of unknown errors (default: `NODE_ENV === 'production'`). */
+  production?: boolean
+  /** The routes to serve (default: every `addRoute` made so far). */
+  routes?: readonly RouteWiring[]
+}
+
+/** Options of a call that skips routing (Next.js file routes, per-route Express handlers). */
+export interface EntryOptions {
+  /** Whether a session is required (default true). */
+  auth?: boolean
+}
+
+/**
+ * An app: the engine built from the wirings, and the functions it runs. Adapters hand it
+ * requests; `call` runs a function in-process.
+ *
+ * ```ts
+ * const app = createApp({ singletonServices: { db } })
+ * http.createServer(createRequestListener(app)).listen(3000)
+ * ```
+ */
+export class PikkuApp {
+  /** The native engine (exposed for benchmarks and adapters). */
+  readonly engine: NativeEngine
+  /** The body limit in bytes. */
+  readonly maxBodyBytes: number
+  private readonly env: InvokeEnv
+  private readonly getSession: AppOptions['getSession']
+  private readonly metadata: MetadataFile | undefined
+  private readonly targets: AnyAPIFunction[]
+  private readonly entries = new Map<AnyAPIFunction, Map<boolean, number>>()
+
+  constructor(options: AppOptions = {}) {
+    this.env = {
+      singletonServices: options.singletonServices ?? {},
+      createSessionServices: options.createSessionServices,
+      production: options.production ?? process.env.NODE_ENV === 'production',
+      logger: options.logger ?? console,
+    }
+    this.getSession = options.getSession
+    this.metadata = options.metadata === undefined ? undefined : loadMetadata(options.metadata)
+    const routes = options.routes ?? registeredRoutes()
+    const config: EngineConfig = { routes: [], entries: [], schemas: {} }
+    if (options.maxBodyBytes !== undefined) config.maxBodyBytes = options.maxBodyBytes
+    if (this.metadata) Object.assign(config.schemas, this.metadata.schemas)
+    const problems: string[] = []
+    for (const wiring of routes) {
+      const label = `${wiring.method.toUpperCase()} ${wiring.route}`
+      const meta = functionMeta(wiring.func)
+      if (wiring.auth === false && meta && !meta.sessionless) {
+        problems.push(
+          `PIKKU_ERR_AUTH: route \`${label}\` has \`auth: false\` but its function needs a session (pikkuFunc); define it with pikkuSessionlessFunc or drop \`auth: false\``,
+        )
+      }
+      const route: RouteConfig = { method: wiring.method, route: wiring.route, auth: wiring.auth ?? true }
+      const inputSchema = this.schemaName(wiring.func, wiring, config, label)
+      if (inputSchema !== undefined) route.inputSchema = inputSchema
+      config.routes.push(route)
+    }
+    if (problems.length) throw new Error(problems.join('\n'))
+    this.engine = new NativeEngine(JSON.stringify(config))
+    this.maxBodyBytes = this.engine.maxBodyBytes
+    this.targets = routes.map((r) => r.func)
+  }
+
+  /** Answers one routed HTTP request. `body` is the raw body, or `null` when it went over the limit. */
+  async handleHttp(request: HttpRequestLike, body: Uint8Array | null): Promise<HttpAnswer> {
+    const session = this.getSession ? await this.getSession(request.headers) : undefined
+    if (body === null) return this.tooLarge(request)
+    const headers = request.headers
+    const wire = JSON.parse(
+      this.engine.handle(request.method, request.url, headers.get('content-type'), headers.get('x-request-id'), session !== undefined, body),
+    ) as WireAnswer
+    if (wire[0] < 0) return errorAnswer(wire)
+    return invokeForHttp(this.env, this.targets[wire[0]]!, wire[1], session, request)
+  }
+
+  /** Answers a request routed by the host framework: `params` are its path parameters. */
+  async invokeHttp(
+    func: AnyAPIFunction,
+    params: Record<string, string | string[] | undefined>,
+    request: HttpRequestLike,
+    body: Uint8Array | null,
+    options: EntryOptions = {},
+  ): Promise<HttpAnswer> {
+    const entry = this.entryFor(func, options.auth ?? true)
+    const session = this.getSession ? await this.getSession(request.headers) : undefined
+    if (body === null) return this.tooLarge(request)
+    const headers = request.headers
+    const wire = JSON.parse(
+      this.engine.invoke(
+        entry,
+        JSON.stringify(params),
+        request.method,
+        request.url,
+        headers.get('content-type'),
+        headers.get('x-request-id'),
+        session !== undefined,
+        body,
+      ),
+    ) as WireAnswer
+    if (wire[0] < 0) return errorAnswer(wire)
+    return invokeForHttp(this.env, func, wire[1], session, request)
+  }
+
+  /**
+   * Calls a function in-process (server components, server actions, tests), with the same
+   * validation and auth gate as over HTTP. Errors are thrown as their classes.
+   *
+   * ```ts
+   * const todo = await app.call(getTodo, { id: 1 }, { session })
+   * ```
+   */
+  async call<F extends AnyAPIFunction>(
+    func: F,
+    data: InputOf<F>,
+    options: { session?: Session } & EntryOptions = {},
+  ): Promise<OutputOf<F>> {
+    const auth = options.auth ?? !functionMeta(func)?.sessionless
+    const entry = this.entryFor(func, auth)
+    const wire = JSON.parse(this.engine.check(entry, options.session !== undefined, JSON.stringify(data ?? {}))) as WireAnswer
+    if (wire[0] < 0) throw errorFromBody(wire[1] as never)
+    return (await invokeInProcess(this.env, func, wire[1], options.session)) as OutputOf<F>
+  }
+
+  private tooLarge(request: HttpRequestLike): HttpAnswer {
+    return errorAnswer(JSON.parse(this.engine.payloadTooLarge(request.headers.get('x-request-id'))) as WireAnswer)
+  }
+
+  private entryFor(func: AnyAPIFunction, auth: boolean): number {
+    let byAuth = this.entries.get(func)
+    const known = byAuth?.get(auth)
+    if (known !== undefined) return known
+    const meta = functionMeta(func)
+    const name = meta?.name || func.name || 'anonymous function'
+    const entry: EntryConfig = { name, auth }
+    const named = metadataInputSchema(this.metadata, undefined, name)
+    if (named !== undefined && !meta?.input) entry.inputSchema = named
+    const inline = meta?.input ? JSON.stringify(toJSONSchema(meta.input)) : undefined
+    const index = this.engine.addEntry(JSON.stringify(entry), inline)
+    if (!byAuth) this.entries.set(func, (byAuth = new Map()))
+    byAuth.set(auth, index)
+    return index
+  }
+
+  private schemaName(func: AnyAPIFunction, wiring: RouteWiring, config: EngineConfig, label: string): string | undefined {
+    const meta = functionMeta(func)
+    if (meta?.input) {
+      const name = `${label} input`
+      config.schemas[name] = toJSONSchema(meta.input)
+      return name
+    }
+    return metadataInputSchema(this.metadata, wiring, meta?.name || func.name)
+  }
+}
+
+/** Builds an app from the wirings made so far. */
+export function createApp(options: AppOptions = {}): PikkuApp {
+  return new PikkuApp(options)
+}

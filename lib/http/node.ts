@@ -1,0 +1,82 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
+import type { HttpAnswer, HttpRequestLike } from './answer.js'
+
+/** Methods whose body never carries input: their bodies are not read. */
+export function readsBody(method: string | undefined): boolean {
+  return method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS'
+}
+
+const EMPTY = new Uint8Array(0)
+
+/**
+ * Reads a Node request body, stopping at `limit` bytes: resolves `null` when the body is
+ * larger (declared by Content-Length, or counted while reading).
+ */
+export function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array | null> {
+  if (!readsBody(req.method)) return Promise.resolve(EMPTY)
+  const declared = Number(req.headers['content-length'])
+  if (declared > limit) return Promise.resolve(null)
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        cleanup()
+        req.resume()
+        resolve(null)
+        return
+      }
+      chunks.push(chunk)
+    }
+    const onEnd = () => {
+      cleanup()
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))
+    }
+    const onError = (error: Error) => {
+      cleanup()
+      reject(error)
+    }
+    const cleanup = () => {
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('error', onError)
+    }
+    req.on('data', onData)
+    req.on('end', onEnd)
+    req.on('error', onError)
+  })
+}
+
+/** The request descriptor of a Node request. */
+export function nodeRequest(req: IncomingMessage, url: string = req.url ?? '/'): HttpRequestLike {
+  const raw = req.headers
+  return {
+    method: req.method ?? 'GET',
+    url,
+    headers: {
+      get(name: string) {
+        const value = raw[name]
+        return Array.isArray(value) ? value.join(', ') : value
+      },
+    },
+  }
+}
+
+/** Writes an answer to a Node response. */
+export function writeNodeAnswer(res: ServerResponse, answer: HttpAnswer): void {
+  if (answer.headers) res.writeHead(answer.status, answer.headers)
+  else res.statusCode = answer.status
+  res.end(answer.body)
+}
+
+/** Answers 500 when something failed outside any function (a broken socket, a bug). */
+export function writeNodeFailure(res: ServerResponse): void {
+  if (res.headersSent) {
+    res.destroy()
+    return
+  }
+  res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' })
+  res.end('{"name":"InternalServerError","message":"Internal server error"}')
+}

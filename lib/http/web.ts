@@ -1,0 +1,46 @@
+import { readsBody } from './node.js'
+import type { HttpAnswer, HttpRequestLike } from './answer.js'
+
+/** Reads a Fetch API request body up to `limit` bytes; `null` when it is larger. */
+export async function readWebBody(request: Request, limit: number): Promise<Uint8Array | null> {
+  if (!readsBody(request.method) || request.body === null) return new Uint8Array(0)
+  if (Number(request.headers.get('content-length')) > limit) return null
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel()
+      return null
+    }
+    chunks.push(value)
+  }
+  if (chunks.length === 1) return chunks[0]!
+  return Buffer.concat(chunks, size)
+}
+
+/** The request descriptor of a Fetch API request; `url` is the path and query to route. */
+export function webRequest(request: Request, url: string): HttpRequestLike {
+  return {
+    method: request.method,
+    url,
+    headers: { get: (name: string) => request.headers.get(name) ?? undefined },
+  }
+}
+
+/** The Fetch API response for an answer. */
+export function webResponse(method: string, answer: HttpAnswer): Response {
+  const body = method === 'HEAD' || answer.status === 204 ? null : (answer.body ?? null)
+  return new Response(body, { status: answer.status, headers: answer.headers })
+}
+
+/** The path and query of `request`, without `basePath`. */
+export function pathAndQuery(request: Request, basePath = ''): string {
+  const url = new URL(request.url)
+  let path = url.pathname
+  if (basePath && (path === basePath || path.startsWith(basePath + '/'))) path = path.slice(basePath.length) || '/'
+  return path + url.search
+}

@@ -1,0 +1,60 @@
+// The public surface of @pikku/native. Adapters live in their own entry points:
+// '@pikku/native/express', '/node-http', '/fetch', '/next'.
+
+export { createApp, PikkuApp, type AppOptions, type EntryOptions } from './app.js'
+export { addRoute, wireHTTP, type RouteWiring } from './wiring.js'
+export {
+  pikkuFunc,
+  pikkuSessionlessFunc,
+  type JSONSchema,
+  type StandardJSONSchema,
+  type FunctionConfig,
+} from './functions.js'
+export type {
+  PikkuTypes,
+  Services,
+  Session,
+  CoreSession,
+  APIFunction,
+  APIFunctionSessionless,
+  AnyAPIFunction,
+  InputOf,
+  OutputOf,
+  InvocationContext,
+  RequestHeaders,
+  SessionServices,
+} from './types.js'
+export {
+  PikkuError,
+  addError,
+  type ErrorDetails,
+  BadRequestError,
+  UnauthorizedError,
+  MissingSessionError,
+  InvalidSessionError,
+  PaymentRequiredError,
+  ForbiddenError,
+  NotFoundError,
+  MethodNotAllowedError,
+  NotAcceptableError,
+  RequestTimeoutError,
+  ConflictError,
+  GoneError,
+  LengthRequiredError,
+  PreconditionFailedError,
+  PayloadTooLargeError,
+  URITooLongError,
+  UnsupportedMediaTypeError,
+  UnprocessableContentError,
+  LockedError,
+  TooManyRequestsError,
+  InternalServerError,
+  NotImplementedError,
+  BadGatewayError,
+  ServiceUnavailableError,
+  GatewayTimeoutError,
+} from './errors.js'
+export { ERROR_TABLE, type ErrorName } from './generated/error-table.js'
+export type { ErrorBody, MetadataFile, FunctionMeta, HttpWiringMeta, HttpMethod } from './generated/contract.js'
+export { loadMetadata } from './metadata.js'
+export type { HttpAnswer, HttpRequestLike } from './http/answer.js'

@@ -1,0 +1,37 @@
+import type { APIFunctionSessionless, AnyAPIFunction } from './types.js'
+import type { HttpMethod } from './generated/contract.js'
+
+/** One HTTP wiring. */
+export interface RouteWiring<F extends AnyAPIFunction = AnyAPIFunction> {
+  /** The method it answers (lower-case). */
+  method: HttpMethod
+  /** The path pattern: `/todos/:id`, `/files/*path`. */
+  route: string
+  /** The function to run. */
+  func: F
+  /** Whether a session is required (default true). A function that needs a session can't be public. */
+  auth?: F extends APIFunctionSessionless<any, any> ? boolean : true
+}
+
+const routes: RouteWiring[] = []
+
+/**
+ * Wires a function to an HTTP route. `auth` defaults to true: without a session the route
+ * answers 401. Call it at the top level of a module.
+ *
+ * ```ts
+ * addRoute({ method: 'get', route: '/todos/:id', func: getTodo })
+ * addRoute({ method: 'get', route: '/health', func: health, auth: false })
+ * ```
+ */
+export function addRoute<F extends AnyAPIFunction>(wiring: RouteWiring<F>): void {
+  routes.push(wiring as unknown as RouteWiring)
+}
+
+/** Alias of {@link addRoute}, in current Pikku's vocabulary. */
+export const wireHTTP = addRoute
+
+/** The routes wired so far, in registration order. */
+export function registeredRoutes(): readonly RouteWiring[] {
+  return routes
+}
