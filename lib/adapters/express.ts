@@ -54,8 +54,9 @@ function expressRequest(req: Request, contentType: string | undefined) {
  */
 async function bodyOf(req: Request, limit: number): Promise<{ body: Uint8Array | null; contentType?: string }> {
   const parsed: unknown = req.body
-  if (!(req as { _body?: boolean })._body || parsed === undefined) {
-    return { body: await readNodeBody(req, limit) }
+  if (parsed === undefined) {
+    // Nothing parsed it: read the stream, unless something consumed it already.
+    return { body: req.readableEnded ? new Uint8Array(0) : await readNodeBody(req, limit) }
   }
   if (parsed instanceof Uint8Array) return { body: parsed }
   if (typeof parsed === 'string') return { body: Buffer.from(parsed) }

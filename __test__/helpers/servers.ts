@@ -1,0 +1,82 @@
+// Starts the fixture app behind each adapter on 127.0.0.1, so every behaviour test runs
+// through real HTTP against node:http, Express (with and without a body parser) and the
+// Fetch API handler.
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+import express from 'express'
+
+import type { PikkuApp } from '@pikku/native'
+import { pikkuExpress } from '@pikku/native/express'
+import { createFetchHandler } from '@pikku/native/fetch'
+import { createRequestListener } from '@pikku/native/node-http'
+
+export type AdapterKind = 'node-http' | 'express' | 'express+json' | 'fetch'
+export const ADAPTERS: AdapterKind[] = ['node-http', 'express', 'express+json', 'fetch']
+
+export interface Running {
+  url: string
+  close(): Promise<void>
+}
+
+export async function serve(kind: AdapterKind, app: PikkuApp): Promise<Running> {
+  return listen(createServer(listenerFor(kind, app)))
+}
+
+export async function listen(server: Server): Promise<Running> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+function listenerFor(kind: AdapterKind, app: PikkuApp) {
+  switch (kind) {
+    case 'node-http':
+      return createRequestListener(app)
+    case 'express':
+    case 'express+json': {
+      const server = express()
+      if (kind === 'express+json') {
+        server.use(express.json())
+        server.use(express.urlencoded({ extended: false }))
+      }
+      server.use(pikkuExpress(app))
+      server.use((_req, res) => {
+        res.status(404).json({ fallthrough: true })
+      })
+      return server
+    }
+    case 'fetch':
+      return fetchBridge(createFetchHandler(app))
+  }
+}
+
+/** A minimal Fetch API host on node:http (what a runtime like Deno or Bun provides). */
+function fetchBridge(handler: (request: Request) => Promise<Response>) {
+  return (req: IncomingMessage, res: import('node:http').ServerResponse) => {
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
+    const request = new Request(`http://127.0.0.1${req.url}`, {
+      method: req.method,
+      headers: req.headers as Record<string, string>,
+      body: hasBody ? (req as unknown as ReadableStream) : undefined,
+      // @ts-expect-error Node's fetch needs this for streamed request bodies
+      duplex: 'half',
+    })
+    handler(request)
+      .then(async (response) => {
+        res.writeHead(response.status, Object.fromEntries(response.headers))
+        res.end(Buffer.from(await response.arrayBuffer()))
+      })
+      .catch(() => {
+        res.writeHead(500)
+        res.end()
+      })
+  }
+}

@@ -1,0 +1,285 @@
+// The Next.js example app (next-example/), built with `next build` and served by `next start`,
+// tested through real HTTP on 127.0.0.1: the catch-all route handler, a file route, a server
+// component that calls a function in-process, and a server action posted by its form.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import path from 'node:path'
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const exampleDir = path.resolve(__dirname, '..', 'next-example')
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }
+const json = { 'content-type': 'application/json' }
+
+/** Processes started here that may still run (each leads its own process group). */
+const started = new Set<ChildProcess>()
+
+/** Runs a command to completion in next-example/, failing with its output. */
+function run(command: string, args: string[], timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: exampleDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    started.add(child)
+    let output = ''
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk))
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk))
+    const timer = setTimeout(() => {
+      killGroup(child, 'SIGKILL')
+      reject(new Error(`\`${command} ${args.join(' ')}\` timed out after ${timeoutMs} ms\n${output}`))
+    }, timeoutMs)
+    child.on('error', reject)
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer)
+      started.delete(child)
+      if (code === 0) resolve()
+      else reject(new Error(`\`${command} ${args.join(' ')}\` failed (${signal ?? code})\n${output}`))
+    })
+  })
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return
+  try {
+    process.kill(-child.pid, signal)
+  } catch {
+    // the group is gone already
+  }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  killGroup(child, 'SIGTERM')
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5_000)
+  await exited
+  clearTimeout(timer)
+  started.delete(child)
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+/** Starts `next start` in its own process group and waits until it answers. */
+async function startNext(port: number): Promise<{ child: ChildProcess; logs: () => string }> {
+  const nextBin = path.join(exampleDir, 'node_modules', 'next', 'dist', 'bin', 'next')
+  const child = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: exampleDir,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  started.add(child)
+  let output = ''
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk))
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk))
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`next start exited early\n${output}`)
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/todos`)
+      await res.arrayBuffer()
+      if (res.status === 200) return { child, logs: () => output }
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`next start did not answer within 60 s\n${output}`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
+/** The hidden fields React renders into a form bound to a server action (progressive enhancement). */
+function actionFields(html: string): [string, string][] {
+  const form = /<form[^>]*>([\s\S]*?)<\/form>/.exec(html)?.[1]
+  if (!form) throw new Error('the page has no form')
+  const unescape = (value: string) =>
+    value.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+  return [...form.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?\/?>/g)].map((m) => [
+    unescape(m[1]!),
+    unescape(m[2] ?? ''),
+  ])
+}
+
+interface Todo {
+  id: number
+  title: string
+  completed: boolean
+}
+
+describe('Next.js example (next build + next start)', () => {
+  let base = ''
+  let server: ChildProcess | undefined
+  let logs = () => ''
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(exampleDir, 'node_modules'))) {
+      const lock = existsSync(path.join(exampleDir, 'package-lock.json'))
+      await run('npm', [lock ? 'ci' : 'install', '--no-audit', '--no-fund'], 240_000)
+    } else {
+      // `@pikku/native` is installed as a copy of the repository's package (install-links),
+      // so it is refreshed here to test the current build of dist/ and the addon.
+      rmSync(path.join(exampleDir, 'node_modules', '@pikku', 'native'), { recursive: true, force: true })
+      await run('npm', ['install', '--no-save', '--no-audit', '--no-fund'], 120_000)
+    }
+    const t0 = Date.now()
+    await run('npx', ['next', 'build'], 300_000)
+    console.log(`next build took ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+    const port = await freePort()
+    const running = await startNext(port)
+    server = running.child
+    logs = running.logs
+    base = `http://127.0.0.1:${port}`
+  }, 400_000)
+
+  afterAll(async () => {
+    for (const child of [...started]) await stop(child)
+    if (server) await stop(server)
+  }, 30_000)
+
+  const get = (p: string) => fetch(base + p)
+  const post = (p: string, body: string) => fetch(base + p, { method: 'POST', headers: json, body })
+
+  describe('catch-all app/api/[...route] (addRoute wirings)', () => {
+    it('GET /api/todos lists the todos', async () => {
+      const res = await get('/api/todos')
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+      const todos = (await res.json()) as Todo[]
+      expect(todos.length).toBeGreaterThanOrEqual(3)
+      expect(todos[0]).toMatchObject({ id: 1, title: 'Write a function', completed: true })
+    })
+
+    it('GET /api/todos/1 answers one todo (":id" coerced to an integer)', async () => {
+      const res = await get('/api/todos/1')
+      expect(res.status).toBe(200)
+      expect(await res.json()).toMatchObject({ id: 1, title: 'Write a function' })
+    })
+
+    it('GET /api/todos/999 is a 404 NotFoundError', async () => {
+      const res = await get('/api/todos/999')
+      expect(res.status).toBe(404)
+      const body = await res.json()
+      expect(body).toMatchObject({ name: 'NotFoundError', message: 'Todo 999 not found' })
+      expect(typeof body.errorId).toBe('string')
+    })
+
+    it('POST /api/todos creates a todo that the list then shows', async () => {
+      const res = await post('/api/todos', JSON.stringify({ title: 'Posted over HTTP' }))
+      expect(res.status).toBe(200)
+      const created = (await res.json()) as Todo
+      expect(created).toMatchObject({ title: 'Posted over HTTP', completed: false })
+      expect(typeof created.id).toBe('number')
+      const list = (await (await get('/api/todos')).json()) as Todo[]
+      expect(list.map((t) => t.title)).toContain('Posted over HTTP')
+      const one = await get(`/api/todos/${created.id}`)
+      expect(one.status).toBe(200)
+    })
+
+    it('POST /api/todos with an empty title is a 422 with the failing path', async () => {
+      const res = await post('/api/todos', JSON.stringify({ title: '' }))
+      expect(res.status).toBe(422)
+      const body = await res.json()
+      expect(body.name).toBe('UnprocessableContentError')
+      expect(body.payload.errors[0].path).toBe('/title')
+      expect(typeof body.errorId).toBe('string')
+    })
+
+    it('POST /api/todos with an unknown key is a 422 (the Zod schema is strict)', async () => {
+      const res = await post('/api/todos', JSON.stringify({ title: 'x', extra: 1 }))
+      expect(res.status).toBe(422)
+    })
+
+    it('GET /api/todos?limit=abc is a 422', async () => {
+      const res = await get('/api/todos?limit=abc')
+      expect(res.status).toBe(422)
+      const body = await res.json()
+      expect(body.name).toBe('UnprocessableContentError')
+      expect(body.payload.errors[0].path).toBe('/limit')
+    })
+
+    it('GET /api/todos?limit=1 coerces the query string and answers one todo', async () => {
+      const res = await get('/api/todos?limit=1')
+      expect(res.status).toBe(200)
+      expect(await res.json()).toHaveLength(1)
+    })
+
+    it('GET /api/todos?completed=true filters by a coerced boolean', async () => {
+      const res = await get('/api/todos?completed=true')
+      expect(res.status).toBe(200)
+      const todos = (await res.json()) as Todo[]
+      expect(todos.length).toBeGreaterThan(0)
+      expect(todos.every((t) => t.completed)).toBe(true)
+    })
+
+    it('an unknown path under /api is a 404', async () => {
+      const res = await get('/api/nothing-here')
+      expect(res.status).toBe(404)
+    })
+  })
+
+  describe('file route app/rest/todos/[id] (pikku.route)', () => {
+    it('GET /rest/todos/1 answers the todo', async () => {
+      const res = await get('/rest/todos/1')
+      expect(res.status).toBe(200)
+      expect(await res.json()).toMatchObject({ id: 1, title: 'Write a function' })
+    })
+
+    it('GET /rest/todos/999 is a 404 NotFoundError', async () => {
+      const res = await get('/rest/todos/999')
+      expect(res.status).toBe(404)
+      expect((await res.json()).name).toBe('NotFoundError')
+    })
+
+    it('GET /rest/todos/abc is a 422 on /id', async () => {
+      const res = await get('/rest/todos/abc')
+      expect(res.status).toBe(422)
+      expect((await res.json()).payload.errors[0].path).toBe('/id')
+    })
+  })
+
+  describe('page app/page.tsx (pikku.call in a server component and a server action)', () => {
+    it('GET / renders the todos', async () => {
+      const res = await get('/')
+      expect(res.status).toBe(200)
+      const html = await res.text()
+      expect(html).toContain('Write a function')
+      expect(html).toContain('Serve it from Next.js')
+    })
+
+    it('the form posts to the server action, which creates a todo', async () => {
+      const page = await (await get('/')).text()
+      const form = new FormData()
+      for (const [name, value] of actionFields(page)) form.append(name, value)
+      form.append('title', 'Added by the form')
+      const res = await fetch(base + '/', { method: 'POST', body: form, headers: { origin: base } })
+      expect(res.status).toBe(200)
+      expect(await res.text()).toContain('Added by the form')
+      const list = (await (await get('/api/todos')).json()) as Todo[]
+      expect(list.map((t) => t.title)).toContain('Added by the form')
+    })
+
+    it('the server action reports a validation error from pikku.call', async () => {
+      const page = await (await get('/')).text()
+      const form = new FormData()
+      for (const [name, value] of actionFields(page)) form.append(name, value)
+      form.append('title', '')
+      const before = ((await (await get('/api/todos')).json()) as Todo[]).length
+      const res = await fetch(base + '/', { method: 'POST', body: form, headers: { origin: base } })
+      expect(res.status).toBe(200)
+      expect(await res.text()).toMatch(/role="alert">[^<]*\/title/)
+      const after = ((await (await get('/api/todos')).json()) as Todo[]).length
+      expect(after).toBe(before)
+    })
+  })
+
+  it('the server logged no errors', () => {
+    expect(logs()).not.toMatch(/\bError\b|⨯/)
+  })
+})

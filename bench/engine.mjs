@@ -1,0 +1,188 @@
+// Per-request engine call (Rust, through N-API) against the same work in plain JS.
+// Run from the repo root: `node bench/engine.mjs` (or `taskset -c 0 node bench/engine.mjs`).
+// Options: --runs=N (default 7, at least 5), --scale=F (multiplies every iteration count).
+// See bench/README.md for what each column measures.
+import { createRequire } from 'node:module';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deepStrictEqual } from 'node:assert/strict';
+import os from 'node:os';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(join(root, 'package.json'));
+const arg = (name, def) => {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return hit ? Number(hit.slice(name.length + 3)) : def;
+};
+const RUNS = Math.max(5, arg('runs', 7));
+const SCALE = arg('scale', 1);
+
+// ---- the addon and dist must be built ----------------------------------------------------
+function fail(msg) {
+  console.error(`bench/engine.mjs: ${msg}\nBuild first: npx napi build --platform --release && npx tsc -p tsconfig.build.json`);
+  process.exit(1);
+}
+const addons = readdirSync(root).filter((f) => /^pikku-native\..*\.node$/.test(f));
+if (addons.length === 0) fail('the native addon (pikku-native.<platform>.node) is not built.');
+if (!existsSync(join(root, 'dist', 'index.js'))) fail('dist/ is not built (dist/index.js is missing).');
+let NativeEngine;
+try {
+  ({ NativeEngine } = require(join(root, 'index.js'))); // the napi loader the package ships
+  if (typeof require(join(root, 'dist', 'index.js')).createApp !== 'function') throw new Error('no createApp export');
+} catch (err) {
+  fail(`cannot load the addon or dist: ${err.message}`);
+}
+if (typeof NativeEngine !== 'function') fail('index.js does not export NativeEngine.');
+const newest = (dir) => readdirSync(dir, { recursive: true })
+  .map((f) => statSync(join(dir, f))).filter((s) => s.isFile()).reduce((m, s) => Math.max(m, s.mtimeMs), 0);
+const addonTime = statSync(join(root, addons[0])).mtimeMs;
+if (Math.max(newest(join(root, 'src')), newest(join(root, 'crates'))) > addonTime) {
+  console.error('warning: Rust sources are newer than the addon; the numbers may not reflect them.\n');
+}
+const FindMyWay = require('find-my-way');
+const Ajv2020 = require('ajv/dist/2020').default;
+
+// ---- one app, described once, served by both sides ---------------------------------------
+const item = { type: 'object', properties: { name: { type: 'string' }, qty: { type: 'integer' }, price: { type: 'number' } },
+  required: ['name', 'qty', 'price'], additionalProperties: false };
+const TodoInput = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' }, notify: { type: 'boolean' }, title: { type: 'string', minLength: 1 },
+    done: { type: 'boolean' }, tags: { type: 'array', items: { type: 'string' } }, items: { type: 'array', items: item },
+  },
+  required: ['title'],
+  additionalProperties: false,
+};
+const routes = [
+  { method: 'post', route: '/todos/:id', auth: false, inputSchema: 'TodoInput' },
+  { method: 'post', route: '/todos', auth: false, inputSchema: 'TodoInput' },
+  { method: 'get', route: '/hello', auth: false },
+];
+const schemas = { TodoInput };
+const MAX_BODY = 1 << 20;
+const engine = new NativeEngine(JSON.stringify({ routes, schemas, maxBodyBytes: MAX_BODY }));
+
+// The JS side: find-my-way (which splits the query and parses it with its bundled
+// fast-querystring), JSON.parse, merge with conflict check, schema-guided coercion, ajv.
+const ajv = new Ajv2020({ allErrors: true });
+const router = FindMyWay();
+routes.forEach((r, index) => {
+  const schema = r.inputSchema ? schemas[r.inputSchema] : null;
+  const coerce = Object.create(null);
+  for (const [k, s] of Object.entries(schema?.properties ?? {})) coerce[k] = s.type;
+  const store = { index, coerce, validate: schema ? ajv.compile(schema) : null, readsBody: r.method !== 'get' };
+  router.on(r.method.toUpperCase(), r.route, () => {}, store);
+});
+function coerceString(type, v) {
+  if (typeof v !== 'string') return v;
+  if (type === 'integer') return /^-?\d+$/.test(v) ? Number(v) : v;
+  if (type === 'number') return v !== '' && Number.isFinite(+v) ? +v : v;
+  if (type === 'boolean') return v === 'true' ? true : v === 'false' ? false : v;
+  return v;
+}
+const hasOwn = Object.hasOwn;
+function jsHandle(method, url, contentType, body) {
+  const found = router.find(method, url);
+  if (found === null) return [-404, null];
+  const { index, coerce, validate, readsBody } = found.store;
+  let input = {};
+  let n = 0;
+  for (const k in found.params) { input[k] = coerceString(coerce[k], found.params[k]); n++; }
+  const query = found.searchParams;
+  for (const k in query) {
+    const v = coerceString(coerce[k], query[k]);
+    if (hasOwn(input, k) && input[k] !== v) return [-422, 'conflict'];
+    input[k] = v; n++;
+  }
+  if (readsBody && body.length > 0) {
+    if (body.length > MAX_BODY) return [-413, null];
+    if (contentType === null || !contentType.startsWith('application/json')) return [-415, null];
+    let parsed;
+    try { parsed = JSON.parse(body.toString()); } catch { return [-400, 'bad json']; }
+    if (n === 0 && parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) input = parsed;
+    else for (const k in parsed) {
+      if (hasOwn(input, k) && input[k] !== parsed[k]) return [-422, 'conflict'];
+      input[k] = parsed[k];
+    }
+  }
+  if (validate !== null && !validate(input)) return [-422, validate.errors];
+  return [index, input];
+}
+
+// ---- cases -------------------------------------------------------------------------------
+const small = { title: 'Buy milk', done: false, tags: ['a', 'b'] };
+const big = { title: 'Stock up', done: false, tags: ['shop', 'weekly'], items: [] };
+for (let i = 0; i < 100; i++) {
+  big.items.push({ name: `Item ${String(i).padStart(3, '0')}: organic whole-grain sourdough loaf`, qty: i % 7 + 1, price: 2.5 + i / 100 });
+}
+const JSON_CT = 'application/json';
+const cases = [
+  { name: 'GET /hello (no body, no schema)', method: 'GET', url: '/hello', ct: null, body: Buffer.alloc(0), iters: 500_000 },
+  { name: 'POST /todos/42?notify=true, small', method: 'POST', url: '/todos/42?notify=true', ct: JSON_CT, body: Buffer.from(JSON.stringify(small)), iters: 200_000 },
+  { name: 'POST /todos/42?notify=true, 10 KB', method: 'POST', url: '/todos/42?notify=true', ct: JSON_CT, body: Buffer.from(JSON.stringify(big)), iters: 20_000 },
+  { name: 'POST /todos, small (body echoed raw)', method: 'POST', url: '/todos', ct: JSON_CT, body: Buffer.from(JSON.stringify(small)), iters: 200_000 },
+  { name: 'POST /todos, 10 KB (body echoed raw)', method: 'POST', url: '/todos', ct: JSON_CT, body: Buffer.from(JSON.stringify(big)), iters: 20_000 },
+];
+
+// Both sides must do the same work: same successful result, and both reject a bad input.
+for (const c of cases) {
+  c.result = engine.handle(c.method, c.url, c.ct, null, false, c.body);
+  const native = JSON.parse(c.result);
+  if (native[0] < 0) fail(`native rejected ${c.name}: ${c.result}`);
+  deepStrictEqual(jsHandle(c.method, c.url, c.ct, c.body), native, `results differ for ${c.name}`);
+}
+const bad = Buffer.from(JSON.stringify({ ...small, title: '' }));
+const nativeBad = JSON.parse(engine.handle('POST', '/todos/42', JSON_CT, null, false, bad))[0];
+const jsBad = jsHandle('POST', '/todos/42', JSON_CT, bad)[0];
+if (nativeBad !== -422 || jsBad !== -422) fail(`expected both to reject an empty title with 422, got ${nativeBad} and ${jsBad}`);
+
+// ---- timing ------------------------------------------------------------------------------
+// Each variant is a closure returning a number that is summed, so no work can be dropped.
+const variants = {
+  handle: (c) => () => engine.handle(c.method, c.url, c.ct, null, false, c.body).length,
+  native: (c) => () => JSON.parse(engine.handle(c.method, c.url, c.ct, null, false, c.body))[0] + 1,
+  parse: (c) => () => JSON.parse(c.result)[0] + 1,
+  js: (c) => () => jsHandle(c.method, c.url, c.ct, c.body)[0] + 1,
+};
+let sink = 0;
+function timeLoop(fn, iters) {
+  let acc = 0;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < iters; i++) acc += fn();
+  const t1 = process.hrtime.bigint();
+  sink ^= acc;
+  return Number(t1 - t0) / iters;
+}
+const floorCall = () => (engine.owns('/hello') ? 1 : 0);
+const jobs = [{ key: 'floor', fn: floorCall, iters: 1_000_000, samples: [] }];
+for (const c of cases) {
+  c.samples = {};
+  for (const [key, make] of Object.entries(variants)) {
+    c.samples[key] = [];
+    jobs.push({ key, fn: make(c), iters: Math.max(1, Math.round(c.iters * SCALE)), samples: c.samples[key] });
+  }
+}
+jobs[0].iters = Math.max(1, Math.round(jobs[0].iters * SCALE));
+for (const j of jobs) { timeLoop(j.fn, j.iters); timeLoop(j.fn, j.iters); } // warm-up: two full loops
+for (let r = 0; r < RUNS; r++) for (const j of jobs) j.samples.push(timeLoop(j.fn, j.iters)); // interleaved runs
+
+// ---- report ------------------------------------------------------------------------------
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const spread = (xs) => (Math.max(...xs) - Math.min(...xs)) / median(xs);
+const ns = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+let worst = spread(jobs[0].samples);
+const rows = cases.map((c) => {
+  const m = Object.fromEntries(Object.entries(c.samples).map(([k, xs]) => { worst = Math.max(worst, spread(xs)); return [k, median(xs)]; }));
+  return `| ${c.name} | ${c.body.length} | ${c.result.length} | ${ns(m.handle)} | ${ns(m.parse)} | **${ns(m.native)}** | **${ns(m.js)}** | ${(m.js / m.native).toFixed(2)}× |`;
+});
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+console.log(`Node ${process.version}, ${cpu}, availableParallelism ${os.availableParallelism()} of ${os.cpus().length} CPUs, ${os.platform()} ${os.arch()}`);
+console.log(`median ns per request over ${RUNS} interleaved runs (after 2 warm-up loops), scale ${SCALE}\n`);
+console.log('| case | body B | result B | native `handle()` only | `JSON.parse(result)` only | native `JSON.parse(handle())` | JS find-my-way + ajv | JS / native |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const row of rows) console.log(row);
+console.log(`\nbare N-API call floor, \`engine.owns('/hello')\` (1 string in, bool out): ${ns(median(jobs[0].samples))} ns`);
+console.log(`largest run-to-run spread (max-min)/median of any cell: ${(worst * 100).toFixed(1)}%`);
+if (sink === 0.5) console.log(''); // keeps `sink` observable

@@ -1,0 +1,27 @@
+import { listTodos, pikku } from '@/pikku/app'
+import { TodoForm } from './todo-form'
+
+export const runtime = 'nodejs'
+export const dynamic = 'force-dynamic'
+
+export default async function Home() {
+  // Runs listTodos in-process: no HTTP round trip, same validation as GET /api/todos.
+  const todos = await pikku.call(listTodos, {}, { auth: false })
+  return (
+    <main>
+      <h1>Todos</h1>
+      <ul>
+        {todos.map((todo) => (
+          <li key={todo.id}>
+            <input type="checkbox" checked={todo.completed} readOnly aria-label="completed" /> {todo.title}
+          </li>
+        ))}
+      </ul>
+      <TodoForm />
+      <p>
+        JSON: <a href="/api/todos">/api/todos</a> · <a href="/api/todos/1">/api/todos/1</a> ·{' '}
+        <a href="/rest/todos/1">/rest/todos/1</a>
+      </p>
+    </main>
+  )
+}
