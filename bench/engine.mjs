@@ -115,7 +115,7 @@ function jsHandle(method, url, contentType, body) {
 const small = { title: 'Buy milk', done: false, tags: ['a', 'b'] };
 const big = { title: 'Stock up', done: false, tags: ['shop', 'weekly'], items: [] };
 for (let i = 0; i < 100; i++) {
-  big.items.push({ name: `Item ${String(i).padStart(3, '0')}: organic whole-grain sourdough loaf`, qty: i % 7 + 1, price: 2.5 + i / 100 });
+  big.items.push({ name: `Item ${String(i).padStart(3, '0')}: organic whole-grain sourdough loaf, sliced, 800 g pack (x2)`, qty: i % 7 + 1, price: 2.5 + i / 100 });
 }
 const JSON_CT = 'application/json';
 const cases = [

@@ -1,0 +1,40 @@
+// In-process calls (server components, actions): same validation, auth gate and services.
+import { describe, expect, it } from 'vitest'
+
+import { MissingSessionError, NotFoundError, UnprocessableContentError } from '@pikku/native'
+
+import { getTodo, lifecycle, listTodos, makeTodoApp, whoAmI } from './fixtures/todo-app.js'
+
+describe('app.call', () => {
+  const app = makeTodoApp()
+
+  it('runs a function with validated input and returns its typed output', async () => {
+    const todo = await app.call(getTodo, { id: 1 })
+    expect(todo.title).toBe('Buy milk')
+    const { todos } = await app.call(listTodos, { completed: true })
+    expect(todos.map((t) => t.id)).toEqual([2])
+  })
+
+  it('throws validation errors as UnprocessableContentError', async () => {
+    const error = await app.call(getTodo, { id: 'one' as unknown as number }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UnprocessableContentError)
+    expect((error as UnprocessableContentError).payload).toEqual({ errors: [{ path: '/id', message: expect.any(String) }] })
+  })
+
+  it('rethrows what the function throws', async () => {
+    await expect(app.call(getTodo, { id: 99 })).rejects.toBeInstanceOf(NotFoundError)
+  })
+
+  it('gates functions that need a session', async () => {
+    await expect(app.call(whoAmI, {})).rejects.toBeInstanceOf(MissingSessionError)
+    expect(await app.call(whoAmI, {}, { session: { userId: 'lin' } })).toEqual({ userId: 'lin' })
+  })
+
+  it('closes session services once per call, also when the function throws', async () => {
+    const before = { ...lifecycle }
+    await app.call(getTodo, { id: 1 })
+    await app.call(getTodo, { id: 99 }).catch(() => {})
+    expect(lifecycle.created - before.created).toBe(2)
+    expect(lifecycle.closed - before.closed).toBe(2)
+  })
+})

@@ -1,0 +1,91 @@
+// Start-up: wiring mistakes and bad metadata fail fast with messages that name the problem.
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+import { createApp, pikkuFunc, pikkuSessionlessFunc, type MetadataFile, type RouteWiring } from '@pikku/native'
+import { createFetchHandler } from '@pikku/native/fetch'
+
+const noop = pikkuSessionlessFunc<unknown, void>(async () => undefined)
+
+function build(routes: RouteWiring[], options = {}) {
+  return () => createApp({ routes, ...options })
+}
+
+describe('start-up errors', () => {
+  it('refuses a route registered twice, naming both', () => {
+    expect(
+      build([
+        { method: 'get', route: '/todos/:id', func: noop, auth: false },
+        { method: 'get', route: '/todos/:id', func: noop, auth: false },
+      ]),
+    ).toThrow('PIKKU_ERR_ROUTE_CONFLICT: route `GET /todos/:id` is registered twice (also `GET /todos/:id`)')
+  })
+
+  it('refuses two patterns that match the same paths, naming both', () => {
+    expect(
+      build([
+        { method: 'get', route: '/todos/:id', func: noop, auth: false },
+        { method: 'post', route: '/todos/:slug', func: noop, auth: false },
+      ]),
+    ).toThrow(/route `\/todos\/:slug` conflicts with the registered route `\/todos\/:id`/)
+  })
+
+  it('explains a bad pattern', () => {
+    expect(build([{ method: 'get', route: 'todos', func: noop, auth: false }])).toThrow(/must start with `\/`/)
+  })
+
+  it('explains an invalid input schema', () => {
+    const bad = pikkuSessionlessFunc({ input: { type: 'nonsense' }, func: async () => 1 })
+    expect(build([{ method: 'get', route: '/x', func: bad, auth: false }])).toThrow(/PIKKU_ERR_SCHEMA_INVALID: schema `GET \/x input`/)
+  })
+
+  it('refuses auth: false on a function that needs a session', () => {
+    const needsSession = pikkuFunc<unknown, void>(async () => undefined)
+    // The types refuse this too (see types.test.ts); JavaScript callers get a start-up error.
+    const wiring = { method: 'get', route: '/private', func: needsSession, auth: false } as RouteWiring
+    expect(build([wiring])).toThrow(/PIKKU_ERR_AUTH: route `GET \/private` has `auth: false`/)
+  })
+})
+
+describe('metadata file', () => {
+  const metadata: MetadataFile = {
+    version: 1,
+    functions: { addNumbers: { inputSchema: 'AddInput', sessionless: true } },
+    http: [{ method: 'post', route: '/add', function: 'addNumbers', auth: false }],
+    schemas: {
+      AddInput: {
+        type: 'object',
+        properties: { a: { type: 'number' }, b: { type: 'number' } },
+        required: ['a', 'b'],
+        additionalProperties: false,
+      },
+    },
+  }
+  const add = pikkuSessionlessFunc<{ a: number; b: number }, { sum: number }>(async (_s, { a, b }) => ({ sum: a + b }))
+
+  it('gives routes their input schema from the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pikku-meta-'))
+    const path = join(dir, 'pikku-meta.json')
+    writeFileSync(path, JSON.stringify(metadata))
+    const app = createApp({ routes: [{ method: 'post', route: '/add', func: add, auth: false }], metadata: path })
+    const handle = createFetchHandler(app)
+    const ok = await handle(new Request('http://x/add?a=1', { method: 'POST', body: '{"b":2}', headers: { 'content-type': 'application/json' } }))
+    expect(await ok.json()).toEqual({ sum: 3 })
+    const bad = await handle(new Request('http://x/add', { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } }))
+    expect(bad.status).toBe(422)
+  })
+
+  it('refuses a file that does not match the format, naming each problem', () => {
+    const broken = { ...metadata, functions: { addNumbers: { sessionless: 'yes' } }, http: [{ method: 'fetch', route: '/add', function: 'addNumbers' }] }
+    expect(() => createApp({ routes: [], metadata: broken as unknown as MetadataFile })).toThrow(
+      /does not match the metadata format[\s\S]*\/functions\/addNumbers\/sessionless[\s\S]*\/http\/0\/method/,
+    )
+  })
+
+  it('refuses a file that names a missing schema', () => {
+    const dangling = { ...metadata, schemas: {} }
+    expect(() => createApp({ routes: [], metadata: dangling })).toThrow(/function `addNumbers` names schema `AddInput`, which is not in `schemas`/)
+  })
+})
