@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
-import { createApp, pikkuFunc, pikkuSessionlessFunc, type MetadataFile, type RouteWiring } from '@pikku/native'
+import { addRoute, createApp, pikkuFunc, pikkuSessionlessFunc, type MetadataFile, type RouteWiring } from '@pikku/native'
 import { createFetchHandler } from '@pikku/native/fetch'
 
 const noop = pikkuSessionlessFunc<unknown, void>(async () => undefined)
@@ -87,5 +87,22 @@ describe('metadata file', () => {
   it('refuses a file that names a missing schema', () => {
     const dangling = { ...metadata, schemas: {} }
     expect(() => createApp({ routes: [], metadata: dangling })).toThrow(/function `addNumbers` names schema `AddInput`, which is not in `schemas`/)
+  })
+})
+
+describe('addRoute registry', () => {
+  // Each vitest file has its own module registry, so this file's routes are the only ones.
+  it('replaces a route registered again by the same function (a module evaluated twice)', async () => {
+    const version = (n: number) => pikkuSessionlessFunc({ name: 'getVersion', func: async () => ({ version: n }) })
+    addRoute({ method: 'get', route: '/version', func: version(1), auth: false })
+    addRoute({ method: 'get', route: '/version', func: version(2), auth: false })
+    const handle = createFetchHandler(createApp())
+    expect(await (await handle(new Request('http://x/version'))).json()).toEqual({ version: 2 })
+  })
+
+  it('keeps a different function on the same route a conflict', () => {
+    addRoute({ method: 'get', route: '/clash', func: pikkuSessionlessFunc({ name: 'first', func: async () => 1 }), auth: false })
+    addRoute({ method: 'get', route: '/clash', func: pikkuSessionlessFunc({ name: 'second', func: async () => 2 }), auth: false })
+    expect(() => createApp()).toThrow('route `GET /clash` is registered twice')
   })
 })

@@ -280,10 +280,8 @@ impl Engine {
         if let Err(err) = check_keys(&value, Source::Body) {
             return fail(err);
         }
-        if let Some(schema) = &target.schema {
-            if let Err(err) = schema.validate(&value) {
-                return fail(err);
-            }
+        if let Err(err) = self.validate(target, &value) {
+            return fail(err);
         }
         Outcome::Run {
             target: target_index,

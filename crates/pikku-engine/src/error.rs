@@ -61,8 +61,8 @@ pub struct RequestError {
     pub kind: ErrorKind,
     /// What went wrong, for the client: names the input at fault.
     pub message: String,
-    /// Structured detail (validation errors), sent as `payload`.
-    pub payload: Option<serde_json::Value>,
+    /// Structured detail (validation errors), sent as `payload`. Boxed: errors stay small.
+    pub payload: Option<Box<serde_json::Value>>,
     /// Extra header: the `Allow` list of a 405.
     pub allow: Option<String>,
 }
@@ -80,7 +80,7 @@ impl RequestError {
 
     /// Adds a structured payload.
     pub fn with_payload(mut self, payload: serde_json::Value) -> Self {
-        self.payload = Some(payload);
+        self.payload = Some(Box::new(payload));
         self
     }
 }

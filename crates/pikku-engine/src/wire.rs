@@ -31,7 +31,7 @@ pub fn encode_error(err: &RequestError, client_request_id: Option<&str>) -> Stri
     let body = ErrorBody {
         name: err.kind.name.to_owned(),
         message: Some(err.message.clone()),
-        payload: err.payload.clone(),
+        payload: err.payload.as_deref().cloned(),
         error_id: request_id(client_request_id),
     };
     let body = serde_json::to_string(&body).unwrap_or_else(|_| "{}".to_owned());
