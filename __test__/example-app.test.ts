@@ -1,0 +1,60 @@
+// The example app that `npm start` serves, started as a process and asked like the README's
+// curl lines do.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const root = join(__dirname, '..')
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+describe('examples/todo-app (npm start)', () => {
+  let child: ChildProcess
+  let url: string
+
+  beforeAll(async () => {
+    const port = await freePort()
+    url = `http://127.0.0.1:${port}`
+    child = spawn(process.execPath, [join(root, 'examples/todo-app/dist/server.js')], {
+      env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    await new Promise<void>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`example exited with ${code}; run \`npx tsc -p examples/todo-app/tsconfig.json\` first`)))
+      child.stdout!.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('listening on')) resolve()
+      })
+    })
+  })
+  afterAll(() => {
+    child?.kill('SIGTERM')
+  })
+
+  it('lists, filters and gets todos', async () => {
+    expect(await (await fetch(`${url}/todos`)).json()).toHaveLength(2)
+    expect(await (await fetch(`${url}/todos?completed=false&limit=1`)).json()).toEqual([{ id: 1, title: 'Read the README', completed: false }])
+    expect((await fetch(`${url}/todos/99`)).status).toBe(404)
+  })
+
+  it('creates with validation', async () => {
+    const post = (body: unknown) => fetch(`${url}/todos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    expect(await (await post({ title: 'Try Pikku' })).json()).toMatchObject({ id: 3, title: 'Try Pikku' })
+    const invalid = await post({ title: '' })
+    expect(invalid.status).toBe(422)
+  })
+
+  it('deletes only with the token', async () => {
+    expect((await fetch(`${url}/todos/1`, { method: 'DELETE' })).status).toBe(401)
+    expect((await fetch(`${url}/todos/1`, { method: 'DELETE', headers: { authorization: 'Bearer wrong' } })).status).toBe(401)
+    expect((await fetch(`${url}/todos/1`, { method: 'DELETE', headers: { authorization: 'Bearer demo-token' } })).status).toBe(204)
+    expect((await fetch(`${url}/todos/1`)).status).toBe(404)
+  })
+})

@@ -1,0 +1,297 @@
+//! The whole per-request call, table-driven: request in, wire string out.
+
+use pikku_engine::{wire, Engine, EngineConfig, HttpRequest};
+use serde_json::{json, Value};
+
+fn engine() -> Engine {
+    let config: EngineConfig = serde_json::from_value(json!({
+        "routes": [
+            { "method": "get", "route": "/todos", "auth": false, "inputSchema": "List" },
+            { "method": "get", "route": "/todos/:id", "auth": false, "inputSchema": "ById" },
+            { "method": "put", "route": "/todos/:id", "auth": false, "inputSchema": "Todo" },
+            { "method": "post", "route": "/todos", "auth": false, "inputSchema": "Todo" },
+            { "method": "get", "route": "/me", "auth": true },
+            { "method": "post", "route": "/echo", "auth": false }
+        ],
+        "schemas": {
+            "List": { "type": "object", "properties": {
+                "limit": { "type": "integer" }, "done": { "type": "boolean" },
+                "tags": { "type": "array", "items": { "type": "string" } } },
+                "additionalProperties": false },
+            "ById": { "type": "object", "properties": { "id": { "type": "integer" } },
+                "required": ["id"], "additionalProperties": false },
+            "Todo": { "type": "object", "properties": {
+                "id": { "type": "integer" }, "title": { "type": "string", "minLength": 1 } },
+                "required": ["title"], "additionalProperties": false }
+        },
+        "maxBodyBytes": 64
+    }))
+    .unwrap();
+    Engine::new(config).unwrap()
+}
+
+fn call(engine: &Engine, method: &str, url: &str, content_type: Option<&str>, body: &str) -> Value {
+    let request = HttpRequest {
+        method,
+        url,
+        content_type,
+        has_session: false,
+        body: body.as_bytes(),
+    };
+    let text = wire::encode(&engine.handle(&request), Some("rid"));
+    serde_json::from_str(&text).unwrap_or_else(|err| panic!("wire is JSON ({err}): {text}"))
+}
+
+const JSON_TYPE: Option<&str> = Some("application/json");
+
+#[test]
+fn successful_requests_carry_the_target_and_merged_input() {
+    let e = engine();
+    let cases: &[(&str, &str, Option<&str>, &str, Value)] = &[
+        ("GET", "/todos", None, "", json!([0, {}])),
+        (
+            "GET",
+            "/todos?limit=5&done=true",
+            None,
+            "",
+            json!([0, {"limit": 5, "done": true}]),
+        ),
+        (
+            "GET",
+            "/todos?tags=a&tags=b",
+            None,
+            "",
+            json!([0, {"tags": ["a", "b"]}]),
+        ),
+        ("GET", "/todos/7", None, "", json!([1, {"id": 7}])),
+        ("HEAD", "/todos/7", None, "", json!([1, {"id": 7}])),
+        ("GET", "/todos/7/", None, "", json!([1, {"id": 7}])),
+        (
+            "POST",
+            "/todos",
+            JSON_TYPE,
+            r#"{"title":"a"}"#,
+            json!([3, {"title": "a"}]),
+        ),
+        (
+            "PUT",
+            "/todos/7",
+            JSON_TYPE,
+            r#"{"title":"a"}"#,
+            json!([2, {"id": 7, "title": "a"}]),
+        ),
+        (
+            "POST",
+            "/todos",
+            Some("application/x-www-form-urlencoded"),
+            "title=x&id=3",
+            json!([3, {"title": "x", "id": 3}]),
+        ),
+        (
+            "POST",
+            "/echo",
+            Some("text/plain"),
+            "hi",
+            json!([5, {"data": "hi"}]),
+        ),
+        ("POST", "/echo", JSON_TYPE, "[1]", json!([5, {"data": [1]}])),
+        ("POST", "/echo", None, "", json!([5, {}])),
+    ];
+    for (method, url, ct, body, expected) in cases {
+        assert_eq!(
+            &call(&e, method, url, *ct, body),
+            expected,
+            "{method} {url} {body}"
+        );
+    }
+}
+
+#[test]
+fn failures_carry_status_name_and_message() {
+    let e = engine();
+    let cases: &[(&str, &str, Option<&str>, &str, i64, &str, &str)] = &[
+        (
+            "GET",
+            "/nope",
+            None,
+            "",
+            -404,
+            "NotFoundError",
+            "No route matches GET /nope",
+        ),
+        (
+            "DELETE",
+            "/todos/1",
+            None,
+            "",
+            -405,
+            "MethodNotAllowedError",
+            "allowed: GET, HEAD, PUT",
+        ),
+        (
+            "PROPFIND",
+            "/todos/1",
+            None,
+            "",
+            -405,
+            "MethodNotAllowedError",
+            "PROPFIND is not allowed",
+        ),
+        (
+            "GET",
+            "/me",
+            None,
+            "",
+            -401,
+            "MissingSessionError",
+            "GET /me requires a session",
+        ),
+        (
+            "GET",
+            "/todos/x",
+            None,
+            "",
+            -422,
+            "UnprocessableContentError",
+            "/id: \"x\" is not of type \"integer\"",
+        ),
+        (
+            "GET",
+            "/todos?limit=1&limit=2",
+            None,
+            "",
+            -422,
+            "UnprocessableContentError",
+            "/limit",
+        ),
+        (
+            "POST",
+            "/todos",
+            JSON_TYPE,
+            r#"{"title":""}"#,
+            -422,
+            "UnprocessableContentError",
+            "/title",
+        ),
+        (
+            "PUT",
+            "/todos/1",
+            JSON_TYPE,
+            r#"{"id":2,"title":"a"}"#,
+            -422,
+            "UnprocessableContentError",
+            "Conflicting values for key \"id\"",
+        ),
+        (
+            "POST",
+            "/echo",
+            JSON_TYPE,
+            "{\"a\":",
+            -400,
+            "BadRequestError",
+            "Malformed JSON body at line 1, column 5",
+        ),
+        (
+            "POST",
+            "/echo",
+            Some("image/png"),
+            "x",
+            -415,
+            "UnsupportedMediaTypeError",
+            "image/png",
+        ),
+        (
+            "POST",
+            "/echo",
+            None,
+            "x",
+            -415,
+            "UnsupportedMediaTypeError",
+            "no Content-Type",
+        ),
+        (
+            "POST",
+            "/echo",
+            JSON_TYPE,
+            &"1".repeat(65),
+            -413,
+            "PayloadTooLargeError",
+            "limit of 64 bytes",
+        ),
+        (
+            "POST",
+            "/echo",
+            JSON_TYPE,
+            r#"{"__proto__":{}}"#,
+            -400,
+            "BadRequestError",
+            "`__proto__`",
+        ),
+        (
+            "GET",
+            "/todos/%FF",
+            None,
+            "",
+            -400,
+            "BadRequestError",
+            "not valid UTF-8",
+        ),
+    ];
+    for (method, url, ct, body, status, name, message) in cases {
+        let answer = call(&e, method, url, *ct, body);
+        assert_eq!(answer[0], json!(status), "{method} {url}: {answer}");
+        assert_eq!(answer[1]["name"], json!(name), "{method} {url}: {answer}");
+        assert_eq!(answer[1]["errorId"], json!("rid"));
+        let text = answer[1]["message"].as_str().unwrap();
+        assert!(
+            text.contains(message),
+            "{method} {url}: {text:?} lacks {message:?}"
+        );
+    }
+}
+
+#[test]
+fn a_405_carries_the_allow_list() {
+    let answer = call(&engine(), "POST", "/todos/1", JSON_TYPE, "{}");
+    assert_eq!(answer[2], json!("GET, HEAD, PUT"));
+}
+
+#[test]
+fn an_unchanged_json_body_is_passed_through_as_sent() {
+    let e = engine();
+    let body = r#"{ "title" : "spaces kept" }"#;
+    let request = HttpRequest {
+        method: "POST",
+        url: "/todos",
+        content_type: JSON_TYPE,
+        has_session: false,
+        body: body.as_bytes(),
+    };
+    assert_eq!(
+        wire::encode(&e.handle(&request), None),
+        format!("[3,{body}]")
+    );
+}
+
+#[test]
+fn start_up_problems_are_all_reported() {
+    let config: EngineConfig = serde_json::from_value(json!({
+        "routes": [
+            { "method": "get", "route": "/a/:id", "auth": false, "inputSchema": "Missing" },
+            { "method": "get", "route": "/a/:slug", "auth": false },
+            { "method": "get", "route": "/b", "auth": false, "inputSchema": "Bad" }
+        ],
+        "schemas": { "Bad": { "type": 12 } }
+    }))
+    .unwrap();
+    let err = Engine::new(config).unwrap_err().to_string();
+    assert!(
+        err.contains("PIKKU_ERR_SCHEMA_MISSING: GET /a/:id names input schema `Missing`"),
+        "{err}"
+    );
+    assert!(err.contains("PIKKU_ERR_ROUTE_CONFLICT"), "{err}");
+    assert!(
+        err.contains("PIKKU_ERR_SCHEMA_INVALID: schema `Bad`"),
+        "{err}"
+    );
+}

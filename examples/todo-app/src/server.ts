@@ -1,0 +1,26 @@
+import { createServer } from 'node:http'
+
+import { createRequestListener } from '@pikku/native/node-http'
+
+import { buildApp, DEMO_TOKEN } from './app.js'
+
+const port = Number(process.env.PORT ?? 3000)
+const server = createServer(createRequestListener(buildApp()))
+
+server.listen(port, '127.0.0.1', () => {
+  const url = `http://127.0.0.1:${port}`
+  console.log(`Pikku todo app listening on ${url}
+
+Try:
+  curl ${url}/todos
+  curl '${url}/todos?completed=false&limit=1'
+  curl ${url}/todos/1
+  curl ${url}/todos/99                      # 404 NotFoundError
+  curl -X POST ${url}/todos -H 'content-type: application/json' -d '{"title":"Try Pikku"}'
+  curl -X POST ${url}/todos -H 'content-type: application/json' -d '{"title":""}'   # 422
+  curl -X DELETE ${url}/todos/1             # 401 without a session
+  curl -X DELETE ${url}/todos/1 -H 'authorization: Bearer ${DEMO_TOKEN}'            # 204
+`)
+})
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.close(() => process.exit(0)))

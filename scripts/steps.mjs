@@ -1,0 +1,42 @@
+// Build steps shared by `npm start` and `npm test`. Only Node built-ins: these run before
+// `npm ci` on a fresh clone.
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+/** Runs a command in the repo (or `cwd`), streaming its output; exits the process on failure. */
+export function run(command, args, options = {}) {
+  const shown = [command, ...args].join(' ')
+  console.log(`\n› ${shown}`)
+  const started = Date.now()
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options })
+  if (result.status !== 0) {
+    console.error(`\n✗ \`${shown}\` failed (exit ${result.status ?? result.signal}).`)
+    process.exit(result.status || 1)
+  }
+  console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`)
+}
+
+/** Installs npm dependencies when they are missing. */
+export function ensureDependencies() {
+  if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) run('npm', ['ci', '--no-audit', '--no-fund'])
+}
+
+/**
+ * Builds the native addon and the TypeScript layer. `PIKKU_PROFILE=dev-fast` skips LTO for a
+ * quicker edit loop; the default is the release build that ships.
+ */
+export function buildPackage() {
+  const profile = process.env.PIKKU_PROFILE
+  const profileArgs = profile ? ['--profile', profile] : ['--release']
+  run('npx', ['napi', 'build', '--platform', ...profileArgs, '--', '--locked'])
+  run('npx', ['tsc', '-p', 'tsconfig.build.json'])
+}
+
+/** Compiles the example app. */
+export function buildExample() {
+  run('npx', ['tsc', '-p', 'examples/todo-app/tsconfig.json'])
+}
