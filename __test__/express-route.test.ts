@@ -3,7 +3,7 @@ import express from 'express'
 import { createServer } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { pikkuExpressRoute } from '@pikku/native/express'
+import { pikkuExpress, pikkuExpressRoute } from '@pikku/native/express'
 
 import { createTodo, getTodo, makeTodoApp, whoAmI } from './fixtures/todo-app.js'
 import { listen, type Running } from './helpers/servers.js'
@@ -45,5 +45,31 @@ describe('pikkuExpressRoute', () => {
     expect((await fetch(server.url + '/whoami')).status).toBe(401)
     const res = await fetch(server.url + '/whoami', { headers: { 'x-user': 'grace' } })
     expect(await res.json()).toEqual({ userId: 'grace' })
+  })
+})
+
+describe('pikkuExpress middleware next to other Express routes', () => {
+  let server: Running
+  beforeAll(async () => {
+    const router = express()
+    router.use(pikkuExpress(makeTodoApp()))
+    router.post('/other', express.text(), (req, res) => {
+      res.send(`other got: ${req.body}`)
+    })
+    router.get('/other', (_req, res) => {
+      res.send('other GET')
+    })
+    server = await listen(createServer(router))
+  })
+  afterAll(() => server.close())
+
+  it('leaves the body of a request it does not own for the next handler', async () => {
+    const res = await fetch(server.url + '/other', { method: 'POST', body: 'payload', headers: { 'content-type': 'text/plain' } })
+    expect(await res.text()).toBe('other got: payload')
+  })
+
+  it('passes GET requests it does not own to next()', async () => {
+    expect(await (await fetch(server.url + '/other')).text()).toBe('other GET')
+    expect((await fetch(server.url + '/todos/1')).status).toBe(200)
   })
 })

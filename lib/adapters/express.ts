@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 
 import type { EntryOptions, PikkuApp } from '../app.js'
-import { nodeRequest, readNodeBody, writeNodeAnswer } from '../http/node.js'
+import { nodeRequest, readNodeBody, readsBody, writeNodeAnswer } from '../http/node.js'
 import type { AnyAPIFunction } from '../types.js'
 
 /**
@@ -15,10 +15,12 @@ import type { AnyAPIFunction } from '../types.js'
  */
 export function pikkuExpress(app: PikkuApp): RequestHandler {
   return (req, res, next) => {
-    if (!app.engine.owns(req.url)) return next()
+    // A body stream must not be read for a path we do not own: the next handler needs it.
+    // Without one to read, the engine's single call tells (an unmatched answer).
+    if (readsBody(req.method) && req.body === undefined && !app.engine.owns(req.url)) return next()
     bodyOf(req, app.maxBodyBytes)
       .then(({ body, contentType }) => app.handleHttp(expressRequest(req, contentType), body))
-      .then((answer) => writeNodeAnswer(res, answer))
+      .then((answer) => (answer.unmatched ? next() : writeNodeAnswer(res, answer)))
       .catch(next)
   }
 }
