@@ -835,6 +835,13 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
-module.exports.NativeEngine = nativeBinding.NativeEngine
+module.exports.addEntry = nativeBinding.addEntry
+module.exports.check = nativeBinding.check
 module.exports.checkMetadata = nativeBinding.checkMetadata
+module.exports.createEngine = nativeBinding.createEngine
+module.exports.handle = nativeBinding.handle
+module.exports.invoke = nativeBinding.invoke
+module.exports.maxBodyBytes = nativeBinding.maxBodyBytes
+module.exports.owns = nativeBinding.owns
+module.exports.payloadTooLarge = nativeBinding.payloadTooLarge
 module.exports.requestId = nativeBinding.requestId

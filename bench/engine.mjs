@@ -26,14 +26,14 @@ function fail(msg) {
 const addons = readdirSync(root).filter((f) => /^pikku-native\..*\.node$/.test(f));
 if (addons.length === 0) fail('the native addon (pikku-native.<platform>.node) is not built.');
 if (!existsSync(join(root, 'dist', 'index.js'))) fail('dist/ is not built (dist/index.js is missing).');
-let NativeEngine;
+let native;
 try {
-  ({ NativeEngine } = require(join(root, 'index.js'))); // the napi loader the package ships
+  native = require(join(root, 'index.js')); // the napi loader the package ships
   if (typeof require(join(root, 'dist', 'index.js')).createApp !== 'function') throw new Error('no createApp export');
 } catch (err) {
   fail(`cannot load the addon or dist: ${err.message}`);
 }
-if (typeof NativeEngine !== 'function') fail('index.js does not export NativeEngine.');
+if (typeof native.createEngine !== 'function') fail('index.js does not export createEngine.');
 const newest = (dir) => readdirSync(dir, { recursive: true })
   .map((f) => statSync(join(dir, f))).filter((s) => s.isFile()).reduce((m, s) => Math.max(m, s.mtimeMs), 0);
 const addonTime = statSync(join(root, addons[0])).mtimeMs;
@@ -62,7 +62,7 @@ const routes = [
 ];
 const schemas = { TodoInput };
 const MAX_BODY = 1 << 20;
-const engine = new NativeEngine(JSON.stringify({ routes, schemas, maxBodyBytes: MAX_BODY }));
+const engine = native.createEngine(JSON.stringify({ routes, schemas, maxBodyBytes: MAX_BODY }));
 
 // The JS side: find-my-way (which splits the query and parses it with its bundled
 // fast-querystring), JSON.parse, merge with conflict check, schema-guided coercion, ajv.
@@ -128,21 +128,21 @@ const cases = [
 
 // Both sides must do the same work: same successful result, and both reject a bad input.
 for (const c of cases) {
-  c.result = engine.handle(c.method, c.url, c.ct, null, false, c.body);
-  const native = JSON.parse(c.result);
-  if (native[0] < 0) fail(`native rejected ${c.name}: ${c.result}`);
-  deepStrictEqual(jsHandle(c.method, c.url, c.ct, c.body), native, `results differ for ${c.name}`);
+  c.result = native.handle(engine, c.method, c.url, c.ct, null, false, c.body);
+  const fromNative = JSON.parse(c.result);
+  if (fromNative[0] < 0) fail(`native rejected ${c.name}: ${c.result}`);
+  deepStrictEqual(jsHandle(c.method, c.url, c.ct, c.body), fromNative, `results differ for ${c.name}`);
 }
 const bad = Buffer.from(JSON.stringify({ ...small, title: '' }));
-const nativeBad = JSON.parse(engine.handle('POST', '/todos/42', JSON_CT, null, false, bad))[0];
+const nativeBad = JSON.parse(native.handle(engine, 'POST', '/todos/42', JSON_CT, null, false, bad))[0];
 const jsBad = jsHandle('POST', '/todos/42', JSON_CT, bad)[0];
 if (nativeBad !== -422 || jsBad !== -422) fail(`expected both to reject an empty title with 422, got ${nativeBad} and ${jsBad}`);
 
 // ---- timing ------------------------------------------------------------------------------
 // Each variant is a closure returning a number that is summed, so no work can be dropped.
 const variants = {
-  handle: (c) => () => engine.handle(c.method, c.url, c.ct, null, false, c.body).length,
-  native: (c) => () => JSON.parse(engine.handle(c.method, c.url, c.ct, null, false, c.body))[0] + 1,
+  handle: (c) => () => native.handle(engine, c.method, c.url, c.ct, null, false, c.body).length,
+  native: (c) => () => JSON.parse(native.handle(engine, c.method, c.url, c.ct, null, false, c.body))[0] + 1,
   parse: (c) => () => JSON.parse(c.result)[0] + 1,
   js: (c) => () => jsHandle(c.method, c.url, c.ct, c.body)[0] + 1,
 };
@@ -155,7 +155,7 @@ function timeLoop(fn, iters) {
   sink ^= acc;
   return Number(t1 - t0) / iters;
 }
-const floorCall = () => (engine.owns('/hello') ? 1 : 0);
+const floorCall = () => (native.owns(engine, '/hello') ? 1 : 0);
 const jobs = [{ key: 'floor', fn: floorCall, iters: 1_000_000, samples: [] }];
 for (const c of cases) {
   c.samples = {};
@@ -186,6 +186,6 @@ console.log(`median ns per request over ${RUNS} interleaved runs (after 2 warm-u
 console.log('| case | body B | result B | native `handle()` only | `JSON.parse(result)` only | native `JSON.parse(handle())` | JS find-my-way + ajv | JS / native |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const row of rows) console.log(row);
-console.log(`\nbare N-API call floor, \`engine.owns('/hello')\` (1 string in, bool out): ${ns(median(jobs[0].samples))} ns`);
+console.log(`\nbare N-API call floor, \`native.owns(engine, '/hello')\` (1 string in, bool out): ${ns(median(jobs[0].samples))} ns`);
 console.log(`largest run-to-run spread, (max-min)/median: ${(worst.s * 100).toFixed(1)}% (${worst.at}); load average ${os.loadavg()[0].toFixed(2)}`);
 if (sink === 0.5) console.log(''); // keeps `sink` observable

@@ -4,7 +4,7 @@ import type { EngineConfig, EntryConfig, MetadataFile, RouteConfig } from './gen
 import { errorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from './http/answer.js'
 import { invokeForHttp, invokeInProcess, type InvokeEnv } from './invoke.js'
 import { loadMetadata, metadataInputSchema } from './metadata.js'
-import { NativeEngine } from './native.js'
+import { addEntry, check, createEngine, handle, invoke, maxBodyBytes, owns, payloadTooLarge, type EngineHandle } from './native.js'
 import type { AnyAPIFunction, InputOf, InvocationContext, OutputOf, RequestHeaders, Session, SessionServices } from './types.js'
 import { registeredRoutes, type RouteWiring } from './wiring.js'
 
@@ -48,8 +48,8 @@ export interface EntryOptions {
  * ```
  */
 export class PikkuApp {
-  /** The native engine (exposed for benchmarks and adapters). */
-  readonly engine: NativeEngine
+  /** The native engine's handle (for benchmarks). */
+  readonly engine: EngineHandle
   /** The body limit in bytes. */
   readonly maxBodyBytes: number
   private readonly env: InvokeEnv
@@ -86,9 +86,14 @@ export class PikkuApp {
       config.routes.push(route)
     }
     if (problems.length) throw new Error(problems.join('\n'))
-    this.engine = new NativeEngine(JSON.stringify(config))
-    this.maxBodyBytes = this.engine.maxBodyBytes
+    this.engine = createEngine(JSON.stringify(config))
+    this.maxBodyBytes = maxBodyBytes(this.engine)
     this.targets = routes.map((r) => r.func)
+  }
+
+  /** Whether a route matches the path of `url` for some method. */
+  owns(url: string): boolean {
+    return owns(this.engine, url)
   }
 
   /** Answers one routed HTTP request. `body` is the raw body, or `null` when it went over the limit. */
@@ -97,7 +102,7 @@ export class PikkuApp {
     if (body === null) return this.tooLarge(request)
     const headers = request.headers
     const wire = JSON.parse(
-      this.engine.handle(request.method, request.url, headers.get('content-type'), headers.get('x-request-id'), session !== undefined, body),
+      handle(this.engine, request.method, request.url, headers.get('content-type'), headers.get('x-request-id'), session !== undefined, body),
     ) as WireAnswer
     if (wire[0] < 0) return errorAnswer(wire)
     return invokeForHttp(this.env, this.targets[wire[0]]!, wire[1], session, request)
@@ -116,7 +121,8 @@ export class PikkuApp {
     if (body === null) return this.tooLarge(request)
     const headers = request.headers
     const wire = JSON.parse(
-      this.engine.invoke(
+      invoke(
+        this.engine,
         entry,
         JSON.stringify(params),
         request.method,
@@ -146,13 +152,13 @@ export class PikkuApp {
   ): Promise<OutputOf<F>> {
     const auth = options.auth ?? !functionMeta(func)?.sessionless
     const entry = this.entryFor(func, auth)
-    const wire = JSON.parse(this.engine.check(entry, options.session !== undefined, JSON.stringify(data ?? {}))) as WireAnswer
+    const wire = JSON.parse(check(this.engine, entry, options.session !== undefined, JSON.stringify(data ?? {}))) as WireAnswer
     if (wire[0] < 0) throw errorFromBody(wire[1] as never)
     return (await invokeInProcess(this.env, func, wire[1], options.session)) as OutputOf<F>
   }
 
   private tooLarge(request: HttpRequestLike): HttpAnswer {
-    return errorAnswer(JSON.parse(this.engine.payloadTooLarge(request.headers.get('x-request-id'))) as WireAnswer)
+    return errorAnswer(JSON.parse(payloadTooLarge(this.engine, request.headers.get('x-request-id'))) as WireAnswer)
   }
 
   private entryFor(func: AnyAPIFunction, auth: boolean): number {
@@ -165,7 +171,7 @@ export class PikkuApp {
     const named = metadataInputSchema(this.metadata, undefined, name)
     if (named !== undefined && !meta?.input) entry.inputSchema = named
     const inline = meta?.input ? JSON.stringify(toJSONSchema(meta.input)) : undefined
-    const index = this.engine.addEntry(JSON.stringify(entry), inline)
+    const index = addEntry(this.engine, JSON.stringify(entry), inline)
     if (!byAuth) this.entries.set(func, (byAuth = new Map()))
     byAuth.set(auth, index)
     return index

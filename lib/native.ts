@@ -1,2 +1,18 @@
 // The native addon, through the loader that napi-rs generates at the package root.
-export { NativeEngine, checkMetadata, requestId } from '../index.js'
+import type { ExternalObject } from '../index.js'
+
+export {
+  addEntry,
+  check,
+  checkMetadata,
+  createEngine,
+  handle,
+  invoke,
+  maxBodyBytes,
+  owns,
+  payloadTooLarge,
+  requestId,
+} from '../index.js'
+
+/** The engine, as the opaque handle the addon gives out. */
+export type EngineHandle = ExternalObject<'PikkuEngine'>

@@ -17,7 +17,7 @@ export function pikkuExpress(app: PikkuApp): RequestHandler {
   return (req, res, next) => {
     // A body stream must not be read for a path we do not own: the next handler needs it.
     // Without one to read, the engine's single call tells (an unmatched answer).
-    if (readsBody(req.method) && req.body === undefined && !app.engine.owns(req.url)) return next()
+    if (readsBody(req.method) && req.body === undefined && !app.owns(req.url)) return next()
     bodyOf(req, app.maxBodyBytes)
       .then(({ body, contentType }) => app.handleHttp(expressRequest(req, contentType), body))
       .then((answer) => (answer.unmatched ? next() : writeNodeAnswer(res, answer)))

@@ -11,7 +11,7 @@ use crate::config::{EngineConfig, EntryConfig, HttpMethod};
 use crate::error::{
     RequestError, BAD_REQUEST, METHOD_NOT_ALLOWED, MISSING_SESSION, NOT_FOUND, PAYLOAD_TOO_LARGE,
 };
-use crate::input::{check_keys, decode_param, merge_into, parse_query, Source};
+use crate::input::{check_keys, check_object_keys, decode_param, merge_into, parse_query, Source};
 use crate::router::{RouteMatch, Router};
 use crate::validate::InputSchema;
 
@@ -52,6 +52,10 @@ pub enum Input<'a> {
     Raw(&'a str),
     /// The input built from params, query and body.
     Built(Value),
+    /// Params and query (a JSON object's text) in front of the members of the body's JSON
+    /// object, sent as written: the body is never serialized again. A key in both holds the
+    /// same value in both (a conflict is an error), so the duplicate is harmless.
+    Spliced { prefix: String, body: &'a str },
 }
 
 /// What the engine decided.
@@ -332,17 +336,6 @@ impl Engine {
             Body::Empty
         };
         let plan = target.schema.as_deref().map(|s| &s.coercion);
-        if params.is_empty() && query.is_empty() {
-            if let Body::Json {
-                value: value @ Value::Object(_),
-                text,
-            } = &body
-            {
-                check_keys(value, Source::Body)?;
-                self.validate(target, value)?;
-                return Ok(Input::Raw(text));
-            }
-        }
         let mut merged = Map::new();
         let mut sources = Vec::new();
         merge_into(
@@ -353,28 +346,38 @@ impl Engine {
         )?;
         if !query.is_empty() {
             let pairs = coerce_pairs(plan, parse_query(query));
-            check_keys(&Value::Object(pairs.clone()), Source::Query)?;
+            check_object_keys(&pairs, Source::Query)?;
             merge_into(&mut merged, &mut sources, pairs, Source::Query)?;
         }
-        let from_body = match body {
-            Body::Empty => Map::new(),
+        let (from_body, raw) = match body {
+            Body::Empty => (Map::new(), None),
             Body::Json {
                 value: Value::Object(map),
-                ..
-            } => map,
-            Body::Json { value, .. } => Map::from_iter([("data".to_owned(), value)]),
-            Body::Form(pairs) => coerce_pairs(plan, pairs),
-            Body::Text(text) => Map::from_iter([("data".to_owned(), Value::String(text))]),
+                text,
+            } => (map, Some(text)),
+            Body::Json { value, .. } => (Map::from_iter([("data".to_owned(), value)]), None),
+            Body::Form(pairs) => (coerce_pairs(plan, pairs), None),
+            Body::Text(text) => (
+                Map::from_iter([("data".to_owned(), Value::String(text))]),
+                None,
+            ),
         };
-        let from_body = Value::Object(from_body);
-        check_keys(&from_body, Source::Body)?;
-        let Value::Object(from_body) = from_body else {
-            unreachable!("built as an object above")
+        check_object_keys(&from_body, Source::Body)?;
+        let Some(raw) = raw else {
+            merge_into(&mut merged, &mut sources, from_body, Source::Body)?;
+            let input = Value::Object(merged);
+            self.validate(target, &input)?;
+            return Ok(Input::Built(input));
         };
+        // A JSON object body is sent on as written; params and query go in front of it.
+        if merged.is_empty() {
+            self.validate(target, &Value::Object(from_body))?;
+            return Ok(Input::Raw(raw));
+        }
+        let prefix = serde_json::to_string(&merged).unwrap_or_default();
         merge_into(&mut merged, &mut sources, from_body, Source::Body)?;
-        let input = Value::Object(merged);
-        self.validate(target, &input)?;
-        Ok(Input::Built(input))
+        self.validate(target, &Value::Object(merged))?;
+        Ok(Input::Spliced { prefix, body: raw })
     }
 
     fn validate(&self, target: &Target, input: &Value) -> Result<(), RequestError> {

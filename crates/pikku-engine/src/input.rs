@@ -64,27 +64,39 @@ pub fn check_keys(value: &Value, source: Source) -> Result<(), RequestError> {
     check_keys_at(value, &mut path, source)
 }
 
+/// [`check_keys`] for the members of an object.
+pub fn check_object_keys(map: &Map<String, Value>, source: Source) -> Result<(), RequestError> {
+    let mut path = String::new();
+    check_members(map, &mut path, source)
+}
+
+fn check_members(
+    map: &Map<String, Value>,
+    path: &mut String,
+    source: Source,
+) -> Result<(), RequestError> {
+    for (key, child) in map {
+        let len = path.len();
+        path.push('/');
+        path.push_str(key);
+        if is_forbidden_key(key) {
+            return Err(RequestError::new(
+                BAD_REQUEST,
+                format!(
+                    "Input key `{key}` at {path} in {} is not allowed: it could change an object prototype in JavaScript",
+                    source.describe()
+                ),
+            ));
+        }
+        check_keys_at(child, path, source)?;
+        path.truncate(len);
+    }
+    Ok(())
+}
+
 fn check_keys_at(value: &Value, path: &mut String, source: Source) -> Result<(), RequestError> {
     match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                let len = path.len();
-                path.push('/');
-                path.push_str(key);
-                if is_forbidden_key(key) {
-                    return Err(RequestError::new(
-                        BAD_REQUEST,
-                        format!(
-                            "Input key `{key}` at {path} in {} is not allowed: it could change an object prototype in JavaScript",
-                            source.describe()
-                        ),
-                    ));
-                }
-                check_keys_at(child, path, source)?;
-                path.truncate(len);
-            }
-            Ok(())
-        }
+        Value::Object(map) => check_members(map, path, source),
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
                 let len = path.len();

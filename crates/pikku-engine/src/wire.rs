@@ -18,6 +18,7 @@ pub fn encode(outcome: &Outcome<'_>, client_request_id: Option<&str>) -> String 
             match input {
                 Input::Raw(text) => out.push_str(text),
                 Input::Built(value) => out.push_str(&value.to_string()),
+                Input::Spliced { prefix, body } => splice(&mut out, prefix, body),
             }
             out.push(']');
             out
@@ -45,9 +46,21 @@ pub fn encode_error(err: &RequestError, client_request_id: Option<&str>) -> Stri
     }
 }
 
+/// Writes `{prefix members, body members}` from two JSON object texts.
+fn splice(out: &mut String, prefix: &str, body: &str) {
+    let prefix_members = &prefix[..prefix.len() - 1]; // `{"id":1` without its `}`
+    let body_members = body.trim_start().strip_prefix('{').unwrap_or("}");
+    out.push_str(prefix_members);
+    if !body_members.trim_start().starts_with('}') {
+        out.push(',');
+    }
+    out.push_str(body_members);
+}
+
 fn input_len(input: &Input<'_>) -> usize {
     match input {
         Input::Raw(text) => text.len(),
+        Input::Spliced { prefix, body } => prefix.len() + body.len(),
         Input::Built(_) => 64,
     }
 }

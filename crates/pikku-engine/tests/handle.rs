@@ -11,7 +11,8 @@ fn engine() -> Engine {
             { "method": "put", "route": "/todos/:id", "auth": false, "inputSchema": "Todo" },
             { "method": "post", "route": "/todos", "auth": false, "inputSchema": "Todo" },
             { "method": "get", "route": "/me", "auth": true },
-            { "method": "post", "route": "/echo", "auth": false }
+            { "method": "post", "route": "/echo", "auth": false },
+            { "method": "post", "route": "/echo/:id", "auth": false }
         ],
         "schemas": {
             "List": { "type": "object", "properties": {
@@ -47,7 +48,9 @@ const JSON_TYPE: Option<&str> = Some("application/json");
 #[test]
 fn successful_requests_carry_the_target_and_merged_input() {
     let e = engine();
-    let cases: &[(&str, &str, Option<&str>, &str, Value)] = &[
+    // (method, url, content type, body, expected wire answer)
+    type Case<'a> = (&'a str, &'a str, Option<&'a str>, &'a str, Value);
+    let cases: &[Case] = &[
         ("GET", "/todos", None, "", json!([0, {}])),
         (
             "GET",
@@ -96,6 +99,27 @@ fn successful_requests_carry_the_target_and_merged_input() {
         ),
         ("POST", "/echo", JSON_TYPE, "[1]", json!([5, {"data": [1]}])),
         ("POST", "/echo", None, "", json!([5, {}])),
+        (
+            "POST",
+            "/echo/1?q=2",
+            JSON_TYPE,
+            " { } ",
+            json!([6, {"id": "1", "q": "2"}]),
+        ),
+        (
+            "POST",
+            "/echo/1",
+            JSON_TYPE,
+            "\n{\"a\":[1,{\"b\":2}]}\n",
+            json!([6, {"id": "1", "a": [1, {"b": 2}]}]),
+        ),
+        (
+            "POST",
+            "/echo/1",
+            JSON_TYPE,
+            r#"{"id":"1"}"#,
+            json!([6, {"id": "1"}]),
+        ),
     ];
     for (method, url, ct, body, expected) in cases {
         assert_eq!(
@@ -109,7 +133,17 @@ fn successful_requests_carry_the_target_and_merged_input() {
 #[test]
 fn failures_carry_status_name_and_message() {
     let e = engine();
-    let cases: &[(&str, &str, Option<&str>, &str, i64, &str, &str)] = &[
+    // (method, url, content type, body, wire status, error name, message part)
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        &'a str,
+        i64,
+        &'a str,
+        &'a str,
+    );
+    let cases: &[Case] = &[
         (
             "GET",
             "/nope",
@@ -270,6 +304,21 @@ fn an_unchanged_json_body_is_passed_through_as_sent() {
     assert_eq!(
         wire::encode(&e.handle(&request), None),
         format!("[3,{body}]")
+    );
+}
+
+#[test]
+fn params_go_in_front_of_a_body_sent_as_written() {
+    let request = HttpRequest {
+        method: "PUT",
+        url: "/todos/7",
+        content_type: JSON_TYPE,
+        has_session: false,
+        body: br#"{ "title" : "kept" }"#,
+    };
+    assert_eq!(
+        wire::encode(&engine().handle(&request), None),
+        r#"[2,{"id":7, "title" : "kept" }]"#
     );
 }
 
