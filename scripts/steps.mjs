@@ -36,7 +36,8 @@ export function buildPackage() {
   run('npx', ['tsc', '-p', 'tsconfig.build.json'])
 }
 
-/** Compiles the example app. */
+/** Compiles the example app and type-checks the README's quick start. */
 export function buildExample() {
   run('npx', ['tsc', '-p', 'examples/todo-app/tsconfig.json'])
+  run('npx', ['tsc', '-p', 'examples/quick-start/tsconfig.json'])
 }
