@@ -146,6 +146,13 @@ const variants = {
   parse: (c) => () => JSON.parse(c.result)[0] + 1,
   js: (c) => () => jsHandle(c.method, c.url, c.ct, c.body)[0] + 1,
 };
+// The other boundary shape, only in a build with `--features boundary-shapes`: the same answer
+// built as JS objects through N-API (what `JSON.parse(result)` replaces).
+const objectShape = typeof native.benchValueToJs === 'function';
+if (objectShape) {
+  for (const c of cases) c.kept = native.benchKeepValue(c.result);
+  variants.objects = (c) => () => native.benchValueToJs(c.kept)[0] + 1;
+}
 let sink = 0;
 function timeLoop(fn, iters) {
   let acc = 0;
@@ -178,13 +185,16 @@ const rows = cases.map((c) => {
     if (spread(xs) > worst.s) worst = { s: spread(xs), at: `${c.name} / ${k}` };
     return [k, median(xs)];
   }));
-  return `| ${c.name} | ${c.body.length} | ${c.result.length} | ${ns(m.handle)} | ${ns(m.parse)} | **${ns(m.native)}** | **${ns(m.js)}** | ${(m.js / m.native).toFixed(2)}× |`;
+  const objects = objectShape ? ` ${ns(m.objects)} |` : '';
+  return `| ${c.name} | ${c.body.length} | ${c.result.length} | ${ns(m.handle)} | ${ns(m.parse)} |${objects} **${ns(m.native)}** | **${ns(m.js)}** | ${(m.js / m.native).toFixed(2)}× |`;
 });
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(`Node ${process.version}, ${cpu}, availableParallelism ${os.availableParallelism()} of ${os.cpus().length} CPUs, ${os.platform()} ${os.arch()}`);
 console.log(`median ns per request over ${RUNS} interleaved runs (after 2 warm-up loops), scale ${SCALE}\n`);
-console.log('| case | body B | result B | native `handle()` only | `JSON.parse(result)` only | native `JSON.parse(handle())` | JS find-my-way + ajv | JS / native |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+const objectsHead = objectShape ? ' same answer as objects through N-API |' : '';
+console.log(`| case | body B | result B | native \`handle()\` only | \`JSON.parse(result)\` only |${objectsHead} native \`JSON.parse(handle())\` | JS find-my-way + ajv | JS / native |`);
+console.log(`|---|---:|---:|---:|---:|${objectShape ? '---:|' : ''}---:|---:|---:|`);
+if (!objectShape) console.log('(build with `--features boundary-shapes` to add the objects-through-N-API column)');
 for (const row of rows) console.log(row);
 console.log(`\nbare N-API call floor, \`native.owns(engine, '/hello')\` (1 string in, bool out): ${ns(median(jobs[0].samples))} ns`);
 console.log(`largest run-to-run spread, (max-min)/median: ${(worst.s * 100).toFixed(1)}% (${worst.at}); load average ${os.loadavg()[0].toFixed(2)}`);

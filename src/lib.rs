@@ -62,6 +62,23 @@ pub fn handle(
     wire::encode(&engine.handle(&request), request_id.as_deref())
 }
 
+/// Benchmark only: keeps a parsed JSON value on the Rust side.
+#[cfg(feature = "boundary-shapes")]
+#[napi]
+pub fn bench_keep_value(json: String) -> Result<External<serde_json::Value>> {
+    serde_json::from_str(&json)
+        .map(External::new)
+        .map_err(|err| Error::from_reason(err.to_string()))
+}
+
+/// Benchmark only: builds the kept value as JS objects through N-API, the boundary shape the
+/// engine does not use (it returns a JSON string that JS parses).
+#[cfg(feature = "boundary-shapes")]
+#[napi]
+pub fn bench_value_to_js(value: &External<serde_json::Value>) -> serde_json::Value {
+    (**value).clone()
+}
+
 /// Prepares a call of an entry routed by the host framework (Next.js file routes, Express
 /// routes); `params_json` holds the host's path parameters.
 #[napi]
