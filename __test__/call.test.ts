@@ -38,3 +38,26 @@ describe('app.call', () => {
     expect(lifecycle.closed - before.closed).toBe(2)
   })
 })
+
+describe('the session hook', () => {
+  it('answers what it throws through the error table', async () => {
+    const { InvalidSessionError } = await import('@pikku/native')
+    const { createFetchHandler } = await import('@pikku/native/fetch')
+    const handle = createFetchHandler(
+      makeTodoApp({
+        production: true,
+        getSession: (headers) => {
+          if (headers.get('authorization') === 'Bearer expired') throw new InvalidSessionError('The token has expired')
+          if (headers.get('authorization')) throw new Error('database down: password=hunter2')
+          return undefined
+        },
+      }),
+    )
+    const expired = await handle(new Request('http://x/todos/1', { headers: { authorization: 'Bearer expired' } }))
+    expect(expired.status).toBe(401)
+    expect(await expired.json()).toMatchObject({ name: 'InvalidSessionError', message: 'The token has expired' })
+    const broken = await handle(new Request('http://x/todos/1', { headers: { authorization: 'Bearer x' } }))
+    expect(broken.status).toBe(500)
+    expect(Object.keys(await broken.json())).toEqual(['errorId'])
+  })
+})

@@ -2,7 +2,7 @@ import { errorFromBody } from './errors.js'
 import { functionMeta, toJSONSchema } from './functions.js'
 import type { EngineConfig, EntryConfig, MetadataFile, RouteConfig } from './generated/contract.js'
 import { errorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from './http/answer.js'
-import { invokeForHttp, invokeInProcess, type InvokeEnv } from './invoke.js'
+import { answerForThrow, invokeForHttp, invokeInProcess, type InvokeEnv } from './invoke.js'
 import { loadMetadata, metadataInputSchema } from './metadata.js'
 import { addEntry, check, createEngine, handle, invoke, maxBodyBytes, owns, payloadTooLarge, type EngineHandle } from './native.js'
 import type { AnyAPIFunction, InputOf, InvocationContext, OutputOf, RequestHeaders, Session, SessionServices } from './types.js'
@@ -98,7 +98,9 @@ export class PikkuApp {
 
   /** Answers one routed HTTP request. `body` is the raw body, or `null` when it went over the limit. */
   async handleHttp(request: HttpRequestLike, body: Uint8Array | null): Promise<HttpAnswer> {
-    const session = this.getSession ? await this.getSession(request.headers) : undefined
+    const found = await this.findSession(request)
+    if (found.failed) return found.failed
+    const session = found.session
     if (body === null) return this.tooLarge(request)
     const headers = request.headers
     const wire = JSON.parse(
@@ -117,7 +119,9 @@ export class PikkuApp {
     options: EntryOptions = {},
   ): Promise<HttpAnswer> {
     const entry = this.entryFor(func, options.auth ?? true)
-    const session = this.getSession ? await this.getSession(request.headers) : undefined
+    const found = await this.findSession(request)
+    if (found.failed) return found.failed
+    const session = found.session
     if (body === null) return this.tooLarge(request)
     const headers = request.headers
     const wire = JSON.parse(
@@ -155,6 +159,16 @@ export class PikkuApp {
     const wire = JSON.parse(check(this.engine, entry, options.session !== undefined, JSON.stringify(data ?? {}))) as WireAnswer
     if (wire[0] < 0) throw errorFromBody(wire[1] as never)
     return (await invokeInProcess(this.env, func, wire[1], options.session)) as OutputOf<F>
+  }
+
+  /** Runs the session hook; what it throws is answered through the error table. */
+  private async findSession(request: HttpRequestLike): Promise<{ session?: Session; failed?: HttpAnswer }> {
+    if (!this.getSession) return {}
+    try {
+      return { session: await this.getSession(request.headers) }
+    } catch (error) {
+      return { failed: answerForThrow(this.env, error, request.headers.get('x-request-id')) }
+    }
   }
 
   private tooLarge(request: HttpRequestLike): HttpAnswer {

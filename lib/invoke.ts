@@ -52,9 +52,14 @@ export async function invokeForHttp(
     ;(headers ??= {})['content-type'] = JSON_TYPE
     return { status: status || 200, headers, body: JSON.stringify(result) }
   } catch (error) {
-    const { status: errorStatus, body } = describeThrow(env, error, request.headers.get('x-request-id'))
-    return { status: errorStatus, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(body) }
+    return answerForThrow(env, error, request.headers.get('x-request-id'))
   }
+}
+
+/** The HTTP answer for a thrown value, through the error table. */
+export function answerForThrow(env: InvokeEnv, error: unknown, clientRequestId: string | undefined): HttpAnswer {
+  const { status, body } = describeThrow(env, error, clientRequestId)
+  return { status, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(body) }
 }
 
 /** Runs `func` in-process (server components, actions); throws what it throws. */
