@@ -34,23 +34,23 @@ export declare function checkMetadata(origin: string, text: string): void
  */
 export declare function createEngine(configJson: string): ExternalObject<'PikkuEngine'>
 
-/** Routes and prepares one request. Returns `[target, input]` or `[-status, errorBody, allow?]`. */
-export declare function handle(engine: ExternalObject<'PikkuEngine'>, method: string, url: string, contentType: string | undefined | null, requestId: string | undefined | null, hasSession: boolean, body: Uint8Array): string
+/**
+ * Routes and prepares one request (`body_too_large`: the adapter stopped reading the body
+ * at the limit). Returns `[target, input]` or `[-status, errorBody, allow?]`.
+ */
+export declare function handle(engine: ExternalObject<'PikkuEngine'>, method: string, url: string, contentType: string | undefined | null, requestId: string | undefined | null, hasSession: boolean, body: Uint8Array, bodyTooLarge: boolean): string
 
 /**
  * Prepares a call of an entry routed by the host framework (Next.js file routes, Express
  * routes); `params_json` holds the host's path parameters.
  */
-export declare function invoke(engine: ExternalObject<'PikkuEngine'>, entry: number, paramsJson: string, method: string, url: string, contentType: string | undefined | null, requestId: string | undefined | null, hasSession: boolean, body: Uint8Array): string
+export declare function invoke(engine: ExternalObject<'PikkuEngine'>, entry: number, paramsJson: string, method: string, url: string, contentType: string | undefined | null, requestId: string | undefined | null, hasSession: boolean, body: Uint8Array, bodyTooLarge: boolean): string
 
 /** The body limit in bytes. */
 export declare function maxBodyBytes(engine: ExternalObject<'PikkuEngine'>): number
 
 /** Whether a route matches the path of `url` (any method). */
 export declare function owns(engine: ExternalObject<'PikkuEngine'>, url: string): boolean
-
-/** The 413 answer for a body that an adapter stopped reading at the limit. */
-export declare function payloadTooLarge(engine: ExternalObject<'PikkuEngine'>, requestId?: string | undefined | null): string
 
 /**
  * The `errorId` for an error raised in JavaScript: the client's `x-request-id` when it is

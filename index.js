@@ -843,5 +843,4 @@ module.exports.handle = nativeBinding.handle
 module.exports.invoke = nativeBinding.invoke
 module.exports.maxBodyBytes = nativeBinding.maxBodyBytes
 module.exports.owns = nativeBinding.owns
-module.exports.payloadTooLarge = nativeBinding.payloadTooLarge
 module.exports.requestId = nativeBinding.requestId

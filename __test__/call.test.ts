@@ -9,20 +9,28 @@ describe('app.call', () => {
   const app = makeTodoApp()
 
   it('runs a function with validated input and returns its typed output', async () => {
-    const todo = await app.call(getTodo, { id: 1 })
+    const todo = await app.call(getTodo, { id: 1 }, { auth: false })
     expect(todo.title).toBe('Buy milk')
-    const { todos } = await app.call(listTodos, { completed: true })
+    const { todos } = await app.call(listTodos, { completed: true }, { auth: false })
     expect(todos.map((t) => t.id)).toEqual([2])
   })
 
   it('throws validation errors as UnprocessableContentError', async () => {
-    const error = await app.call(getTodo, { id: 'one' as unknown as number }).catch((e: unknown) => e)
+    const error = await app.call(getTodo, { id: 'one' as unknown as number }, { auth: false }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(UnprocessableContentError)
     expect((error as UnprocessableContentError).payload).toEqual({ errors: [{ path: '/id', message: expect.any(String) }] })
   })
 
   it('rethrows what the function throws', async () => {
-    await expect(app.call(getTodo, { id: 99 })).rejects.toBeInstanceOf(NotFoundError)
+    await expect(app.call(getTodo, { id: 99 }, { auth: false })).rejects.toBeInstanceOf(NotFoundError)
+  })
+
+  it('requires a session by default, as routes do', async () => {
+    await expect(app.call(getTodo, { id: 1 })).rejects.toBeInstanceOf(MissingSessionError)
+  })
+
+  it('refuses auth: false for a function that needs a session', async () => {
+    await expect(app.call(whoAmI, {}, { auth: false })).rejects.toThrow(/PIKKU_ERR_AUTH: function `.*` is called with `auth: false` but needs a session/)
   })
 
   it('gates functions that need a session', async () => {
@@ -32,8 +40,8 @@ describe('app.call', () => {
 
   it('closes session services once per call, also when the function throws', async () => {
     const before = { ...lifecycle }
-    await app.call(getTodo, { id: 1 })
-    await app.call(getTodo, { id: 99 }).catch(() => {})
+    await app.call(getTodo, { id: 1 }, { auth: false })
+    await app.call(getTodo, { id: 99 }, { auth: false }).catch(() => {})
     expect(lifecycle.created - before.created).toBe(2)
     expect(lifecycle.closed - before.closed).toBe(2)
   })

@@ -3,6 +3,7 @@ import express from 'express'
 import { createServer } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { InvalidSessionError } from '@pikku/native'
 import { pikkuExpress, pikkuExpressRoute } from '@pikku/native/express'
 
 import { createTodo, getTodo, makeTodoApp, whoAmI } from './fixtures/todo-app.js'
@@ -71,5 +72,48 @@ describe('pikkuExpress middleware next to other Express routes', () => {
   it('passes GET requests it does not own to next()', async () => {
     expect(await (await fetch(server.url + '/other')).text()).toBe('other GET')
     expect((await fetch(server.url + '/todos/1')).status).toBe(200)
+  })
+})
+
+describe('pikkuExpress with body parsers and a session hook', () => {
+  let server: Running
+  beforeAll(async () => {
+    const app = makeTodoApp({
+      getSession: (headers) => {
+        if (headers.get('authorization')) throw new InvalidSessionError('bad token')
+        return undefined
+      },
+    })
+    const router = express()
+    router.use(express.urlencoded({ extended: true }))
+    router.use(express.json())
+    router.use(pikkuExpress(app))
+    router.get('/health', (_req, res) => {
+      res.send('ok')
+    })
+    server = await listen(createServer(router))
+  })
+  afterAll(() => server.close())
+
+  it('does not run the session hook for paths it does not own', async () => {
+    const res = await fetch(server.url + '/health', { headers: { authorization: 'Bearer x' } })
+    expect(await res.text()).toBe('ok')
+    expect((await fetch(server.url + '/todos/1', { headers: { authorization: 'Bearer x' } })).status).toBe(401)
+  })
+
+  it('re-reads a form parsed by express.urlencoded({ extended: true }) as a form, coerced by the schema', async () => {
+    const res = await fetch(server.url + '/todos', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'title=Form&completed=true&tags[]=a&tags[]=b',
+    })
+    expect(await res.json()).toEqual({ id: 4, title: 'Form', completed: true, tags: ['a', 'b'] })
+  })
+
+  it('answers a body it cannot re-encode with 400 through the error table', async () => {
+    const deep = '['.repeat(20_000) + ']'.repeat(20_000)
+    const res = await fetch(server.url + '/echo', { method: 'POST', headers: { 'content-type': 'application/json' }, body: deep })
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({ name: 'BadRequestError' })
   })
 })

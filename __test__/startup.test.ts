@@ -20,7 +20,7 @@ describe('start-up errors', () => {
         { method: 'get', route: '/todos/:id', func: noop, auth: false },
         { method: 'get', route: '/todos/:id', func: noop, auth: false },
       ]),
-    ).toThrow('PIKKU_ERR_ROUTE_CONFLICT: route `GET /todos/:id` is registered twice (also `GET /todos/:id`)')
+    ).toThrow('PIKKU_ERR_ROUTE_CONFLICT: route `GET /todos/:id` is registered twice; remove one of the two wirings')
   })
 
   it('refuses two patterns that match the same paths, naming both', () => {
@@ -100,9 +100,15 @@ describe('addRoute registry', () => {
     expect(await (await handle(new Request('http://x/version'))).json()).toEqual({ version: 2 })
   })
 
+  it('keeps a different function of the same name on the same route a conflict', () => {
+    addRoute({ method: 'get', route: '/same-name', func: pikkuSessionlessFunc({ name: 'list', func: async () => 1 }), auth: false })
+    addRoute({ method: 'get', route: '/same-name', func: pikkuSessionlessFunc({ name: 'list', func: async () => 2 }), auth: false })
+    expect(() => createApp()).toThrow('route `GET /same-name` is registered twice: by function `list` and by function `list`')
+  })
+
   it('keeps a different function on the same route a conflict', () => {
     addRoute({ method: 'get', route: '/clash', func: pikkuSessionlessFunc({ name: 'first', func: async () => 1 }), auth: false })
     addRoute({ method: 'get', route: '/clash', func: pikkuSessionlessFunc({ name: 'second', func: async () => 2 }), auth: false })
-    expect(() => createApp()).toThrow('route `GET /clash` is registered twice')
+    expect(() => createApp()).toThrow('route `GET /clash` is registered twice: by function `first` and by function `second`')
   })
 })

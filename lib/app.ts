@@ -1,12 +1,14 @@
 import { errorFromBody } from './errors.js'
-import { functionMeta, toJSONSchema } from './functions.js'
+import { functionMeta, functionName, toJSONSchema } from './functions.js'
 import type { EngineConfig, EntryConfig, MetadataFile, RouteConfig } from './generated/contract.js'
 import { errorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from './http/answer.js'
 import { answerForThrow, invokeForHttp, invokeInProcess, type InvokeEnv } from './invoke.js'
 import { loadMetadata, metadataInputSchema } from './metadata.js'
-import { addEntry, check, createEngine, handle, invoke, maxBodyBytes, owns, payloadTooLarge, type EngineHandle } from './native.js'
+import { addEntry, check, createEngine, handle, invoke, maxBodyBytes, owns, type EngineHandle } from './native.js'
 import type { AnyAPIFunction, InputOf, InvocationContext, OutputOf, RequestHeaders, Session, SessionServices } from './types.js'
 import { registeredRoutes, type RouteWiring } from './wiring.js'
+
+const NO_BODY = new Uint8Array(0)
 
 /** How an app is set up. */
 export interface AppOptions {
@@ -32,9 +34,9 @@ export interface AppOptions {
   routes?: readonly RouteWiring[]
 }
 
-/** Options of a call that skips routing (Next.js file routes, per-route Express handlers). */
+/** Options of a call that skips routing (Next.js file routes, per-route Express handlers, `call`). */
 export interface EntryOptions {
-  /** Whether a session is required (default true). */
+  /** Whether a session is required (default true, as for routes). */
   auth?: boolean
 }
 
@@ -81,6 +83,8 @@ export class PikkuApp {
         )
       }
       const route: RouteConfig = { method: wiring.method, route: wiring.route, auth: wiring.auth ?? true }
+      const name = functionName(wiring.func)
+      if (name) route.registeredBy = `function \`${name}\``
       const inputSchema = this.schemaName(wiring.func, wiring, config, label)
       if (inputSchema !== undefined) route.inputSchema = inputSchema
       config.routes.push(route)
@@ -96,15 +100,28 @@ export class PikkuApp {
     return owns(this.engine, url)
   }
 
+  /** Whether a session hook runs for each request (adapters that share paths check `owns` first). */
+  get hasSessionHook(): boolean {
+    return this.getSession !== undefined
+  }
+
   /** Answers one routed HTTP request. `body` is the raw body, or `null` when it went over the limit. */
   async handleHttp(request: HttpRequestLike, body: Uint8Array | null): Promise<HttpAnswer> {
     const found = await this.findSession(request)
     if (found.failed) return found.failed
     const session = found.session
-    if (body === null) return this.tooLarge(request)
     const headers = request.headers
     const wire = JSON.parse(
-      handle(this.engine, request.method, request.url, headers.get('content-type'), headers.get('x-request-id'), session !== undefined, body),
+      handle(
+        this.engine,
+        request.method,
+        request.url,
+        headers.get('content-type'),
+        headers.get('x-request-id'),
+        session != null,
+        body ?? NO_BODY,
+        body === null,
+      ),
     ) as WireAnswer
     if (wire[0] < 0) return errorAnswer(wire)
     return invokeForHttp(this.env, this.targets[wire[0]]!, wire[1], session, request)
@@ -122,7 +139,6 @@ export class PikkuApp {
     const found = await this.findSession(request)
     if (found.failed) return found.failed
     const session = found.session
-    if (body === null) return this.tooLarge(request)
     const headers = request.headers
     const wire = JSON.parse(
       invoke(
@@ -133,8 +149,9 @@ export class PikkuApp {
         request.url,
         headers.get('content-type'),
         headers.get('x-request-id'),
-        session !== undefined,
-        body,
+        session != null,
+        body ?? NO_BODY,
+        body === null,
       ),
     ) as WireAnswer
     if (wire[0] < 0) return errorAnswer(wire)
@@ -154,9 +171,8 @@ export class PikkuApp {
     data: InputOf<F>,
     options: { session?: Session } & EntryOptions = {},
   ): Promise<OutputOf<F>> {
-    const auth = options.auth ?? !functionMeta(func)?.sessionless
-    const entry = this.entryFor(func, auth)
-    const wire = JSON.parse(check(this.engine, entry, options.session !== undefined, JSON.stringify(data ?? {}))) as WireAnswer
+    const entry = this.entryFor(func, options.auth ?? true)
+    const wire = JSON.parse(check(this.engine, entry, options.session != null, JSON.stringify(data ?? {}))) as WireAnswer
     if (wire[0] < 0) throw errorFromBody(wire[1] as never)
     return (await invokeInProcess(this.env, func, wire[1], options.session)) as OutputOf<F>
   }
@@ -171,8 +187,12 @@ export class PikkuApp {
     }
   }
 
-  private tooLarge(request: HttpRequestLike): HttpAnswer {
-    return errorAnswer(JSON.parse(payloadTooLarge(this.engine, request.headers.get('x-request-id'))) as WireAnswer)
+  /**
+   * The answer for a failure outside any function (a broken request stream, a bug in an
+   * adapter): logged, and a 500 through the error table.
+   */
+  failure(error: unknown, request: HttpRequestLike): HttpAnswer {
+    return answerForThrow(this.env, error, request.headers.get('x-request-id'))
   }
 
   private entryFor(func: AnyAPIFunction, auth: boolean): number {
@@ -180,7 +200,12 @@ export class PikkuApp {
     const known = byAuth?.get(auth)
     if (known !== undefined) return known
     const meta = functionMeta(func)
-    const name = meta?.name || func.name || 'anonymous function'
+    const name = functionName(func) ?? 'anonymous function'
+    if (!auth && meta && !meta.sessionless) {
+      throw new Error(
+        `PIKKU_ERR_AUTH: function \`${name}\` is called with \`auth: false\` but needs a session (pikkuFunc); define it with pikkuSessionlessFunc or drop \`auth: false\``,
+      )
+    }
     const entry: EntryConfig = { name, auth }
     const named = metadataInputSchema(this.metadata, undefined, name)
     if (named !== undefined && !meta?.input) entry.inputSchema = named
@@ -198,7 +223,7 @@ export class PikkuApp {
       config.schemas[name] = toJSONSchema(meta.input)
       return name
     }
-    return metadataInputSchema(this.metadata, wiring, meta?.name || func.name)
+    return metadataInputSchema(this.metadata, wiring, functionName(func))
   }
 }
 

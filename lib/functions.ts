@@ -33,6 +33,13 @@ export function functionMeta(func: AnyAPIFunction): FunctionMeta | undefined {
   return (func as { [metaKey]?: FunctionMeta })[metaKey]
 }
 
+/** A function's name: given to its definer, or the one JavaScript keeps (`const f = …`). */
+export function functionName(func: AnyAPIFunction): string | undefined {
+  const meta = functionMeta(func)
+  if (meta) return meta.name
+  return func.name || undefined
+}
+
 /** Config form of a definer: the function plus its input schema. */
 export interface FunctionConfig<F, S> {
   func: F
@@ -46,7 +53,9 @@ function define(config: AnyAPIFunction | FunctionConfig<AnyAPIFunction, unknown>
   const { func, input, name } = typeof config === 'function' ? { func: config, input: undefined, name: undefined } : config
   const meta: FunctionMeta = { sessionless }
   if (input !== undefined) meta.input = input as JSONSchema
-  if (name !== undefined || func.name) meta.name = name ?? func.name
+  // In the config form the function is named after the `func` key; only `name` says more.
+  const known = name ?? (typeof config === 'function' ? func.name : undefined)
+  if (known) meta.name = known
   Object.defineProperty(func, metaKey, { value: meta })
   return func
 }

@@ -10,7 +10,6 @@ export {
   invoke,
   maxBodyBytes,
   owns,
-  payloadTooLarge,
   requestId,
 } from '../index.js'
 

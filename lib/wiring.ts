@@ -1,5 +1,5 @@
 import type { APIFunctionSessionless, AnyAPIFunction } from './types.js'
-import { functionMeta } from './functions.js'
+import { functionName } from './functions.js'
 import type { HttpMethod } from './generated/contract.js'
 
 /** One HTTP wiring. */
@@ -28,16 +28,17 @@ const routes: RouteWiring[] = []
 export function addRoute<F extends AnyAPIFunction>(wiring: RouteWiring<F>): void {
   const route = wiring as unknown as RouteWiring
   const name = functionName(route.func)
-  // The same module evaluated again (Next.js loads a module once per layer, dev servers on
-  // every edit) re-registers the same function: the newer one replaces it. A different
-  // function on the same route stays a conflict, reported when the app is built.
-  const again = name === undefined ? -1 : routes.findIndex((r) => r.method === route.method && r.route === route.route && functionName(r.func) === name)
+  // The same module evaluated again (Next.js loads a module once per layer) registers the
+  // same function again — same name, same code: the newer one replaces it. Anything else on
+  // the same route stays a conflict, reported when the app is built.
+  const again =
+    name === undefined
+      ? -1
+      : routes.findIndex(
+          (r) => r.method === route.method && r.route === route.route && functionName(r.func) === name && String(r.func) === String(route.func),
+        )
   if (again >= 0) routes[again] = route
   else routes.push(route)
-}
-
-function functionName(func: AnyAPIFunction): string | undefined {
-  return functionMeta(func)?.name || func.name || undefined
 }
 
 /** Alias of {@link addRoute}, in current Pikku's vocabulary. */

@@ -41,8 +41,10 @@ pub fn owns(
     engine.owns(&url)
 }
 
-/// Routes and prepares one request. Returns `[target, input]` or `[-status, errorBody, allow?]`.
+/// Routes and prepares one request (`body_too_large`: the adapter stopped reading the body
+/// at the limit). Returns `[target, input]` or `[-status, errorBody, allow?]`.
 #[napi]
+#[allow(clippy::too_many_arguments)] // one flat call: an options object would cost N-API lookups
 pub fn handle(
     #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: &External<Engine>,
     method: String,
@@ -51,6 +53,7 @@ pub fn handle(
     request_id: Option<String>,
     has_session: bool,
     body: &[u8],
+    body_too_large: bool,
 ) -> String {
     let request = HttpRequest {
         method: &method,
@@ -58,6 +61,7 @@ pub fn handle(
         content_type: content_type.as_deref(),
         has_session,
         body,
+        body_too_large,
     };
     wire::encode(&engine.handle(&request), request_id.as_deref())
 }
@@ -93,6 +97,7 @@ pub fn invoke(
     request_id: Option<String>,
     has_session: bool,
     body: &[u8],
+    body_too_large: bool,
 ) -> String {
     let request = HttpRequest {
         method: &method,
@@ -100,6 +105,7 @@ pub fn invoke(
         content_type: content_type.as_deref(),
         has_session,
         body,
+        body_too_large,
     };
     wire::encode(
         &engine.invoke(entry, &params_json, &request),
@@ -137,16 +143,6 @@ pub fn add_entry(
     engine
         .add_entry(entry, schema.as_ref())
         .map_err(|err| Error::from_reason(err.to_string()))
-}
-
-/// The 413 answer for a body that an adapter stopped reading at the limit.
-#[napi]
-pub fn payload_too_large(
-    #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: &External<Engine>,
-    request_id: Option<String>,
-) -> String {
-    let err = pikku_engine::payload_too_large(engine.max_body_bytes());
-    wire::encode_error(&err, request_id.as_deref())
 }
 
 /// The `errorId` for an error raised in JavaScript: the client's `x-request-id` when it is

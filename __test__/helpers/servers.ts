@@ -71,8 +71,9 @@ function fetchBridge(handler: (request: Request) => Promise<Response>) {
     })
     handler(request)
       .then(async (response) => {
-        res.writeHead(response.status, Object.fromEntries(response.headers))
-        res.end(Buffer.from(await response.arrayBuffer()))
+        const body = Buffer.from(await response.arrayBuffer())
+        res.writeHead(response.status, { ...Object.fromEntries(response.headers), 'content-length': String(body.length) })
+        res.end(body)
       })
       .catch(() => {
         res.writeHead(500)

@@ -1,12 +1,13 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 
 import type { EntryOptions, PikkuApp } from '../app.js'
-import { nodeRequest, readNodeBody, readsBody, writeNodeAnswer } from '../http/node.js'
+import { BadRequestError } from '../errors.js'
+import { nodeRequest, readNodeBody, readsBody, writeNodeAnswer, writeNodeFailure } from '../http/node.js'
 import type { AnyAPIFunction } from '../types.js'
 
 /**
  * Express middleware serving the app's routes; other paths go on to `next()`. Works with or
- * without `express.json()` before it.
+ * without `express.json()` / `express.urlencoded()` before it.
  *
  * ```ts
  * const server = express()
@@ -15,13 +16,11 @@ import type { AnyAPIFunction } from '../types.js'
  */
 export function pikkuExpress(app: PikkuApp): RequestHandler {
   return (req, res, next) => {
-    // A body stream must not be read for a path we do not own: the next handler needs it.
-    // Without one to read, the engine's single call tells (an unmatched answer).
-    if (readsBody(req.method) && req.body === undefined && !app.owns(req.url)) return next()
-    bodyOf(req, app.maxBodyBytes)
-      .then(({ body, contentType }) => app.handleHttp(expressRequest(req, contentType), body))
-      .then((answer) => (answer.unmatched ? next() : writeNodeAnswer(res, answer)))
-      .catch(next)
+    // Paths we do not own go on untouched: no body read (the next handler needs it), no
+    // session hook (its errors are not ours to answer). Otherwise one engine call decides.
+    const mustCheck = app.hasSessionHook || (readsBody(req.method) && req.body === undefined)
+    if (mustCheck && !app.owns(req.url)) return next()
+    serve(app, req, res, (request, body) => app.handleHttp(request, body), next)
   }
 }
 
@@ -35,24 +34,32 @@ export function pikkuExpress(app: PikkuApp): RequestHandler {
  */
 export function pikkuExpressRoute(app: PikkuApp, func: AnyAPIFunction, options?: EntryOptions): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    bodyOf(req, app.maxBodyBytes)
-      .then(({ body, contentType }) =>
-        app.invokeHttp(func, req.params as Record<string, string>, expressRequest(req, contentType), body, options),
-      )
-      .then((answer) => writeNodeAnswer(res, answer))
-      .catch(next)
+    const params = req.params as Record<string, string>
+    serve(app, req, res, (request, body) => app.invokeHttp(func, params, request, body, options), next)
   }
 }
 
-function expressRequest(req: Request, contentType: string | undefined) {
-  const request = nodeRequest(req)
-  if (contentType === undefined) return request
+type Run = (request: ReturnType<typeof nodeRequest>, body: Uint8Array | null) => ReturnType<PikkuApp['handleHttp']>
+
+function serve(app: PikkuApp, req: Request, res: Response, run: Run, next: NextFunction): void {
+  let request = nodeRequest(req)
+  bodyOf(req, app.maxBodyBytes)
+    .then(({ body, contentType }) => {
+      if (contentType !== undefined) request = withContentType(request, contentType)
+      return run(request, body)
+    })
+    .then((answer) => (answer.unmatched ? next() : writeNodeAnswer(res, answer)))
+    .catch((error: unknown) => writeNodeFailure(res, app.failure(error, request)))
+}
+
+function withContentType(request: ReturnType<typeof nodeRequest>, contentType: string) {
   return { ...request, headers: { get: (name: string) => (name === 'content-type' ? contentType : request.headers.get(name)) } }
 }
 
 /**
  * The raw body: read from the stream, or rebuilt from what a body parser before us already
- * read (`express.json()`, `express.urlencoded()`, `express.text()`, `express.raw()`).
+ * read (`express.json()`, `express.urlencoded()`, `express.text()`, `express.raw()`), so that
+ * the engine parses, coerces and checks it as it would the original.
  */
 async function bodyOf(req: Request, limit: number): Promise<{ body: Uint8Array | null; contentType?: string }> {
   const parsed: unknown = req.body
@@ -62,12 +69,27 @@ async function bodyOf(req: Request, limit: number): Promise<{ body: Uint8Array |
   }
   if (parsed instanceof Uint8Array) return { body: parsed }
   if (typeof parsed === 'string') return { body: Buffer.from(parsed) }
-  if (req.is('application/x-www-form-urlencoded') && isFlatStrings(parsed)) {
-    return { body: Buffer.from(new URLSearchParams(parsed as Record<string, string>).toString()) }
+  try {
+    if (req.is('application/x-www-form-urlencoded')) {
+      const form = formPairs(parsed)
+      if (form) return { body: Buffer.from(form.toString()) }
+    }
+    return { body: Buffer.from(JSON.stringify(parsed)), contentType: 'application/json' }
+  } catch {
+    throw new BadRequestError('The body parsed by an Express body parser could not be read again (nested too deeply)')
   }
-  return { body: Buffer.from(JSON.stringify(parsed)), contentType: 'application/json' }
 }
 
-function isFlatStrings(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && Object.values(value).every((v) => typeof v === 'string')
+/** A parsed form as repeated `key=value` pairs, or undefined when it holds nested objects. */
+function formPairs(parsed: unknown): URLSearchParams | undefined {
+  if (typeof parsed !== 'object' || parsed === null) return undefined
+  const pairs = new URLSearchParams()
+  for (const [key, value] of Object.entries(parsed)) {
+    const values = Array.isArray(value) ? value : [value]
+    for (const item of values) {
+      if (typeof item !== 'string') return undefined
+      pairs.append(key, item)
+    }
+  }
+  return pairs
 }

@@ -13,9 +13,10 @@ import { nodeRequest, readNodeBody, writeNodeAnswer, writeNodeFailure } from '..
  */
 export function createRequestListener(app: PikkuApp): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
+    const request = nodeRequest(req)
     readNodeBody(req, app.maxBodyBytes)
-      .then((body) => app.handleHttp(nodeRequest(req), body))
+      .then((body) => app.handleHttp(request, body))
       .then((answer) => writeNodeAnswer(res, answer))
-      .catch(() => writeNodeFailure(res))
+      .catch((error: unknown) => writeNodeFailure(res, app.failure(error, request)))
   }
 }

@@ -38,7 +38,11 @@ auth: boolean,
 /**
  * The name of the input schema in `schemas`; none means the input is not validated.
  */
-inputSchema?: string, };
+inputSchema?: string, 
+/**
+ * What registered the route, for start-up messages: "function `getTodo`".
+ */
+registeredBy?: string, };
 
 export type EntryConfig = { 
 /**

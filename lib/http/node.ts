@@ -66,17 +66,18 @@ export function nodeRequest(req: IncomingMessage, url: string = req.url ?? '/'):
 
 /** Writes an answer to a Node response. */
 export function writeNodeAnswer(res: ServerResponse, answer: HttpAnswer): void {
-  if (answer.headers) res.writeHead(answer.status, answer.headers)
-  else res.statusCode = answer.status
+  const headers = answer.headers ?? {}
+  // A known length spares the chunked encoding that writeHead() would otherwise choose.
+  headers['content-length'] = answer.body === undefined ? '0' : String(Buffer.byteLength(answer.body))
+  res.writeHead(answer.status, headers)
   res.end(answer.body)
 }
 
-/** Answers 500 when something failed outside any function (a broken socket, a bug). */
-export function writeNodeFailure(res: ServerResponse): void {
-  if (res.headersSent) {
+/** Writes the answer to a failure outside any function, unless the response already started. */
+export function writeNodeFailure(res: ServerResponse, answer: HttpAnswer): void {
+  if (res.headersSent || res.destroyed) {
     res.destroy()
     return
   }
-  res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' })
-  res.end('{"name":"InternalServerError","message":"Internal server error"}')
+  writeNodeAnswer(res, answer)
 }

@@ -49,7 +49,7 @@ pub fn parse_body<'a>(
         })?;
         Ok(Body::Json { value, text })
     } else if media_type.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
-        Ok(Body::Form(crate::input::parse_query(utf8(bytes)?)))
+        Ok(Body::Form(crate::input::parse_query(utf8(bytes)?)?))
     } else if media_type.eq_ignore_ascii_case("text/plain") {
         Ok(Body::Text(utf8(bytes)?.to_owned()))
     } else {

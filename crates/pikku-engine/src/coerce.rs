@@ -67,23 +67,18 @@ fn coerce_one(kind: Option<&FieldKind>, value: String) -> Value {
     Value::String(value)
 }
 
-/// Parses a decimal number as JSON would, rejecting `""`, `" 1"`, `"0x1"`, `"NaN"`, `"Infinity"`.
+/// Parses a number written as JSON writes one (`-1`, `2.5`, `1e3`), rejecting `""`, `" 1"`,
+/// `"+1"`, `"01"`, `"0x1"`, `"NaN"`, `"Infinity"` and values out of range.
 fn parse_number(text: &str, integer_only: bool) -> Option<Value> {
-    let looks_numeric = !text.is_empty()
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'));
-    if !looks_numeric {
-        return None;
+    let starts = text.starts_with(|c: char| c == '-' || c.is_ascii_digit());
+    if !starts || !text.ends_with(|c: char| c.is_ascii_digit()) {
+        return None; // also keeps JSON's tolerated whitespace out
     }
-    if let Ok(int) = text.parse::<i64>() {
-        return Some(Value::from(int));
+    let value: Value = serde_json::from_str(text).ok()?;
+    match value {
+        Value::Number(n) if !integer_only || n.is_i64() || n.is_u64() => Some(Value::Number(n)),
+        _ => None,
     }
-    if integer_only {
-        return None;
-    }
-    let float: f64 = text.parse().ok()?;
-    serde_json::Number::from_f64(float).map(Value::Number)
 }
 
 const MAX_DEPTH: usize = 16;
@@ -200,16 +195,20 @@ fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
     current
 }
 
-/// Inserts coerced string pairs into `into`, grouping repeated keys.
+/// Coerces string pairs into an object, grouping repeated keys (in first-seen order).
 pub fn coerce_pairs(
     plan: Option<&CoercionPlan>,
     pairs: Vec<(String, String)>,
 ) -> Map<String, Value> {
-    let mut grouped: Vec<(String, Vec<String>)> = Vec::new();
+    let mut positions: HashMap<String, usize> = HashMap::with_capacity(pairs.len());
+    let mut grouped: Vec<(String, Vec<String>)> = Vec::with_capacity(pairs.len());
     for (key, value) in pairs {
-        match grouped.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, values)) => values.push(value),
-            None => grouped.push((key, vec![value])),
+        match positions.get(&key) {
+            Some(&index) => grouped[index].1.push(value),
+            None => {
+                positions.insert(key.clone(), grouped.len());
+                grouped.push((key, vec![value]));
+            }
         }
     }
     let empty = CoercionPlan::default();
@@ -262,9 +261,12 @@ mod tests {
         assert_eq!(one("either", "10"), json!("10"));
         assert_eq!(one("unknown", "10"), json!("10"));
         assert_eq!(one("level", "2"), json!(2));
+        assert_eq!(one("ratio", "-2.5e1"), json!(-25.0));
         assert_eq!(one("status", "open"), json!("open"));
         assert_eq!(one("ref", "7"), json!(7));
-        for junk in ["", " 1", "0x10", "NaN", "Infinity", "1e999"] {
+        for junk in [
+            "", " 1", "+5", "01", "0x10", "NaN", "Infinity", "1e999", "[1]", "null",
+        ] {
             assert_eq!(one("ratio", junk), json!(junk), "{junk:?}");
         }
     }

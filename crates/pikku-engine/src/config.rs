@@ -101,6 +101,10 @@ pub struct RouteConfig {
     #[serde(default)]
     #[ts(optional)]
     pub input_schema: Option<String>,
+    /// What registered the route, for start-up messages: "function `getTodo`".
+    #[serde(default)]
+    #[ts(optional)]
+    pub registered_by: Option<String>,
 }
 
 /// A function invoked without routing.

@@ -43,6 +43,9 @@ pub struct HttpRequest<'a> {
     pub has_session: bool,
     /// The raw body.
     pub body: &'a [u8],
+    /// The adapter stopped reading the body at the limit (its Content-Length said more, or
+    /// more arrived): answered 413 once the route and the auth gate have passed.
+    pub body_too_large: bool,
 }
 
 /// The input of a function that is ready to run.
@@ -132,7 +135,12 @@ impl Engine {
         }
         let mut router = Router::default();
         for (index, route) in config.routes.iter().enumerate() {
-            if let Err(err) = router.insert(route.method, &route.route, index as u32) {
+            if let Err(err) = router.insert(
+                route.method,
+                &route.route,
+                index as u32,
+                route.registered_by.as_deref(),
+            ) {
                 errors.push(err.to_string());
             }
         }
@@ -187,38 +195,25 @@ impl Engine {
     /// a host framework's middleware can pass other paths on without reading their bodies.
     pub fn owns(&self, url: &str) -> bool {
         let (path, _) = split_url(url);
-        !matches!(
-            self.router.lookup(HttpMethod::Get, path),
-            RouteMatch::NotFound
-        )
+        self.router.allow(&normalize_path(path)).is_some()
     }
 
     /// Routes and prepares one HTTP request.
     pub fn handle<'a>(&'a self, request: &HttpRequest<'a>) -> Outcome<'a> {
-        let (path, query) = split_url(request.url);
-        let method = HttpMethod::parse(request.method);
-        let lookup_method = method.unwrap_or(HttpMethod::Get);
-        let (target, raw_params) = match self.router.lookup(lookup_method, path) {
-            RouteMatch::Found { target, params } if method.is_some() => (target, params),
-            RouteMatch::NotFound => {
-                return fail(RequestError::new(
-                    NOT_FOUND,
-                    format!(
-                        "No route matches {} {}",
-                        shorten_method(request.method),
-                        path
-                    ),
-                ))
-            }
+        let (raw_path, query) = split_url(request.url);
+        let path = normalize_path(raw_path);
+        let path = path.as_ref();
+        let Some(method) = HttpMethod::parse(request.method) else {
+            return match self.router.allow(path) {
+                Some(allow) => method_not_allowed(request.method, path, allow),
+                None => fail(not_found(request.method, path)),
+            };
+        };
+        let (target, raw_params) = match self.router.lookup(method, path) {
+            RouteMatch::Found { target, params } => (target, params),
+            RouteMatch::NotFound => return fail(not_found(request.method, path)),
             RouteMatch::MethodNotAllowed { allow } => {
                 return method_not_allowed(request.method, path, allow)
-            }
-            RouteMatch::Found { .. } => {
-                let allow = match self.router.lookup(HttpMethod::Options, path) {
-                    RouteMatch::MethodNotAllowed { allow } => allow,
-                    _ => "",
-                };
-                return method_not_allowed(request.method, path, allow);
             }
         };
         let mut params = Vec::with_capacity(raw_params.len());
@@ -228,7 +223,6 @@ impl Engine {
                 Err(err) => return fail(err),
             }
         }
-        let method = method.unwrap_or(HttpMethod::Get);
         self.prepare(target, request, method, params, query)
     }
 
@@ -310,7 +304,7 @@ impl Engine {
         if target.auth && !request.has_session {
             return fail(missing_session(&target.label));
         }
-        if request.body.len() as u64 > self.max_body_bytes {
+        if request.body_too_large || request.body.len() as u64 > self.max_body_bytes {
             return fail(payload_too_large(self.max_body_bytes));
         }
         match self.build_input(target, method, params, query, request) {
@@ -345,7 +339,7 @@ impl Engine {
             Source::Path,
         )?;
         if !query.is_empty() {
-            let pairs = coerce_pairs(plan, parse_query(query));
+            let pairs = coerce_pairs(plan, parse_query(query)?);
             check_object_keys(&pairs, Source::Query)?;
             merge_into(&mut merged, &mut sources, pairs, Source::Query)?;
         }
@@ -398,15 +392,23 @@ fn fail(err: RequestError) -> Outcome<'static> {
 fn missing_session(label: &str) -> RequestError {
     RequestError::new(
         MISSING_SESSION,
-        format!("{label} requires a session and the request has none"),
+        format!("{label} requires a session and the request has none; sign in first"),
     )
 }
 
-/// The 413 error for a body over `limit` bytes (also used by adapters that stop reading).
-pub fn payload_too_large(limit: u64) -> RequestError {
+fn not_found(method: &str, path: &str) -> RequestError {
+    RequestError::new(
+        NOT_FOUND,
+        format!("No route matches {} {path}", shorten_method(method)),
+    )
+}
+
+fn payload_too_large(limit: u64) -> RequestError {
     RequestError::new(
         PAYLOAD_TOO_LARGE,
-        format!("The request body is larger than the limit of {limit} bytes"),
+        format!(
+            "The request body is larger than the limit of {limit} bytes (the app's `maxBodyBytes`)"
+        ),
     )
 }
 
@@ -428,6 +430,44 @@ fn shorten_method(method: &str) -> String {
         .take(16)
         .filter(|c| c.is_ascii_graphic())
         .collect()
+}
+
+/// The path as every adapter must see it: an absolute-form target (`http://host/x`) loses its
+/// scheme and authority, and `.`/`..` segments (also as `%2e`) are resolved as a URL parser
+/// would, so `/a/../b` and `/b` route alike whichever adapter received them.
+fn normalize_path(path: &str) -> std::borrow::Cow<'_, str> {
+    let path = match path.split_once("://") {
+        Some((scheme, rest)) if !scheme.contains('/') => rest.find('/').map_or("/", |i| &rest[i..]),
+        _ => path,
+    };
+    let is_dot = |s: &str| s == "." || s.eq_ignore_ascii_case("%2e");
+    let is_dot_dot = |s: &str| {
+        matches!(
+            s.to_ascii_lowercase().as_str(),
+            ".." | ".%2e" | "%2e." | "%2e%2e"
+        )
+    };
+    if !path.split('/').any(|s| is_dot(s) || is_dot_dot(s)) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let mut segments: Vec<&str> = Vec::new();
+    let parts: Vec<&str> = path.split('/').skip(1).collect();
+    for (i, segment) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        if is_dot(segment) {
+            if last {
+                segments.push("");
+            }
+        } else if is_dot_dot(segment) {
+            segments.pop();
+            if last {
+                segments.push("");
+            }
+        } else {
+            segments.push(segment);
+        }
+    }
+    std::borrow::Cow::Owned(format!("/{}", segments.join("/")))
 }
 
 fn split_url(url: &str) -> (&str, &str) {

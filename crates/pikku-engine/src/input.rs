@@ -32,17 +32,36 @@ impl Source {
     }
 }
 
-/// Splits a raw query string into decoded pairs; `tags[]=a` is read as `tags=a`.
-pub fn parse_query(query: &str) -> Vec<(String, String)> {
-    form_urlencoded::parse(query.as_bytes())
-        .map(|(key, value)| {
-            let key = key
-                .strip_suffix("[]")
-                .map(str::to_owned)
-                .unwrap_or_else(|| key.into_owned());
-            (key, value.into_owned())
+/// Splits a raw query string (or form body) into decoded pairs; `tags[]=a` is read as
+/// `tags=a`. A key or value that is not UTF-8 once decoded is a 400 naming it.
+pub fn parse_query(query: &str) -> Result<Vec<(String, String)>, RequestError> {
+    let mut pairs = Vec::new();
+    for part in query.split('&').filter(|p| !p.is_empty()) {
+        let (raw_key, raw_value) = part.split_once('=').unwrap_or((part, ""));
+        let key = decode_component(raw_key)?;
+        let key = match key.strip_suffix("[]") {
+            Some(stripped) => stripped.to_owned(),
+            None => key,
+        };
+        pairs.push((key, decode_component(raw_value)?));
+    }
+    Ok(pairs)
+}
+
+fn decode_component(raw: &str) -> Result<String, RequestError> {
+    let spaced = raw.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .map(|v| v.into_owned())
+        .map_err(|_| {
+            RequestError::new(
+                BAD_REQUEST,
+                format!(
+                    "`{}` is not valid UTF-8 once percent-decoded",
+                    preview(&Value::String(raw.chars().take(60).collect())).trim_matches('"')
+                ),
+            )
         })
-        .collect()
 }
 
 /// Percent-decodes a path parameter.
@@ -121,7 +140,7 @@ pub fn merge_into(
 ) -> Result<(), RequestError> {
     for (key, value) in incoming {
         match merged.get(&key) {
-            Some(existing) if *existing != value => {
+            Some(existing) if !same_value(existing, &value) => {
                 let first = sources
                     .iter()
                     .find(|(k, _)| *k == key)
@@ -148,6 +167,14 @@ pub fn merge_into(
     Ok(())
 }
 
+/// Equal as JSON values, numbers compared by value (`10` and `10.0` are the same).
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+        _ => a == b,
+    }
+}
+
 /// A value as short JSON for a message.
 pub fn preview(value: &Value) -> String {
     let text = value.to_string();
@@ -168,8 +195,12 @@ mod tests {
 
     #[test]
     fn query_pairs_are_decoded() {
+        assert!(parse_query("a=%FF")
+            .unwrap_err()
+            .message
+            .contains("not valid UTF-8"));
         assert_eq!(
-            parse_query("a=1&b=hello+world&c=%C3%A9&tags[]=x&tags[]=y&flag"),
+            parse_query("a=1&b=hello+world&c=%C3%A9&tags[]=x&tags[]=y&flag").unwrap(),
             vec![
                 ("a".into(), "1".into()),
                 ("b".into(), "hello world".into()),
@@ -199,7 +230,7 @@ mod tests {
         let mut sources = vec![];
         let path = json!({"id": 1}).as_object().unwrap().clone();
         merge_into(&mut merged, &mut sources, path, Source::Path).unwrap();
-        let same = json!({"id": 1, "x": true}).as_object().unwrap().clone();
+        let same = json!({"id": 1.0, "x": true}).as_object().unwrap().clone();
         merge_into(&mut merged, &mut sources, same, Source::Body).unwrap();
         let other = json!({"id": 2}).as_object().unwrap().clone();
         let err = merge_into(&mut merged, &mut sources, other, Source::Query).unwrap_err();

@@ -10,7 +10,9 @@
 //!   "schemas": { "In": { "type": "object", "properties": { "id": { "type": "integer" } } } }
 //! }"#).unwrap();
 //! let engine = Engine::new(config).unwrap();
-//! let request = HttpRequest { method: "GET", url: "/todos/42", content_type: None, has_session: false, body: b"" };
+//! let request = HttpRequest {
+//!     method: "GET", url: "/todos/42", content_type: None, has_session: false, body: b"", body_too_large: false,
+//! };
 //! assert_eq!(wire::encode(&engine.handle(&request), None), r#"[0,{"id":42}]"#);
 //! ```
 
@@ -27,8 +29,6 @@ mod validate;
 pub mod wire;
 
 pub use config::{EngineConfig, EntryConfig, HttpMethod, MetadataFile, RouteConfig};
-pub use engine::{
-    payload_too_large, BuildError, Engine, HttpRequest, Input, Outcome, DEFAULT_MAX_BODY_BYTES,
-};
+pub use engine::{BuildError, Engine, HttpRequest, Input, Outcome, DEFAULT_MAX_BODY_BYTES};
 pub use error::{ErrorBody, ErrorKind, RequestError, ERROR_TABLE};
 pub use router::RouteError;

@@ -15,6 +15,8 @@ pub enum RouteError {
         method: Option<HttpMethod>,
         route: String,
         with: String,
+        /// What registered each side (`function getTodo`), when known.
+        names: Option<(String, String)>,
     },
     /// The pattern is not valid.
     InvalidPattern { route: String, reason: String },
@@ -26,17 +28,26 @@ impl fmt::Display for RouteError {
             RouteError::Conflict {
                 method: Some(method),
                 route,
-                with,
-            } => write!(
-                f,
-                "PIKKU_ERR_ROUTE_CONFLICT: route `{} {route}` is registered twice (also `{} {with}`); remove one of the two wirings",
-                method.as_upper(),
-                method.as_upper()
-            ),
+                names,
+                ..
+            } => {
+                let method = method.as_upper();
+                match names {
+                    Some((new, old)) => write!(
+                        f,
+                        "PIKKU_ERR_ROUTE_CONFLICT: route `{method} {route}` is registered twice: by {old} and by {new}; remove one of the two wirings"
+                    ),
+                    None => write!(
+                        f,
+                        "PIKKU_ERR_ROUTE_CONFLICT: route `{method} {route}` is registered twice; remove one of the two wirings"
+                    ),
+                }
+            }
             RouteError::Conflict {
                 method: None,
                 route,
                 with,
+                ..
             } => write!(
                 f,
                 "PIKKU_ERR_ROUTE_CONFLICT: route `{route}` conflicts with the registered route `{with}`: both would match the same paths; rename one parameter or make one path static"
@@ -68,6 +79,7 @@ pub enum RouteMatch<'r> {
 struct Slot {
     pattern: String,
     targets: [Option<u32>; 7],
+    names: [Option<String>; 7],
     allow: String,
 }
 
@@ -82,12 +94,14 @@ pub struct Router {
 }
 
 impl Router {
-    /// Registers `method route` answering with `target`.
+    /// Registers `method route` answering with `target`; `name` says what registered it, for
+    /// conflict messages.
     pub fn insert(
         &mut self,
         method: HttpMethod,
         route: &str,
         target: u32,
+        name: Option<&str>,
     ) -> Result<(), RouteError> {
         let (tree_pattern, is_static) = to_tree_pattern(route)?;
         let slot_index = match self.by_tree_pattern.get(&tree_pattern) {
@@ -100,25 +114,30 @@ impl Router {
                 self.slots.push(Slot {
                     pattern: route.to_owned(),
                     targets: [None; 7],
+                    names: Default::default(),
                     allow: String::new(),
                 });
-                self.by_tree_pattern.insert(tree_pattern, index);
                 if is_static {
-                    self.statics.insert(normalize(route).to_owned(), index);
+                    self.statics
+                        .insert(tree_pattern.replace("{{", "{").replace("}}", "}"), index);
                 }
+                self.by_tree_pattern.insert(tree_pattern, index);
                 index
             }
         };
         let slot = &mut self.slots[slot_index];
         let cell = &mut slot.targets[method.index()];
         if cell.is_some() {
+            let names = name.zip(slot.names[method.index()].as_deref());
             return Err(RouteError::Conflict {
                 method: Some(method),
                 route: route.to_owned(),
                 with: slot.pattern.clone(),
+                names: names.map(|(new, old)| (new.to_owned(), old.to_owned())),
             });
         }
         *cell = Some(target);
+        slot.names[method.index()] = name.map(str::to_owned);
         slot.allow = allow_header(&slot.targets);
         Ok(())
     }
@@ -127,6 +146,7 @@ impl Router {
         match err {
             matchit::InsertError::Conflict { with } => RouteError::Conflict {
                 method: None,
+                names: None,
                 route: route.to_owned(),
                 with: self
                     .by_tree_pattern
@@ -141,16 +161,25 @@ impl Router {
         }
     }
 
+    /// The `Allow` list of the path, when some route matches it.
+    pub fn allow<'r>(&'r self, path: &'r str) -> Option<&'r str> {
+        self.slot(path)
+            .map(|(index, _)| self.slots[index].allow.as_str())
+    }
+
+    fn slot<'r>(&'r self, path: &'r str) -> Option<(usize, Vec<(&'r str, &'r str)>)> {
+        let path = normalize(path);
+        if let Some(&index) = self.statics.get(path) {
+            return Some((index, Vec::new()));
+        }
+        let found = self.tree.at(path).ok()?;
+        Some((*found.value, found.params.iter().collect()))
+    }
+
     /// Finds the route for `method` and `path` (the path without its query).
     pub fn lookup<'r>(&'r self, method: HttpMethod, path: &'r str) -> RouteMatch<'r> {
-        let path = normalize(path);
-        let (slot_index, params) = if let Some(&index) = self.statics.get(path) {
-            (index, Vec::new())
-        } else {
-            match self.tree.at(path) {
-                Ok(found) => (*found.value, found.params.iter().collect()),
-                Err(_) => return RouteMatch::NotFound,
-            }
+        let Some((slot_index, params)) = self.slot(path) else {
+            return RouteMatch::NotFound;
         };
         let slot = &self.slots[slot_index];
         let target = slot.targets[method.index()].or(if method == HttpMethod::Head {
@@ -164,6 +193,9 @@ impl Router {
         }
     }
 }
+
+/// Only bytes outside ASCII are encoded in registered static segments.
+const NON_ASCII: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b' ');
 
 /// Drops one trailing slash so that `/todos/` finds `/todos`.
 fn normalize(path: &str) -> &str {
@@ -219,7 +251,9 @@ fn to_tree_pattern(route: &str) -> Result<(String, bool), RouteError> {
                     "`:` and `*` may only start a segment (`/:id`, `/*rest`)",
                 ));
             }
-            out.push_str(&segment.replace('{', "{{").replace('}', "}}"));
+            // Requests arrive percent-encoded (`/caf%C3%A9`): register the same spelling.
+            let encoded = percent_encoding::utf8_percent_encode(segment, NON_ASCII).to_string();
+            out.push_str(&encoded.replace('{', "{{").replace('}', "}}"));
         }
     }
     if out.is_empty() {
@@ -251,7 +285,7 @@ mod tests {
     fn router(routes: &[(HttpMethod, &str)]) -> Router {
         let mut r = Router::default();
         for (i, (m, p)) in routes.iter().enumerate() {
-            r.insert(*m, p, i as u32).unwrap();
+            r.insert(*m, p, i as u32, None).unwrap();
         }
         r
     }
@@ -320,9 +354,21 @@ mod tests {
     #[test]
     fn conflicts_name_both_routes() {
         let mut r = router(&[(Get, "/todos/:id")]);
-        let same = r.insert(Get, "/todos/:id", 9).unwrap_err().to_string();
-        assert!(same.contains("GET /todos/:id"), "{same}");
-        let shape = r.insert(Get, "/todos/:slug", 9).unwrap_err().to_string();
+        r.insert(Get, "/named", 1, Some("function `a`")).unwrap();
+        let same = r
+            .insert(Get, "/named", 9, Some("function `b`"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            same.contains(
+                "route `GET /named` is registered twice: by function `a` and by function `b`"
+            ),
+            "{same}"
+        );
+        let shape = r
+            .insert(Get, "/todos/:slug", 9, None)
+            .unwrap_err()
+            .to_string();
         assert!(
             shape.contains("/todos/:slug") && shape.contains("/todos/:id"),
             "{shape}"
@@ -330,10 +376,25 @@ mod tests {
     }
 
     #[test]
+    fn non_ascii_static_routes_match_their_encoded_requests() {
+        let r = router(&[(Get, "/café"), (Get, "/café/:id")]);
+        assert!(matches!(
+            r.lookup(Get, "/caf%C3%A9"),
+            RouteMatch::Found { target: 0, .. }
+        ));
+        assert!(matches!(
+            r.lookup(Get, "/caf%C3%A9/1"),
+            RouteMatch::Found { target: 1, .. }
+        ));
+        assert_eq!(r.allow("/caf%C3%A9"), Some("GET, HEAD"));
+        assert_eq!(r.allow("/nope"), None);
+    }
+
+    #[test]
     fn bad_patterns_are_explained() {
         let mut r = Router::default();
         for bad in ["todos", "/a/*rest/b", "/a/:", "/a/b:c", "/a/:__proto__"] {
-            let err = r.insert(Get, bad, 0).unwrap_err();
+            let err = r.insert(Get, bad, 0, None).unwrap_err();
             assert!(matches!(err, RouteError::InvalidPattern { .. }), "{bad}");
         }
     }

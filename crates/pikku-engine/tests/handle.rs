@@ -12,7 +12,8 @@ fn engine() -> Engine {
             { "method": "post", "route": "/todos", "auth": false, "inputSchema": "Todo" },
             { "method": "get", "route": "/me", "auth": true },
             { "method": "post", "route": "/echo", "auth": false },
-            { "method": "post", "route": "/echo/:id", "auth": false }
+            { "method": "post", "route": "/echo/:id", "auth": false },
+            { "method": "options", "route": "/echo/:id", "auth": false }
         ],
         "schemas": {
             "List": { "type": "object", "properties": {
@@ -38,6 +39,7 @@ fn call(engine: &Engine, method: &str, url: &str, content_type: Option<&str>, bo
         content_type,
         has_session: false,
         body: body.as_bytes(),
+        body_too_large: false,
     };
     let text = wire::encode(&engine.handle(&request), Some("rid"));
     serde_json::from_str(&text).unwrap_or_else(|err| panic!("wire is JSON ({err}): {text}"))
@@ -300,6 +302,7 @@ fn an_unchanged_json_body_is_passed_through_as_sent() {
         content_type: JSON_TYPE,
         has_session: false,
         body: body.as_bytes(),
+        body_too_large: false,
     };
     assert_eq!(
         wire::encode(&e.handle(&request), None),
@@ -315,11 +318,39 @@ fn params_go_in_front_of_a_body_sent_as_written() {
         content_type: JSON_TYPE,
         has_session: false,
         body: br#"{ "title" : "kept" }"#,
+        body_too_large: false,
     };
     assert_eq!(
         wire::encode(&engine().handle(&request), None),
         r#"[2,{"id":7, "title" : "kept" }]"#
     );
+}
+
+#[test]
+fn a_body_over_the_limit_is_answered_after_routing_and_the_auth_gate() {
+    let e = engine();
+    let status = |method: &'static str, url: &'static str| {
+        let request = HttpRequest {
+            method,
+            url,
+            content_type: JSON_TYPE,
+            has_session: false,
+            body: b"",
+            body_too_large: true,
+        };
+        serde_json::from_str::<Value>(&wire::encode(&e.handle(&request), None)).unwrap()[0].clone()
+    };
+    assert_eq!(status("POST", "/nowhere"), json!(-404));
+    assert_eq!(status("DELETE", "/echo"), json!(-405));
+    assert_eq!(status("POST", "/echo"), json!(-413));
+}
+
+#[test]
+fn owns_sees_the_normalized_path() {
+    let e = engine();
+    assert!(e.owns("/todos/7?x=1"));
+    assert!(e.owns("/x/../todos"));
+    assert!(!e.owns("/elsewhere"));
 }
 
 #[test]
