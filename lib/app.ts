@@ -109,7 +109,7 @@ export class PikkuApp {
   async handleHttp(request: HttpRequestLike, body: Uint8Array | null): Promise<HttpAnswer> {
     const found = await this.findSession(request)
     if (found.failed) return found.failed
-    const session = found.session
+    const session = found.session ?? undefined // a hook may answer null
     const headers = request.headers
     const wire = JSON.parse(
       handle(
@@ -138,7 +138,7 @@ export class PikkuApp {
     const entry = this.entryFor(func, options.auth ?? true)
     const found = await this.findSession(request)
     if (found.failed) return found.failed
-    const session = found.session
+    const session = found.session ?? undefined // a hook may answer null
     const headers = request.headers
     const wire = JSON.parse(
       invoke(
