@@ -35,6 +35,12 @@ export declare function checkMetadata(origin: string, text: string): void
 export declare function createEngine(configJson: string): ExternalObject<'PikkuEngine'>
 
 /**
+ * Runs the `pikku` code generator in the project folder `root` (its `pikku.config.json`).
+ * Returns a one-line summary; throws with every diagnostic, rendered like a compiler's.
+ */
+export declare function generate(root: string): string
+
+/**
  * Routes and prepares one request (`body_too_large`: the adapter stopped reading the body
  * at the limit). Returns `[target, input]` or `[-status, errorBody, allow?]`.
  */

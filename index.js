@@ -839,6 +839,7 @@ module.exports.addEntry = nativeBinding.addEntry
 module.exports.check = nativeBinding.check
 module.exports.checkMetadata = nativeBinding.checkMetadata
 module.exports.createEngine = nativeBinding.createEngine
+module.exports.generate = nativeBinding.generate
 module.exports.handle = nativeBinding.handle
 module.exports.invoke = nativeBinding.invoke
 module.exports.maxBodyBytes = nativeBinding.maxBodyBytes

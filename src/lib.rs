@@ -152,6 +152,27 @@ pub fn request_id(client_id: Option<String>) -> String {
     pikku_engine::error::request_id(client_id.as_deref())
 }
 
+/// Runs the `pikku` code generator in the project folder `root` (its `pikku.config.json`).
+/// Returns a one-line summary; throws with every diagnostic, rendered like a compiler's.
+#[napi]
+pub fn generate(root: String) -> Result<String> {
+    let started = std::time::Instant::now();
+    let summary =
+        pikku_codegen::generate(std::path::Path::new(&root)).map_err(Error::from_reason)?;
+    let wrote = if summary.written.is_empty() {
+        "output up to date".to_owned()
+    } else {
+        format!("wrote {}", summary.written.join(", "))
+    };
+    Ok(format!(
+        "pikku: {} files, {} functions, {} routes in {} ms; {wrote}",
+        summary.files_read,
+        summary.functions,
+        summary.routes,
+        started.elapsed().as_millis()
+    ))
+}
+
 /// Checks a metadata file written by the code generator; throws naming every problem.
 #[napi]
 pub fn check_metadata(origin: String, text: String) -> Result<()> {

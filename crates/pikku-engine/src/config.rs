@@ -98,11 +98,11 @@ pub struct RouteConfig {
     /// Whether a session is required (401 without one).
     pub auth: bool,
     /// The name of the input schema in `schemas`; none means the input is not validated.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub input_schema: Option<String>,
     /// What registered the route, for start-up messages: "function `getTodo`".
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub registered_by: Option<String>,
 }
@@ -116,7 +116,7 @@ pub struct EntryConfig {
     /// Whether a session is required.
     pub auth: bool,
     /// The name of the input schema in `schemas`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub input_schema: Option<String>,
 }
@@ -141,17 +141,17 @@ pub struct MetadataFile {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FunctionMeta {
     /// The input schema's name in `schemas`, if the function takes input.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub input_schema: Option<String>,
     /// The output schema's name in `schemas`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub output_schema: Option<String>,
     /// Whether the function runs without a session.
     pub sessionless: bool,
     /// Where the function is defined: `src/todos.ts:12:14`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub source: Option<String>,
 }
@@ -167,7 +167,7 @@ pub struct HttpWiringMeta {
     /// The function's name in `functions`.
     pub function: String,
     /// The route's `auth` setting, when it sets one.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub auth: Option<bool>,
 }

@@ -1,0 +1,195 @@
+//! From the parsed project to the metadata file: every function's input and output schema,
+//! every HTTP wiring, and the checks that need both (a route `:param` must be an input key).
+
+use std::collections::BTreeMap;
+
+use pikku_engine::config::{
+    FunctionMeta, HttpMethod, HttpWiringMeta, MetadataFile, METADATA_VERSION,
+};
+use serde_json::Value;
+
+use crate::diagnostics::{line_col, Diagnostic};
+use crate::ir::{FunctionDef, Ty};
+use crate::project::Project;
+use crate::resolve::SchemaBuilder;
+
+/// Inspects the project; all problems are reported together.
+pub fn inspect(project: &Project) -> Result<MetadataFile, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    let mut functions = BTreeMap::new();
+    let mut schemas = BTreeMap::new();
+    let mut defined: BTreeMap<String, (usize, &FunctionDef)> = BTreeMap::new();
+    // Functions whose types failed: their wirings are not reported a second time.
+    let mut failed = std::collections::BTreeSet::new();
+    for (file, module) in project.modules.iter().enumerate() {
+        for function in &module.functions {
+            if let Some((other_file, other)) = defined.get(&function.name) {
+                let (line, column) = line_col(&project.files[*other_file].text, other.loc.offset);
+                diagnostics.push(
+                    Diagnostic::new("PIKKU_DUPLICATE_FUNCTION", function.loc, format!("a function named `{}` is already defined at {}:{line}:{column}", function.name, project.files[*other_file].display))
+                        .with_hint("function names are their ids in the metadata and clients; rename one of them"),
+                );
+                continue;
+            }
+            defined.insert(function.name.clone(), (file, function));
+        }
+    }
+    for (name, (file, function)) in &defined {
+        let mut meta = FunctionMeta {
+            input_schema: None,
+            output_schema: None,
+            sessionless: function.sessionless,
+            source: Some(source_of(project, *file, function.loc.offset)),
+        };
+        let type_name = capitalize(name);
+        if !function.runtime_input {
+            if let Some(input) = function.input.as_ref().filter(|t| carries_data(t)) {
+                match schema_of(project, *file, input, &mut diagnostics) {
+                    Some(schema) => {
+                        let schema_name = format!("{type_name}Input");
+                        schemas.insert(schema_name.clone(), schema);
+                        meta.input_schema = Some(schema_name);
+                    }
+                    None => {
+                        failed.insert(name.clone());
+                    }
+                }
+            }
+        }
+        if let Some(output) = function.output.as_ref().filter(|t| carries_data(t)) {
+            match schema_of(project, *file, output, &mut diagnostics) {
+                Some(schema) => {
+                    let schema_name = format!("{type_name}Output");
+                    schemas.insert(schema_name.clone(), schema);
+                    meta.output_schema = Some(schema_name);
+                }
+                None => {
+                    failed.insert(name.clone());
+                }
+            }
+        }
+        if !failed.contains(name) {
+            functions.insert(name.clone(), meta);
+        }
+    }
+    let mut http = Vec::new();
+    for (file, module) in project.modules.iter().enumerate() {
+        for wiring in &module.wirings {
+            let label = format!("{} {}", wiring.method.to_uppercase(), wiring.route);
+            let Some(method) = HttpMethod::parse(&wiring.method) else {
+                diagnostics.push(
+                    Diagnostic::new(
+                        "PIKKU_WIRING",
+                        wiring.loc,
+                        format!("route `{label}`: `{}` is not an HTTP method", wiring.method),
+                    )
+                    .with_hint("use get, post, put, patch, delete, head or options"),
+                );
+                continue;
+            };
+            let function_name = module
+                .imports
+                .get(&wiring.func)
+                .map_or(wiring.func.as_str(), |import| import.imported.as_str());
+            let Some(function) = functions.get(function_name) else {
+                if failed.contains(function_name) {
+                    continue;
+                }
+                diagnostics.push(
+                    Diagnostic::new("PIKKU_WIRING", wiring.loc, format!("route `{label}` wires `{}`, which is not a function defined with pikkuFunc, pikkuSessionlessFunc, APIFunction or APIFunctionSessionless", wiring.func))
+                        .with_hint("define the function with one of them so that its input is validated"),
+                );
+                continue;
+            };
+            let keys = function
+                .input_schema
+                .as_ref()
+                .and_then(|s| schemas.get(s))
+                .map(top_level_keys)
+                .unwrap_or_default();
+            for param in route_params(&wiring.route) {
+                if !keys.iter().any(|k| k == param) {
+                    diagnostics.push(
+                        Diagnostic::new("PIKKU_ROUTE_PARAM", wiring.loc, format!("route `{label}`: `:{param}` is not a key of the input of `{function_name}`"))
+                            .with_hint(format!("add `{param}` to the function's input type, or rename the route parameter")),
+                    );
+                }
+            }
+            let _ = file;
+            http.push(HttpWiringMeta {
+                method,
+                route: wiring.route.clone(),
+                function: function_name.to_owned(),
+                auth: wiring.auth,
+            });
+        }
+    }
+    if !diagnostics.is_empty() {
+        diagnostics.sort_by_key(|d| (d.loc.file, d.loc.offset));
+        return Err(diagnostics);
+    }
+    http.sort_by(|a, b| (&a.route, a.method.index()).cmp(&(&b.route, b.method.index())));
+    Ok(MetadataFile {
+        version: METADATA_VERSION,
+        functions,
+        http,
+        schemas,
+    })
+}
+
+fn schema_of(
+    project: &Project,
+    file: usize,
+    ty: &Ty,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Value> {
+    let (schema, problems) = SchemaBuilder::new(project).root(file, ty);
+    diagnostics.extend(problems);
+    schema
+}
+
+/// `void`, `undefined` and `never` carry no data: no schema.
+fn carries_data(ty: &Ty) -> bool {
+    !matches!(ty, Ty::Void | Ty::Undefined | Ty::Never)
+        && !matches!(ty, Ty::Ref { name, args, .. } if name == "Promise" && args.first().is_some_and(|a| !carries_data(a)))
+}
+
+fn capitalize(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn source_of(project: &Project, file: usize, offset: u32) -> String {
+    let (line, column) = line_col(&project.files[file].text, offset);
+    format!("{}:{line}:{column}", project.files[file].display)
+}
+
+fn route_params(route: &str) -> impl Iterator<Item = &str> {
+    route
+        .split('/')
+        .filter_map(|s| s.strip_prefix(':').or_else(|| s.strip_prefix('*')))
+}
+
+/// The property names at the top of a schema (following a local `$ref`).
+fn top_level_keys(schema: &Value) -> Vec<String> {
+    let mut current = schema;
+    for _ in 0..8 {
+        match current
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|p| schema.pointer(p))
+        {
+            Some(target) => current = target,
+            None => break,
+        }
+    }
+    current
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,174 @@
+//! What the inspector keeps of a TypeScript file: its type declarations, imports and
+//! exports, functions and wirings, as owned data (no oxc lifetimes), so that resolution can
+//! walk many files at once.
+
+use std::collections::HashMap;
+
+/// A place in a source file: the file's index in the project and a byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Loc {
+    pub file: usize,
+    pub offset: u32,
+}
+
+/// A TypeScript type, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    String,
+    Number,
+    Boolean,
+    Null,
+    Undefined,
+    Void,
+    Any,
+    Unknown,
+    Never,
+    Object,
+    StrLit(String),
+    NumLit(f64),
+    BoolLit(bool),
+    /// A named type: `Todo`, `Partial<Todo>`, `models.Todo`.
+    Ref {
+        name: String,
+        args: Vec<Ty>,
+        loc: Loc,
+    },
+    Array(Box<Ty>),
+    Tuple(Vec<TupleItem>),
+    Union(Vec<Ty>),
+    Intersection(Vec<Ty>),
+    Literal(ObjectTy),
+    /// `typeof X`: only meaningful with `as const` objects.
+    TypeOf {
+        name: String,
+        loc: Loc,
+    },
+    /// `keyof T`.
+    KeyOf(Box<Ty>),
+    /// `T[K]`.
+    Indexed {
+        object: Box<Ty>,
+        index: Box<Ty>,
+    },
+    /// Something the inspector cannot turn into a schema.
+    Unsupported {
+        what: &'static str,
+        text: String,
+        loc: Loc,
+    },
+}
+
+/// One element of a tuple type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TupleItem {
+    pub ty: Ty,
+    pub optional: bool,
+    pub rest: bool,
+}
+
+/// An object type: members and an optional string index signature.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ObjectTy {
+    pub members: Vec<Member>,
+    pub index: Option<Box<Ty>>,
+}
+
+/// One property of an object type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub name: String,
+    pub optional: bool,
+    pub ty: Ty,
+    pub doc: Doc,
+}
+
+/// A JSDoc comment: its text and tags (`@minLength 1` → `("minLength", "1")`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Doc {
+    pub description: Option<String>,
+    pub tags: Vec<(String, String)>,
+}
+
+/// A named type declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decl {
+    Interface {
+        params: Vec<String>,
+        extends: Vec<Ty>,
+        body: ObjectTy,
+        doc: Doc,
+    },
+    Alias {
+        params: Vec<String>,
+        ty: Ty,
+        doc: Doc,
+    },
+    /// An `enum`, with each member's value.
+    Enum { members: Vec<(String, EnumValue)> },
+    /// A `const X = { … } as const` object: its literal values.
+    ConstObject { entries: Vec<(String, EnumValue)> },
+}
+
+/// The value of an enum member or `as const` entry.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnumValue {
+    Str(String),
+    Num(f64),
+}
+
+/// A function found by its definer or annotation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionDef {
+    pub name: String,
+    pub input: Option<Ty>,
+    pub output: Option<Ty>,
+    pub sessionless: bool,
+    /// The input schema is given at run time (`pikkuFunc({ input: z.object(…) })`).
+    pub runtime_input: bool,
+    pub loc: Loc,
+}
+
+/// An `addRoute` / `wireHTTP` call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpWiring {
+    pub method: String,
+    pub route: String,
+    pub func: String,
+    pub auth: Option<bool>,
+    pub loc: Loc,
+}
+
+/// Where an imported name comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Import {
+    pub source: String,
+    /// The exported name, or `*` for a namespace import.
+    pub imported: String,
+}
+
+/// A `export … from` statement.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReExport {
+    /// `export * from './x'`.
+    All { source: String },
+    /// `export { a as b } from './x'`: (exported, imported).
+    Named {
+        source: String,
+        names: Vec<(String, String)>,
+    },
+}
+
+/// Everything the inspector read from one file.
+#[derive(Debug, Default)]
+pub struct Module {
+    /// Type declarations (interfaces, aliases, enums).
+    pub decls: HashMap<String, (Decl, Loc)>,
+    /// Values that types can refer to with `typeof` (`as const` objects, enums).
+    pub values: HashMap<String, (Decl, Loc)>,
+    pub imports: HashMap<String, Import>,
+    /// Exported name → local name.
+    pub exports: HashMap<String, String>,
+    pub reexports: Vec<ReExport>,
+    pub functions: Vec<FunctionDef>,
+    pub wirings: Vec<HttpWiring>,
+}

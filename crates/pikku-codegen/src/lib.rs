@@ -1,0 +1,85 @@
+//! The `pikku` code generator: reads the project's TypeScript with oxc (no TypeScript
+//! compiler), finds functions and wirings, resolves their types to JSON Schema and writes the
+//! metadata file the runtime loads.
+
+mod config;
+mod diagnostics;
+mod inspect;
+mod ir;
+mod jsdoc;
+mod parse;
+mod project;
+mod resolve;
+
+use std::path::Path;
+
+pub use config::CodegenConfig;
+pub use pikku_engine::MetadataFile;
+
+/// The metadata file's name inside the output folder.
+pub const METADATA_FILE: &str = "pikku-meta.gen.json";
+
+/// What a run wrote.
+#[derive(Debug)]
+pub struct Summary {
+    pub files_read: usize,
+    pub functions: usize,
+    pub routes: usize,
+    pub written: Vec<String>,
+}
+
+/// Inspects the project in `root` and returns the metadata, or the rendered diagnostics.
+pub fn inspect_project(
+    root: &Path,
+    config: &CodegenConfig,
+) -> Result<(MetadataFile, usize), String> {
+    let dirs: Vec<_> = config
+        .src_directories
+        .iter()
+        .map(|d| root.join(d))
+        .collect();
+    let project = project::Project::load(root, &dirs).map_err(|d| render(&d, None))?;
+    let files: Vec<(String, String)> = project
+        .files
+        .iter()
+        .map(|f| (f.display.clone(), f.text.clone()))
+        .collect();
+    let metadata = inspect::inspect(&project).map_err(|d| diagnostics::render(&d, &files))?;
+    Ok((metadata, project.files.len()))
+}
+
+fn render(diagnostics: &[diagnostics::Diagnostic], files: Option<&[(String, String)]>) -> String {
+    diagnostics::render(diagnostics, files.unwrap_or(&[]))
+}
+
+/// Runs the generator once: writes `<outDir>/pikku-meta.gen.json` (only when it changed).
+pub fn generate(root: &Path) -> Result<Summary, String> {
+    let config = CodegenConfig::load(root)?;
+    let (metadata, files_read) = inspect_project(root, &config)?;
+    let out_dir = root.join(&config.out_dir);
+    std::fs::create_dir_all(&out_dir).map_err(|err| {
+        format!(
+            "error[PIKKU_WRITE]: cannot create {}: {err}",
+            out_dir.display()
+        )
+    })?;
+    let text = serde_json::to_string_pretty(&metadata).map_err(|err| err.to_string())? + "\n";
+    let path = out_dir.join(METADATA_FILE);
+    let mut written = Vec::new();
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        std::fs::write(&path, text)
+            .map_err(|err| format!("error[PIKKU_WRITE]: cannot write {}: {err}", path.display()))?;
+        written.push(
+            path.strip_prefix(root)
+                .unwrap_or(&path)
+                .display()
+                .to_string(),
+        );
+    }
+    Ok(Summary {
+        files_read,
+        functions: metadata.functions.len(),
+        routes: metadata.http.len(),
+        written,
+    })
+}

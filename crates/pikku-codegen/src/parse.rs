@@ -1,0 +1,589 @@
+//! Reads one TypeScript file with oxc into a [`Module`]: type declarations, imports and
+//! exports, functions (by definer call or annotation) and top-level HTTP wirings.
+
+use std::collections::HashMap;
+
+use oxc_allocator::Allocator;
+use oxc_ast::ast::*;
+use oxc_parser::Parser;
+use oxc_span::{GetSpan, SourceType, Span};
+
+use crate::diagnostics::Diagnostic;
+use crate::ir::{
+    Decl, Doc, EnumValue, FunctionDef, HttpWiring, Import, Loc, Member, Module, ObjectTy, ReExport,
+    TupleItem, Ty,
+};
+use crate::jsdoc::parse_jsdoc;
+
+/// The names of definers and annotations, in both vocabularies.
+const SESSION_DEFINERS: [&str; 2] = ["pikkuFunc", "APIFunction"];
+const SESSIONLESS_DEFINERS: [&str; 2] = ["pikkuSessionlessFunc", "APIFunctionSessionless"];
+const HTTP_WIRINGS: [&str; 2] = ["addRoute", "wireHTTP"];
+
+/// Parses `text` (file number `file`); syntax errors are returned as diagnostics.
+pub fn parse_module(file: usize, path: &str, text: &str) -> Result<Module, Vec<Diagnostic>> {
+    let allocator = Allocator::default();
+    let source_type = if path.ends_with(".tsx") {
+        SourceType::tsx()
+    } else {
+        SourceType::ts()
+    };
+    let parsed = Parser::new(&allocator, text, source_type).parse();
+    if parsed.diagnostics.has_errors() {
+        return Err(parsed
+            .diagnostics
+            .errors()
+            .map(|error| {
+                let offset = error.labels.first().map_or(0, |l| l.offset());
+                Diagnostic::new(
+                    "PIKKU_SYNTAX",
+                    Loc { file, offset },
+                    error.message.to_string(),
+                )
+                .with_hint("fix the syntax error; the code generator reads the file as TypeScript")
+            })
+            .collect());
+    }
+    let mut reader = Reader {
+        file,
+        text,
+        docs: collect_docs(&parsed.program, text),
+        module: Module::default(),
+    };
+    for statement in &parsed.program.body {
+        reader.statement(statement);
+    }
+    Ok(reader.module)
+}
+
+/// JSDoc comments by the offset of the token they are attached to.
+fn collect_docs(program: &Program, text: &str) -> HashMap<u32, Doc> {
+    program
+        .comments
+        .iter()
+        .filter(|c| c.is_jsdoc())
+        .map(|c| {
+            (
+                c.attached_to,
+                parse_jsdoc(&text[c.span.start as usize..c.span.end as usize]),
+            )
+        })
+        .collect()
+}
+
+struct Reader<'t> {
+    file: usize,
+    text: &'t str,
+    docs: HashMap<u32, Doc>,
+    module: Module,
+}
+
+impl Reader<'_> {
+    fn loc(&self, span: Span) -> Loc {
+        Loc {
+            file: self.file,
+            offset: span.start,
+        }
+    }
+
+    fn doc(&self, span: Span) -> Doc {
+        self.docs.get(&span.start).cloned().unwrap_or_default()
+    }
+
+    fn source(&self, span: Span) -> String {
+        self.text[span.start as usize..span.end as usize].to_owned()
+    }
+
+    fn statement(&mut self, statement: &Statement) {
+        match statement {
+            Statement::ImportDeclaration(import) => self.import(import),
+            Statement::ExportDeclaration(export) => {
+                for name in self.declaration(&export.declaration, export.span) {
+                    self.module.exports.insert(name.clone(), name);
+                }
+            }
+            Statement::ExportNamedDeclaration(export) => {
+                for spec in &export.specifiers {
+                    self.module
+                        .exports
+                        .insert(export_name(&spec.exported), export_name(&spec.local));
+                }
+            }
+            Statement::ExportFromDeclaration(export) => {
+                let names = export
+                    .specifiers
+                    .iter()
+                    .map(|s| (export_name(&s.exported), export_name(&s.local)))
+                    .collect();
+                self.module.reexports.push(ReExport::Named {
+                    source: export.source.value.to_string(),
+                    names,
+                });
+            }
+            Statement::ExportAllDeclaration(export) if export.exported.is_none() => {
+                self.module.reexports.push(ReExport::All {
+                    source: export.source.value.to_string(),
+                });
+            }
+            Statement::ExpressionStatement(expression) => {
+                self.top_level_call(&expression.expression)
+            }
+            _ => {
+                if let Some(declaration) = statement.as_declaration() {
+                    self.declaration(declaration, statement.span());
+                }
+            }
+        }
+    }
+
+    fn import(&mut self, import: &ImportDeclaration) {
+        let source = import.source.value.to_string();
+        for spec in import.specifiers.iter().flatten() {
+            let (local, imported) = match spec {
+                ImportDeclarationSpecifier::ImportSpecifier(s) => {
+                    (s.local.name.to_string(), export_name(&s.imported))
+                }
+                ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => {
+                    (s.local.name.to_string(), "default".to_owned())
+                }
+                ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => {
+                    (s.local.name.to_string(), "*".to_owned())
+                }
+            };
+            self.module.imports.insert(
+                local,
+                Import {
+                    source: source.clone(),
+                    imported,
+                },
+            );
+        }
+    }
+
+    /// Records a declaration; returns the names it declares.
+    fn declaration(&mut self, declaration: &Declaration, statement_span: Span) -> Vec<String> {
+        match declaration {
+            Declaration::TSInterfaceDeclaration(decl) => {
+                let name = decl.id.name.to_string();
+                let interface = Decl::Interface {
+                    params: type_params(decl.type_parameters.as_deref()),
+                    extends: decl
+                        .extends
+                        .iter()
+                        .map(|h| Ty::Ref {
+                            name: type_name(&h.type_name),
+                            args: h
+                                .type_arguments
+                                .as_ref()
+                                .map(|a| a.params.iter().map(|t| self.ty(t)).collect())
+                                .unwrap_or_default(),
+                            loc: self.loc(h.span),
+                        })
+                        .collect(),
+                    body: self.members(&decl.body.body),
+                    doc: self.doc(statement_span),
+                };
+                self.module
+                    .decls
+                    .insert(name.clone(), (interface, self.loc(decl.span)));
+                vec![name]
+            }
+            Declaration::TSTypeAliasDeclaration(decl) => {
+                let name = decl.id.name.to_string();
+                let alias = Decl::Alias {
+                    params: type_params(decl.type_parameters.as_deref()),
+                    ty: self.ty(&decl.type_annotation),
+                    doc: self.doc(statement_span),
+                };
+                self.module
+                    .decls
+                    .insert(name.clone(), (alias, self.loc(decl.span)));
+                vec![name]
+            }
+            Declaration::TSEnumDeclaration(decl) => {
+                let name = decl.id.name.to_string();
+                let mut next = 0.0;
+                let mut members = Vec::new();
+                for member in &decl.body.members {
+                    let key = match &member.id {
+                        TSEnumMemberName::Identifier(id) => id.name.to_string(),
+                        TSEnumMemberName::String(s) | TSEnumMemberName::ComputedString(s) => {
+                            s.value.to_string()
+                        }
+                        TSEnumMemberName::ComputedTemplateString(_) => continue,
+                    };
+                    let value = match member.initializer.as_ref().and_then(literal_value) {
+                        Some(value) => value,
+                        None => EnumValue::Num(next),
+                    };
+                    if let EnumValue::Num(n) = value {
+                        next = n + 1.0;
+                    }
+                    members.push((key, value));
+                }
+                let decl_loc = self.loc(decl.span);
+                self.module.values.insert(
+                    name.clone(),
+                    (
+                        Decl::Enum {
+                            members: members.clone(),
+                        },
+                        decl_loc,
+                    ),
+                );
+                self.module
+                    .decls
+                    .insert(name.clone(), (Decl::Enum { members }, decl_loc));
+                vec![name]
+            }
+            Declaration::VariableDeclaration(decl) => decl
+                .declarations
+                .iter()
+                .filter_map(|d| self.variable(d))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn variable(&mut self, declarator: &VariableDeclarator) -> Option<String> {
+        let BindingPattern::BindingIdentifier(id) = &declarator.id else {
+            return None;
+        };
+        let name = id.name.to_string();
+        let loc = self.loc(declarator.span);
+        // `const f: APIFunction<In, Out> = …`
+        if let Some(TSType::TSTypeReference(reference)) = declarator
+            .type_annotation
+            .as_ref()
+            .map(|a| &a.type_annotation)
+        {
+            let annotation = type_name(&reference.type_name);
+            if let Some(sessionless) = definer_kind(&annotation) {
+                let (input, output) = self.in_out(reference.type_arguments.as_deref());
+                self.module.functions.push(FunctionDef {
+                    name: name.clone(),
+                    input,
+                    output,
+                    sessionless,
+                    runtime_input: false,
+                    loc,
+                });
+                return Some(name);
+            }
+        }
+        match &declarator.init {
+            // `const f = pikkuFunc<In, Out>(…)`
+            Some(Expression::CallExpression(call)) => {
+                if let Expression::Identifier(callee) = &call.callee {
+                    if let Some(sessionless) = definer_kind(callee.name.as_str()) {
+                        if callee.name.as_str().starts_with("pikku") {
+                            let (input, output) = self.in_out(call.type_arguments.as_deref());
+                            let runtime_input = call.arguments.first().is_some_and(has_input_key);
+                            self.module.functions.push(FunctionDef {
+                                name: name.clone(),
+                                input,
+                                output,
+                                sessionless,
+                                runtime_input,
+                                loc,
+                            });
+                        }
+                    }
+                }
+            }
+            // `const Status = { … } as const`
+            Some(Expression::TSAsExpression(as_expr)) if is_as_const(&as_expr.type_annotation) => {
+                if let Expression::ObjectExpression(object) = &as_expr.expression {
+                    let entries = object
+                        .properties
+                        .iter()
+                        .filter_map(|p| match p {
+                            ObjectPropertyKind::ObjectProperty(p) => {
+                                Some((property_key(&p.key)?, literal_value(&p.value)?))
+                            }
+                            ObjectPropertyKind::SpreadProperty(_) => None,
+                        })
+                        .collect();
+                    self.module
+                        .values
+                        .insert(name.clone(), (Decl::ConstObject { entries }, loc));
+                }
+            }
+            _ => {}
+        }
+        Some(name)
+    }
+
+    fn in_out(&self, args: Option<&TSTypeParameterInstantiation>) -> (Option<Ty>, Option<Ty>) {
+        let mut params = args
+            .map(|a| a.params.iter().map(|t| self.ty(t)))
+            .into_iter()
+            .flatten();
+        (params.next(), params.next())
+    }
+
+    /// `addRoute({ method: 'get', route: '/x', func: f, auth: false })` at the top level.
+    fn top_level_call(&mut self, expression: &Expression) {
+        let Expression::CallExpression(call) = expression else {
+            return;
+        };
+        let Expression::Identifier(callee) = &call.callee else {
+            return;
+        };
+        if !HTTP_WIRINGS.contains(&callee.name.as_str()) {
+            return;
+        }
+        let Some(Argument::ObjectExpression(object)) = call.arguments.first() else {
+            return;
+        };
+        let (mut method, mut route, mut func, mut auth) = (None, None, None, None);
+        for property in &object.properties {
+            let ObjectPropertyKind::ObjectProperty(p) = property else {
+                continue;
+            };
+            match (property_key(&p.key).as_deref(), &p.value) {
+                (Some("method"), Expression::StringLiteral(s)) => {
+                    method = Some(s.value.to_string())
+                }
+                (Some("route"), Expression::StringLiteral(s)) => route = Some(s.value.to_string()),
+                (Some("func"), Expression::Identifier(id)) => func = Some(id.name.to_string()),
+                (Some("auth"), Expression::BooleanLiteral(b)) => auth = Some(b.value),
+                _ => {}
+            }
+        }
+        if let (Some(method), Some(route), Some(func)) = (method, route, func) {
+            self.module.wirings.push(HttpWiring {
+                method,
+                route,
+                func,
+                auth,
+                loc: self.loc(call.span),
+            });
+        }
+    }
+
+    fn members(&self, signatures: &[TSSignature]) -> ObjectTy {
+        let mut object = ObjectTy::default();
+        for signature in signatures {
+            match signature {
+                TSSignature::TSPropertySignature(p) => {
+                    let Some(name) = property_key(&p.key) else {
+                        continue;
+                    };
+                    let ty = match &p.type_annotation {
+                        Some(annotation) => self.ty(&annotation.type_annotation),
+                        None => Ty::Any,
+                    };
+                    object.members.push(Member {
+                        name,
+                        optional: p.optional,
+                        ty,
+                        doc: self.doc(p.span),
+                    });
+                }
+                TSSignature::TSIndexSignature(index) => {
+                    object.index = Some(Box::new(self.ty(&index.type_annotation.type_annotation)));
+                }
+                TSSignature::TSMethodSignature(m) => object.members.push(Member {
+                    name: property_key(&m.key).unwrap_or_default(),
+                    optional: m.optional,
+                    ty: Ty::Unsupported {
+                        what: "a method signature",
+                        text: self.source(m.span),
+                        loc: self.loc(m.span),
+                    },
+                    doc: Doc::default(),
+                }),
+                _ => {}
+            }
+        }
+        object
+    }
+
+    fn ty(&self, ty: &TSType) -> Ty {
+        match ty {
+            TSType::TSStringKeyword(_) => Ty::String,
+            TSType::TSNumberKeyword(_) => Ty::Number,
+            TSType::TSBooleanKeyword(_) => Ty::Boolean,
+            TSType::TSNullKeyword(_) => Ty::Null,
+            TSType::TSUndefinedKeyword(_) => Ty::Undefined,
+            TSType::TSVoidKeyword(_) => Ty::Void,
+            TSType::TSAnyKeyword(_) => Ty::Any,
+            TSType::TSUnknownKeyword(_) => Ty::Unknown,
+            TSType::TSNeverKeyword(_) => Ty::Never,
+            TSType::TSObjectKeyword(_) => Ty::Object,
+            TSType::TSLiteralType(literal) => match &literal.literal {
+                TSLiteral::StringLiteral(s) => Ty::StrLit(s.value.to_string()),
+                TSLiteral::NumericLiteral(n) => Ty::NumLit(n.value),
+                TSLiteral::BooleanLiteral(b) => Ty::BoolLit(b.value),
+                TSLiteral::UnaryExpression(u) => match (&u.operator, &u.argument) {
+                    (UnaryOperator::UnaryNegation, Expression::NumericLiteral(n)) => {
+                        Ty::NumLit(-n.value)
+                    }
+                    _ => self.unsupported("this literal type", ty.span()),
+                },
+                _ => self.unsupported("this literal type", ty.span()),
+            },
+            TSType::TSTypeReference(reference) => Ty::Ref {
+                name: type_name(&reference.type_name),
+                args: reference
+                    .type_arguments
+                    .as_ref()
+                    .map(|a| a.params.iter().map(|t| self.ty(t)).collect())
+                    .unwrap_or_default(),
+                loc: self.loc(reference.span),
+            },
+            TSType::TSArrayType(array) => Ty::Array(Box::new(self.ty(&array.element_type))),
+            TSType::TSTupleType(tuple) => Ty::Tuple(
+                tuple
+                    .element_types
+                    .iter()
+                    .map(|e| self.tuple_item(e))
+                    .collect(),
+            ),
+            TSType::TSUnionType(union) => {
+                Ty::Union(union.types.iter().map(|t| self.ty(t)).collect())
+            }
+            TSType::TSIntersectionType(inter) => {
+                Ty::Intersection(inter.types.iter().map(|t| self.ty(t)).collect())
+            }
+            TSType::TSTypeLiteral(literal) => Ty::Literal(self.members(&literal.members)),
+            TSType::TSParenthesizedType(inner) => self.ty(&inner.type_annotation),
+            TSType::TSTypeOperatorType(op) => match op.operator {
+                TSTypeOperatorOperator::Readonly => self.ty(&op.type_annotation),
+                TSTypeOperatorOperator::Keyof => Ty::KeyOf(Box::new(self.ty(&op.type_annotation))),
+                TSTypeOperatorOperator::Unique => self.unsupported("`unique symbol`", ty.span()),
+            },
+            TSType::TSTypeQuery(query) => match &query.expr_name {
+                TSTypeQueryExprName::IdentifierReference(id) => Ty::TypeOf {
+                    name: id.name.to_string(),
+                    loc: self.loc(query.span),
+                },
+                _ => self.unsupported("this `typeof` type", ty.span()),
+            },
+            TSType::TSIndexedAccessType(indexed) => Ty::Indexed {
+                object: Box::new(self.ty(&indexed.object_type)),
+                index: Box::new(self.ty(&indexed.index_type)),
+            },
+            TSType::TSFunctionType(_) | TSType::TSConstructorType(_) => {
+                self.unsupported("a function type", ty.span())
+            }
+            TSType::TSConditionalType(_) => self.unsupported("a conditional type", ty.span()),
+            TSType::TSMappedType(_) => self.unsupported("a mapped type", ty.span()),
+            TSType::TSTemplateLiteralType(_) => {
+                self.unsupported("a template literal type", ty.span())
+            }
+            TSType::TSBigIntKeyword(_) => {
+                self.unsupported("`bigint` (JSON has no bigints)", ty.span())
+            }
+            TSType::TSSymbolKeyword(_) => self.unsupported("`symbol`", ty.span()),
+            _ => self.unsupported("this type", ty.span()),
+        }
+    }
+
+    fn tuple_item(&self, element: &TSTupleElement) -> TupleItem {
+        match element {
+            TSTupleElement::TSOptionalType(o) => TupleItem {
+                ty: self.ty(&o.type_annotation),
+                optional: true,
+                rest: false,
+            },
+            TSTupleElement::TSRestType(r) => {
+                let ty = match self.ty(&r.type_annotation) {
+                    Ty::Array(inner) => *inner,
+                    other => other,
+                };
+                TupleItem {
+                    ty,
+                    optional: false,
+                    rest: true,
+                }
+            }
+            TSTupleElement::TSNamedTupleMember(named) => {
+                let mut item = self.tuple_item(&named.element_type);
+                item.optional |= named.optional;
+                item
+            }
+            other => TupleItem {
+                ty: self.ty(other.to_ts_type()),
+                optional: false,
+                rest: false,
+            },
+        }
+    }
+
+    fn unsupported(&self, what: &'static str, span: Span) -> Ty {
+        Ty::Unsupported {
+            what,
+            text: self.source(span),
+            loc: self.loc(span),
+        }
+    }
+}
+
+/// `Some(sessionless)` when `name` is a function definer or annotation.
+fn definer_kind(name: &str) -> Option<bool> {
+    if SESSION_DEFINERS.contains(&name) {
+        Some(false)
+    } else if SESSIONLESS_DEFINERS.contains(&name) {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+fn has_input_key(argument: &Argument) -> bool {
+    let Argument::ObjectExpression(object) = argument else {
+        return false;
+    };
+    object.properties.iter().any(|p| matches!(p, ObjectPropertyKind::ObjectProperty(p) if property_key(&p.key).as_deref() == Some("input")))
+}
+
+fn is_as_const(ty: &TSType) -> bool {
+    matches!(ty, TSType::TSTypeReference(r) if type_name(&r.type_name) == "const")
+}
+
+fn type_params(params: Option<&TSTypeParameterDeclaration>) -> Vec<String> {
+    params
+        .map(|p| p.params.iter().map(|t| t.name.name.to_string()).collect())
+        .unwrap_or_default()
+}
+
+fn type_name(name: &TSTypeName) -> String {
+    match name {
+        TSTypeName::IdentifierReference(id) => id.name.to_string(),
+        TSTypeName::QualifiedName(q) => format!("{}.{}", type_name(&q.left), q.right.name),
+        TSTypeName::ThisExpression(_) => "this".to_owned(),
+    }
+}
+
+fn export_name(name: &ModuleExportName) -> String {
+    match name {
+        ModuleExportName::IdentifierName(n) => n.name.to_string(),
+        ModuleExportName::IdentifierReference(n) => n.name.to_string(),
+        ModuleExportName::StringLiteral(s) => s.value.to_string(),
+    }
+}
+
+fn property_key(key: &PropertyKey) -> Option<String> {
+    match key {
+        PropertyKey::StaticIdentifier(id) => Some(id.name.to_string()),
+        PropertyKey::StringLiteral(s) => Some(s.value.to_string()),
+        PropertyKey::NumericLiteral(n) => Some(n.value.to_string()),
+        _ => None,
+    }
+}
+
+fn literal_value(expression: &Expression) -> Option<EnumValue> {
+    match expression {
+        Expression::StringLiteral(s) => Some(EnumValue::Str(s.value.to_string())),
+        Expression::NumericLiteral(n) => Some(EnumValue::Num(n.value)),
+        Expression::UnaryExpression(u) if u.operator == UnaryOperator::UnaryNegation => {
+            match &u.argument {
+                Expression::NumericLiteral(n) => Some(EnumValue::Num(-n.value)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,255 @@
+//! The files of a project: the source folders, plus every file they import by a relative
+//! path, parsed once; and finding where an imported name is declared.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+use crate::ir::{Decl, Import, Loc, Module, ReExport};
+use crate::parse::parse_module;
+
+/// One source file.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// The path shown in messages (relative to the project root).
+    pub display: String,
+    pub text: String,
+}
+
+/// Every parsed file, by index.
+#[derive(Debug, Default)]
+pub struct Project {
+    pub files: Vec<SourceFile>,
+    pub modules: Vec<Module>,
+    by_path: HashMap<PathBuf, usize>,
+}
+
+/// A declaration found by name: the file it is in, the declaration and where.
+pub struct Found<'p> {
+    pub file: usize,
+    pub name: String,
+    pub decl: &'p Decl,
+    pub loc: Loc,
+}
+
+impl Project {
+    /// Reads the `.ts`/`.tsx` files under `dirs` (and what they import relatively).
+    pub fn load(root: &Path, dirs: &[PathBuf]) -> Result<Project, Vec<Diagnostic>> {
+        let mut project = Project::default();
+        let mut queue = Vec::new();
+        for dir in dirs {
+            collect_files(dir, &mut queue);
+        }
+        queue.sort();
+        let mut diagnostics = Vec::new();
+        while let Some(path) = queue.pop() {
+            if project.by_path.contains_key(&path) {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let index = project.files.len();
+            let display = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            match parse_module(index, &display, &text) {
+                Ok(module) => {
+                    for source in module
+                        .imports
+                        .values()
+                        .map(|i| &i.source)
+                        .chain(module.reexports.iter().map(reexport_source))
+                    {
+                        if let Some(target) = resolve_relative(&path, source) {
+                            queue.push(target);
+                        }
+                    }
+                    project.modules.push(module);
+                }
+                Err(errors) => {
+                    diagnostics.extend(errors);
+                    project.modules.push(Module::default());
+                }
+            }
+            project.by_path.insert(path.clone(), index);
+            project.files.push(SourceFile {
+                path,
+                display,
+                text,
+            });
+        }
+        if diagnostics.is_empty() {
+            Ok(project)
+        } else {
+            Err(diagnostics)
+        }
+    }
+
+    /// Finds the type declaration that `name` means in file `file` (local, imported, `ns.Name`).
+    pub fn lookup(&self, file: usize, name: &str) -> Option<Found<'_>> {
+        self.lookup_in(Space::Types, file, name)
+    }
+
+    /// Finds the value (`as const` object, enum) that `typeof name` means in file `file`.
+    pub fn lookup_value(&self, file: usize, name: &str) -> Option<Found<'_>> {
+        self.lookup_in(Space::Values, file, name)
+    }
+
+    fn lookup_in(&self, space: Space, file: usize, name: &str) -> Option<Found<'_>> {
+        let module = &self.modules[file];
+        if let Some((namespace, member)) = name.split_once('.') {
+            let import = module
+                .imports
+                .get(namespace)
+                .filter(|i| i.imported == "*")?;
+            return self.find_export(space, self.target(file, import)?, member, 0);
+        }
+        if let Some((decl, loc)) = space.of(module).get(name) {
+            return Some(Found {
+                file,
+                name: name.to_owned(),
+                decl,
+                loc: *loc,
+            });
+        }
+        let import = module.imports.get(name)?;
+        self.find_export(space, self.target(file, import)?, &import.imported, 0)
+    }
+
+    fn target(&self, file: usize, import: &Import) -> Option<usize> {
+        let path = resolve_relative(&self.files[file].path, &import.source)?;
+        self.by_path.get(&path).copied()
+    }
+
+    fn find_export(
+        &self,
+        space: Space,
+        file: usize,
+        name: &str,
+        depth: usize,
+    ) -> Option<Found<'_>> {
+        if depth > 32 {
+            return None;
+        }
+        let module = &self.modules[file];
+        if let Some(local) = module.exports.get(name) {
+            if let Some((decl, loc)) = space.of(module).get(local) {
+                return Some(Found {
+                    file,
+                    name: local.clone(),
+                    decl,
+                    loc: *loc,
+                });
+            }
+            let import = module.imports.get(local)?;
+            return self.find_export(
+                space,
+                self.target(file, import)?,
+                &import.imported,
+                depth + 1,
+            );
+        }
+        for reexport in &module.reexports {
+            let (source, imported) = match reexport {
+                ReExport::Named { source, names } => {
+                    match names.iter().find(|(exported, _)| exported == name) {
+                        Some((_, local)) => (source, local.as_str()),
+                        None => continue,
+                    }
+                }
+                ReExport::All { source } => (source, name),
+            };
+            let path = resolve_relative(&self.files[file].path, source)?;
+            let target = *self.by_path.get(&path)?;
+            if let Some(found) = self.find_export(space, target, imported, depth + 1) {
+                return Some(found);
+            }
+        }
+        None
+    }
+}
+
+/// Types and values live in separate namespaces (`type Status` and `const Status`).
+#[derive(Clone, Copy)]
+enum Space {
+    Types,
+    Values,
+}
+
+impl Space {
+    fn of(self, module: &Module) -> &HashMap<String, (Decl, Loc)> {
+        match self {
+            Space::Types => &module.decls,
+            Space::Values => &module.values,
+        }
+    }
+}
+
+fn reexport_source(reexport: &ReExport) -> &String {
+    match reexport {
+        ReExport::All { source } | ReExport::Named { source, .. } => source,
+    }
+}
+
+/// The file a relative import names: `./todo.js` → `todo.ts`, `./models` → `models/index.ts`.
+pub fn resolve_relative(from: &Path, source: &str) -> Option<PathBuf> {
+    if !source.starts_with('.') {
+        return None;
+    }
+    let base = from.parent()?.join(source);
+    let stem = ["js", "ts", "tsx", "mjs"]
+        .iter()
+        .find_map(|ext| {
+            base.to_str()?
+                .strip_suffix(&format!(".{ext}"))
+                .map(PathBuf::from)
+        })
+        .unwrap_or_else(|| base.clone());
+    let candidates = [
+        stem.with_extension("ts"),
+        stem.with_extension("tsx"),
+        stem.join("index.ts"),
+        stem.join("index.tsx"),
+        stem.with_extension("d.ts"),
+    ];
+    candidates
+        .into_iter()
+        .find(|c| c.is_file())
+        .map(|c| normalize(&c))
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if path.is_dir() {
+            if !name.starts_with('.') && name != "node_modules" && name != "dist" {
+                collect_files(&path, out);
+            }
+        } else if (name.ends_with(".ts") || name.ends_with(".tsx")) && !name.ends_with(".d.ts") {
+            out.push(normalize(&path));
+        }
+    }
+}

@@ -1,0 +1,724 @@
+//! Turns TypeScript types into JSON Schema 2020-12: named declarations become `$defs`
+//! (recursion works), generic aliases are expanded with their arguments, utility types
+//! (`Partial`, `Required`, `Pick`, `Omit`, `Record`, `Readonly`, `NonNullable`) are applied,
+//! and JSDoc tags become keywords. What cannot be resolved is a diagnostic, never a silently
+//! missing schema.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{json, Map, Value};
+
+use crate::diagnostics::Diagnostic;
+use crate::ir::{Decl, Doc, EnumValue, Loc, ObjectTy, TupleItem, Ty};
+use crate::project::Project;
+
+/// Type parameters bound to arguments (each written in some file, with its own bindings).
+#[derive(Default)]
+struct Env(HashMap<String, (Ty, usize, EnvRef)>);
+type EnvRef = std::rc::Rc<Env>;
+
+/// Builds one root schema (with its own `$defs`).
+pub struct SchemaBuilder<'p> {
+    project: &'p Project,
+    defs: BTreeMap<String, Value>,
+    /// (file, declaration name) → name in `$defs`.
+    def_names: HashMap<(usize, String), String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'p> SchemaBuilder<'p> {
+    pub fn new(project: &'p Project) -> Self {
+        Self {
+            project,
+            defs: BTreeMap::new(),
+            def_names: HashMap::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The schema of `ty` written in `file`, with the `$defs` it uses; `None` after a diagnostic.
+    pub fn root(mut self, file: usize, ty: &Ty) -> (Option<Value>, Vec<Diagnostic>) {
+        let schema = self.schema(file, ty, &EnvRef::default());
+        let schema = schema.map(|mut schema| {
+            prune_unused(&schema, &mut self.defs);
+            if !self.defs.is_empty() {
+                let defs: Map<String, Value> = std::mem::take(&mut self.defs).into_iter().collect();
+                if let Some(object) = schema.as_object_mut() {
+                    object.insert("$defs".into(), Value::Object(defs));
+                } else {
+                    schema = json!({ "allOf": [schema], "$defs": defs });
+                }
+            }
+            schema
+        });
+        let ok = self.diagnostics.is_empty();
+        (if ok { schema } else { None }, self.diagnostics)
+    }
+
+    fn error(
+        &mut self,
+        code: &'static str,
+        loc: Loc,
+        message: String,
+        hint: &str,
+    ) -> Option<Value> {
+        self.diagnostics
+            .push(Diagnostic::new(code, loc, message).with_hint(hint));
+        None
+    }
+
+    fn schema(&mut self, file: usize, ty: &Ty, env: &EnvRef) -> Option<Value> {
+        Some(match ty {
+            Ty::String => json!({ "type": "string" }),
+            Ty::Number => json!({ "type": "number" }),
+            Ty::Boolean => json!({ "type": "boolean" }),
+            Ty::Null => json!({ "type": "null" }),
+            Ty::Any | Ty::Unknown => json!({}),
+            Ty::Never => json!({ "not": {} }),
+            Ty::Object => json!({ "type": "object" }),
+            Ty::StrLit(s) => json!({ "type": "string", "const": s }),
+            Ty::NumLit(n) => json!({ "type": "number", "const": number(*n) }),
+            Ty::BoolLit(b) => json!({ "type": "boolean", "const": b }),
+            Ty::Undefined | Ty::Void => json!({ "not": {} }),
+            Ty::Array(item) => json!({ "type": "array", "items": self.schema(file, item, env)? }),
+            Ty::Tuple(items) => self.tuple(file, items, env)?,
+            Ty::Union(members) => self.union(file, members, env)?,
+            Ty::Intersection(parts) => self.intersection(file, parts, env)?,
+            Ty::Literal(object) => self.object(file, object, env)?,
+            Ty::Ref { name, args, loc } => self.reference(file, name, args, *loc, env)?,
+            Ty::TypeOf { name, loc } => {
+                let values = self.const_object(file, name, *loc)?;
+                let properties: Map<String, Value> = values.iter().map(|(k, v)| (k.clone(), json!({ "const": enum_json(v) }))).collect();
+                let required: Vec<&String> = values.iter().map(|(k, _)| k).collect();
+                json!({ "type": "object", "properties": properties, "required": required, "additionalProperties": false })
+            }
+            Ty::KeyOf(inner) => {
+                let keys = self.keys_of(file, inner, env)?;
+                json!({ "type": "string", "enum": keys })
+            }
+            Ty::Indexed { object, index } => self.indexed(file, object, index, env)?,
+            Ty::Unsupported { what, text, loc } => {
+                return self.error(
+                    "PIKKU_TYPE_UNSUPPORTED",
+                    *loc,
+                    format!("cannot turn {what} into a JSON Schema: `{text}`"),
+                    "use plain data types (objects, arrays, literals, unions) for function inputs and outputs",
+                )
+            }
+        })
+    }
+
+    fn tuple(&mut self, file: usize, items: &[TupleItem], env: &EnvRef) -> Option<Value> {
+        let mut prefix = Vec::new();
+        let mut rest = None;
+        let mut min = 0;
+        for item in items {
+            let schema = self.schema(file, &item.ty, env)?;
+            if item.rest {
+                rest = Some(schema);
+            } else {
+                if !item.optional {
+                    min = prefix.len() + 1;
+                }
+                prefix.push(schema);
+            }
+        }
+        let mut out = json!({ "type": "array", "prefixItems": prefix, "minItems": min });
+        match rest {
+            Some(rest) => out["items"] = rest,
+            None => {
+                out["items"] = json!(false);
+                out["maxItems"] = json!(prefix.len());
+            }
+        }
+        Some(out)
+    }
+
+    fn union(&mut self, file: usize, members: &[Ty], env: &EnvRef) -> Option<Value> {
+        let mut flat = Vec::new();
+        flatten_union(members, &mut flat);
+        flat.retain(|t| !matches!(t, Ty::Undefined | Ty::Void));
+        if flat.iter().all(|t| matches!(t, Ty::StrLit(_))) && !flat.is_empty() {
+            let values: Vec<&String> = flat
+                .iter()
+                .filter_map(|t| if let Ty::StrLit(s) = t { Some(s) } else { None })
+                .collect();
+            return Some(json!({ "type": "string", "enum": values }));
+        }
+        if flat.iter().all(|t| matches!(t, Ty::NumLit(_))) && !flat.is_empty() {
+            let values: Vec<Value> = flat
+                .iter()
+                .filter_map(|t| match t {
+                    Ty::NumLit(n) => Some(number(*n)),
+                    _ => None,
+                })
+                .collect();
+            return Some(json!({ "type": "number", "enum": values }));
+        }
+        if flat.len() == 2
+            && flat.contains(&Ty::BoolLit(true))
+            && flat.contains(&Ty::BoolLit(false))
+        {
+            return Some(json!({ "type": "boolean" }));
+        }
+        let mut schemas = Vec::new();
+        for member in &flat {
+            schemas.push(self.schema(file, member, env)?);
+        }
+        Some(match schemas.len() {
+            0 => json!({ "not": {} }),
+            1 => schemas.pop()?,
+            _ => json!({ "anyOf": schemas }),
+        })
+    }
+
+    fn intersection(&mut self, file: usize, parts: &[Ty], env: &EnvRef) -> Option<Value> {
+        let mut merged = json!({ "type": "object", "properties": {}, "required": [], "additionalProperties": false });
+        for part in parts {
+            let schema = self.schema(file, part, env)?;
+            let Some(object) = self.object_view(&schema) else {
+                return self.error(
+                    "PIKKU_TYPE_UNSUPPORTED",
+                    loc_of(part),
+                    "an intersection (`A & B`) can only join object types".into(),
+                    "make both sides object types or interfaces",
+                );
+            };
+            merge_objects(&mut merged, &object);
+        }
+        Some(merged)
+    }
+
+    fn object(&mut self, file: usize, object: &ObjectTy, env: &EnvRef) -> Option<Value> {
+        let mut properties = Map::new();
+        let mut required = Vec::new();
+        let mut failed = false;
+        for member in &object.members {
+            let (ty, optional) = strip_undefined(&member.ty, member.optional);
+            match self.schema(file, &ty, env) {
+                Some(mut schema) => {
+                    apply_doc(&mut schema, &member.doc);
+                    properties.insert(member.name.clone(), schema);
+                    if !optional {
+                        required.push(member.name.clone());
+                    }
+                }
+                None => failed = true,
+            }
+        }
+        let additional = match &object.index {
+            Some(index) => self.schema(file, index, env)?,
+            None => json!(false),
+        };
+        if failed {
+            return None;
+        }
+        Some(
+            json!({ "type": "object", "properties": properties, "required": required, "additionalProperties": additional }),
+        )
+    }
+
+    fn reference(
+        &mut self,
+        file: usize,
+        name: &str,
+        args: &[Ty],
+        loc: Loc,
+        env: &EnvRef,
+    ) -> Option<Value> {
+        if let Some((ty, arg_file, arg_env)) = env.0.get(name) {
+            let (ty, arg_file, arg_env) = (ty.clone(), *arg_file, arg_env.clone());
+            return self.schema(arg_file, &ty, &arg_env);
+        }
+        if let Some(found) = self.project.lookup(file, name) {
+            let (decl_file, decl_name, decl, decl_loc) =
+                (found.file, found.name, found.decl.clone(), found.loc);
+            return self.declaration(file, decl_file, &decl_name, &decl, decl_loc, args, loc, env);
+        }
+        let arg = |i: usize| args.get(i);
+        match (name, args.len()) {
+            ("Date", 0) => Some(json!({ "type": "string", "format": "date-time" })),
+            ("Array" | "ReadonlyArray", 1) => Some(json!({ "type": "array", "items": self.schema(file, arg(0)?, env)? })),
+            ("Promise" | "Readonly" | "NonNullable", 1) => {
+                let inner = self.schema(file, arg(0)?, env)?;
+                Some(if name == "NonNullable" { strip_null(inner) } else { inner })
+            }
+            ("Record", 2) => self.record(file, arg(0)?, arg(1)?, loc, env),
+            ("Partial" | "Required", 1) => {
+                let schema = self.schema(file, arg(0)?, env)?;
+                let Some(mut object) = self.object_view(&schema) else {
+                    return self.error("PIKKU_TYPE_UNSUPPORTED", loc, format!("`{name}` needs an object type"), "give it an interface or object type");
+                };
+                object["required"] = if name == "Partial" {
+                    json!([])
+                } else {
+                    json!(object["properties"].as_object().map(|p| p.keys().cloned().collect::<Vec<_>>()).unwrap_or_default())
+                };
+                Some(object)
+            }
+            ("Pick" | "Omit", 2) => {
+                let schema = self.schema(file, arg(0)?, env)?;
+                let keys = self.literal_keys(file, arg(1)?, env)?;
+                let Some(mut object) = self.object_view(&schema) else {
+                    return self.error("PIKKU_TYPE_UNSUPPORTED", loc, format!("`{name}` needs an object type"), "give it an interface or object type");
+                };
+                let keep = |key: &str| keys.iter().any(|k| k == key) == (name == "Pick");
+                if let Some(properties) = object["properties"].as_object_mut() {
+                    properties.retain(|key, _| keep(key));
+                }
+                if let Some(required) = object["required"].as_array_mut() {
+                    required.retain(|key| key.as_str().is_some_and(keep));
+                }
+                Some(object)
+            }
+            _ => self.error(
+                "PIKKU_TYPE_UNRESOLVED",
+                loc,
+                format!("cannot resolve type `{name}`"),
+                "declare it in this file, or import it with a relative path (`import type { X } from './models.js'`) from a file that exports it",
+            ),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn declaration(
+        &mut self,
+        use_file: usize,
+        decl_file: usize,
+        decl_name: &str,
+        decl: &Decl,
+        decl_loc: Loc,
+        args: &[Ty],
+        loc: Loc,
+        env: &EnvRef,
+    ) -> Option<Value> {
+        let params = match decl {
+            Decl::Interface { params, .. } | Decl::Alias { params, .. } => params.clone(),
+            _ => Vec::new(),
+        };
+        if params.len() != args.len() {
+            return self.error(
+                "PIKKU_TYPE_ARGUMENTS",
+                loc,
+                format!(
+                    "`{decl_name}` takes {} type argument(s), {} given",
+                    params.len(),
+                    args.len()
+                ),
+                "give every type parameter a concrete type",
+            );
+        }
+        if params.is_empty() {
+            // A plain named type: one `$defs` entry, referenced (recursion-safe).
+            let key = (decl_file, decl_name.to_owned());
+            if let Some(def) = self.def_names.get(&key) {
+                return Some(json!({ "$ref": format!("#/$defs/{def}") }));
+            }
+            let mut def = decl_name.to_owned();
+            let mut n = 2;
+            while self.def_names.values().any(|d| *d == def) {
+                def = format!("{decl_name}{n}");
+                n += 1;
+            }
+            self.def_names.insert(key, def.clone());
+            self.defs.insert(def.clone(), json!({}));
+            let schema = self.expand(decl_file, decl, decl_loc, &EnvRef::default())?;
+            self.defs.insert(def.clone(), schema);
+            return Some(json!({ "$ref": format!("#/$defs/{def}") }));
+        }
+        let mut bound = HashMap::new();
+        for (param, arg) in params.iter().zip(args) {
+            bound.insert(param.clone(), (arg.clone(), use_file, env.clone()));
+        }
+        self.expand(decl_file, decl, decl_loc, &EnvRef::new(Env(bound)))
+    }
+
+    fn expand(&mut self, file: usize, decl: &Decl, loc: Loc, env: &EnvRef) -> Option<Value> {
+        match decl {
+            Decl::Alias { ty, doc, .. } => {
+                let mut schema = self.schema(file, ty, env)?;
+                apply_doc(&mut schema, doc);
+                Some(schema)
+            }
+            Decl::Interface {
+                extends, body, doc, ..
+            } => {
+                let mut merged = json!({ "type": "object", "properties": {}, "required": [], "additionalProperties": false });
+                for parent in extends {
+                    let schema = self.schema(file, parent, env)?;
+                    let Some(object) = self.object_view(&schema) else {
+                        return self.error(
+                            "PIKKU_TYPE_UNSUPPORTED",
+                            loc,
+                            "an interface can only extend object types".into(),
+                            "extend an interface or object type",
+                        );
+                    };
+                    merge_objects(&mut merged, &object);
+                }
+                let own = self.object(file, body, env)?;
+                merge_objects(&mut merged, &own);
+                apply_doc(&mut merged, doc);
+                Some(merged)
+            }
+            Decl::Enum { members } => Some(enum_schema(members.iter().map(|(_, v)| v))),
+            Decl::ConstObject { entries } => {
+                let properties: Map<String, Value> = entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), json!({ "const": enum_json(v) })))
+                    .collect();
+                Some(
+                    json!({ "type": "object", "properties": properties, "additionalProperties": false }),
+                )
+            }
+        }
+    }
+
+    fn record(
+        &mut self,
+        file: usize,
+        key: &Ty,
+        value: &Ty,
+        loc: Loc,
+        env: &EnvRef,
+    ) -> Option<Value> {
+        let value_schema = self.schema(file, value, env)?;
+        match key {
+            Ty::String => Some(json!({ "type": "object", "additionalProperties": value_schema })),
+            _ => {
+                let keys = self.literal_keys(file, key, env)?;
+                if keys.is_empty() {
+                    return self.error(
+                        "PIKKU_TYPE_UNSUPPORTED",
+                        loc,
+                        "a `Record` key must be `string` or string literals".into(),
+                        "use `Record<string, V>` or `Record<'a' | 'b', V>`",
+                    );
+                }
+                let properties: Map<String, Value> = keys
+                    .iter()
+                    .map(|k| (k.clone(), value_schema.clone()))
+                    .collect();
+                Some(
+                    json!({ "type": "object", "properties": properties, "required": keys, "additionalProperties": false }),
+                )
+            }
+        }
+    }
+
+    /// String literal keys of `ty` (`'a' | 'b'`, a string enum, `keyof T`).
+    fn literal_keys(&mut self, file: usize, ty: &Ty, env: &EnvRef) -> Option<Vec<String>> {
+        let schema = self.schema(file, ty, env)?;
+        let schema = self.deref(&schema);
+        if let Some(value) = schema.get("const").and_then(Value::as_str) {
+            return Some(vec![value.to_owned()]);
+        }
+        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+            return Some(
+                values
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+            );
+        }
+        self.error(
+            "PIKKU_TYPE_UNSUPPORTED",
+            loc_of(ty),
+            "expected string literal keys".into(),
+            "use string literals such as `'id' | 'title'`",
+        );
+        None
+    }
+
+    fn keys_of(&mut self, file: usize, ty: &Ty, env: &EnvRef) -> Option<Vec<String>> {
+        if let Ty::TypeOf { name, loc } = ty {
+            return Some(
+                self.const_object(file, name, *loc)?
+                    .into_iter()
+                    .map(|(k, _)| k)
+                    .collect(),
+            );
+        }
+        let schema = self.schema(file, ty, env)?;
+        let Some(object) = self.object_view(&schema) else {
+            self.error(
+                "PIKKU_TYPE_UNSUPPORTED",
+                loc_of(ty),
+                "`keyof` needs an object type".into(),
+                "apply `keyof` to an interface or object type",
+            );
+            return None;
+        };
+        Some(
+            object["properties"]
+                .as_object()
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default(),
+        )
+    }
+
+    fn indexed(&mut self, file: usize, object: &Ty, index: &Ty, env: &EnvRef) -> Option<Value> {
+        // `(typeof Status)[keyof typeof Status]`: the values of an `as const` object.
+        if let (Ty::TypeOf { name, loc }, Ty::KeyOf(_)) = (object, index) {
+            let entries = self.const_object(file, name, *loc)?;
+            return Some(enum_schema(entries.iter().map(|(_, v)| v)));
+        }
+        let schema = self.schema(file, object, env)?;
+        let keys = self.literal_keys(file, index, env)?;
+        let Some(view) = self.object_view(&schema) else {
+            return self.error(
+                "PIKKU_TYPE_UNSUPPORTED",
+                loc_of(object),
+                "an indexed access `T[K]` needs an object type".into(),
+                "index an interface or object type",
+            );
+        };
+        let mut found = Vec::new();
+        for key in &keys {
+            match view["properties"].get(key) {
+                Some(property) => found.push(property.clone()),
+                None => {
+                    return self.error(
+                        "PIKKU_TYPE_UNRESOLVED",
+                        loc_of(index),
+                        format!("the type has no property `{key}`"),
+                        "index with one of its property names",
+                    )
+                }
+            }
+        }
+        Some(if found.len() == 1 {
+            found.pop()?
+        } else {
+            json!({ "anyOf": found })
+        })
+    }
+
+    fn const_object(
+        &mut self,
+        file: usize,
+        name: &str,
+        loc: Loc,
+    ) -> Option<Vec<(String, EnumValue)>> {
+        match self
+            .project
+            .lookup_value(file, name)
+            .map(|f| f.decl.clone())
+        {
+            Some(Decl::ConstObject { entries }) => Some(entries),
+            Some(Decl::Enum { members }) => Some(members),
+            _ => {
+                self.error(
+                    "PIKKU_TYPE_UNRESOLVED",
+                    loc,
+                    format!("`typeof {name}` needs a `const {name} = {{ … }} as const` object"),
+                    "declare the object with `as const` (string or number values)",
+                );
+                None
+            }
+        }
+    }
+
+    /// Follows a `$ref` into `$defs`.
+    fn deref(&self, schema: &Value) -> Value {
+        let mut current = schema.clone();
+        for _ in 0..16 {
+            let Some(name) = current
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+            else {
+                break;
+            };
+            match self.defs.get(name) {
+                Some(def) => current = def.clone(),
+                None => break,
+            }
+        }
+        current
+    }
+
+    /// The schema as a plain object schema (`properties`, `required`), if it is one.
+    fn object_view(&self, schema: &Value) -> Option<Value> {
+        let schema = self.deref(schema);
+        (schema.get("type") == Some(&json!("object")) && schema.get("properties").is_some())
+            .then_some(schema)
+    }
+}
+
+/// Keeps only the `$defs` the root reaches (utility types inline what they read).
+fn prune_unused(root: &Value, defs: &mut BTreeMap<String, Value>) {
+    let mut reached = std::collections::BTreeSet::new();
+    let mut pending = vec![root.clone()];
+    while let Some(schema) = pending.pop() {
+        let mut refs = Vec::new();
+        collect_refs(&schema, &mut refs);
+        for name in refs {
+            if reached.insert(name.clone()) {
+                if let Some(def) = defs.get(&name) {
+                    pending.push(def.clone());
+                }
+            }
+        }
+    }
+    defs.retain(|name, _| reached.contains(name));
+}
+
+fn collect_refs(schema: &Value, out: &mut Vec<String>) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+            {
+                out.push(name.to_owned());
+            }
+            map.values().for_each(|v| collect_refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+fn flatten_union(members: &[Ty], out: &mut Vec<Ty>) {
+    for member in members {
+        match member {
+            Ty::Union(inner) => flatten_union(inner, out),
+            other if !out.contains(other) => out.push(other.clone()),
+            _ => {}
+        }
+    }
+}
+
+/// `T | undefined` in a member means the member is optional.
+fn strip_undefined(ty: &Ty, optional: bool) -> (Ty, bool) {
+    match ty {
+        Ty::Union(members) if members.iter().any(|m| matches!(m, Ty::Undefined)) => {
+            let rest: Vec<Ty> = members
+                .iter()
+                .filter(|m| !matches!(m, Ty::Undefined))
+                .cloned()
+                .collect();
+            let ty = if rest.len() == 1 {
+                rest.into_iter().next().unwrap_or(Ty::Unknown)
+            } else {
+                Ty::Union(rest)
+            };
+            (ty, true)
+        }
+        other => (other.clone(), optional),
+    }
+}
+
+fn strip_null(schema: Value) -> Value {
+    match schema.get("anyOf").and_then(Value::as_array) {
+        Some(options) => {
+            let kept: Vec<Value> = options
+                .iter()
+                .filter(|o| o.get("type") != Some(&json!("null")))
+                .cloned()
+                .collect();
+            if kept.len() == 1 {
+                kept.into_iter().next().unwrap_or_default()
+            } else {
+                json!({ "anyOf": kept })
+            }
+        }
+        None => schema,
+    }
+}
+
+fn merge_objects(into: &mut Value, from: &Value) {
+    if let (Some(target), Some(source)) = (
+        into["properties"]
+            .as_object_mut()
+            .map(|p| p as *mut Map<String, Value>),
+        from["properties"].as_object(),
+    ) {
+        // SAFETY-free: re-borrow below instead of raw pointers.
+        let _ = target;
+        let _ = source;
+    }
+    let source_props = from["properties"].as_object().cloned().unwrap_or_default();
+    if let Some(target) = into["properties"].as_object_mut() {
+        target.extend(source_props);
+    }
+    let mut required: Vec<Value> = into["required"].as_array().cloned().unwrap_or_default();
+    for key in from["required"].as_array().into_iter().flatten() {
+        if !required.contains(key) {
+            required.push(key.clone());
+        }
+    }
+    into["required"] = Value::Array(required);
+    if from
+        .get("additionalProperties")
+        .is_some_and(|a| *a != json!(false))
+    {
+        into["additionalProperties"] = from["additionalProperties"].clone();
+    }
+}
+
+fn enum_json(value: &EnumValue) -> Value {
+    match value {
+        EnumValue::Str(s) => json!(s),
+        EnumValue::Num(n) => number(*n),
+    }
+}
+
+/// A TypeScript number as JSON: integral values without a fraction (`5`, not `5.0`).
+fn number(n: f64) -> Value {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        json!(n as i64)
+    } else {
+        json!(n)
+    }
+}
+
+fn enum_schema<'a>(values: impl Iterator<Item = &'a EnumValue>) -> Value {
+    let values: Vec<Value> = values.map(enum_json).collect();
+    let all_strings = values.iter().all(Value::is_string);
+    let all_numbers = values.iter().all(Value::is_number);
+    match (all_strings, all_numbers) {
+        (true, _) => json!({ "type": "string", "enum": values }),
+        (_, true) => json!({ "type": "number", "enum": values }),
+        _ => json!({ "enum": values }),
+    }
+}
+
+fn loc_of(ty: &Ty) -> Loc {
+    match ty {
+        Ty::Ref { loc, .. } | Ty::TypeOf { loc, .. } | Ty::Unsupported { loc, .. } => *loc,
+        _ => Loc::default(),
+    }
+}
+
+/// JSDoc tags as schema keywords.
+fn apply_doc(schema: &mut Value, doc: &Doc) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    if let Some(description) = &doc.description {
+        object.insert("description".into(), json!(description));
+    }
+    for (tag, value) in &doc.tags {
+        let number = || value.parse::<f64>().ok().map(number);
+        let entry = match tag.as_str() {
+            "minLength" | "maxLength" | "minItems" | "maxItems" | "minimum" | "maximum"
+            | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => {
+                number().map(|n| (tag.as_str(), n))
+            }
+            "pattern" | "format" => Some((tag.as_str(), json!(value))),
+            "description" => Some(("description", json!(value))),
+            "default" => Some((
+                "default",
+                serde_json::from_str(value).unwrap_or_else(|_| json!(value)),
+            )),
+            "asType" if value == "integer" => Some(("type", json!("integer"))),
+            _ => None,
+        };
+        if let Some((key, value)) = entry {
+            object.insert(key.to_owned(), value);
+        }
+    }
+}

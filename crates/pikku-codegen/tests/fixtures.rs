@@ -1,0 +1,54 @@
+//! Compiler-style snapshot tests: each folder under `tests/fixtures/` is a small project; its
+//! metadata is compared with `expected.json`, or its diagnostics with `expected.txt`.
+//! `PIKKU_UPDATE_SNAPSHOTS=1 cargo test -p pikku-codegen` rewrites them.
+
+use std::path::{Path, PathBuf};
+
+use pikku_codegen::{inspect_project, CodegenConfig};
+
+fn check(dir: &Path) -> Result<(), String> {
+    let config = CodegenConfig {
+        src_directories: vec![PathBuf::from(".")],
+        out_dir: PathBuf::from(".pikku"),
+    };
+    let (name, actual) = match inspect_project(dir, &config) {
+        Ok((metadata, _)) => (
+            "expected.json",
+            serde_json::to_string_pretty(&metadata).unwrap() + "\n",
+        ),
+        Err(diagnostics) => ("expected.txt", diagnostics + "\n"),
+    };
+    let path = dir.join(name);
+    if std::env::var_os("PIKKU_UPDATE_SNAPSHOTS").is_some() {
+        for stale in ["expected.json", "expected.txt"] {
+            let _ = std::fs::remove_file(dir.join(stale));
+        }
+        std::fs::write(&path, &actual).unwrap();
+        return Ok(());
+    }
+    match std::fs::read_to_string(&path) {
+        Ok(expected) if expected == actual => Ok(()),
+        Ok(expected) => Err(format!(
+            "{}: output differs from {name}\n--- expected\n{expected}\n--- actual\n{actual}",
+            dir.display()
+        )),
+        Err(_) => Err(format!(
+            "{}: produced {name}, which is not the expected kind of output:\n{actual}",
+            dir.display()
+        )),
+    }
+}
+
+#[test]
+fn fixtures_match_their_snapshots() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    let failures: Vec<String> = dirs.iter().filter_map(|d| check(d).err()).collect();
+    assert!(failures.is_empty(), "{}\n\nrun `PIKKU_UPDATE_SNAPSHOTS=1 cargo test -p pikku-codegen` after checking the differences", failures.join("\n\n"));
+}
