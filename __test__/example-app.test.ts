@@ -49,6 +49,13 @@ describe('examples/todo-app (npm start)', () => {
     expect(await (await post({ title: 'Try Pikku' })).json()).toMatchObject({ id: 3, title: 'Try Pikku' })
     const invalid = await post({ title: '' })
     expect(invalid.status).toBe(422)
+    // Constraints written as JSDoc on the types, turned into the schema by `pikku`:
+    const tooLong = await post({ title: 'x'.repeat(201) })
+    expect(tooLong.status).toBe(422)
+    expect((await tooLong.json()).payload.errors[0]).toMatchObject({ path: '/title' })
+    const overLimit = await fetch(`${url}/todos?limit=101`)
+    expect(overLimit.status).toBe(422)
+    expect((await overLimit.json()).payload.errors[0]).toMatchObject({ path: '/limit' })
   })
 
   it('deletes only with the token', async () => {

@@ -36,8 +36,9 @@ export function buildPackage() {
   run('npx', ['tsc', '-p', 'tsconfig.build.json'])
 }
 
-/** Compiles the example app and type-checks the README's quick start. */
+/** Generates the example app's metadata, compiles it, and type-checks the README's quick start. */
 export function buildExample() {
+  run('node', [join(root, 'bin/pikku.js')], { cwd: join(root, 'examples/todo-app') })
   run('npx', ['tsc', '-p', 'examples/todo-app/tsconfig.json'])
   run('npx', ['tsc', '-p', 'examples/quick-start/tsconfig.json'])
 }

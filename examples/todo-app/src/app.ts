@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
+import { join } from 'node:path'
 
 import { addRoute, createApp, type PikkuApp } from '@pikku/native'
 
@@ -25,6 +26,8 @@ export function buildApp(): PikkuApp {
   store.add('Read the README')
   store.add('Wire a function to a route')
   return createApp({
+    // Written by `pikku` from the functions' types (npm start and npm test run it first).
+    metadata: join(__dirname, '..', '.pikku', 'pikku-meta.gen.json'),
     singletonServices: { store },
     getSession: (headers) => {
       const token = headers.get('authorization')?.replace(/^Bearer /, '')

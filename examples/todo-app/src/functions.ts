@@ -4,52 +4,58 @@ import { NotFoundError, pikkuFunc, pikkuSessionlessFunc } from '@pikku/native'
 
 import type { Todo } from './store.js'
 
-const idInput = {
-  type: 'object',
-  properties: { id: { type: 'integer', minimum: 1 } },
-  required: ['id'],
-  additionalProperties: false,
+// No schema is written by hand: `pikku` reads these types (and their JSDoc constraints) and
+// writes .pikku/pikku-meta.gen.json, which the app loads at start-up.
+
+/** A todo's id in a route. */
+export interface TodoRef {
+  /**
+   * @asType integer
+   * @minimum 1
+   */
+  id: number
+}
+
+/** Filters of the todo list. */
+export interface TodoFilter {
+  completed?: boolean
+  /**
+   * How many to return.
+   * @asType integer
+   * @minimum 1
+   * @maximum 100
+   */
+  limit?: number
+}
+
+/** What a new todo needs. */
+export interface NewTodo {
+  /**
+   * @minLength 1
+   * @maxLength 200
+   */
+  title: string
 }
 
 /** GET /todos?completed=true&limit=10 — query strings are coerced by the schema. */
-export const listTodos = pikkuSessionlessFunc<{ completed?: boolean; limit?: number }, Todo[]>({
-  input: {
-    type: 'object',
-    properties: { completed: { type: 'boolean' }, limit: { type: 'integer', minimum: 1, maximum: 100 } },
-    additionalProperties: false,
-  },
-  func: async ({ store }, { completed, limit }) =>
-    store
-      .list()
-      .filter((t) => completed === undefined || t.completed === completed)
-      .slice(0, limit ?? 100),
-})
+export const listTodos = pikkuSessionlessFunc<TodoFilter, Todo[]>(async ({ store }, { completed, limit }) =>
+  store
+    .list()
+    .filter((t) => completed === undefined || t.completed === completed)
+    .slice(0, limit ?? 100),
+)
 
 /** GET /todos/:id — 404 when there is no such todo. */
-export const getTodo = pikkuSessionlessFunc<{ id: number }, Todo>({
-  input: idInput,
-  func: async ({ store }, { id }) => {
-    const todo = store.get(id)
-    if (!todo) throw new NotFoundError(`No todo with id ${id}`)
-    return todo
-  },
+export const getTodo = pikkuSessionlessFunc<TodoRef, Todo>(async ({ store }, { id }) => {
+  const todo = store.get(id)
+  if (!todo) throw new NotFoundError(`No todo with id ${id}`)
+  return todo
 })
 
-/** POST /todos — validated: a non-empty title. */
-export const createTodo = pikkuSessionlessFunc<{ title: string }, Todo>({
-  input: {
-    type: 'object',
-    properties: { title: { type: 'string', minLength: 1, maxLength: 200 } },
-    required: ['title'],
-    additionalProperties: false,
-  },
-  func: async ({ store }, { title }) => store.add(title),
-})
+/** POST /todos — validated: a title of 1 to 200 characters. */
+export const createTodo = pikkuSessionlessFunc<NewTodo, Todo>(async ({ store }, { title }) => store.add(title))
 
 /** DELETE /todos/:id — needs a session; answers 204. */
-export const deleteTodo = pikkuFunc<{ id: number }, void>({
-  input: idInput,
-  func: async ({ store }, { id }) => {
-    if (!store.remove(id)) throw new NotFoundError(`No todo with id ${id}`)
-  },
+export const deleteTodo = pikkuFunc<TodoRef, void>(async ({ store }, { id }) => {
+  if (!store.remove(id)) throw new NotFoundError(`No todo with id ${id}`)
 })
