@@ -1,37 +1,36 @@
-// The `pikku` command end to end: it reads a project's types, writes the metadata file, and
-// the runtime validates requests with the schemas it wrote (JSDoc constraints included).
+// The `pikku` command end to end: it reads a project's types, writes the metadata file and
+// the typed client, and the runtime validates requests with the schemas it wrote (JSDoc
+// constraints included). The project is the `served-app` fixture of the code generator, whose
+// expected outputs are committed (and checked fresh by `cargo test`).
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import { createApp } from '@pikku/native'
 import { createFetchHandler } from '@pikku/native/fetch'
 
 const root = join(__dirname, '..')
+const servedApp = join(root, 'crates/pikku-codegen/tests/fixtures/served-app')
 const pikku = (cwd: string) => spawnSync(process.execPath, [join(root, 'bin/pikku.js')], { cwd, encoding: 'utf8' })
 
 describe('pikku (code generator)', () => {
-  const app = join(__dirname, 'fixtures/codegen-app')
-  const metadataPath = join(app, '.pikku/pikku-meta.gen.json')
-
-  beforeAll(() => {
-    rmSync(join(app, '.pikku'), { recursive: true, force: true })
-  })
-
-  it('writes the metadata file from the types, then reports it up to date', () => {
-    const first = pikku(app)
+  it('writes the metadata file and the client from the types, then reports them up to date', () => {
+    const project = mkdtempSync(join(tmpdir(), 'pikku-app-'))
+    cpSync(servedApp, project, { recursive: true, filter: (source) => !source.includes('expected') })
+    const first = pikku(project)
+    expect(first.stdout).toMatch(/^pikku: 2 files, 4 functions, 4 routes in \d+ ms; wrote \.pikku\/pikku-meta\.gen\.json, \.pikku\/pikku-fetch\.gen\.ts/)
     expect(first.status).toBe(0)
-    expect(first.stdout).toMatch(/^pikku: 2 files, 2 functions, 2 routes in \d+ ms; wrote \.pikku\/pikku-meta\.gen\.json/)
-    const metadata = JSON.parse(readFileSync(metadataPath, 'utf8'))
-    expect(metadata.functions.signup).toMatchObject({ inputSchema: 'SignupInput', sessionless: true, source: 'src/functions.ts:6:14' })
-    expect(pikku(app).stdout).toMatch(/output up to date/)
+    // Byte-identical to the committed snapshots: the output is deterministic.
+    expect(readFileSync(join(project, '.pikku/pikku-meta.gen.json'), 'utf8')).toBe(readFileSync(join(servedApp, 'expected.json'), 'utf8'))
+    expect(readFileSync(join(project, '.pikku/pikku-fetch.gen.ts'), 'utf8')).toBe(readFileSync(join(servedApp, 'expected-client.gen.ts'), 'utf8'))
+    expect(pikku(project).stdout).toMatch(/output up to date/)
   })
 
   it('serves the routes with the generated schemas: a JSDoc constraint violation is a 422', async () => {
-    if (!existsSync(metadataPath)) pikku(app)
-    await import('./fixtures/codegen-app/src/functions.js')
-    const handle = createFetchHandler(createApp({ metadata: metadataPath }))
+    await import('../crates/pikku-codegen/tests/fixtures/served-app/functions.js')
+    const handle = createFetchHandler(createApp({ metadata: join(servedApp, 'expected.json') }))
     const post = (body: unknown) =>
       handle(new Request('http://x/signup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }))
     const ok = await post({ name: 'Ada', email: 'ada@example.com', age: 36, plan: 'pro' })

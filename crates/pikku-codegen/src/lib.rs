@@ -2,6 +2,7 @@
 //! compiler), finds functions and wirings, resolves their types to JSON Schema and writes the
 //! metadata file the runtime loads.
 
+mod client;
 mod config;
 mod diagnostics;
 mod inspect;
@@ -10,9 +11,11 @@ mod jsdoc;
 mod parse;
 mod project;
 mod resolve;
+mod typescript;
 
 use std::path::Path;
 
+pub use client::fetch_client;
 pub use config::CodegenConfig;
 pub use pikku_engine::MetadataFile;
 
@@ -52,7 +55,8 @@ fn render(diagnostics: &[diagnostics::Diagnostic], files: Option<&[(String, Stri
     diagnostics::render(diagnostics, files.unwrap_or(&[]))
 }
 
-/// Runs the generator once: writes `<outDir>/pikku-meta.gen.json` (only when it changed).
+/// Runs the generator once: writes `<outDir>/pikku-meta.gen.json` and the typed fetch client
+/// `<outDir>/pikku-fetch.gen.ts` (each only when it changed).
 pub fn generate(root: &Path) -> Result<Summary, String> {
     let config = CodegenConfig::load(root)?;
     let (metadata, files_read) = inspect_project(root, &config)?;
@@ -63,23 +67,40 @@ pub fn generate(root: &Path) -> Result<Summary, String> {
             out_dir.display()
         )
     })?;
-    let text = serde_json::to_string_pretty(&metadata).map_err(|err| err.to_string())? + "\n";
-    let path = out_dir.join(METADATA_FILE);
     let mut written = Vec::new();
-    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-        std::fs::write(&path, text)
-            .map_err(|err| format!("error[PIKKU_WRITE]: cannot write {}: {err}", path.display()))?;
-        written.push(
-            path.strip_prefix(root)
-                .unwrap_or(&path)
-                .display()
-                .to_string(),
-        );
-    }
+    let text = serde_json::to_string_pretty(&metadata).map_err(|err| err.to_string())? + "\n";
+    write_if_changed(root, &out_dir.join(METADATA_FILE), &text, &mut written)?;
+    write_if_changed(
+        root,
+        &out_dir.join(client::CLIENT_FILE),
+        &client::fetch_client(&metadata),
+        &mut written,
+    )?;
     Ok(Summary {
         files_read,
         functions: metadata.functions.len(),
         routes: metadata.http.len(),
         written,
     })
+}
+
+/// Writes `text` to `path` unless it already holds it (watchers and builds see no change).
+fn write_if_changed(
+    root: &Path,
+    path: &Path,
+    text: &str,
+    written: &mut Vec<String>,
+) -> Result<(), String> {
+    if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
+        return Ok(());
+    }
+    std::fs::write(path, text)
+        .map_err(|err| format!("error[PIKKU_WRITE]: cannot write {}: {err}", path.display()))?;
+    written.push(
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .display()
+            .to_string(),
+    );
+    Ok(())
 }

@@ -248,7 +248,11 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
             if !name.starts_with('.') && name != "node_modules" && name != "dist" {
                 collect_files(&path, out);
             }
-        } else if (name.ends_with(".ts") || name.ends_with(".tsx")) && !name.ends_with(".d.ts") {
+        } else if (name.ends_with(".ts") || name.ends_with(".tsx"))
+            && !name.ends_with(".d.ts")
+            && !name.ends_with(".gen.ts")
+        {
+            // `.gen.ts` files are generated outputs, not sources.
             out.push(normalize(&path));
         }
     }

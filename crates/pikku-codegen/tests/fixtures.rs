@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use pikku_codegen::{inspect_project, CodegenConfig};
+use pikku_codegen::{fetch_client, inspect_project, CodegenConfig};
 
 fn check(dir: &Path) -> Result<(), String> {
     let config = CodegenConfig {
@@ -12,10 +12,24 @@ fn check(dir: &Path) -> Result<(), String> {
         out_dir: PathBuf::from(".pikku"),
     };
     let (name, actual) = match inspect_project(dir, &config) {
-        Ok((metadata, _)) => (
-            "expected.json",
-            serde_json::to_string_pretty(&metadata).unwrap() + "\n",
-        ),
+        Ok((metadata, _)) => {
+            // Every schema written must compile in the runtime engine.
+            let engine_config = pikku_engine::EngineConfig {
+                schemas: metadata.schemas.clone(),
+                ..Default::default()
+            };
+            pikku_engine::Engine::new(engine_config).map_err(|err| {
+                format!(
+                    "{}: a generated schema does not compile: {err}",
+                    dir.display()
+                )
+            })?;
+            compare(dir, "expected-client.gen.ts", &fetch_client(&metadata))?;
+            (
+                "expected.json",
+                serde_json::to_string_pretty(&metadata).unwrap() + "\n",
+            )
+        }
         Err(diagnostics) => ("expected.txt", diagnostics + "\n"),
     };
     let path = dir.join(name);
@@ -34,6 +48,22 @@ fn check(dir: &Path) -> Result<(), String> {
         )),
         Err(_) => Err(format!(
             "{}: produced {name}, which is not the expected kind of output:\n{actual}",
+            dir.display()
+        )),
+    }
+}
+
+/// Compares (or, when updating, writes) one more output of a fixture.
+fn compare(dir: &Path, name: &str, actual: &str) -> Result<(), String> {
+    let path = dir.join(name);
+    if std::env::var_os("PIKKU_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return Ok(());
+    }
+    match std::fs::read_to_string(&path) {
+        Ok(expected) if expected == actual => Ok(()),
+        _ => Err(format!(
+            "{}: {name} differs\n--- actual\n{actual}",
             dir.display()
         )),
     }

@@ -1,0 +1,58 @@
+// The generated fetch client: typed by the route map (type tests below are checked by tsc in
+// the test command), and talking to a real server on 127.0.0.1.
+import { createServer } from 'node:http'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
+
+import { createApp } from '@pikku/native'
+import { PikkuFetchError } from '@pikku/native/client'
+import { createRequestListener } from '@pikku/native/node-http'
+
+import { pikkuFetch, type Account } from '../crates/pikku-codegen/tests/fixtures/served-app/expected-client.gen.js'
+import '../crates/pikku-codegen/tests/fixtures/served-app/functions.js'
+import { listen, type Running } from './helpers/servers.js'
+
+const metadata = join(__dirname, '../crates/pikku-codegen/tests/fixtures/served-app/expected.json')
+
+describe('generated fetch client', () => {
+  let server: Running
+  beforeAll(async () => {
+    server = await listen(createServer(createRequestListener(createApp({ metadata }))))
+    pikkuFetch.setServerUrl(server.url)
+  })
+  afterAll(() => server.close())
+
+  it('fills :params from the data and sends the rest as query or body', async () => {
+    const account = await pikkuFetch.get('/accounts/:id', { id: 7 })
+    expectTypeOf(account).toEqualTypeOf<{ id: number; name: string }>()
+    expect(account).toEqual({ id: 7, name: 'Ada' })
+    const created = await pikkuFetch.post('/signup', { name: 'Lin', email: 'lin@example.com', age: 40, plan: 'free' })
+    expectTypeOf(created).toEqualTypeOf<Account>()
+    expect(created).toMatchObject({ id: 1, name: 'Lin' })
+    expect(await pikkuFetch.get('/accounts', { plan: 'pro', limit: 5 })).toEqual([])
+    expect(await pikkuFetch.delete('/accounts/:id', { id: 3 })).toBeUndefined()
+  })
+
+  it('throws PikkuFetchError with the status and the error body', async () => {
+    const error = await pikkuFetch.post('/signup', { name: 'L', email: 'lin@example.com', age: 40, plan: 'free' }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(PikkuFetchError)
+    expect((error as PikkuFetchError).status).toBe(422)
+    expect((error as PikkuFetchError).body).toMatchObject({ name: 'UnprocessableContentError' })
+  })
+
+  it('refuses wrong routes, methods and inputs at compile time', () => {
+    const never = (fn: () => unknown) => fn
+    // @ts-expect-error no such route
+    never(() => pikkuFetch.get('/nope', {}))
+    // @ts-expect-error /signup answers POST, not GET
+    never(() => pikkuFetch.get('/signup', {}))
+    // @ts-expect-error `id` must be a number
+    never(() => pikkuFetch.get('/accounts/:id', { id: 'seven' }))
+    // @ts-expect-error `plan` must be 'free' or 'pro'
+    never(() => pikkuFetch.post('/signup', { name: 'x', email: 'x@example.com', age: 20, plan: 'gold' }))
+    // @ts-expect-error `email` is missing
+    never(() => pikkuFetch.post('/signup', { name: 'x', age: 20, plan: 'free' }))
+    // @ts-expect-error unknown input key
+    never(() => pikkuFetch.get('/accounts', { plan: 'pro', color: 'red' }))
+  })
+})

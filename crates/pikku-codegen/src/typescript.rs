@@ -1,0 +1,259 @@
+//! JSON Schema back to TypeScript types, for the generated clients: what the schema accepts
+//! is exactly what the client's types accept.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+/// Named types shared by all schemas (their `$defs`), deduplicated by name and content.
+#[derive(Debug, Default)]
+pub struct TypeNames {
+    /// Emitted name → TypeScript type text.
+    pub declarations: BTreeMap<String, String>,
+    /// (schema name, `$defs` name) → emitted name.
+    renames: BTreeMap<(String, String), String>,
+    contents: BTreeMap<String, Value>,
+}
+
+impl TypeNames {
+    /// Registers the `$defs` of schema `owner`, renaming a name already taken by other content.
+    pub fn add_defs(&mut self, owner: &str, schema: &Value) {
+        let Some(defs) = schema.get("$defs").and_then(Value::as_object) else {
+            return;
+        };
+        for (name, def) in defs {
+            let mut emitted = name.clone();
+            let mut n = 2;
+            while self
+                .contents
+                .get(&emitted)
+                .is_some_and(|existing| existing != def)
+            {
+                emitted = format!("{name}{n}");
+                n += 1;
+            }
+            self.contents.insert(emitted.clone(), def.clone());
+            self.renames
+                .insert((owner.to_owned(), name.clone()), emitted);
+        }
+        for (name, def) in defs {
+            let emitted = self.renames[&(owner.to_owned(), name.clone())].clone();
+            if !self.declarations.contains_key(&emitted) {
+                let text = self.type_of(owner, def);
+                self.declarations.insert(emitted, text);
+            }
+        }
+    }
+
+    /// The TypeScript type of `schema`, whose `$ref`s point into the `$defs` of `owner`.
+    pub fn type_of(&self, owner: &str, schema: &Value) -> String {
+        let Some(object) = schema.as_object() else {
+            return if *schema == Value::Bool(false) {
+                "never".into()
+            } else {
+                "unknown".into()
+            };
+        };
+        if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
+            let name = reference.rsplit('/').next().unwrap_or(reference);
+            return self
+                .renames
+                .get(&(owner.to_owned(), name.to_owned()))
+                .cloned()
+                .unwrap_or_else(|| name.to_owned());
+        }
+        if let Some(value) = object.get("const") {
+            return literal(value);
+        }
+        if let Some(values) = object.get("enum").and_then(Value::as_array) {
+            return union(values.iter().map(literal).collect());
+        }
+        for combinator in ["anyOf", "oneOf"] {
+            if let Some(options) = object.get(combinator).and_then(Value::as_array) {
+                return union(options.iter().map(|o| self.type_of(owner, o)).collect());
+            }
+        }
+        if let Some(parts) = object.get("allOf").and_then(Value::as_array) {
+            return parts
+                .iter()
+                .map(|p| self.type_of(owner, p))
+                .collect::<Vec<_>>()
+                .join(" & ");
+        }
+        if object
+            .get("not")
+            .is_some_and(|n| n.as_object().is_some_and(|o| o.is_empty()))
+        {
+            return "never".into();
+        }
+        match object.get("type") {
+            Some(Value::Array(types)) => union(
+                types
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|t| self.of_type(owner, object, t))
+                    .collect(),
+            ),
+            Some(Value::String(t)) => self.of_type(owner, object, t),
+            _ => "unknown".into(),
+        }
+    }
+
+    fn of_type(&self, owner: &str, object: &serde_json::Map<String, Value>, ty: &str) -> String {
+        match ty {
+            "string" => "string".into(),
+            "number" | "integer" => "number".into(),
+            "boolean" => "boolean".into(),
+            "null" => "null".into(),
+            "array" => self.array(owner, object),
+            "object" => self.object(owner, object),
+            _ => "unknown".into(),
+        }
+    }
+
+    fn array(&self, owner: &str, object: &serde_json::Map<String, Value>) -> String {
+        if let Some(prefix) = object.get("prefixItems").and_then(Value::as_array) {
+            let min = object.get("minItems").and_then(Value::as_u64).unwrap_or(0) as usize;
+            let mut items: Vec<String> = prefix
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let ty = self.type_of(owner, item);
+                    if i < min {
+                        ty
+                    } else {
+                        format!("{ty}?")
+                    }
+                })
+                .collect();
+            match object.get("items") {
+                Some(Value::Bool(false)) | None => {}
+                Some(rest) => items.push(format!("...{}[]", wrap(&self.type_of(owner, rest)))),
+            }
+            return format!("[{}]", items.join(", "));
+        }
+        match object.get("items") {
+            Some(items) => format!("{}[]", wrap(&self.type_of(owner, items))),
+            None => "unknown[]".into(),
+        }
+    }
+
+    fn object(&self, owner: &str, object: &serde_json::Map<String, Value>) -> String {
+        let required: Vec<&str> = object
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let mut members = Vec::new();
+        if let Some(properties) = object.get("properties").and_then(Value::as_object) {
+            for (key, property) in properties {
+                let optional = if required.contains(&key.as_str()) {
+                    ""
+                } else {
+                    "?"
+                };
+                members.push(format!(
+                    "{}{optional}: {}",
+                    property_key(key),
+                    self.type_of(owner, property)
+                ));
+            }
+        }
+        match object.get("additionalProperties") {
+            Some(Value::Bool(false)) => {}
+            Some(Value::Bool(true)) | None => members.push("[key: string]: unknown".into()),
+            Some(schema) => members.push(format!("[key: string]: {}", self.type_of(owner, schema))),
+        }
+        if members.is_empty() {
+            return "Record<string, never>".into();
+        }
+        format!("{{ {} }}", members.join("; "))
+    }
+}
+
+fn literal(value: &Value) -> String {
+    value.to_string()
+}
+
+fn union(mut types: Vec<String>) -> String {
+    types.dedup();
+    match types.len() {
+        0 => "never".into(),
+        1 => types.pop().unwrap_or_default(),
+        _ => types.join(" | "),
+    }
+}
+
+/// Parenthesises a union before `[]`.
+fn wrap(ty: &str) -> String {
+    if ty.contains(" | ") || ty.contains(" & ") {
+        format!("({ty})")
+    } else {
+        ty.to_owned()
+    }
+}
+
+fn property_key(key: &str) -> String {
+    let plain = key
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    if plain {
+        key.to_owned()
+    } else {
+        Value::String(key.to_owned()).to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn schemas_become_types() {
+        let names = TypeNames::default();
+        let t = |s: Value| names.type_of("X", &s);
+        assert_eq!(
+            t(json!({"type": "string", "enum": ["a", "b"]})),
+            r#""a" | "b""#
+        );
+        assert_eq!(
+            t(json!({"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "null"}]}})),
+            "(string | null)[]"
+        );
+        assert_eq!(
+            t(
+                json!({"type": "object", "properties": {"id": {"type": "integer"}, "my-key": {"type": "boolean"}}, "required": ["id"], "additionalProperties": false})
+            ),
+            r#"{ id: number; "my-key"?: boolean }"#
+        );
+        assert_eq!(
+            t(json!({"type": "object", "additionalProperties": {"type": "number"}})),
+            "{ [key: string]: number }"
+        );
+        assert_eq!(
+            t(
+                json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "number"}], "minItems": 1, "items": false})
+            ),
+            "[string, number?]"
+        );
+    }
+
+    #[test]
+    fn defs_are_shared_and_renamed_on_different_content() {
+        let mut names = TypeNames::default();
+        names.add_defs("A", &json!({"$defs": {"Todo": {"type": "string"}}}));
+        names.add_defs("B", &json!({"$defs": {"Todo": {"type": "string"}}}));
+        names.add_defs("C", &json!({"$defs": {"Todo": {"type": "number"}}}));
+        assert_eq!(names.declarations.len(), 2);
+        assert_eq!(
+            names.type_of("C", &json!({"$ref": "#/$defs/Todo"})),
+            "Todo2"
+        );
+        assert_eq!(names.type_of("B", &json!({"$ref": "#/$defs/Todo"})), "Todo");
+    }
+}

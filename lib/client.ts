@@ -1,0 +1,120 @@
+// The runtime of the generated fetch client. It never loads the native addon, so it runs in
+// browsers and edge runtimes as well as in Node.
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
+
+/** The shape of a generated route map: route → method → input and output. */
+export type RouteTable = { [route: string]: { [M in Method]?: { input: unknown; output: unknown } } }
+
+/** The routes of `R` that answer `M`. */
+export type RoutesWith<R extends RouteTable, M extends Method> = {
+  [P in keyof R & string]: R[P][M] extends { input: unknown } ? P : never
+}[keyof R & string]
+
+type Entry<R extends RouteTable, P extends keyof R, M extends Method> = NonNullable<R[P][M]>
+type InputArgs<I> = [I] extends [Record<string, never>] ? [data?: I] : [data: I]
+
+/** An answer with status ≥ 400: the status and the error body (`{ name, message, errorId }`). */
+export class PikkuFetchError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: { name?: string; message?: string; payload?: unknown; errorId?: string } | undefined,
+    readonly response: Response,
+  ) {
+    super(body?.message ?? `HTTP ${status}`)
+    this.name = body?.name ?? 'PikkuFetchError'
+  }
+}
+
+/**
+ * A typed client of a generated route map:
+ *
+ * ```ts
+ * import { pikkuFetch } from './.pikku/pikku-fetch.gen.js'
+ * pikkuFetch.setServerUrl('http://127.0.0.1:3000')
+ * const todo = await pikkuFetch.get('/todos/:id', { id: 1 })
+ * ```
+ *
+ * `:params` are filled from the data (and removed from it); the rest goes in the query
+ * string for GET and DELETE, and as the JSON body otherwise.
+ */
+export class PikkuFetch<R extends RouteTable> {
+  private serverUrl = ''
+  private readonly headers: Record<string, string> = {}
+
+  constructor(private readonly fetchFn: typeof fetch = (...args) => fetch(...args)) {}
+
+  /** The server's base URL: `http://127.0.0.1:3000`. */
+  setServerUrl(url: string): void {
+    this.serverUrl = url.replace(/\/$/, '')
+  }
+
+  /** Sends `Authorization: Bearer <token>` (or removes it with `undefined`). */
+  setAuthorizationJWT(token: string | undefined): void {
+    this.setHeader('authorization', token === undefined ? undefined : `Bearer ${token}`)
+  }
+
+  /** Sends `x-api-key` (or removes it with `undefined`). */
+  setAPIKey(key: string | undefined): void {
+    this.setHeader('x-api-key', key)
+  }
+
+  /** Sends a header with every request (or removes it with `undefined`). */
+  setHeader(name: string, value: string | undefined): void {
+    if (value === undefined) delete this.headers[name.toLowerCase()]
+    else this.headers[name.toLowerCase()] = value
+  }
+
+  get<P extends RoutesWith<R, 'get'>>(route: P, ...data: InputArgs<Entry<R, P, 'get'>['input']>): Promise<Entry<R, P, 'get'>['output']> {
+    return this.send('GET', route, data[0]) as Promise<Entry<R, P, 'get'>['output']>
+  }
+
+  post<P extends RoutesWith<R, 'post'>>(route: P, ...data: InputArgs<Entry<R, P, 'post'>['input']>): Promise<Entry<R, P, 'post'>['output']> {
+    return this.send('POST', route, data[0]) as Promise<Entry<R, P, 'post'>['output']>
+  }
+
+  put<P extends RoutesWith<R, 'put'>>(route: P, ...data: InputArgs<Entry<R, P, 'put'>['input']>): Promise<Entry<R, P, 'put'>['output']> {
+    return this.send('PUT', route, data[0]) as Promise<Entry<R, P, 'put'>['output']>
+  }
+
+  patch<P extends RoutesWith<R, 'patch'>>(route: P, ...data: InputArgs<Entry<R, P, 'patch'>['input']>): Promise<Entry<R, P, 'patch'>['output']> {
+    return this.send('PATCH', route, data[0]) as Promise<Entry<R, P, 'patch'>['output']>
+  }
+
+  delete<P extends RoutesWith<R, 'delete'>>(route: P, ...data: InputArgs<Entry<R, P, 'delete'>['input']>): Promise<Entry<R, P, 'delete'>['output']> {
+    return this.send('DELETE', route, data[0]) as Promise<Entry<R, P, 'delete'>['output']>
+  }
+
+  private async send(method: string, route: string, data: unknown): Promise<unknown> {
+    const rest: Record<string, unknown> = { ...(data as Record<string, unknown> | undefined) }
+    const path = route.replace(/[:*](\w+)/g, (_match, name: string) => {
+      const value = rest[name]
+      delete rest[name]
+      if (value === undefined) throw new TypeError(`pikkuFetch: ${method} ${route} needs \`${name}\``)
+      return String(value).split('/').map(encodeURIComponent).join('/')
+    })
+    const inQuery = method === 'GET' || method === 'DELETE'
+    const query = inQuery ? toQuery(rest) : ''
+    const headers: Record<string, string> = { ...this.headers }
+    let body: string | undefined
+    if (!inQuery) {
+      headers['content-type'] = 'application/json'
+      body = JSON.stringify(rest)
+    }
+    const response = await this.fetchFn(`${this.serverUrl}${path}${query}`, { method, headers, body })
+    const text = await response.text()
+    const parsed = text ? (JSON.parse(text) as unknown) : undefined
+    if (response.status >= 400) throw new PikkuFetchError(response.status, parsed as PikkuFetchError['body'], response)
+    return parsed
+  }
+}
+
+function toQuery(data: Record<string, unknown>): string {
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(data)) {
+    if (value === undefined) continue
+    for (const item of Array.isArray(value) ? value : [value]) params.append(key, String(item))
+  }
+  const text = params.toString()
+  return text ? `?${text}` : ''
+}
