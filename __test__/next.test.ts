@@ -129,7 +129,7 @@ describe('Next.js example (next build + next start)', () => {
       await run('npm', ['install', '--no-save', '--no-audit', '--no-fund'], 120_000)
     }
     const t0 = Date.now()
-    await run('npx', ['next', 'build'], 300_000)
+    await run('npm', ['run', 'build'], 300_000) // `pikku` (schemas from the types), then `next build`
     console.log(`next build took ${((Date.now() - t0) / 1000).toFixed(1)} s`)
     const port = await freePort()
     const running = await startNext(port)
@@ -202,6 +202,13 @@ describe('Next.js example (next build + next start)', () => {
       const body = await res.json()
       expect(body.name).toBe('UnprocessableContentError')
       expect(body.payload.errors[0].path).toBe('/limit')
+    })
+
+    it('GET /api/todos?limit=101 is a 422 from the JSDoc @maximum that pikku turned into the schema', async () => {
+      const res = await get('/api/todos?limit=101')
+      expect(res.status).toBe(422)
+      expect((await res.json()).payload.errors[0]).toMatchObject({ path: '/limit', message: expect.stringContaining('100') })
+      expect((await get('/rest/todos/0')).status).toBe(422) // @minimum 1, through the file route
     })
 
     it('GET /api/todos?limit=1 coerces the query string and answers one todo', async () => {

@@ -9,34 +9,36 @@ declare module '@pikku/native' {
   }
 }
 
+// The input schemas of these two are written by `pikku` from the types below (npm run build
+// runs it before `next build`); createTodo shows the other way, a Zod schema on the function.
+
 export interface ListTodosInput {
   completed?: boolean
+  /**
+   * @asType integer
+   * @minimum 1
+   * @maximum 100
+   */
   limit?: number
+}
+
+export interface TodoRef {
+  /**
+   * @asType integer
+   * @minimum 1
+   */
+  id: number
 }
 
 /** GET /todos?completed=true&limit=10 — query strings are coerced by the schema. */
 export const listTodos = pikkuSessionlessFunc<ListTodosInput, Todo[]>({
   name: 'listTodos',
-  input: {
-    type: 'object',
-    properties: {
-      completed: { type: 'boolean' },
-      limit: { type: 'integer', minimum: 1, maximum: 100 },
-    },
-    additionalProperties: false,
-  },
   func: async ({ store }, data) => store.list(data),
 })
 
 /** GET /todos/:id — 404 when there is no such todo. */
-export const getTodo = pikkuSessionlessFunc<{ id: number }, Todo>({
+export const getTodo = pikkuSessionlessFunc<TodoRef, Todo>({
   name: 'getTodo',
-  input: {
-    type: 'object',
-    properties: { id: { type: 'integer', minimum: 1 } },
-    required: ['id'],
-    additionalProperties: false,
-  },
   func: async ({ store }, { id }) => {
     const todo = store.get(id)
     if (!todo) throw new NotFoundError(`Todo ${id} not found`)
