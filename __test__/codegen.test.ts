@@ -54,3 +54,39 @@ describe('pikku (code generator)', () => {
     expect(existsSync(join(broken, '.pikku'))).toBe(false)
   })
 })
+
+describe('pikku --watch', () => {
+  it('writes again when a source file changes', async () => {
+    const { spawn } = await import('node:child_process')
+    const { writeFileSync, readFileSync: read } = await import('node:fs')
+    const project = mkdtempSync(join(tmpdir(), 'pikku-watch-'))
+    cpSync(servedApp, project, { recursive: true, filter: (source) => !source.includes('expected') })
+    const child = spawn(process.execPath, [join(root, 'bin/pikku.js'), '--watch'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    const waitFor = (pattern: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${pattern} in: ${output}`)), 10_000)
+        const check = () => {
+          if (pattern.test(output)) {
+            clearTimeout(timer)
+            resolve()
+          }
+        }
+        child.stdout!.on('data', (chunk: Buffer) => {
+          output += chunk.toString()
+          check()
+        })
+        check()
+      })
+    try {
+      await waitFor(/watching/)
+      const models = join(project, 'models.ts')
+      writeFileSync(models, read(models, 'utf8').replace('@minLength 2', '@minLength 3'))
+      await waitFor(/wrote \.pikku\/pikku-meta\.gen\.json\n/)
+      const metadata = JSON.parse(read(join(project, '.pikku/pikku-meta.gen.json'), 'utf8'))
+      expect(JSON.stringify(metadata.schemas.SignupInput)).toContain('"minLength":3')
+    } finally {
+      child.kill()
+    }
+  })
+})
