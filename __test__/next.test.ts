@@ -258,6 +258,8 @@ describe('Next.js example (next build + next start)', () => {
       const html = await res.text()
       expect(html).toContain('Write a function')
       expect(html).toContain('Serve it from Next.js')
+      // pikku.client: the typed route-map client, answered in-process.
+      expect(html).toMatch(/First: (<!-- -->)?Write a function/)
     })
 
     it('the form posts to the server action, which creates a todo', async () => {

@@ -23,3 +23,16 @@ export function createFetchHandler(app: PikkuApp, options: FetchHandlerOptions =
     return webResponse(request.method, answer)
   }
 }
+
+/**
+ * A `fetch` that answers from the app in-process (no socket): for server-side callers such
+ * as Next.js server components, with the same routing, validation and errors as over HTTP.
+ *
+ * ```ts
+ * const client = new PikkuFetch<Routes>(localFetch(app))
+ * ```
+ */
+export function localFetch(app: PikkuApp): typeof fetch {
+  const handle = createFetchHandler(app)
+  return (input, init) => handle(new Request(typeof input === 'string' && input.startsWith('/') ? `http://pikku.local${input}` : input, init))
+}

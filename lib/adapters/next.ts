@@ -1,7 +1,8 @@
 import type { EntryOptions, PikkuApp } from '../app.js'
+import { PikkuFetch, type RouteTable } from '../client.js'
 import { pathAndQuery, readWebBody, webRequest, webResponse } from '../http/web.js'
 import type { AnyAPIFunction, InputOf, OutputOf, Session } from '../types.js'
-import { createFetchHandler } from './fetch.js'
+import { createFetchHandler, localFetch } from './fetch.js'
 
 /** A Next.js App Router route handler. */
 export type NextRouteHandler = (
@@ -23,11 +24,12 @@ export interface NextOptions {
  * export const { GET, POST, PUT, PATCH, DELETE } = pikku.routes
  * // app/api/todos/[id]/route.ts — Next routes, `[id]` becomes the function's `id`
  * export const GET = pikku.route(getTodo)
- * // a server component or action
- * const todos = await pikku.call(listTodos, {})
+ * // a server component or action: by function, or by route with the generated route map
+ * const todos = await pikku.call(listTodos, {}, { auth: false })
+ * const todo = await pikku.client.get('/todos/:id', { id: 1 })   // pikkuNext<Routes>(app)
  * ```
  */
-export function pikkuNext(app: PikkuApp, options: NextOptions = {}) {
+export function pikkuNext<R extends RouteTable = RouteTable>(app: PikkuApp, options: NextOptions = {}) {
   const fetchHandler = createFetchHandler(app, { basePath: options.basePath ?? '/api' })
   const catchAll: NextRouteHandler = (request) => fetchHandler(request)
   return {
@@ -50,6 +52,11 @@ export function pikkuNext(app: PikkuApp, options: NextOptions = {}) {
         return webResponse(request.method, answer)
       }
     },
+    /**
+     * The typed fetch client of the generated route map (`pikkuNext<Routes>(app)`), answered
+     * in-process: no socket, same validation and errors; failures throw `PikkuFetchError`.
+     */
+    client: new PikkuFetch<R>(localFetch(app)),
     /** Calls a function in-process from a server component or action; errors are thrown. */
     call<F extends AnyAPIFunction>(func: F, data: InputOf<F>, callOptions?: { session?: Session } & EntryOptions): Promise<OutputOf<F>> {
       return app.call(func, data, callOptions)

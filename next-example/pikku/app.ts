@@ -3,6 +3,7 @@ import { pikkuNext } from '@pikku/native/next'
 import { createTodo, getTodo, listTodos } from './functions'
 import { TodoStore } from './store'
 import metadata from '../.pikku/pikku-meta.gen.json'
+import type { Routes } from '../.pikku/pikku-fetch.gen'
 
 export { createTodo, getTodo, listTodos } from './functions'
 export type { Todo } from './store'
@@ -22,14 +23,14 @@ function setUp() {
     { title: 'Serve it from Next.js', completed: false },
   ])
   const app = createApp({ metadata: metadata as MetadataFile, singletonServices: { store } })
-  return { app, pikku: pikkuNext(app, { basePath: '/api' }) }
+  return { app, pikku: pikkuNext<Routes>(app, { basePath: '/api' }) }
 }
 
 // `@pikku/native` is external and loaded once per process, while this module is evaluated
 // once per layer: the app is made once per process and kept on `globalThis`, so that every
 // layer shares one store.
 const shared = globalThis as typeof globalThis & {
-  __pikkuTodoApp?: { app: PikkuApp; pikku: ReturnType<typeof pikkuNext> }
+  __pikkuTodoApp?: { app: PikkuApp; pikku: ReturnType<typeof pikkuNext<Routes>> }
 }
 shared.__pikkuTodoApp ??= setUp()
 

@@ -14,6 +14,7 @@ pub const CLIENT_FILE: &str = "pikku-fetch.gen.ts";
 /// Writes `pikku-fetch.gen.ts` for `metadata`.
 pub fn fetch_client(metadata: &MetadataFile) -> String {
     let mut names = TypeNames::default();
+    names.reserve(metadata.schemas.keys());
     for (name, schema) in &metadata.schemas {
         names.add_defs(name, schema);
     }
@@ -25,11 +26,11 @@ pub fn fetch_client(metadata: &MetadataFile) -> String {
         let _ = write!(out, "\nexport type {name} = {declaration}\n");
     }
     for (name, schema) in &metadata.schemas {
-        let _ = write!(
-            out,
-            "\nexport type {name} = {}\n",
-            names.type_of(name, schema)
-        );
+        let ty = names.type_of(name, schema);
+        // A schema that is just its own named type is already declared above.
+        if ty != *name {
+            let _ = write!(out, "\nexport type {name} = {ty}\n");
+        }
     }
     let mut routes: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for wiring in &metadata.http {

@@ -8,6 +8,7 @@ mod diagnostics;
 mod inspect;
 mod ir;
 mod jsdoc;
+mod openapi;
 mod parse;
 mod project;
 mod resolve;
@@ -56,7 +57,8 @@ fn render(diagnostics: &[diagnostics::Diagnostic], files: Option<&[(String, Stri
 }
 
 /// Runs the generator once: writes `<outDir>/pikku-meta.gen.json` and the typed fetch client
-/// `<outDir>/pikku-fetch.gen.ts` (each only when it changed).
+/// `<outDir>/pikku-fetch.gen.ts`, and with an `openapi` key the OpenAPI document (each only when
+/// it changed).
 pub fn generate(root: &Path) -> Result<Summary, String> {
     let config = CodegenConfig::load(root)?;
     let (metadata, files_read) = inspect_project(root, &config)?;
@@ -76,6 +78,20 @@ pub fn generate(root: &Path) -> Result<Summary, String> {
         &client::fetch_client(&metadata),
         &mut written,
     )?;
+    if let Some(openapi) = &config.openapi {
+        let path = out_dir.join(&openapi.output_file);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|err| {
+                format!(
+                    "error[PIKKU_WRITE]: cannot create {}: {err}",
+                    parent.display()
+                )
+            })?;
+        }
+        let document = openapi::openapi_document(&metadata, &openapi.info);
+        let text = serde_json::to_string_pretty(&document).map_err(|err| err.to_string())? + "\n";
+        write_if_changed(root, &path, &text, &mut written)?;
+    }
     Ok(Summary {
         files_read,
         functions: metadata.functions.len(),

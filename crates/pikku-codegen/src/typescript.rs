@@ -13,10 +13,18 @@ pub struct TypeNames {
     /// (schema name, `$defs` name) → emitted name.
     renames: BTreeMap<(String, String), String>,
     contents: BTreeMap<String, Value>,
+    /// Names taken by the schemas themselves (`GetTodoInput`).
+    reserved: std::collections::BTreeSet<String>,
 }
 
 impl TypeNames {
-    /// Registers the `$defs` of schema `owner`, renaming a name already taken by other content.
+    /// Reserves the names of the schemas themselves, so that no `$defs` entry takes them.
+    pub fn reserve<'a>(&mut self, names: impl IntoIterator<Item = &'a String>) {
+        self.reserved.extend(names.into_iter().cloned());
+    }
+
+    /// Registers the `$defs` of schema `owner`, renaming a name already taken by other content
+    /// (or by another schema). A definition named like its own schema keeps the name.
     pub fn add_defs(&mut self, owner: &str, schema: &Value) {
         let Some(defs) = schema.get("$defs").and_then(Value::as_object) else {
             return;
@@ -24,11 +32,14 @@ impl TypeNames {
         for (name, def) in defs {
             let mut emitted = name.clone();
             let mut n = 2;
-            while self
-                .contents
-                .get(&emitted)
-                .is_some_and(|existing| existing != def)
-            {
+            let taken = |names: &Self, candidate: &str| {
+                names
+                    .contents
+                    .get(candidate)
+                    .is_some_and(|existing| existing != def)
+                    || (names.reserved.contains(candidate) && candidate != owner)
+            };
+            while taken(self, &emitted) {
                 emitted = format!("{name}{n}");
                 n += 1;
             }

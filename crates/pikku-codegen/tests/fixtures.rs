@@ -9,7 +9,7 @@ use pikku_codegen::{fetch_client, inspect_project, CodegenConfig};
 fn check(dir: &Path) -> Result<(), String> {
     let config = CodegenConfig {
         src_directories: vec![PathBuf::from(".")],
-        out_dir: PathBuf::from(".pikku"),
+        ..Default::default()
     };
     let (name, actual) = match inspect_project(dir, &config) {
         Ok((metadata, _)) => {
