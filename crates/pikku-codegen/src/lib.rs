@@ -5,6 +5,7 @@
 mod client;
 mod config;
 mod diagnostics;
+mod imports;
 mod inspect;
 mod ir;
 mod jsdoc;

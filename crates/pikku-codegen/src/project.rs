@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
+use crate::imports::{normalize, ImportResolver};
 use crate::ir::{Decl, Import, Loc, Module, ReExport};
 use crate::parse::parse_module;
 
@@ -20,6 +21,7 @@ pub struct SourceFile {
 /// Every parsed file, by index.
 #[derive(Debug, Default)]
 pub struct Project {
+    resolver: ImportResolver,
     pub files: Vec<SourceFile>,
     pub modules: Vec<Module>,
     by_path: HashMap<PathBuf, usize>,
@@ -36,6 +38,7 @@ pub struct Found<'p> {
 impl Project {
     /// Reads the `.ts`/`.tsx` files under `dirs` (and what they import relatively).
     pub fn load(root: &Path, dirs: &[PathBuf]) -> Result<Project, Vec<Diagnostic>> {
+        let resolver = ImportResolver::from_tsconfig(root);
         let mut project = Project::default();
         let mut queue = Vec::new();
         for dir in dirs {
@@ -64,7 +67,7 @@ impl Project {
                         .map(|i| &i.source)
                         .chain(module.reexports.iter().map(reexport_source))
                     {
-                        if let Some(target) = resolve_relative(&path, source) {
+                        if let Some(target) = resolver.resolve(&path, source) {
                             queue.push(target);
                         }
                     }
@@ -82,6 +85,7 @@ impl Project {
                 text,
             });
         }
+        project.resolver = resolver;
         if diagnostics.is_empty() {
             Ok(project)
         } else {
@@ -121,7 +125,9 @@ impl Project {
     }
 
     fn target(&self, file: usize, import: &Import) -> Option<usize> {
-        let path = resolve_relative(&self.files[file].path, &import.source)?;
+        let path = self
+            .resolver
+            .resolve(&self.files[file].path, &import.source)?;
         self.by_path.get(&path).copied()
     }
 
@@ -163,7 +169,7 @@ impl Project {
                 }
                 ReExport::All { source } => (source, name),
             };
-            let path = resolve_relative(&self.files[file].path, source)?;
+            let path = self.resolver.resolve(&self.files[file].path, source)?;
             let target = *self.by_path.get(&path)?;
             if let Some(found) = self.find_export(space, target, imported, depth + 1) {
                 return Some(found);
@@ -193,47 +199,6 @@ fn reexport_source(reexport: &ReExport) -> &String {
     match reexport {
         ReExport::All { source } | ReExport::Named { source, .. } => source,
     }
-}
-
-/// The file a relative import names: `./todo.js` → `todo.ts`, `./models` → `models/index.ts`.
-pub fn resolve_relative(from: &Path, source: &str) -> Option<PathBuf> {
-    if !source.starts_with('.') {
-        return None;
-    }
-    let base = from.parent()?.join(source);
-    let stem = ["js", "ts", "tsx", "mjs"]
-        .iter()
-        .find_map(|ext| {
-            base.to_str()?
-                .strip_suffix(&format!(".{ext}"))
-                .map(PathBuf::from)
-        })
-        .unwrap_or_else(|| base.clone());
-    let candidates = [
-        stem.with_extension("ts"),
-        stem.with_extension("tsx"),
-        stem.join("index.ts"),
-        stem.join("index.tsx"),
-        stem.with_extension("d.ts"),
-    ];
-    candidates
-        .into_iter()
-        .find(|c| c.is_file())
-        .map(|c| normalize(&c))
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
