@@ -1,0 +1,303 @@
+#!/usr/bin/env node
+// Code-generator benchmark: our `pikku` command (Rust, oxc) against the reference Pikku
+// inspector (@pikku/inspector 0.12.60, TypeScript compiler + ts-json-schema-generator) on the
+// same synthetic project, in one run, interleaved, medians of several runs.
+//
+//   node bench/codegen/run.mjs [--functions=500] [--small] [--runs=5] [--no-pin]
+//                              [--no-reference] [--no-in-process] [--dir=<project dir>]
+//
+// --small is --functions=50. Every child is pinned to CPU 0 with `taskset -c 0` when taskset
+// exists (--no-pin to let it use every core). Wall time is measured around the child process
+// (node start-up included, for both); peak RSS is the child's maximum resident set size
+// (GNU time's %M, or getrusage() from inside the child when /usr/bin/time is missing).
+import { spawnSync } from 'node:child_process'
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { generateProject, resourceFile, fileNameFor } from './generate-project.mjs'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const repo = join(here, '..', '..')
+const argv = process.argv.slice(2)
+const opt = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
+const flag = (name) => argv.includes(`--${name}`)
+
+const functions = Number(opt('functions') ?? (flag('small') ? 50 : 500))
+const runs = Math.max(3, Number(opt('runs') ?? 5))
+const withReference = !flag('no-reference')
+const withInProcess = withReference && !flag('no-in-process')
+
+// --- prerequisites ------------------------------------------------------------------------
+// Which addon: --addon=<path>, else the package's own pikku-native.<platform>.node if it is a
+// release build (the release profile strips symbols; the dev profiles keep them), else cargo's
+// release output. It is copied once and loaded through NAPI_RS_NATIVE_LIBRARY_PATH, so a
+// rebuild during the run cannot swap binaries between measurements.
+const triple = { x64: 'x86_64', arm64: 'aarch64' }[process.arch] + '-unknown-linux-gnu'
+const packaged = join(repo, `pikku-native.${process.platform}-${process.arch}-gnu.node`)
+const cargoRelease = join(repo, 'target', triple, 'release', 'libpikku_native.so')
+function isStripped(file) {
+  // ELF64 little-endian: a release build has no .symtab section.
+  const b = readFileSync(file)
+  if (b.readUInt32BE(0) !== 0x7f454c46) return false
+  const shoff = Number(b.readBigUInt64LE(0x28))
+  const shentsize = b.readUInt16LE(0x3a)
+  const shnum = b.readUInt16LE(0x3c)
+  const shstrndx = b.readUInt16LE(0x3e)
+  const strOff = Number(b.readBigUInt64LE(shoff + shstrndx * shentsize + 0x18))
+  for (let k = 0; k < shnum; k++) {
+    const nameOff = b.readUInt32LE(shoff + k * shentsize)
+    const end = b.indexOf(0, strOff + nameOff)
+    if (b.toString('latin1', strOff + nameOff, end) === '.symtab') return false
+  }
+  return true
+}
+let addon = opt('addon')
+if (!addon) {
+  if (existsSync(packaged) && isStripped(packaged)) addon = packaged
+  else if (existsSync(cargoRelease) && isStripped(cargoRelease)) addon = cargoRelease
+}
+if (!addon || !existsSync(addon)) {
+  console.error('No release build of the native addon found. Build it first:\n  npx napi build --platform --release')
+  process.exit(1)
+}
+if (!isStripped(addon)) console.error(`warning: ${addon} keeps its symbols: probably not a release build.`)
+const newestSource = (dir) =>
+  readdirSync(dir, { recursive: true })
+    .filter((f) => String(f).endsWith('.rs') || String(f) === 'Cargo.toml')
+    .reduce((m, f) => Math.max(m, statSync(join(dir, String(f))).mtimeMs), 0)
+const addonStat = statSync(addon)
+if (Math.max(newestSource(join(repo, 'src')), newestSource(join(repo, 'crates'))) > addonStat.mtimeMs) {
+  console.error('warning: Rust sources are newer than the addon; the figures may not reflect them.')
+}
+const scratch = mkdtempSync(join(tmpdir(), 'pikku-codegen-bench-'))
+const addonCopy = join(scratch, 'pikku-native.node')
+copyFileSync(addon, addonCopy)
+const addonNote = `${relative(repo, addon)} (${(addonStat.size / 2 ** 20).toFixed(1)} MB, built ${addonStat.mtime.toISOString().slice(0, 16).replace('T', ' ')} UTC)`
+if (withReference && !existsSync(join(here, 'node_modules', '@pikku', 'inspector'))) {
+  console.error('Installing the reference (npm ci --prefix bench/codegen)...')
+  const r = spawnSync('npm', ['ci', '--prefix', here, '--no-audit', '--no-fund'], { stdio: 'inherit' })
+  if (r.status !== 0) process.exit(r.status ?? 1)
+}
+const hasTaskset = !flag('no-pin') && spawnSync('sh', ['-c', 'command -v taskset'], { encoding: 'utf8' }).status === 0
+const hasGnuTime = existsSync('/usr/bin/time')
+
+// --- the project --------------------------------------------------------------------------
+const { dir } = generateProject({ functions, dir: opt('dir') })
+const editIndex = Math.floor(functions / 5 / 2) // a file in the middle of the project
+const editPath = join(dir, fileNameFor(editIndex))
+let revision = 0
+
+// --- measuring one child process ------------------------------------------------------------
+const rssProbe = join(here, 'rss-probe.mjs')
+function measure(args, cwd, extraEnv = {}) {
+  const rssFile = join(scratch, 'rss')
+  rmSync(rssFile, { force: true })
+  let cmd = [process.execPath, ...args]
+  let env = { ...process.env, ...extraEnv }
+  if (hasGnuTime) cmd = ['/usr/bin/time', '-f', '%M', '-o', rssFile, ...cmd]
+  else {
+    cmd = [process.execPath, '--import', rssProbe, ...args]
+    env.PIKKU_BENCH_RSS_FILE = rssFile
+  }
+  if (hasTaskset) cmd = ['taskset', '-c', '0', ...cmd]
+  const t0 = process.hrtime.bigint()
+  const r = spawnSync(cmd[0], cmd.slice(1), { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20 })
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6
+  if (r.status !== 0) {
+    throw new Error(`${args.join(' ')} exited with ${r.status}\n${r.stdout}\n${r.stderr}`)
+  }
+  const kb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop())
+  return { ms, mb: kb / 1024, stdout: r.stdout, stderr: r.stderr }
+}
+
+const ours = () =>
+  measure([join(repo, 'bin', 'pikku.js')], dir, { NAPI_RS_NATIVE_LIBRARY_PATH: addonCopy })
+const reference = (...extra) =>
+  measure([join(here, 'reference-driver.mjs'), dir, '--quiet', ...extra], here)
+
+function edit() {
+  revision++
+  writeFileSync(editPath, resourceFile(editIndex, revision))
+}
+function restore() {
+  writeFileSync(editPath, resourceFile(editIndex, 0))
+}
+
+// --- checks before timing ---------------------------------------------------------------------
+function checkOurs(result) {
+  const meta = JSON.parse(readFileSync(join(dir, '.pikku', 'pikku-meta.gen.json'), 'utf8'))
+  const fns = Object.entries(meta.functions)
+  const missing = fns.filter(([, f]) => !f.inputSchema || !meta.schemas[f.inputSchema]).map(([n]) => n)
+  if (fns.length !== functions || meta.http.length !== functions || missing.length || result.stderr.trim()) {
+    throw new Error(
+      `our generator: ${fns.length} functions, ${meta.http.length} routes, inputs without a schema: ` +
+        `${missing.join(', ') || 'none'}\n${result.stderr}`,
+    )
+  }
+  return `${fns.length} functions, ${meta.http.length} routes, ${Object.keys(meta.schemas).length} schemas, every input has one`
+}
+function checkReference(result) {
+  const s = JSON.parse(result.stdout.trim().split('\n').pop())
+  const problems = []
+  if (s.functions !== functions) problems.push(`${s.functions} functions`)
+  if (s.routes !== functions) problems.push(`${s.routes} routes`)
+  if (s.missingInputSchemas) problems.push(`${s.missingInputSchemas} inputs without a schema`)
+  if (s.diagnostics.length) problems.push(...s.diagnostics)
+  if (problems.length) throw new Error(`reference: ${problems.join('; ')}`)
+  return { text: `${s.functions} functions, ${s.routes} routes, ${s.schemas} schemas, ${s.openAPIPaths} OpenAPI paths, every input has one, no diagnostics`, summary: s }
+}
+
+console.error(
+  `project: ${functions} functions in ${functions / 5} files + models, ${dir}\n` +
+    `addon: ${addonNote}\n` +
+    `runs: ${runs} (interleaved), pinned to CPU 0: ${hasTaskset ? 'yes' : 'no'}, peak RSS from ${hasGnuTime ? 'GNU time' : 'getrusage in the child'}`,
+)
+
+// --- warm-up: one run of each (fills the OS file cache), with output checks ---------------------
+restore()
+rmSync(join(dir, '.pikku'), { recursive: true, force: true })
+console.error(`ours: ${checkOurs(ours())}`)
+let refCheck
+if (withReference) {
+  refCheck = checkReference(reference())
+  console.error(`reference: ${refCheck.text}`)
+}
+
+// --- timed runs ---------------------------------------------------------------------------------
+const rows = {
+  oursCold: [],
+  oursEdit: [],
+  refCold: [],
+  refEdit: [],
+  refInProcess: [],
+  refPasses: [],
+}
+for (let i = 0; i < runs; i++) {
+  restore()
+  // Alternate who goes first, so neither always runs on a warmer machine.
+  const order = i % 2 === 0 ? ['ours', 'ref'] : ['ref', 'ours']
+  for (const who of order) {
+    if (who === 'ours') {
+      rmSync(join(dir, '.pikku'), { recursive: true, force: true })
+      const r = ours()
+      checkOurs(r)
+      rows.oursCold.push(r)
+    } else if (withReference) {
+      const r = reference() // deletes its schema cache first: a cold run
+      rows.refCold.push(r)
+      rows.refPasses.push(JSON.parse(r.stdout.trim().split('\n').pop()).passes)
+    }
+  }
+  // The same one-file change for both: one input type of one resource file gains a field.
+  edit()
+  for (const who of order) {
+    if (who === 'ours') {
+      const r = ours()
+      checkOurs(r)
+      rows.oursEdit.push(r)
+    } else if (withReference) {
+      // A fresh `all` after the edit, keeping the on-disk schema cache of the previous run
+      // (the CLI keeps it under node_modules/.cache/pikku).
+      rows.refEdit.push(reference('--keep-cache'))
+    }
+  }
+  if (withInProcess) {
+    // Same process: the four passes, the edit, the four passes again (time of the second round).
+    restore()
+    const content = join(scratch, 'edited.ts')
+    revision++
+    writeFileSync(content, resourceFile(editIndex, revision))
+    const r = reference(`--edit-file=${editPath}`, `--edit-content=${content}`)
+    rows.refInProcess.push({ ms: JSON.parse(r.stdout.trim().split('\n').pop()).inProcessRerunMs, mb: NaN })
+  }
+  console.error(`run ${i + 1}/${runs} done`)
+}
+restore()
+
+// --- report -------------------------------------------------------------------------------------
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+const med = (list, key) => (list.length ? median(list.map((r) => r[key])) : NaN)
+const fmtMs = (ms) => (Number.isNaN(ms) ? 'n/a' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`)
+const fmtMb = (mb) => (Number.isNaN(mb) ? 'n/a' : `${mb.toFixed(0)} MB`)
+const fmtX = (x) => (Number.isFinite(x) ? `${x >= 10 ? x.toFixed(0) : x.toFixed(1)}×` : 'n/a')
+const range = (list, key, fmt) =>
+  list.length ? `${fmt(Math.min(...list.map((r) => r[key])))}–${fmt(Math.max(...list.map((r) => r[key])))}` : ''
+
+const lines = []
+lines.push(`### Code generation, ${functions} functions in ${functions / 5} files (medians of ${runs} interleaved runs)`)
+lines.push('')
+lines.push('| Case | Wall time (median) | range | Peak RSS (median) | range |')
+lines.push('|---|---:|---:|---:|---:|')
+const row = (label, list) =>
+  lines.push(
+    `| ${label} | ${fmtMs(med(list, 'ms'))} | ${range(list, 'ms', fmtMs)} | ${fmtMb(med(list, 'mb'))} | ${list.every((r) => Number.isNaN(r.mb)) ? '' : range(list, 'mb', fmtMb)} |`,
+  )
+row('ours, cold (`pikku`)', rows.oursCold)
+row('ours, re-run after a one-file change (no watch mode yet)', rows.oursEdit)
+if (withReference) {
+  row('reference, cold (setup + full with schemas + refresh + OpenAPI passes)', rows.refCold)
+  row('reference, re-run after the same one-file change (new process, schema cache on disk kept)', rows.refEdit)
+  if (withInProcess) row('reference, same process re-inspection after the change (watch-like; time only)', rows.refInProcess)
+}
+if (withReference) {
+  lines.push('')
+  lines.push('| Ratio (reference / ours) | Time | Peak RSS |')
+  lines.push('|---|---:|---:|')
+  lines.push(
+    `| cold | ${fmtX(med(rows.refCold, 'ms') / med(rows.oursCold, 'ms'))} | ${fmtX(med(rows.refCold, 'mb') / med(rows.oursCold, 'mb'))} |`,
+  )
+  lines.push(
+    `| one-file change, both re-run in a new process | ${fmtX(med(rows.refEdit, 'ms') / med(rows.oursEdit, 'ms'))} | ${fmtX(med(rows.refEdit, 'mb') / med(rows.oursEdit, 'mb'))} |`,
+  )
+  if (withInProcess)
+    lines.push(
+      `| one-file change, reference in-process vs our re-run | ${fmtX(med(rows.refInProcess, 'ms') / med(rows.oursEdit, 'ms'))} | n/a |`,
+    )
+  const passNames = rows.refPasses[0].map((p) => p.pass)
+  const inner = (list) => median(list.map((r) => Number(/in (\d+) ms/.exec(r.stdout)?.[1] ?? NaN)))
+  lines.push('')
+  lines.push(
+    `Ours as reported by the command itself (inside the process, without node start-up): ` +
+      `cold ${inner(rows.oursCold)} ms, after the change ${inner(rows.oursEdit)} ms.`,
+  )
+  lines.push('')
+  lines.push(
+    'Reference cold run by pass (median ms, inside the process): ' +
+      passNames.map((n, k) => `${n} ${median(rows.refPasses.map((ps) => ps[k].ms))}`).join(', ') +
+      '.',
+  )
+}
+lines.push('')
+const cpu = cpus()[0]?.model ?? 'unknown CPU'
+lines.push(
+  `Machine: ${cpu}, ${cpus().length} cores (children pinned to ${hasTaskset ? 'CPU 0' : 'all cores'}), ` +
+    `${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}, ${process.platform}-${process.arch}. ` +
+    `Ours: bin/pikku.js with ${addonNote}.`,
+)
+if (withReference) {
+  const ref = JSON.parse(readFileSync(join(here, 'node_modules', '@pikku', 'inspector', 'package.json'), 'utf8'))
+  const tsv = JSON.parse(readFileSync(join(here, 'node_modules', 'typescript', 'package.json'), 'utf8')).version
+  const tjs = JSON.parse(
+    readFileSync(join(here, 'node_modules', 'ts-json-schema-generator', 'package.json'), 'utf8'),
+  ).version
+  lines.push(
+    `Reference: @pikku/inspector ${ref.version} (typescript ${tsv}, ts-json-schema-generator ${tjs}) driven by ` +
+      `bench/codegen/reference-driver.mjs; output check: ${refCheck.text}.`,
+  )
+}
+console.log(lines.join('\n'))
+rmSync(scratch, { recursive: true, force: true })
