@@ -32,7 +32,7 @@ if (args.includes('--help') || args.includes('-h')) {
     watch(join(root, dir), { recursive: true }, (_event, file) => {
       if (!file || !/\.tsx?$/.test(file) || file.endsWith('.gen.ts')) return
       clearTimeout(timer)
-      timer = setTimeout(run, 30)
+      timer = setTimeout(run, 10)
     })
   }
   console.log(`pikku: watching ${config.srcDirectories.join(', ')}`)

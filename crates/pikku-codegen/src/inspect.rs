@@ -11,11 +11,13 @@ use serde_json::Value;
 use crate::diagnostics::{line_col, Diagnostic};
 use crate::ir::{FunctionDef, Ty};
 use crate::project::Project;
-use crate::resolve::SchemaBuilder;
+use crate::resolve::{DefTable, SchemaBuilder};
 
 /// Inspects the project; all problems are reported together.
 pub fn inspect(project: &Project) -> Result<MetadataFile, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
+    // Named types are expanded once for every function that uses them.
+    let mut table = DefTable::default();
     let mut functions = BTreeMap::new();
     let mut schemas = BTreeMap::new();
     let mut defined: BTreeMap<String, (usize, &FunctionDef)> = BTreeMap::new();
@@ -44,7 +46,7 @@ pub fn inspect(project: &Project) -> Result<MetadataFile, Vec<Diagnostic>> {
         let type_name = capitalize(name);
         if !function.runtime_input {
             if let Some(input) = function.input.as_ref().filter(|t| carries_data(t)) {
-                match schema_of(project, *file, input, &mut diagnostics) {
+                match schema_of(project, &mut table, *file, input, &mut diagnostics) {
                     Some(schema) => {
                         let schema_name = format!("{type_name}Input");
                         schemas.insert(schema_name.clone(), schema);
@@ -57,7 +59,7 @@ pub fn inspect(project: &Project) -> Result<MetadataFile, Vec<Diagnostic>> {
             }
         }
         if let Some(output) = function.output.as_ref().filter(|t| carries_data(t)) {
-            match schema_of(project, *file, output, &mut diagnostics) {
+            match schema_of(project, &mut table, *file, output, &mut diagnostics) {
                 Some(schema) => {
                     let schema_name = format!("{type_name}Output");
                     schemas.insert(schema_name.clone(), schema);
@@ -139,11 +141,12 @@ pub fn inspect(project: &Project) -> Result<MetadataFile, Vec<Diagnostic>> {
 
 fn schema_of(
     project: &Project,
+    table: &mut DefTable,
     file: usize,
     ty: &Ty,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Value> {
-    let (schema, problems) = SchemaBuilder::new(project).root(file, ty);
+    let (schema, problems) = SchemaBuilder::new(project, table).root(file, ty);
     diagnostics.extend(problems);
     schema
 }

@@ -17,21 +17,27 @@ use crate::project::Project;
 struct Env(HashMap<String, (Ty, usize, EnvRef)>);
 type EnvRef = std::rc::Rc<Env>;
 
-/// Builds one root schema (with its own `$defs`).
-pub struct SchemaBuilder<'p> {
-    project: &'p Project,
+/// Named declarations, expanded once per run and shared by every schema that uses them.
+#[derive(Debug, Default)]
+pub struct DefTable {
     defs: BTreeMap<String, Value>,
     /// (file, declaration name) → name in `$defs`.
-    def_names: HashMap<(usize, String), String>,
+    names: HashMap<(usize, String), String>,
+    taken: std::collections::HashSet<String>,
+}
+
+/// Builds one root schema (with the `$defs` it uses).
+pub struct SchemaBuilder<'p, 't> {
+    project: &'p Project,
+    table: &'t mut DefTable,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl<'p> SchemaBuilder<'p> {
-    pub fn new(project: &'p Project) -> Self {
+impl<'p, 't> SchemaBuilder<'p, 't> {
+    pub fn new(project: &'p Project, table: &'t mut DefTable) -> Self {
         Self {
             project,
-            defs: BTreeMap::new(),
-            def_names: HashMap::new(),
+            table,
             diagnostics: Vec::new(),
         }
     }
@@ -40,9 +46,8 @@ impl<'p> SchemaBuilder<'p> {
     pub fn root(mut self, file: usize, ty: &Ty) -> (Option<Value>, Vec<Diagnostic>) {
         let schema = self.schema(file, ty, &EnvRef::default());
         let schema = schema.map(|mut schema| {
-            prune_unused(&schema, &mut self.defs);
-            if !self.defs.is_empty() {
-                let defs: Map<String, Value> = std::mem::take(&mut self.defs).into_iter().collect();
+            let defs = reachable(&schema, &self.table.defs);
+            if !defs.is_empty() {
                 if let Some(object) = schema.as_object_mut() {
                     object.insert("$defs".into(), Value::Object(defs));
                 } else {
@@ -230,10 +235,19 @@ impl<'p> SchemaBuilder<'p> {
             let (ty, arg_file, arg_env) = (ty.clone(), *arg_file, arg_env.clone());
             return self.schema(arg_file, &ty, &arg_env);
         }
-        if let Some(found) = self.project.lookup(file, name) {
-            let (decl_file, decl_name, decl, decl_loc) =
-                (found.file, found.name, found.decl.clone(), found.loc);
-            return self.declaration(file, decl_file, &decl_name, &decl, decl_loc, args, loc, env);
+        // `project` outlives the builder: a declaration borrowed from it needs no copy.
+        let project = self.project;
+        if let Some(found) = project.lookup(file, name) {
+            return self.declaration(
+                file,
+                found.file,
+                &found.name,
+                found.decl,
+                found.loc,
+                args,
+                loc,
+                env,
+            );
         }
         let arg = |i: usize| args.get(i);
         match (name, args.len()) {
@@ -311,19 +325,20 @@ impl<'p> SchemaBuilder<'p> {
         if params.is_empty() {
             // A plain named type: one `$defs` entry, referenced (recursion-safe).
             let key = (decl_file, decl_name.to_owned());
-            if let Some(def) = self.def_names.get(&key) {
+            if let Some(def) = self.table.names.get(&key) {
                 return Some(json!({ "$ref": format!("#/$defs/{def}") }));
             }
             let mut def = decl_name.to_owned();
             let mut n = 2;
-            while self.def_names.values().any(|d| *d == def) {
+            while self.table.taken.contains(&def) {
                 def = format!("{decl_name}{n}");
                 n += 1;
             }
-            self.def_names.insert(key, def.clone());
-            self.defs.insert(def.clone(), json!({}));
+            self.table.names.insert(key, def.clone());
+            self.table.taken.insert(def.clone());
+            self.table.defs.insert(def.clone(), json!({}));
             let schema = self.expand(decl_file, decl, decl_loc, &EnvRef::default())?;
-            self.defs.insert(def.clone(), schema);
+            self.table.defs.insert(def.clone(), schema);
             return Some(json!({ "$ref": format!("#/$defs/{def}") }));
         }
         let mut bound = HashMap::new();
@@ -500,13 +515,9 @@ impl<'p> SchemaBuilder<'p> {
         name: &str,
         loc: Loc,
     ) -> Option<Vec<(String, EnumValue)>> {
-        match self
-            .project
-            .lookup_value(file, name)
-            .map(|f| f.decl.clone())
-        {
-            Some(Decl::ConstObject { entries }) => Some(entries),
-            Some(Decl::Enum { members }) => Some(members),
+        match self.project.lookup_value(file, name).map(|f| f.decl) {
+            Some(Decl::ConstObject { entries }) => Some(entries.clone()),
+            Some(Decl::Enum { members }) => Some(members.clone()),
             _ => {
                 self.error(
                     "PIKKU_TYPE_UNRESOLVED",
@@ -530,7 +541,7 @@ impl<'p> SchemaBuilder<'p> {
             else {
                 break;
             };
-            match self.defs.get(name) {
+            match self.table.defs.get(name) {
                 Some(def) => current = def.clone(),
                 None => break,
             }
@@ -546,22 +557,24 @@ impl<'p> SchemaBuilder<'p> {
     }
 }
 
-/// Keeps only the `$defs` the root reaches (utility types inline what they read).
-fn prune_unused(root: &Value, defs: &mut BTreeMap<String, Value>) {
-    let mut reached = std::collections::BTreeSet::new();
-    let mut pending = vec![root.clone()];
+/// The `$defs` that `root` reaches, directly or through other definitions.
+fn reachable(root: &Value, defs: &BTreeMap<String, Value>) -> Map<String, Value> {
+    let mut reached = Map::new();
+    let mut pending = vec![root];
     while let Some(schema) = pending.pop() {
         let mut refs = Vec::new();
-        collect_refs(&schema, &mut refs);
+        collect_refs(schema, &mut refs);
         for name in refs {
-            if reached.insert(name.clone()) {
-                if let Some(def) = defs.get(&name) {
-                    pending.push(def.clone());
-                }
+            if reached.contains_key(&name) {
+                continue;
+            }
+            if let Some(def) = defs.get(&name) {
+                reached.insert(name, def.clone());
+                pending.push(def);
             }
         }
     }
-    defs.retain(|name, _| reached.contains(name));
+    reached
 }
 
 fn collect_refs(schema: &Value, out: &mut Vec<String>) {

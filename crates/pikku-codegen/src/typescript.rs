@@ -5,14 +5,13 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-/// Named types shared by all schemas (their `$defs`), deduplicated by name and content.
+/// Named types shared by all schemas (their `$defs`), declared once each.
 #[derive(Debug, Default)]
 pub struct TypeNames {
     /// Emitted name → TypeScript type text.
     pub declarations: BTreeMap<String, String>,
     /// (schema name, `$defs` name) → emitted name.
     renames: BTreeMap<(String, String), String>,
-    contents: BTreeMap<String, Value>,
     /// Names taken by the schemas themselves (`GetTodoInput`).
     reserved: std::collections::BTreeSet<String>,
 }
@@ -29,21 +28,18 @@ impl TypeNames {
         let Some(defs) = schema.get("$defs").and_then(Value::as_object) else {
             return;
         };
-        for (name, def) in defs {
+        for name in defs.keys() {
             let mut emitted = name.clone();
             let mut n = 2;
+            // The inspector names every `$defs` entry once per run (one name, one content), so
+            // a known name is the same type; only the schemas' own names must be avoided.
             let taken = |names: &Self, candidate: &str| {
-                names
-                    .contents
-                    .get(candidate)
-                    .is_some_and(|existing| existing != def)
-                    || (names.reserved.contains(candidate) && candidate != owner)
+                names.reserved.contains(candidate) && candidate != owner
             };
             while taken(self, &emitted) {
                 emitted = format!("{name}{n}");
                 n += 1;
             }
-            self.contents.insert(emitted.clone(), def.clone());
             self.renames
                 .insert((owner.to_owned(), name.clone()), emitted);
         }
@@ -255,16 +251,29 @@ mod tests {
     }
 
     #[test]
-    fn defs_are_shared_and_renamed_on_different_content() {
+    fn defs_are_shared_and_renamed_off_schema_names() {
         let mut names = TypeNames::default();
-        names.add_defs("A", &json!({"$defs": {"Todo": {"type": "string"}}}));
-        names.add_defs("B", &json!({"$defs": {"Todo": {"type": "string"}}}));
-        names.add_defs("C", &json!({"$defs": {"Todo": {"type": "number"}}}));
-        assert_eq!(names.declarations.len(), 2);
-        assert_eq!(
-            names.type_of("C", &json!({"$ref": "#/$defs/Todo"})),
-            "Todo2"
+        names.reserve([&"GetInput".to_owned(), &"ListInput".to_owned()]);
+        names.add_defs(
+            "GetInput",
+            &json!({"$defs": {"Todo": {"type": "string"}, "ListInput": {"type": "number"}}}),
         );
-        assert_eq!(names.type_of("B", &json!({"$ref": "#/$defs/Todo"})), "Todo");
+        names.add_defs(
+            "ListInput",
+            &json!({"$defs": {"Todo": {"type": "string"}, "ListInput": {"type": "number"}}}),
+        );
+        assert_eq!(names.declarations.len(), 3);
+        assert_eq!(
+            names.type_of("GetInput", &json!({"$ref": "#/$defs/ListInput"})),
+            "ListInput2"
+        );
+        assert_eq!(
+            names.type_of("ListInput", &json!({"$ref": "#/$defs/ListInput"})),
+            "ListInput"
+        );
+        assert_eq!(
+            names.type_of("ListInput", &json!({"$ref": "#/$defs/Todo"})),
+            "Todo"
+        );
     }
 }
