@@ -1,6 +1,9 @@
 //! JSDoc comments: the description and `@tag value` lines.
 
+use serde_json::{json, Value};
+
 use crate::ir::Doc;
+use crate::schema_values::number;
 
 /// Reads a `/** … */` comment.
 pub fn parse_jsdoc(comment: &str) -> Doc {
@@ -20,6 +23,36 @@ pub fn parse_jsdoc(comment: &str) -> Doc {
         doc.description = Some(description.join(" "));
     }
     doc
+}
+
+/// JSDoc tags as schema keywords.
+pub fn apply_doc(schema: &mut Value, doc: &Doc) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    if let Some(description) = &doc.description {
+        object.insert("description".into(), json!(description));
+    }
+    for (tag, value) in &doc.tags {
+        let number = || value.parse::<f64>().ok().map(number);
+        let entry = match tag.as_str() {
+            "minLength" | "maxLength" | "minItems" | "maxItems" | "minimum" | "maximum"
+            | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => {
+                number().map(|n| (tag.as_str(), n))
+            }
+            "pattern" | "format" => Some((tag.as_str(), json!(value))),
+            "description" => Some(("description", json!(value))),
+            "default" => Some((
+                "default",
+                serde_json::from_str(value).unwrap_or_else(|_| json!(value)),
+            )),
+            "asType" if value == "integer" => Some(("type", json!("integer"))),
+            _ => None,
+        };
+        if let Some((key, value)) = entry {
+            object.insert(key.to_owned(), value);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod openapi;
 mod parse;
 mod project;
 mod resolve;
+mod schema_values;
 mod typescript;
 
 use std::path::Path;

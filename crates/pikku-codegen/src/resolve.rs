@@ -9,8 +9,10 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{json, Map, Value};
 
 use crate::diagnostics::Diagnostic;
-use crate::ir::{Decl, Doc, EnumValue, Loc, ObjectTy, TupleItem, Ty};
+use crate::ir::{Decl, EnumValue, Loc, ObjectTy, TupleItem, Ty};
+use crate::jsdoc::apply_doc;
 use crate::project::Project;
+use crate::schema_values::{enum_json, enum_schema, merge_objects, number, reachable, strip_null};
 
 /// Type parameters bound to arguments (each written in some file, with its own bindings).
 #[derive(Default)]
@@ -557,43 +559,6 @@ impl<'p, 't> SchemaBuilder<'p, 't> {
     }
 }
 
-/// The `$defs` that `root` reaches, directly or through other definitions.
-fn reachable(root: &Value, defs: &BTreeMap<String, Value>) -> Map<String, Value> {
-    let mut reached = Map::new();
-    let mut pending = vec![root];
-    while let Some(schema) = pending.pop() {
-        let mut refs = Vec::new();
-        collect_refs(schema, &mut refs);
-        for name in refs {
-            if reached.contains_key(&name) {
-                continue;
-            }
-            if let Some(def) = defs.get(&name) {
-                reached.insert(name, def.clone());
-                pending.push(def);
-            }
-        }
-    }
-    reached
-}
-
-fn collect_refs(schema: &Value, out: &mut Vec<String>) {
-    match schema {
-        Value::Object(map) => {
-            if let Some(name) = map
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/$defs/"))
-            {
-                out.push(name.to_owned());
-            }
-            map.values().for_each(|v| collect_refs(v, out));
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
-        _ => {}
-    }
-}
-
 fn flatten_union(members: &[Ty], out: &mut Vec<Ty>) {
     for member in members {
         match member {
@@ -624,114 +589,9 @@ fn strip_undefined(ty: &Ty, optional: bool) -> (Ty, bool) {
     }
 }
 
-fn strip_null(schema: Value) -> Value {
-    match schema.get("anyOf").and_then(Value::as_array) {
-        Some(options) => {
-            let kept: Vec<Value> = options
-                .iter()
-                .filter(|o| o.get("type") != Some(&json!("null")))
-                .cloned()
-                .collect();
-            if kept.len() == 1 {
-                kept.into_iter().next().unwrap_or_default()
-            } else {
-                json!({ "anyOf": kept })
-            }
-        }
-        None => schema,
-    }
-}
-
-fn merge_objects(into: &mut Value, from: &Value) {
-    if let (Some(target), Some(source)) = (
-        into["properties"]
-            .as_object_mut()
-            .map(|p| p as *mut Map<String, Value>),
-        from["properties"].as_object(),
-    ) {
-        // SAFETY-free: re-borrow below instead of raw pointers.
-        let _ = target;
-        let _ = source;
-    }
-    let source_props = from["properties"].as_object().cloned().unwrap_or_default();
-    if let Some(target) = into["properties"].as_object_mut() {
-        target.extend(source_props);
-    }
-    let mut required: Vec<Value> = into["required"].as_array().cloned().unwrap_or_default();
-    for key in from["required"].as_array().into_iter().flatten() {
-        if !required.contains(key) {
-            required.push(key.clone());
-        }
-    }
-    into["required"] = Value::Array(required);
-    if from
-        .get("additionalProperties")
-        .is_some_and(|a| *a != json!(false))
-    {
-        into["additionalProperties"] = from["additionalProperties"].clone();
-    }
-}
-
-fn enum_json(value: &EnumValue) -> Value {
-    match value {
-        EnumValue::Str(s) => json!(s),
-        EnumValue::Num(n) => number(*n),
-    }
-}
-
-/// A TypeScript number as JSON: integral values without a fraction (`5`, not `5.0`).
-fn number(n: f64) -> Value {
-    if n.fract() == 0.0 && n.abs() < 9.0e15 {
-        json!(n as i64)
-    } else {
-        json!(n)
-    }
-}
-
-fn enum_schema<'a>(values: impl Iterator<Item = &'a EnumValue>) -> Value {
-    let values: Vec<Value> = values.map(enum_json).collect();
-    let all_strings = values.iter().all(Value::is_string);
-    let all_numbers = values.iter().all(Value::is_number);
-    match (all_strings, all_numbers) {
-        (true, _) => json!({ "type": "string", "enum": values }),
-        (_, true) => json!({ "type": "number", "enum": values }),
-        _ => json!({ "enum": values }),
-    }
-}
-
 fn loc_of(ty: &Ty) -> Loc {
     match ty {
         Ty::Ref { loc, .. } | Ty::TypeOf { loc, .. } | Ty::Unsupported { loc, .. } => *loc,
         _ => Loc::default(),
-    }
-}
-
-/// JSDoc tags as schema keywords.
-fn apply_doc(schema: &mut Value, doc: &Doc) {
-    let Some(object) = schema.as_object_mut() else {
-        return;
-    };
-    if let Some(description) = &doc.description {
-        object.insert("description".into(), json!(description));
-    }
-    for (tag, value) in &doc.tags {
-        let number = || value.parse::<f64>().ok().map(number);
-        let entry = match tag.as_str() {
-            "minLength" | "maxLength" | "minItems" | "maxItems" | "minimum" | "maximum"
-            | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => {
-                number().map(|n| (tag.as_str(), n))
-            }
-            "pattern" | "format" => Some((tag.as_str(), json!(value))),
-            "description" => Some(("description", json!(value))),
-            "default" => Some((
-                "default",
-                serde_json::from_str(value).unwrap_or_else(|_| json!(value)),
-            )),
-            "asType" if value == "integer" => Some(("type", json!("integer"))),
-            _ => None,
-        };
-        if let Some((key, value)) = entry {
-            object.insert(key.to_owned(), value);
-        }
     }
 }
