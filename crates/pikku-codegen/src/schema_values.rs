@@ -27,7 +27,8 @@ pub fn reachable(root: &Value, defs: &BTreeMap<String, Value>) -> Map<String, Va
     reached
 }
 
-pub fn collect_refs(schema: &Value, out: &mut Vec<String>) {
+/// Every `#/$defs/…` name referenced inside `schema`.
+fn collect_refs(schema: &Value, out: &mut Vec<String>) {
     match schema {
         Value::Object(map) => {
             if let Some(name) = map
@@ -65,6 +66,7 @@ pub fn merge_objects(into: &mut Value, from: &Value) {
     }
 }
 
+/// `NonNullable<T>`: the schema without its `null` alternative.
 pub fn strip_null(schema: Value) -> Value {
     match schema.get("anyOf").and_then(Value::as_array) {
         Some(options) => {
@@ -83,6 +85,7 @@ pub fn strip_null(schema: Value) -> Value {
     }
 }
 
+/// An enum member's value as JSON.
 pub fn enum_json(value: &EnumValue) -> Value {
     match value {
         EnumValue::Str(s) => json!(s),
@@ -90,6 +93,7 @@ pub fn enum_json(value: &EnumValue) -> Value {
     }
 }
 
+/// The schema of a set of enum values: typed when they all share a type.
 pub fn enum_schema<'a>(values: impl Iterator<Item = &'a EnumValue>) -> Value {
     let values: Vec<Value> = values.map(enum_json).collect();
     let all_strings = values.iter().all(Value::is_string);
