@@ -55,6 +55,21 @@ describe('pikku (code generator)', () => {
   })
 })
 
+describe('pikku.config.json', () => {
+  it('writes the client where `clientFile` says, and explains a bad key', async () => {
+    const { writeFileSync } = await import('node:fs')
+    const project = mkdtempSync(join(tmpdir(), 'pikku-config-'))
+    cpSync(servedApp, project, { recursive: true, filter: (source) => !source.includes('expected') })
+    writeFileSync(join(project, 'pikku.config.json'), JSON.stringify({ srcDirectories: ['.'], clientFile: 'web/api.gen.ts' }))
+    expect(pikku(project).status).toBe(0)
+    expect(readFileSync(join(project, 'web/api.gen.ts'), 'utf8')).toContain('export const pikkuFetch = new PikkuFetch<Routes>()')
+    writeFileSync(join(project, 'pikku.config.json'), '{\n  "srcDir": ["."]\n}')
+    const bad = pikku(project)
+    expect(bad.status).toBe(1)
+    expect(bad.stderr).toMatch(/error\[PIKKU_CONFIG\]: .*pikku\.config\.json:2:\d+: unknown field `srcDir`/)
+  })
+})
+
 describe('pikku --watch', () => {
   it('writes again when a source file changes', async () => {
     const { spawn } = await import('node:child_process')

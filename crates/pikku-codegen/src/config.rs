@@ -16,6 +16,10 @@ pub struct CodegenConfig {
     /// The output folder (default `.pikku`).
     #[serde(default = "default_out")]
     pub out_dir: PathBuf,
+    /// Where to write the typed fetch client, relative to the project (default
+    /// `<outDir>/pikku-fetch.gen.ts`).
+    #[serde(default)]
+    pub client_file: Option<PathBuf>,
     /// Where to write an OpenAPI 3.1 document, if anywhere.
     #[serde(default)]
     pub openapi: Option<OpenApiConfig>,
@@ -26,6 +30,7 @@ impl Default for CodegenConfig {
         CodegenConfig {
             src_directories: default_src(),
             out_dir: default_out(),
+            client_file: None,
             openapi: None,
         }
     }
@@ -48,7 +53,7 @@ impl CodegenConfig {
         };
         serde_json::from_str(&text).map_err(|err| {
             format!(
-                "error[PIKKU_CONFIG]: {}:{}:{}: {err}\n    = help: the keys are `srcDirectories`, `outDir` and `openapi` (`{{ \"outputFile\", \"info\": {{ \"title\", \"version\", \"description\" }} }}`)",
+                "error[PIKKU_CONFIG]: {}:{}:{}: {err}\n    = help: the keys are `srcDirectories`, `outDir`, `clientFile` and `openapi` (`{{ \"outputFile\", \"info\": {{ \"title\", \"version\", \"description\" }} }}`)",
                 path.display(),
                 err.line(),
                 err.column()

@@ -72,11 +72,23 @@ pub fn generate(root: &Path) -> Result<Summary, String> {
         )
     })?;
     let mut written = Vec::new();
+    let client_path = match &config.client_file {
+        Some(file) => root.join(file),
+        None => out_dir.join(client::CLIENT_FILE),
+    };
+    if let Some(parent) = client_path.parent() {
+        std::fs::create_dir_all(parent).map_err(|err| {
+            format!(
+                "error[PIKKU_WRITE]: cannot create {}: {err}",
+                parent.display()
+            )
+        })?;
+    }
     let text = serde_json::to_string_pretty(&metadata).map_err(|err| err.to_string())? + "\n";
     write_if_changed(root, &out_dir.join(METADATA_FILE), &text, &mut written)?;
     write_if_changed(
         root,
-        &out_dir.join(client::CLIENT_FILE),
+        &client_path,
         &client::fetch_client(&metadata),
         &mut written,
     )?;
