@@ -164,11 +164,12 @@ pub fn generate(root: String) -> Result<String> {
     } else {
         format!("wrote {}", summary.written.join(", "))
     };
+    let count = |n: usize, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
     Ok(format!(
-        "pikku: {} files, {} functions, {} routes in {} ms; {wrote}",
-        summary.files_read,
-        summary.functions,
-        summary.routes,
+        "pikku: {}, {}, {} in {} ms; {wrote}",
+        count(summary.files_read, "file"),
+        count(summary.functions, "function"),
+        count(summary.routes, "route"),
         started.elapsed().as_millis()
     ))
 }

@@ -1,5 +1,4 @@
 import { NotFoundError, pikkuSessionlessFunc } from '@pikku/native'
-import { z } from 'zod'
 import type { Todo, TodoStore } from './store'
 
 // The app's services, declared once for every definer.
@@ -9,8 +8,8 @@ declare module '@pikku/native' {
   }
 }
 
-// The input schemas of these two are written by `pikku` from the types below (npm run build
-// runs it before `next build`); createTodo shows the other way, a Zod schema on the function.
+// No schema is written by hand: `pikku` writes them from the types below (npm run build runs
+// it before `next build`), JSDoc constraints included.
 
 export interface ListTodosInput {
   completed?: boolean
@@ -46,14 +45,17 @@ export const getTodo = pikkuSessionlessFunc<TodoRef, Todo>({
   },
 })
 
-/** POST /todos — the input schema is a Zod 4 schema. */
-export const createTodoInput = z.strictObject({
-  title: z.string().min(1).max(200),
-  completed: z.boolean().optional(),
-})
+export interface NewTodo {
+  /**
+   * @minLength 1
+   * @maxLength 200
+   */
+  title: string
+  completed?: boolean
+}
 
-export const createTodo = pikkuSessionlessFunc({
+/** POST /todos — a title of 1 to 200 characters. */
+export const createTodo = pikkuSessionlessFunc<NewTodo, Todo>({
   name: 'createTodo',
-  input: createTodoInput,
   func: async ({ store }, { title, completed }) => store.create(title, completed),
 })
