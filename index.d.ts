@@ -42,15 +42,15 @@ export declare function generate(root: string): string
 
 /**
  * Routes and prepares one request (`body_too_large`: the adapter stopped reading the body
- * at the limit). Returns `[target, input]` or `[-status, errorBody, allow?]`.
+ * at the limit; `authorization` and `cookie` only when sessions are configured). Returns `[target, input]` or `[-status, errorBody, allow?]`.
  */
-export declare function handle(engine: ExternalObject<'PikkuEngine'>, method: string, url: string, contentType: string | undefined | null, requestId: string | undefined | null, hasSession: boolean, body: Uint8Array, bodyTooLarge: boolean): string
+export declare function handle(engine: ExternalObject<'PikkuEngine'>, method: string, url: string, contentType: string | undefined | null, requestId: string | undefined | null, authorization: string | undefined | null, cookie: string | undefined | null, hasSession: boolean, body: Uint8Array, bodyTooLarge: boolean): string
 
 /**
  * Prepares a call of an entry routed by the host framework (Next.js file routes, Express
  * routes); `params_json` holds the host's path parameters.
  */
-export declare function invoke(engine: ExternalObject<'PikkuEngine'>, entry: number, paramsJson: string, method: string, url: string, contentType: string | undefined | null, requestId: string | undefined | null, hasSession: boolean, body: Uint8Array, bodyTooLarge: boolean): string
+export declare function invoke(engine: ExternalObject<'PikkuEngine'>, entry: number, paramsJson: string, method: string, url: string, contentType: string | undefined | null, requestId: string | undefined | null, authorization: string | undefined | null, cookie: string | undefined | null, hasSession: boolean, body: Uint8Array, bodyTooLarge: boolean): string
 
 /** The body limit in bytes. */
 export declare function maxBodyBytes(engine: ExternalObject<'PikkuEngine'>): number

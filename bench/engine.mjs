@@ -128,21 +128,21 @@ const cases = [
 
 // Both sides must do the same work: same successful result, and both reject a bad input.
 for (const c of cases) {
-  c.result = native.handle(engine, c.method, c.url, c.ct, null, false, c.body, false);
+  c.result = native.handle(engine, c.method, c.url, c.ct, null, null, null, false, c.body, false);
   const fromNative = JSON.parse(c.result);
   if (fromNative[0] < 0) fail(`native rejected ${c.name}: ${c.result}`);
   deepStrictEqual(jsHandle(c.method, c.url, c.ct, c.body), fromNative, `results differ for ${c.name}`);
 }
 const bad = Buffer.from(JSON.stringify({ ...small, title: '' }));
-const nativeBad = JSON.parse(native.handle(engine, 'POST', '/todos/42', JSON_CT, null, false, bad, false))[0];
+const nativeBad = JSON.parse(native.handle(engine, 'POST', '/todos/42', JSON_CT, null, null, null, false, bad, false))[0];
 const jsBad = jsHandle('POST', '/todos/42', JSON_CT, bad)[0];
 if (nativeBad !== -422 || jsBad !== -422) fail(`expected both to reject an empty title with 422, got ${nativeBad} and ${jsBad}`);
 
 // ---- timing ------------------------------------------------------------------------------
 // Each variant is a closure returning a number that is summed, so no work can be dropped.
 const variants = {
-  handle: (c) => () => native.handle(engine, c.method, c.url, c.ct, null, false, c.body, false).length,
-  native: (c) => () => JSON.parse(native.handle(engine, c.method, c.url, c.ct, null, false, c.body, false))[0] + 1,
+  handle: (c) => () => native.handle(engine, c.method, c.url, c.ct, null, null, null, false, c.body, false).length,
+  native: (c) => () => JSON.parse(native.handle(engine, c.method, c.url, c.ct, null, null, null, false, c.body, false))[0] + 1,
   parse: (c) => () => JSON.parse(c.result)[0] + 1,
   js: (c) => () => jsHandle(c.method, c.url, c.ct, c.body)[0] + 1,
 };

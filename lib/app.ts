@@ -1,6 +1,6 @@
 import { errorFromBody } from './errors.js'
 import { functionMeta, functionName, toJSONSchema } from './functions.js'
-import type { EngineConfig, EntryConfig, MetadataFile, RouteConfig } from './generated/contract.js'
+import type { EngineConfig, EntryConfig, MetadataFile, RouteConfig, SessionConfig } from './generated/contract.js'
 import { errorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from './http/answer.js'
 import { answerForThrow, invokeForHttp, invokeInProcess, type InvokeEnv } from './invoke.js'
 import { loadMetadata, metadataInputSchema } from './metadata.js'
@@ -24,6 +24,12 @@ export interface AppOptions {
   getSession?: (headers: RequestHeaders) => Session | undefined | Promise<Session | undefined>
   /** The code generator's metadata file (a path or the parsed object): input schemas by route. */
   metadata?: string | MetadataFile
+  /**
+   * Sessions decoded by the engine: a JWT from `Authorization: Bearer` or from `cookie`,
+   * verified with one fixed algorithm (`alg: none` and algorithm confusion refused), `exp` /
+   * `nbf` with leeway, `iss` / `aud` when set. A bad token answers 401 InvalidSessionError.
+   */
+  session?: SessionConfig
   /** The largest accepted body in bytes (default 1 MiB). */
   maxBodyBytes?: number
   /** Where unhandled errors are logged (default `console`). */
@@ -56,6 +62,7 @@ export class PikkuApp {
   readonly maxBodyBytes: number
   private readonly env: InvokeEnv
   private readonly getSession: AppOptions['getSession']
+  private readonly readsSessions: boolean
   private readonly metadata: MetadataFile | undefined
   private readonly targets: AnyAPIFunction[]
   private readonly entries = new Map<AnyAPIFunction, Map<boolean, number>>()
@@ -72,6 +79,8 @@ export class PikkuApp {
     const routes = options.routes ?? registeredRoutes()
     const config: EngineConfig = { routes: [], entries: [], schemas: {} }
     if (options.maxBodyBytes !== undefined) config.maxBodyBytes = options.maxBodyBytes
+    if (options.session) config.session = options.session
+    this.readsSessions = options.session !== undefined
     if (this.metadata) Object.assign(config.schemas, this.metadata.schemas)
     const problems: string[] = []
     for (const wiring of routes) {
@@ -118,13 +127,15 @@ export class PikkuApp {
         request.url,
         headers.get('content-type'),
         headers.get('x-request-id'),
+        this.readsSessions ? headers.get('authorization') : undefined,
+        this.readsSessions ? headers.get('cookie') : undefined,
         session != null,
         body ?? NO_BODY,
         body === null,
       ),
     ) as WireAnswer
     if (wire[0] < 0) return errorAnswer(wire)
-    return invokeForHttp(this.env, this.targets[wire[0]]!, wire[1], session, request)
+    return invokeForHttp(this.env, this.targets[wire[0]]!, wire[1], session ?? (wire[2] as Session | undefined), request)
   }
 
   /** Answers a request routed by the host framework: `params` are its path parameters. */
@@ -149,13 +160,15 @@ export class PikkuApp {
         request.url,
         headers.get('content-type'),
         headers.get('x-request-id'),
+        this.readsSessions ? headers.get('authorization') : undefined,
+        this.readsSessions ? headers.get('cookie') : undefined,
         session != null,
         body ?? NO_BODY,
         body === null,
       ),
     ) as WireAnswer
     if (wire[0] < 0) return errorAnswer(wire)
-    return invokeForHttp(this.env, func, wire[1], session, request)
+    return invokeForHttp(this.env, func, wire[1], session ?? (wire[2] as Session | undefined), request)
   }
 
   /**

@@ -55,6 +55,6 @@ export {
   GatewayTimeoutError,
 } from './errors.js'
 export { ERROR_TABLE, type ErrorName } from './generated/error-table.js'
-export type { ErrorBody, MetadataFile, FunctionMeta, HttpWiringMeta, HttpMethod } from './generated/contract.js'
+export type { ErrorBody, MetadataFile, FunctionMeta, HttpWiringMeta, HttpMethod, SessionConfig, JwtConfig } from './generated/contract.js'
 export { loadMetadata } from './metadata.js'
 export type { HttpAnswer, HttpRequestLike } from './http/answer.js'

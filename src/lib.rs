@@ -42,7 +42,7 @@ pub fn owns(
 }
 
 /// Routes and prepares one request (`body_too_large`: the adapter stopped reading the body
-/// at the limit). Returns `[target, input]` or `[-status, errorBody, allow?]`.
+/// at the limit; `authorization` and `cookie` only when sessions are configured). Returns `[target, input]` or `[-status, errorBody, allow?]`.
 #[napi]
 #[allow(clippy::too_many_arguments)] // one flat call: an options object would cost N-API lookups
 pub fn handle(
@@ -51,6 +51,8 @@ pub fn handle(
     url: String,
     content_type: Option<String>,
     request_id: Option<String>,
+    authorization: Option<String>,
+    cookie: Option<String>,
     has_session: bool,
     body: &[u8],
     body_too_large: bool,
@@ -60,6 +62,8 @@ pub fn handle(
         url: &url,
         content_type: content_type.as_deref(),
         has_session,
+        authorization: authorization.as_deref(),
+        cookie: cookie.as_deref(),
         body,
         body_too_large,
     };
@@ -95,6 +99,8 @@ pub fn invoke(
     url: String,
     content_type: Option<String>,
     request_id: Option<String>,
+    authorization: Option<String>,
+    cookie: Option<String>,
     has_session: bool,
     body: &[u8],
     body_too_large: bool,
@@ -104,6 +110,8 @@ pub fn invoke(
         url: &url,
         content_type: content_type.as_deref(),
         has_session,
+        authorization: authorization.as_deref(),
+        cookie: cookie.as_deref(),
         body,
         body_too_large,
     };

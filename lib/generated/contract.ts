@@ -18,6 +18,10 @@ entries: Array<EntryConfig>,
  */
 schemas: Record<string, unknown>, 
 /**
+ * Where sessions come from (a JWT in `Authorization: Bearer` or a cookie).
+ */
+session?: SessionConfig, 
+/**
  * The largest accepted request body, in bytes. Default 1 MiB.
  */
 maxBodyBytes?: number, };
@@ -57,6 +61,42 @@ auth: boolean,
  * The name of the input schema in `schemas`.
  */
 inputSchema?: string, };
+
+export type SessionConfig = { 
+/**
+ * How JWTs are verified.
+ */
+jwt: JwtConfig, 
+/**
+ * Also read the JWT from this cookie.
+ */
+cookie?: string, };
+
+export type JwtConfig = { 
+/**
+ * The one accepted algorithm: HS256, HS384, HS512, RS256, ES256 or EdDSA.
+ */
+algorithm: string, 
+/**
+ * The shared secret (HS algorithms).
+ */
+secret?: string, 
+/**
+ * The public key in PEM (RS256, ES256, EdDSA).
+ */
+publicKeyPem?: string, 
+/**
+ * The required `iss`.
+ */
+issuer?: string, 
+/**
+ * The required `aud`.
+ */
+audience?: string, 
+/**
+ * Clock skew allowed on `exp` and `nbf`, in seconds (default 30).
+ */
+leewaySeconds?: number, };
 
 export type MetadataFile = { 
 /**

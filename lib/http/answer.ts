@@ -17,14 +17,14 @@ export interface HttpRequestLike {
   headers: { get(name: string): string | undefined }
 }
 
-/** The engine's answer, parsed: `[target, input]` or `[-status, errorBody, allow?]`. */
-export type WireAnswer = [number, unknown, string?]
+/** The engine's answer, parsed: `[target, input, session?]` or `[-status, errorBody, allow?]`. */
+export type WireAnswer = [number, unknown, unknown?]
 
 /** The HTTP answer for an engine error. */
 export function errorAnswer(wire: WireAnswer): HttpAnswer {
   const status = -wire[0]
   const headers: Record<string, string> = { 'content-type': JSON_TYPE }
-  if (wire[2] !== undefined) headers.allow = wire[2]
+  if (typeof wire[2] === 'string') headers.allow = wire[2]
   if (status === 413) headers.connection = 'close'
   return { status, headers, body: JSON.stringify(wire[1] as ErrorBody), unmatched: status === 404 }
 }

@@ -81,6 +81,10 @@ pub struct EngineConfig {
     #[serde(default)]
     #[ts(type = "Record<string, unknown>")]
     pub schemas: BTreeMap<String, serde_json::Value>,
+    /// Where sessions come from (a JWT in `Authorization: Bearer` or a cookie).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub session: Option<crate::session::SessionConfig>,
     /// The largest accepted request body, in bytes. Default 1 MiB.
     #[serde(default)]
     #[ts(optional, type = "number")]

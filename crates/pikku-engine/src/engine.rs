@@ -13,6 +13,7 @@ use crate::error::{
 };
 use crate::input::{check_keys, check_object_keys, decode_param, merge_into, parse_query, Source};
 use crate::router::{RouteMatch, Router};
+use crate::session::SessionDecoder;
 use crate::validate::InputSchema;
 
 /// The default body limit: 1 MiB.
@@ -41,6 +42,10 @@ pub struct HttpRequest<'a> {
     pub content_type: Option<&'a str>,
     /// Whether the adapter found a session.
     pub has_session: bool,
+    /// The `Authorization` header, read when sessions are configured.
+    pub authorization: Option<&'a str>,
+    /// The `Cookie` header, read when a session cookie is configured.
+    pub cookie: Option<&'a str>,
     /// The raw body.
     pub body: &'a [u8],
     /// The adapter stopped reading the body at the limit (its Content-Length said more, or
@@ -64,8 +69,12 @@ pub enum Input<'a> {
 /// What the engine decided.
 #[derive(Debug, PartialEq)]
 pub enum Outcome<'a> {
-    /// Run target `target` with `input`.
-    Run { target: u32, input: Input<'a> },
+    /// Run target `target` with `input`, and the session the engine decoded, if any.
+    Run {
+        target: u32,
+        input: Input<'a>,
+        session: Option<Map<String, Value>>,
+    },
     /// Answer with this error.
     Fail(RequestError),
 }
@@ -85,6 +94,7 @@ pub struct Engine {
     targets: Vec<Target>,
     route_count: usize,
     max_body_bytes: u64,
+    sessions: Option<SessionDecoder>,
 }
 
 impl Engine {
@@ -144,6 +154,14 @@ impl Engine {
                 errors.push(err.to_string());
             }
         }
+        let sessions = match config.session.as_ref().map(SessionDecoder::new) {
+            Some(Ok(decoder)) => Some(decoder),
+            Some(Err(err)) => {
+                errors.push(err);
+                None
+            }
+            None => None,
+        };
         if !errors.is_empty() {
             return Err(BuildError(errors));
         }
@@ -153,6 +171,7 @@ impl Engine {
             targets,
             route_count: config.routes.len(),
             max_body_bytes: config.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+            sessions,
         })
     }
 
@@ -284,6 +303,7 @@ impl Engine {
         Outcome::Run {
             target: target_index,
             input: Input::Built(value),
+            session: None,
         }
     }
 
@@ -301,7 +321,14 @@ impl Engine {
         query: &str,
     ) -> Outcome<'a> {
         let target = &self.targets[target_index as usize];
-        if target.auth && !request.has_session {
+        let session = match &self.sessions {
+            Some(decoder) => match decoder.decode(request.authorization, request.cookie) {
+                Ok(session) => session,
+                Err(err) => return fail(err),
+            },
+            None => None,
+        };
+        if target.auth && !request.has_session && session.is_none() {
             return fail(missing_session(&target.label));
         }
         if request.body_too_large || request.body.len() as u64 > self.max_body_bytes {
@@ -311,6 +338,7 @@ impl Engine {
             Ok(input) => Outcome::Run {
                 target: target_index,
                 input,
+                session,
             },
             Err(err) => fail(err),
         }

@@ -11,7 +11,8 @@
 //! }"#).unwrap();
 //! let engine = Engine::new(config).unwrap();
 //! let request = HttpRequest {
-//!     method: "GET", url: "/todos/42", content_type: None, has_session: false, body: b"", body_too_large: false,
+//!     method: "GET", url: "/todos/42", content_type: None, has_session: false,
+//!     authorization: None, cookie: None, body: b"", body_too_large: false,
 //! };
 //! assert_eq!(wire::encode(&engine.handle(&request), None), r#"[0,{"id":42}]"#);
 //! ```
@@ -25,6 +26,7 @@ pub mod generated;
 mod input;
 pub mod metadata;
 mod router;
+pub mod session;
 mod validate;
 pub mod wire;
 

@@ -1,7 +1,8 @@
 //! The one string that crosses back to JavaScript per request, parsed there with a single
 //! `JSON.parse`:
 //!
-//! - `[target, input]` — run function `target` (≥ 0) with `input` (a JSON object);
+//! - `[target, input]` or `[target, input, session]` — run function `target` (≥ 0) with
+//!   `input` (a JSON object) and the session the engine decoded (a JSON object);
 //! - `[-status, errorBody]` or `[-405, errorBody, "GET, HEAD"]` — answer with this error.
 
 use crate::engine::{Input, Outcome};
@@ -10,7 +11,11 @@ use crate::error::{request_id, ErrorBody, RequestError};
 /// Encodes an outcome; `client_request_id` is the `x-request-id` header, used as `errorId`.
 pub fn encode(outcome: &Outcome<'_>, client_request_id: Option<&str>) -> String {
     match outcome {
-        Outcome::Run { target, input } => {
+        Outcome::Run {
+            target,
+            input,
+            session,
+        } => {
             let mut out = String::with_capacity(16 + input_len(input));
             out.push('[');
             out.push_str(itoa(*target).as_str());
@@ -19,6 +24,10 @@ pub fn encode(outcome: &Outcome<'_>, client_request_id: Option<&str>) -> String 
                 Input::Raw(text) => out.push_str(text),
                 Input::Built(value) => out.push_str(&value.to_string()),
                 Input::Spliced { prefix, body } => splice(&mut out, prefix, body),
+            }
+            if let Some(session) = session {
+                out.push(',');
+                out.push_str(&serde_json::to_string(session).unwrap_or_else(|_| "null".into()));
             }
             out.push(']');
             out

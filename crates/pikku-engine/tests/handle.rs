@@ -38,6 +38,8 @@ fn call(engine: &Engine, method: &str, url: &str, content_type: Option<&str>, bo
         url,
         content_type,
         has_session: false,
+        authorization: None,
+        cookie: None,
         body: body.as_bytes(),
         body_too_large: false,
     };
@@ -301,6 +303,8 @@ fn an_unchanged_json_body_is_passed_through_as_sent() {
         url: "/todos",
         content_type: JSON_TYPE,
         has_session: false,
+        authorization: None,
+        cookie: None,
         body: body.as_bytes(),
         body_too_large: false,
     };
@@ -317,6 +321,8 @@ fn params_go_in_front_of_a_body_sent_as_written() {
         url: "/todos/7",
         content_type: JSON_TYPE,
         has_session: false,
+        authorization: None,
+        cookie: None,
         body: br#"{ "title" : "kept" }"#,
         body_too_large: false,
     };
@@ -335,6 +341,8 @@ fn a_body_over_the_limit_is_answered_after_routing_and_the_auth_gate() {
             url,
             content_type: JSON_TYPE,
             has_session: false,
+            authorization: None,
+            cookie: None,
             body: b"",
             body_too_large: true,
         };

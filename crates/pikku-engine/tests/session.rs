@@ -1,0 +1,237 @@
+//! Sessions decoded by the engine, and the hardening cases of the auth issue: each bad token
+//! is a 401 `InvalidSessionError`, never a crash. The keys in tests/keys/ are test-only keys.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+use pikku_engine::{wire, Engine, EngineConfig, HttpRequest};
+use serde_json::{json, Value};
+
+const SECRET: &str = "a-test-secret-that-is-long-enough-for-hs256";
+const RSA_PRIVATE: &str = include_str!("keys/rsa-private.pem");
+const RSA_PUBLIC: &str = include_str!("keys/rsa-public.pem");
+const ED_PRIVATE: &str = include_str!("keys/ed-private.pem");
+const ED_PUBLIC: &str = include_str!("keys/ed-public.pem");
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+fn engine(jwt: Value) -> Engine {
+    let config: EngineConfig = serde_json::from_value(json!({
+        "routes": [
+            { "method": "get", "route": "/me", "auth": true },
+            { "method": "get", "route": "/public", "auth": false }
+        ],
+        "session": { "jwt": jwt, "cookie": "session" }
+    }))
+    .unwrap();
+    Engine::new(config).unwrap()
+}
+
+fn hs256() -> Engine {
+    engine(json!({ "algorithm": "HS256", "secret": SECRET, "issuer": "pikku", "audience": "app" }))
+}
+
+fn sign(claims: Value) -> String {
+    encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(SECRET.as_bytes()),
+    )
+    .unwrap()
+}
+
+fn good_claims() -> Value {
+    json!({ "userId": "ada", "iss": "pikku", "aud": "app", "exp": now() + 600 })
+}
+
+fn call(e: &Engine, url: &str, authorization: Option<&str>, cookie: Option<&str>) -> Value {
+    let request = HttpRequest {
+        method: "GET",
+        url,
+        content_type: None,
+        has_session: false,
+        authorization,
+        cookie,
+        body: b"",
+        body_too_large: false,
+    };
+    serde_json::from_str(&wire::encode(&e.handle(&request), None)).unwrap()
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+#[test]
+fn a_valid_bearer_token_is_the_session() {
+    let answer = call(&hs256(), "/me", Some(&bearer(&sign(good_claims()))), None);
+    assert_eq!(answer[0], json!(0));
+    assert_eq!(answer[2]["userId"], json!("ada"));
+}
+
+#[test]
+fn a_valid_cookie_is_the_session() {
+    let cookies = format!("theme=dark; session={}; other=1", sign(good_claims()));
+    let answer = call(&hs256(), "/me", None, Some(&cookies));
+    assert_eq!(answer[2]["userId"], json!("ada"));
+}
+
+#[test]
+fn no_token_is_401_missing_session_on_auth_routes_only() {
+    assert_eq!(
+        call(&hs256(), "/me", None, None)[1]["name"],
+        json!("MissingSessionError")
+    );
+    assert_eq!(call(&hs256(), "/public", None, None)[0], json!(1));
+}
+
+#[test]
+fn bad_tokens_are_401_invalid_session() {
+    let e = hs256();
+    let good = sign(good_claims());
+    let mut tampered = good.clone();
+    tampered.insert_str(good.rfind('.').unwrap() + 1, "AAAA");
+    let other_key = encode(
+        &Header::new(Algorithm::HS256),
+        &good_claims(),
+        &EncodingKey::from_secret(b"another-secret-that-is-long-enough-too"),
+    )
+    .unwrap();
+    let alg_none = format!(
+        "{}.{}.",
+        base64url(br#"{"alg":"none","typ":"JWT"}"#),
+        base64url(good_claims().to_string().as_bytes())
+    );
+    let expired =
+        sign(json!({ "userId": "ada", "iss": "pikku", "aud": "app", "exp": now() - 600 }));
+    let not_yet = sign(
+        json!({ "userId": "ada", "iss": "pikku", "aud": "app", "exp": now() + 600, "nbf": now() + 600 }),
+    );
+    let wrong_issuer =
+        sign(json!({ "userId": "ada", "iss": "evil", "aud": "app", "exp": now() + 600 }));
+    let wrong_audience =
+        sign(json!({ "userId": "ada", "iss": "pikku", "aud": "other", "exp": now() + 600 }));
+    let not_object = encode(
+        &Header::new(Algorithm::HS256),
+        &json!([1, 2]),
+        &EncodingKey::from_secret(SECRET.as_bytes()),
+    )
+    .unwrap();
+    let proto = sign(
+        json!({ "userId": "ada", "iss": "pikku", "aud": "app", "exp": now() + 600, "__proto__": { "admin": true } }),
+    );
+    let huge = format!("Bearer {}", "a".repeat(100 * 1024));
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("tampered signature", bearer(&tampered), "signature"),
+        ("wrong key", bearer(&other_key), "signature"),
+        ("alg none", bearer(&alg_none), "malformed"), // `none` is not an algorithm the crate knows
+        ("expired", bearer(&expired), "expired"),
+        ("not yet valid", bearer(&not_yet), "not valid yet"),
+        ("wrong issuer", bearer(&wrong_issuer), "issuer"),
+        ("wrong audience", bearer(&wrong_audience), "audience"),
+        ("payload not an object", bearer(&not_object), ""),
+        ("__proto__ in claims", bearer(&proto), "prototype"),
+        ("malformed base64", bearer("abc.d$f.ghi"), "malformed"),
+        ("100 KB header", huge, "8 KiB"),
+        ("not bearer", "Basic dXNlcjpwYXNz".into(), "Bearer"),
+    ];
+    for (name, header, reason) in cases {
+        let answer = call(&e, "/me", Some(&header), None);
+        assert_eq!(answer[0], json!(-401), "{name}: {answer}");
+        assert_eq!(
+            answer[1]["name"],
+            json!("InvalidSessionError"),
+            "{name}: {answer}"
+        );
+        assert!(
+            answer[1]["message"].as_str().unwrap().contains(reason),
+            "{name}: {answer}"
+        );
+    }
+}
+
+#[test]
+fn a_cookie_header_with_a_thousand_cookies_is_read() {
+    let mut cookies: Vec<String> = (0..1000).map(|i| format!("c{i}=v{i}")).collect();
+    cookies.push(format!("session={}", sign(good_claims())));
+    let answer = call(&hs256(), "/me", None, Some(&cookies.join("; ")));
+    assert_eq!(answer[2]["userId"], json!("ada"));
+}
+
+#[test]
+fn rs256_and_eddsa_verify_and_refuse_algorithm_confusion() {
+    let rs = engine(json!({ "algorithm": "RS256", "publicKeyPem": RSA_PUBLIC }));
+    let claims = json!({ "userId": "rsa", "exp": now() + 600 });
+    let token = encode(
+        &Header::new(Algorithm::RS256),
+        &claims,
+        &EncodingKey::from_rsa_pem(RSA_PRIVATE.as_bytes()).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        call(&rs, "/me", Some(&bearer(&token)), None)[2]["userId"],
+        json!("rsa")
+    );
+    // HS256 signed with the public key as the secret: the classic confusion attack.
+    let confused = encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(RSA_PUBLIC.as_bytes()),
+    )
+    .unwrap();
+    assert_eq!(
+        call(&rs, "/me", Some(&bearer(&confused)), None)[1]["name"],
+        json!("InvalidSessionError")
+    );
+
+    let ed = engine(json!({ "algorithm": "EdDSA", "publicKeyPem": ED_PUBLIC }));
+    let token = encode(
+        &Header::new(Algorithm::EdDSA),
+        &claims,
+        &EncodingKey::from_ed_pem(ED_PRIVATE.as_bytes()).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        call(&ed, "/me", Some(&bearer(&token)), None)[2]["userId"],
+        json!("rsa")
+    );
+}
+
+#[test]
+fn bad_session_settings_are_start_up_errors_naming_the_setting() {
+    let build = |jwt: Value| {
+        let config: EngineConfig =
+            serde_json::from_value(json!({ "routes": [], "session": { "jwt": jwt } })).unwrap();
+        Engine::new(config).unwrap_err().to_string()
+    };
+    assert!(build(json!({ "algorithm": "none" })).contains("`session.jwt.algorithm` is `none`"));
+    assert!(build(json!({ "algorithm": "HS256", "secret": "short" }))
+        .contains("`session.jwt.secret` is shorter than 32 bytes"));
+    assert!(
+        build(json!({ "algorithm": "RS256" })).contains("`session.jwt.publicKeyPem` is required")
+    );
+    assert!(
+        build(json!({ "algorithm": "RS256", "publicKeyPem": "not a key" }))
+            .contains("cannot be read")
+    );
+}
+
+fn base64url(bytes: &[u8]) -> String {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(TABLE[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
