@@ -10,6 +10,9 @@ import { registeredRoutes, type RouteWiring } from './wiring.js'
 
 const NO_BODY = new Uint8Array(0)
 
+/** What `handle` and `invoke` take after the engine (and the entry): the request's parts. */
+type RequestArgs = Parameters<typeof handle> extends [unknown, ...infer Rest] ? Rest : never
+
 /** How an app is set up. */
 export interface AppOptions {
   /** Services made once at start-up and shared by every invocation. */
@@ -115,31 +118,12 @@ export class PikkuApp {
   }
 
   /** Answers one routed HTTP request. `body` is the raw body, or `null` when it went over the limit. */
-  async handleHttp(request: HttpRequestLike, body: Uint8Array | null): Promise<HttpAnswer> {
-    const found = await this.findSession(request)
-    if (found.failed) return found.failed
-    const session = found.session ?? undefined // a hook may answer null
-    const headers = request.headers
-    const wire = JSON.parse(
-      handle(
-        this.engine,
-        request.method,
-        request.url,
-        headers.get('content-type'),
-        headers.get('x-request-id'),
-        this.readsSessions ? headers.get('authorization') : undefined,
-        this.readsSessions ? headers.get('cookie') : undefined,
-        session != null,
-        body ?? NO_BODY,
-        body === null,
-      ),
-    ) as WireAnswer
-    if (wire[0] < 0) return errorAnswer(wire)
-    return invokeForHttp(this.env, this.targets[wire[0]]!, wire[1], session ?? (wire[2] as Session | undefined), request)
+  handleHttp(request: HttpRequestLike, body: Uint8Array | null): Promise<HttpAnswer> {
+    return this.serve(request, body, (args) => handle(this.engine, ...args), (target) => this.targets[target]!)
   }
 
   /** Answers a request routed by the host framework: `params` are its path parameters. */
-  async invokeHttp(
+  invokeHttp(
     func: AnyAPIFunction,
     params: Record<string, string | string[] | undefined>,
     request: HttpRequestLike,
@@ -147,15 +131,23 @@ export class PikkuApp {
     options: EntryOptions = {},
   ): Promise<HttpAnswer> {
     const entry = this.entryFor(func, options.auth ?? true)
+    const paramsJson = JSON.stringify(params)
+    return this.serve(request, body, (args) => invoke(this.engine, entry, paramsJson, ...args), () => func)
+  }
+
+  /** The one engine call of a request (routed by `call`), then the function it names. */
+  private async serve(
+    request: HttpRequestLike,
+    body: Uint8Array | null,
+    call: (args: RequestArgs) => string,
+    funcOf: (target: number) => AnyAPIFunction,
+  ): Promise<HttpAnswer> {
     const found = await this.findSession(request)
     if (found.failed) return found.failed
     const session = found.session ?? undefined // a hook may answer null
     const headers = request.headers
     const wire = JSON.parse(
-      invoke(
-        this.engine,
-        entry,
-        JSON.stringify(params),
+      call([
         request.method,
         request.url,
         headers.get('content-type'),
@@ -165,10 +157,10 @@ export class PikkuApp {
         session != null,
         body ?? NO_BODY,
         body === null,
-      ),
+      ]),
     ) as WireAnswer
     if (wire[0] < 0) return errorAnswer(wire)
-    return invokeForHttp(this.env, func, wire[1], session ?? (wire[2] as Session | undefined), request)
+    return invokeForHttp(this.env, funcOf(wire[0]), wire[1], session ?? (wire[2] as Session | undefined), request)
   }
 
   /**

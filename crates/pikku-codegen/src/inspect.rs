@@ -75,7 +75,7 @@ pub fn inspect(project: &Project) -> Result<MetadataFile, Vec<Diagnostic>> {
         }
     }
     let mut http = Vec::new();
-    for (file, module) in project.modules.iter().enumerate() {
+    for module in &project.modules {
         for wiring in &module.wirings {
             let label = format!("{} {}", wiring.method.to_uppercase(), wiring.route);
             let Some(method) = HttpMethod::parse(&wiring.method) else {
@@ -117,7 +117,6 @@ pub fn inspect(project: &Project) -> Result<MetadataFile, Vec<Diagnostic>> {
                     );
                 }
             }
-            let _ = file;
             http.push(HttpWiringMeta {
                 method,
                 route: wiring.route.clone(),
