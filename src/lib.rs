@@ -42,7 +42,8 @@ pub fn owns(
 }
 
 /// Routes and prepares one request (`body_too_large`: the adapter stopped reading the body
-/// at the limit; `authorization` and `cookie` only when sessions are configured). Returns `[target, input]` or `[-status, errorBody, allow?]`.
+/// at the limit; `authorization`, `cookie` and `api_key` only when sessions are configured).
+/// Returns `[target, input, session?]` or `[-status, errorBody, allow?]`.
 #[napi]
 #[allow(clippy::too_many_arguments)] // one flat call: an options object would cost N-API lookups
 pub fn handle(
@@ -53,6 +54,7 @@ pub fn handle(
     request_id: Option<String>,
     authorization: Option<String>,
     cookie: Option<String>,
+    api_key: Option<String>,
     has_session: bool,
     body: &[u8],
     body_too_large: bool,
@@ -64,6 +66,7 @@ pub fn handle(
         has_session,
         authorization: authorization.as_deref(),
         cookie: cookie.as_deref(),
+        api_key: api_key.as_deref(),
         body,
         body_too_large,
     };
@@ -101,6 +104,7 @@ pub fn invoke(
     request_id: Option<String>,
     authorization: Option<String>,
     cookie: Option<String>,
+    api_key: Option<String>,
     has_session: bool,
     body: &[u8],
     body_too_large: bool,
@@ -112,6 +116,7 @@ pub fn invoke(
         has_session,
         authorization: authorization.as_deref(),
         cookie: cookie.as_deref(),
+        api_key: api_key.as_deref(),
         body,
         body_too_large,
     };
@@ -119,6 +124,32 @@ pub fn invoke(
         &engine.invoke(entry, &params_json, &request),
         request_id.as_deref(),
     )
+}
+
+/// The header that carries API keys (lower-case), when the app reads API keys from one.
+#[napi]
+pub fn api_key_header(
+    #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: &External<Engine>,
+) -> Option<String> {
+    engine.api_key_header().map(str::to_owned)
+}
+
+/// The `Set-Cookie` header that stores a session (`session_json`) or clears it (`null`).
+#[napi]
+pub fn session_cookie(
+    #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: &External<Engine>,
+    session_json: Option<String>,
+) -> Result<String> {
+    let session = match session_json {
+        Some(json) => Some(
+            serde_json::from_str::<serde_json::Value>(&json)
+                .map_err(|err| Error::from_reason(format!("the session is not JSON: {err}")))?,
+        ),
+        None => None,
+    };
+    engine
+        .session_cookie(session.as_ref())
+        .map_err(|err| Error::from_reason(format!("PIKKU_ERR_SESSION: {err}")))
 }
 
 /// Checks an in-process call's input for an entry. Returns `[target, input]` or an error.

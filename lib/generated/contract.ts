@@ -64,13 +64,25 @@ inputSchema?: string, };
 
 export type SessionConfig = { 
 /**
- * How JWTs are verified.
+ * How JWTs (bearer, or the `cookie` below) are verified.
  */
-jwt: JwtConfig, 
+jwt?: JwtConfig, 
 /**
  * Also read the JWT from this cookie.
  */
-cookie?: string, };
+cookie?: string, 
+/**
+ * A session cookie signed by the engine (HMAC-SHA256), which `setSession` writes.
+ */
+signedCookie?: SignedCookieConfig, 
+/**
+ * API keys, each standing for a fixed session.
+ */
+apiKey?: ApiKeyConfig, 
+/**
+ * The attributes of the `Set-Cookie` written by `setSession` / `clearSession`.
+ */
+setCookie?: CookieAttributes, };
 
 export type JwtConfig = { 
 /**
@@ -78,13 +90,17 @@ export type JwtConfig = {
  */
 algorithm: string, 
 /**
- * The shared secret (HS algorithms).
+ * The shared secret (HS algorithms), at least 32 bytes.
  */
 secret?: string, 
 /**
  * The public key in PEM (RS256, ES256, EdDSA).
  */
 publicKeyPem?: string, 
+/**
+ * A JWK set (`{ "keys": [...] }`); a token's `kid` picks its key.
+ */
+jwks?: { keys: Array<Record<string, unknown>> }, 
 /**
  * The required `iss`.
  */
@@ -97,6 +113,68 @@ audience?: string,
  * Clock skew allowed on `exp` and `nbf`, in seconds (default 30).
  */
 leewaySeconds?: number, };
+
+export type SignedCookieConfig = { 
+/**
+ * The cookie's name.
+ */
+name: string, 
+/**
+ * Signing secrets, each at least 32 bytes: the first signs, all verify (for rotation).
+ */
+secrets: Array<string>, };
+
+export type ApiKeyConfig = { 
+/**
+ * The header that carries the key (for example `x-api-key`).
+ */
+header?: string, 
+/**
+ * The query parameter that carries the key (for example `apiKey`); it is not part of the
+ * function's input.
+ */
+query?: string, 
+/**
+ * The accepted keys and the session each one stands for.
+ */
+keys: Array<ApiKeyEntry>, };
+
+export type ApiKeyEntry = { 
+/**
+ * The key, at least 16 bytes. Only its SHA-256 digest is kept.
+ */
+key: string, 
+/**
+ * The session of a request that presents this key.
+ */
+session: Record<string, unknown>, };
+
+export type CookieAttributes = { 
+/**
+ * Hidden from page scripts (default true).
+ */
+httpOnly?: boolean, 
+/**
+ * Sent over HTTPS only (default true).
+ */
+secure?: boolean, 
+/**
+ * `lax` (default), `strict` or `none`.
+ */
+sameSite?: 'lax' | 'strict' | 'none', 
+/**
+ * The cookie's path (default `/`).
+ */
+path?: string, 
+/**
+ * The cookie's domain (default: the host that answered).
+ */
+domain?: string, 
+/**
+ * How long the session lasts, in seconds (default 604800, a week); also the expiry
+ * written into a signed cookie or a JWT cookie.
+ */
+maxAgeSeconds?: number, };
 
 export type MetadataFile = { 
 /**

@@ -13,7 +13,7 @@ use crate::error::{
 };
 use crate::input::{check_keys, check_object_keys, decode_param, merge_into, parse_query, Source};
 use crate::router::{RouteMatch, Router};
-use crate::session::SessionDecoder;
+use crate::session::{SessionDecoder, SessionParts};
 use crate::validate::InputSchema;
 
 /// The default body limit: 1 MiB.
@@ -46,6 +46,8 @@ pub struct HttpRequest<'a> {
     pub authorization: Option<&'a str>,
     /// The `Cookie` header, read when a session cookie is configured.
     pub cookie: Option<&'a str>,
+    /// The API key header's value, read when API keys are configured.
+    pub api_key: Option<&'a str>,
     /// The raw body.
     pub body: &'a [u8],
     /// The adapter stopped reading the body at the limit (its Content-Length said more, or
@@ -156,8 +158,8 @@ impl Engine {
         }
         let sessions = match config.session.as_ref().map(SessionDecoder::new) {
             Some(Ok(decoder)) => Some(decoder),
-            Some(Err(err)) => {
-                errors.push(err);
+            Some(Err(mut errs)) => {
+                errors.append(&mut errs);
                 None
             }
             None => None,
@@ -203,6 +205,23 @@ impl Engine {
             schema,
         });
         Ok((self.targets.len() - 1 - self.route_count) as u32)
+    }
+
+    /// The header that carries API keys (lower-case), so that adapters pass its value.
+    pub fn api_key_header(&self) -> Option<&str> {
+        self.sessions.as_ref()?.api_key_header()
+    }
+
+    /// The `Set-Cookie` header that stores `session`, or clears the session cookie for `None`
+    /// (a function called `setSession` / `clearSession`).
+    pub fn session_cookie(&self, session: Option<&Value>) -> Result<String, String> {
+        match &self.sessions {
+            Some(decoder) => decoder.cookie_header(session),
+            None => Err(
+                "setSession and clearSession need `session.signedCookie` in the app's options"
+                    .into(),
+            ),
+        }
     }
 
     /// The body limit in bytes, so that adapters stop reading past it.
@@ -322,7 +341,12 @@ impl Engine {
     ) -> Outcome<'a> {
         let target = &self.targets[target_index as usize];
         let session = match &self.sessions {
-            Some(decoder) => match decoder.decode(request.authorization, request.cookie) {
+            Some(decoder) => match decoder.decode(SessionParts {
+                authorization: request.authorization,
+                cookie: request.cookie,
+                api_key: request.api_key,
+                query,
+            }) {
                 Ok(session) => session,
                 Err(err) => return fail(err),
             },
@@ -367,7 +391,11 @@ impl Engine {
             Source::Path,
         )?;
         if !query.is_empty() {
-            let pairs = coerce_pairs(plan, parse_query(query)?);
+            let mut pairs = parse_query(query)?;
+            if let Some(key) = self.sessions.as_ref().and_then(|s| s.api_key_query()) {
+                pairs.retain(|(name, _)| name != key);
+            }
+            let pairs = coerce_pairs(plan, pairs);
             check_object_keys(&pairs, Source::Query)?;
             merge_into(&mut merged, &mut sources, pairs, Source::Query)?;
         }

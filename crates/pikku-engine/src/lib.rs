@@ -12,7 +12,7 @@
 //! let engine = Engine::new(config).unwrap();
 //! let request = HttpRequest {
 //!     method: "GET", url: "/todos/42", content_type: None, has_session: false,
-//!     authorization: None, cookie: None, body: b"", body_too_large: false,
+//!     authorization: None, cookie: None, api_key: None, body: b"", body_too_large: false,
 //! };
 //! assert_eq!(wire::encode(&engine.handle(&request), None), r#"[0,{"id":42}]"#);
 //! ```

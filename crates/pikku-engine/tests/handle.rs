@@ -40,6 +40,7 @@ fn call(engine: &Engine, method: &str, url: &str, content_type: Option<&str>, bo
         has_session: false,
         authorization: None,
         cookie: None,
+        api_key: None,
         body: body.as_bytes(),
         body_too_large: false,
     };
@@ -305,6 +306,7 @@ fn an_unchanged_json_body_is_passed_through_as_sent() {
         has_session: false,
         authorization: None,
         cookie: None,
+        api_key: None,
         body: body.as_bytes(),
         body_too_large: false,
     };
@@ -323,6 +325,7 @@ fn params_go_in_front_of_a_body_sent_as_written() {
         has_session: false,
         authorization: None,
         cookie: None,
+        api_key: None,
         body: br#"{ "title" : "kept" }"#,
         body_too_large: false,
     };
@@ -343,6 +346,7 @@ fn a_body_over_the_limit_is_answered_after_routing_and_the_auth_gate() {
             has_session: false,
             authorization: None,
             cookie: None,
+            api_key: None,
             body: b"",
             body_too_large: true,
         };

@@ -57,6 +57,7 @@ fn call(e: &Engine, url: &str, authorization: Option<&str>, cookie: Option<&str>
         has_session: false,
         authorization,
         cookie,
+        api_key: None,
         body: b"",
         body_too_large: false,
     };
@@ -212,9 +213,8 @@ fn bad_session_settings_are_start_up_errors_naming_the_setting() {
     assert!(build(json!({ "algorithm": "none" })).contains("`session.jwt.algorithm` is `none`"));
     assert!(build(json!({ "algorithm": "HS256", "secret": "short" }))
         .contains("`session.jwt.secret` is shorter than 32 bytes"));
-    assert!(
-        build(json!({ "algorithm": "RS256" })).contains("`session.jwt.publicKeyPem` is required")
-    );
+    assert!(build(json!({ "algorithm": "RS256" }))
+        .contains("`session.jwt.publicKeyPem` (or `jwks`) is required"));
     assert!(
         build(json!({ "algorithm": "RS256", "publicKeyPem": "not a key" }))
             .contains("cannot be read")
