@@ -22,6 +22,9 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  */
 export declare function addEntry(engine: ExternalObject<'PikkuEngine'>, entryJson: string, inlineSchemaJson?: string | undefined | null): number
 
+/** The header that carries API keys (lower-case), when the app reads API keys from one. */
+export declare function apiKeyHeader(engine: ExternalObject<'PikkuEngine'>): string | null
+
 /** Checks an in-process call's input for an entry. Returns `[target, input]` or an error. */
 export declare function check(engine: ExternalObject<'PikkuEngine'>, entry: number, hasSession: boolean, inputJson: string): string
 
@@ -42,15 +45,16 @@ export declare function generate(root: string): string
 
 /**
  * Routes and prepares one request (`body_too_large`: the adapter stopped reading the body
- * at the limit; `authorization` and `cookie` only when sessions are configured). Returns `[target, input]` or `[-status, errorBody, allow?]`.
+ * at the limit; `authorization`, `cookie` and `api_key` only when sessions are configured).
+ * Returns `[target, input, session?]` or `[-status, errorBody, allow?]`.
  */
-export declare function handle(engine: ExternalObject<'PikkuEngine'>, method: string, url: string, contentType: string | undefined | null, requestId: string | undefined | null, authorization: string | undefined | null, cookie: string | undefined | null, hasSession: boolean, body: Uint8Array, bodyTooLarge: boolean): string
+export declare function handle(engine: ExternalObject<'PikkuEngine'>, method: string, url: string, contentType: string | undefined | null, requestId: string | undefined | null, authorization: string | undefined | null, cookie: string | undefined | null, apiKey: string | undefined | null, hasSession: boolean, body: Uint8Array, bodyTooLarge: boolean): string
 
 /**
  * Prepares a call of an entry routed by the host framework (Next.js file routes, Express
  * routes); `params_json` holds the host's path parameters.
  */
-export declare function invoke(engine: ExternalObject<'PikkuEngine'>, entry: number, paramsJson: string, method: string, url: string, contentType: string | undefined | null, requestId: string | undefined | null, authorization: string | undefined | null, cookie: string | undefined | null, hasSession: boolean, body: Uint8Array, bodyTooLarge: boolean): string
+export declare function invoke(engine: ExternalObject<'PikkuEngine'>, entry: number, paramsJson: string, method: string, url: string, contentType: string | undefined | null, requestId: string | undefined | null, authorization: string | undefined | null, cookie: string | undefined | null, apiKey: string | undefined | null, hasSession: boolean, body: Uint8Array, bodyTooLarge: boolean): string
 
 /** The body limit in bytes. */
 export declare function maxBodyBytes(engine: ExternalObject<'PikkuEngine'>): number
@@ -63,3 +67,6 @@ export declare function owns(engine: ExternalObject<'PikkuEngine'>, url: string)
  * safe to echo, else a fresh UUID.
  */
 export declare function requestId(clientId?: string | undefined | null): string
+
+/** The `Set-Cookie` header that stores a session (`session_json`) or clears it (`null`). */
+export declare function sessionCookie(engine: ExternalObject<'PikkuEngine'>, sessionJson?: string | undefined | null): string

@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.addEntry = nativeBinding.addEntry
+module.exports.apiKeyHeader = nativeBinding.apiKeyHeader
 module.exports.check = nativeBinding.check
 module.exports.checkMetadata = nativeBinding.checkMetadata
 module.exports.createEngine = nativeBinding.createEngine
@@ -845,3 +846,4 @@ module.exports.invoke = nativeBinding.invoke
 module.exports.maxBodyBytes = nativeBinding.maxBodyBytes
 module.exports.owns = nativeBinding.owns
 module.exports.requestId = nativeBinding.requestId
+module.exports.sessionCookie = nativeBinding.sessionCookie

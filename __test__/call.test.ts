@@ -54,7 +54,7 @@ describe('the session hook', () => {
     const handle = createFetchHandler(
       makeTodoApp({
         production: true,
-        getSession: (headers) => {
+        enrichSession: (_session: unknown, { headers }: { headers: { get(name: string): string | undefined } }) => {
           if (headers.get('authorization') === 'Bearer expired') throw new InvalidSessionError('The token has expired')
           if (headers.get('authorization')) throw new Error('database down: password=hunter2')
           return undefined

@@ -58,10 +58,10 @@ describe('examples/todo-app (npm start)', () => {
     expect((await overLimit.json()).payload.errors[0]).toMatchObject({ path: '/limit' })
   })
 
-  it('deletes only with the token', async () => {
+  it('deletes only with the API key', async () => {
     expect((await fetch(`${url}/todos/1`, { method: 'DELETE' })).status).toBe(401)
-    expect((await fetch(`${url}/todos/1`, { method: 'DELETE', headers: { authorization: 'Bearer wrong' } })).status).toBe(401)
-    expect((await fetch(`${url}/todos/1`, { method: 'DELETE', headers: { authorization: 'Bearer demo-token' } })).status).toBe(204)
+    expect((await fetch(`${url}/todos/1`, { method: 'DELETE', headers: { 'x-api-key': 'demo-key-0123456780' } })).status).toBe(401)
+    expect((await fetch(`${url}/todos/1`, { method: 'DELETE', headers: { 'x-api-key': 'demo-key-0123456789' } })).status).toBe(204)
     expect((await fetch(`${url}/todos/1`)).status).toBe(404)
   })
 })

@@ -79,7 +79,7 @@ describe('pikkuExpress with body parsers and a session hook', () => {
   let server: Running
   beforeAll(async () => {
     const app = makeTodoApp({
-      getSession: (headers) => {
+      enrichSession: (_session: unknown, { headers }: { headers: { get(name: string): string | undefined } }) => {
         if (headers.get('authorization')) throw new InvalidSessionError('bad token')
         return undefined
       },

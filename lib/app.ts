@@ -1,11 +1,25 @@
-import { errorFromBody } from './errors.js'
+import { ForbiddenError, MissingSessionError, errorFromBody } from './errors.js'
 import { functionMeta, functionName, toJSONSchema } from './functions.js'
 import type { EngineConfig, EntryConfig, MetadataFile, RouteConfig, SessionConfig } from './generated/contract.js'
 import { errorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from './http/answer.js'
-import { answerForThrow, invokeForHttp, invokeInProcess, type InvokeEnv } from './invoke.js'
+import { serveDecision, type Decision, type HttpTarget } from './http/serve.js'
+import { answerForThrow, invokeFunction, type InvokeEnv } from './invoke.js'
 import { loadMetadata, metadataInputSchema } from './metadata.js'
-import { addEntry, check, createEngine, handle, invoke, maxBodyBytes, owns, type EngineHandle } from './native.js'
-import type { AnyAPIFunction, InputOf, InvocationContext, OutputOf, RequestHeaders, Session, SessionServices } from './types.js'
+import { matchesPattern, registeredMiddleware, type PikkuMiddleware } from './middleware.js'
+import {
+  addEntry,
+  apiKeyHeader,
+  check,
+  createEngine,
+  handle,
+  invoke,
+  maxBodyBytes,
+  owns,
+  sessionCookie,
+  type EngineHandle,
+} from './native.js'
+import { deniedBy, type Permission, type PermissionPlan } from './permissions.js'
+import type { AnyAPIFunction, HttpRequestInfo, InputOf, InvocationContext, OutputOf, Session, SessionServices, UserSessionService } from './types.js'
 import { registeredRoutes, type RouteWiring } from './wiring.js'
 
 const NO_BODY = new Uint8Array(0)
@@ -23,14 +37,28 @@ export interface AppOptions {
     session: Session | undefined,
     context: InvocationContext,
   ) => SessionServices | Promise<SessionServices>
-  /** Finds the session of a request from its headers (until sessions are decoded natively). */
-  getSession?: (headers: RequestHeaders) => Session | undefined | Promise<Session | undefined>
+  /**
+   * Enriches or replaces the session the engine decoded (a database lookup): runs after the
+   * engine's call, before middleware. Return the session to use, or `undefined` for none;
+   * throw a `PikkuError` to answer with it. With this hook, a route's missing session is
+   * decided after it (the hook may find one the engine cannot).
+   */
+  enrichSession?: (
+    session: Session | undefined,
+    request: HttpRequestInfo,
+    singletons: any,
+  ) => Session | undefined | Promise<Session | undefined>
+  /** Middleware around every request the app answers (outermost, before `addHTTPMiddleware`'s). */
+  middleware?: readonly PikkuMiddleware[]
+  /** Checks that every invocation must pass (AND), before route and function permissions. */
+  permissions?: readonly Permission[]
   /** The code generator's metadata file (a path or the parsed object): input schemas by route. */
   metadata?: string | MetadataFile
   /**
-   * Sessions decoded by the engine: a JWT from `Authorization: Bearer` or from `cookie`,
-   * verified with one fixed algorithm (`alg: none` and algorithm confusion refused), `exp` /
-   * `nbf` with leeway, `iss` / `aud` when set. A bad token answers 401 InvalidSessionError.
+   * Sessions decoded by the engine: a JWT from `Authorization: Bearer` or from `cookie`
+   * (one fixed algorithm, so `alg: none` and algorithm confusion are refused; PEM or a JWK
+   * set; `exp` / `nbf` with leeway; `iss` / `aud`), the engine's signed session cookie, or
+   * API keys from a header or the query. A bad one answers 401 InvalidSessionError.
    */
   session?: SessionConfig
   /** The largest accepted body in bytes (default 1 MiB). */
@@ -64,11 +92,16 @@ export class PikkuApp {
   /** The body limit in bytes. */
   readonly maxBodyBytes: number
   private readonly env: InvokeEnv
-  private readonly getSession: AppOptions['getSession']
+  private readonly enrichSession: AppOptions['enrichSession']
   private readonly readsSessions: boolean
+  private readonly apiKeyHeader: string | null
+  private readonly globalChain: readonly PikkuMiddleware[]
+  private readonly globalPermissions: readonly Permission[]
   private readonly metadata: MetadataFile | undefined
-  private readonly targets: AnyAPIFunction[]
+  private readonly targets: { target: HttpTarget; auth: boolean }[]
   private readonly entries = new Map<AnyAPIFunction, Map<boolean, number>>()
+  private readonly cookieFor = (session: Session | undefined) =>
+    sessionCookie(this.engine, session === undefined ? null : JSON.stringify(session))
 
   constructor(options: AppOptions = {}) {
     this.env = {
@@ -77,7 +110,10 @@ export class PikkuApp {
       production: options.production ?? process.env.NODE_ENV === 'production',
       logger: options.logger ?? console,
     }
-    this.getSession = options.getSession
+    this.enrichSession = options.enrichSession
+    this.globalPermissions = options.permissions ?? []
+    const patterns = registeredMiddleware()
+    this.globalChain = [...(options.middleware ?? []), ...patterns.filter((p) => p.pattern === '*').flatMap((p) => p.middleware)]
     this.metadata = options.metadata === undefined ? undefined : loadMetadata(options.metadata)
     const routes = options.routes ?? registeredRoutes()
     const config: EngineConfig = { routes: [], entries: [], schemas: {} }
@@ -86,6 +122,7 @@ export class PikkuApp {
     this.readsSessions = options.session !== undefined
     if (this.metadata) Object.assign(config.schemas, this.metadata.schemas)
     const problems: string[] = []
+    this.targets = []
     for (const wiring of routes) {
       const label = `${wiring.method.toUpperCase()} ${wiring.route}`
       const meta = functionMeta(wiring.func)
@@ -100,21 +137,24 @@ export class PikkuApp {
       const inputSchema = this.schemaName(wiring.func, wiring, config, label)
       if (inputSchema !== undefined) route.inputSchema = inputSchema
       config.routes.push(route)
+      const chain = [
+        ...this.globalChain,
+        ...patterns.filter((p) => p.pattern !== '*' && matchesPattern(p.pattern, wiring.route)).flatMap((p) => p.middleware),
+        ...(wiring.middleware ?? []),
+        ...(meta?.middleware ?? []),
+      ]
+      const permissions = this.permissionPlan(wiring.func, wiring.permissions)
+      this.targets.push({ target: { func: wiring.func, label, route: wiring.route, chain, permissions }, auth: route.auth })
     }
     if (problems.length) throw new Error(problems.join('\n'))
     this.engine = createEngine(JSON.stringify(config))
     this.maxBodyBytes = maxBodyBytes(this.engine)
-    this.targets = routes.map((r) => r.func)
+    this.apiKeyHeader = apiKeyHeader(this.engine)
   }
 
   /** Whether a route matches the path of `url` for some method. */
   owns(url: string): boolean {
     return owns(this.engine, url)
-  }
-
-  /** Whether a session hook runs for each request (adapters that share paths check `owns` first). */
-  get hasSessionHook(): boolean {
-    return this.getSession !== undefined
   }
 
   /** Answers one routed HTTP request. `body` is the raw body, or `null` when it went over the limit. */
@@ -130,42 +170,69 @@ export class PikkuApp {
     body: Uint8Array | null,
     options: EntryOptions = {},
   ): Promise<HttpAnswer> {
-    const entry = this.entryFor(func, options.auth ?? true)
+    const auth = options.auth ?? true
+    const entry = this.entryFor(func, auth)
     const paramsJson = JSON.stringify(params)
-    return this.serve(request, body, (args) => invoke(this.engine, entry, paramsJson, ...args), () => func)
+    return this.serve(request, body, (args) => invoke(this.engine, entry, paramsJson, ...args), () => ({
+      target: this.hostRoutedTarget(func, request.url),
+      auth,
+    }))
   }
 
-  /** The one engine call of a request (routed by `call`), then the function it names. */
+  /** The one engine call of a request, the session hook, then middleware and the function. */
   private async serve(
     request: HttpRequestLike,
     body: Uint8Array | null,
     call: (args: RequestArgs) => string,
-    funcOf: (target: number) => AnyAPIFunction,
+    targetOf: (target: number) => { target: HttpTarget; auth: boolean },
   ): Promise<HttpAnswer> {
-    const found = await this.findSession(request)
-    if (found.failed) return found.failed
-    const session = found.session ?? undefined // a hook may answer null
     const headers = request.headers
+    const sessions = this.readsSessions
     const wire = JSON.parse(
       call([
         request.method,
         request.url,
         headers.get('content-type'),
         headers.get('x-request-id'),
-        this.readsSessions ? headers.get('authorization') : undefined,
-        this.readsSessions ? headers.get('cookie') : undefined,
-        session != null,
+        sessions ? headers.get('authorization') : undefined,
+        sessions ? headers.get('cookie') : undefined,
+        this.apiKeyHeader === null ? undefined : headers.get(this.apiKeyHeader),
+        this.enrichSession !== undefined, // the hook decides on a missing session
         body ?? NO_BODY,
         body === null,
       ]),
     ) as WireAnswer
-    if (wire[0] < 0) return errorAnswer(wire)
-    return invokeForHttp(this.env, funcOf(wire[0]), wire[1], session ?? (wire[2] as Session | undefined), request)
+    return serveDecision(this.env, request, await this.decide(wire, request, targetOf), this.cookieFor)
+  }
+
+  /** The engine's answer, after the session hook and its auth gate. */
+  private async decide(
+    wire: WireAnswer,
+    request: HttpRequestLike,
+    targetOf: (target: number) => { target: HttpTarget; auth: boolean },
+  ): Promise<Decision> {
+    if (wire[0] < 0) return { failure: errorAnswer(wire), chain: this.globalChain }
+    const { target, auth } = targetOf(wire[0])
+    let session = wire[2] as Session | undefined
+    if (this.enrichSession) {
+      const clientId = request.headers.get('x-request-id')
+      try {
+        const info = { method: request.method, url: request.url, headers: request.headers }
+        session = (await this.enrichSession(session, info, this.env.singletonServices)) ?? undefined
+        if (auth && session === undefined) {
+          throw new MissingSessionError(`${target.label} requires a session and the request has none; sign in first`)
+        }
+      } catch (error) {
+        return { failure: answerForThrow(this.env, error, clientId), chain: this.globalChain }
+      }
+    }
+    return { target, input: wire[1], session }
   }
 
   /**
    * Calls a function in-process (server components, server actions, tests), with the same
-   * validation and auth gate as over HTTP. Errors are thrown as their classes.
+   * validation, auth gate and permissions as over HTTP (no HTTP middleware). Errors are
+   * thrown as their classes.
    *
    * ```ts
    * const todo = await app.call(getTodo, { id: 1 }, { session })
@@ -179,17 +246,13 @@ export class PikkuApp {
     const entry = this.entryFor(func, options.auth ?? true)
     const wire = JSON.parse(check(this.engine, entry, options.session != null, JSON.stringify(data ?? {}))) as WireAnswer
     if (wire[0] < 0) throw errorFromBody(wire[1] as never)
-    return (await invokeInProcess(this.env, func, wire[1], options.session)) as OutputOf<F>
-  }
-
-  /** Runs the session hook; what it throws is answered through the error table. */
-  private async findSession(request: HttpRequestLike): Promise<{ session?: Session; failed?: HttpAnswer }> {
-    if (!this.getSession) return {}
-    try {
-      return { session: await this.getSession(request.headers) }
-    } catch (error) {
-      return { failed: answerForThrow(this.env, error, request.headers.get('x-request-id')) }
+    const name = functionName(func) ?? 'anonymous function'
+    const denied = await deniedBy(this.permissionPlan(func), this.env.singletonServices, wire[1], options.session)
+    if (denied !== undefined) {
+      throw new ForbiddenError(this.env.production ? 'Permission denied' : `Permission denied: ${name} needs ${denied}`)
     }
+    const context: InvocationContext = { userSession: inProcessSession(options.session) }
+    return (await invokeFunction(this.env, func, wire[1], options.session, context)) as OutputOf<F>
   }
 
   /**
@@ -198,6 +261,22 @@ export class PikkuApp {
    */
   failure(error: unknown, request: HttpRequestLike): HttpAnswer {
     return answerForThrow(this.env, error, request.headers.get('x-request-id'))
+  }
+
+  /** A function routed by the host framework: route-pattern middleware matched on the path. */
+  private hostRoutedTarget(func: AnyAPIFunction, url: string): HttpTarget {
+    const path = new URL(url, 'http://host').pathname // resolves `.` and `..` as routing does
+    const chain = [
+      ...this.globalChain,
+      ...registeredMiddleware().filter((p) => p.pattern !== '*' && matchesPattern(p.pattern, path)).flatMap((p) => p.middleware),
+      ...(functionMeta(func)?.middleware ?? []),
+    ]
+    return { func, label: functionName(func) ?? 'anonymous function', chain, permissions: this.permissionPlan(func) }
+  }
+
+  private permissionPlan(func: AnyAPIFunction, route?: RouteWiring['permissions']): PermissionPlan {
+    const levels = [route, functionMeta(func)?.permissions].filter((p) => p !== undefined)
+    return { global: this.globalPermissions, levels }
   }
 
   private entryFor(func: AnyAPIFunction, auth: boolean): number {
@@ -230,6 +309,14 @@ export class PikkuApp {
     }
     return metadataInputSchema(this.metadata, wiring, functionName(func))
   }
+}
+
+/** `userSession` of an in-process call: there is no response to carry a cookie. */
+function inProcessSession(session: Session | undefined): UserSessionService {
+  const refuse = () => {
+    throw new Error('PIKKU_ERR_SESSION: userSession.set() and clear() need an HTTP request to carry the cookie; call the function through a route')
+  }
+  return { get: () => session, set: refuse, clear: refuse }
 }
 
 /** Builds an app from the wirings made so far. */

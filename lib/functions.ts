@@ -1,3 +1,5 @@
+import type { PikkuMiddleware } from './middleware.js'
+import type { Permissions } from './permissions.js'
 import type { APIFunction, APIFunctionSessionless, AnyAPIFunction } from './types.js'
 
 /** A JSON Schema object (2020-12). */
@@ -24,6 +26,10 @@ export interface FunctionMeta {
   sessionless: boolean
   /** A name for error messages and metadata lookups. */
   name?: string
+  /** Middleware of the function: the innermost level. */
+  middleware?: readonly PikkuMiddleware[]
+  /** Permissions of the function (keys OR'ed, arrays AND'ed). */
+  permissions?: Permissions
 }
 
 const metaKey = Symbol.for('pikku.function')
@@ -47,12 +53,18 @@ export interface FunctionConfig<F, S> {
   input?: S
   /** The function's name (defaults to the variable's name where JavaScript keeps it). */
   name?: string
+  /** Middleware around the function, inside global, route-pattern and route middleware. */
+  middleware?: readonly PikkuMiddleware[]
+  /** Checks run after validation: keys OR'ed, the checks in an array under one key AND'ed. */
+  permissions?: Permissions
 }
 
 function define(config: AnyAPIFunction | FunctionConfig<AnyAPIFunction, unknown>, sessionless: boolean) {
-  const { func, input, name } = typeof config === 'function' ? { func: config, input: undefined, name: undefined } : config
+  const { func, input, name, middleware, permissions } = typeof config === 'function' ? { func: config } as FunctionConfig<AnyAPIFunction, unknown> : config
   const meta: FunctionMeta = { sessionless }
   if (input !== undefined) meta.input = input as JSONSchema
+  if (middleware !== undefined) meta.middleware = middleware
+  if (permissions !== undefined) meta.permissions = permissions
   // In the config form the function is named after the `func` key; only `name` says more.
   const known = name ?? (typeof config === 'function' ? func.name : undefined)
   if (known) meta.name = known

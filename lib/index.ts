@@ -3,6 +3,9 @@
 
 export { createApp, PikkuApp, type AppOptions, type EntryOptions } from './app.js'
 export { addRoute, wireHTTP, type RouteWiring } from './wiring.js'
+export { addHTTPMiddleware, type PikkuMiddleware, type MiddlewareContext } from './middleware.js'
+export { cors, type CorsOptions } from './cors.js'
+export type { Permission, Permissions } from './permissions.js'
 export {
   pikkuFunc,
   pikkuSessionlessFunc,
@@ -21,6 +24,9 @@ export type {
   InputOf,
   OutputOf,
   InvocationContext,
+  HttpRequestInfo,
+  HttpResponseControl,
+  UserSessionService,
   RequestHeaders,
   SessionServices,
 } from './types.js'
@@ -55,6 +61,6 @@ export {
   GatewayTimeoutError,
 } from './errors.js'
 export { ERROR_TABLE, type ErrorName } from './generated/error-table.js'
-export type { ErrorBody, MetadataFile, FunctionMeta, HttpWiringMeta, HttpMethod, SessionConfig, JwtConfig } from './generated/contract.js'
+export type { ErrorBody, MetadataFile, FunctionMeta, HttpWiringMeta, HttpMethod, SessionConfig, JwtConfig, SignedCookieConfig, ApiKeyConfig, ApiKeyEntry, CookieAttributes } from './generated/contract.js'
 export { loadMetadata } from './metadata.js'
 export type { HttpAnswer, HttpRequestLike } from './http/answer.js'

@@ -1,7 +1,7 @@
 import { describeError } from './errors.js'
 import { requestId } from './native.js'
-import { JSON_TYPE, type HttpAnswer, type HttpRequestLike } from './http/answer.js'
-import type { AnyAPIFunction, InvocationContext, RequestHeaders, Session, SessionServices } from './types.js'
+import { JSON_TYPE, type HttpAnswer } from './http/answer.js'
+import type { AnyAPIFunction, InvocationContext, Session, SessionServices } from './types.js'
 
 /** What running a function needs from the app. */
 export interface InvokeEnv {
@@ -14,74 +14,26 @@ export interface InvokeEnv {
 }
 
 /**
- * Runs `func` for an HTTP request and maps its result or its throw to the answer. Session
- * services are made for this invocation and closed exactly once when it ends.
+ * Runs `func` with its services: the singletons, `userSession`, and the session services
+ * made for this invocation and closed exactly once when it ends (also on a throw).
  */
-export async function invokeForHttp(
+export async function invokeFunction(
   env: InvokeEnv,
   func: AnyAPIFunction,
   input: unknown,
-  session: Session | undefined,
-  request: HttpRequestLike,
-): Promise<HttpAnswer> {
-  let status = 0
-  let headers: Record<string, string> | undefined
-  try {
-    let result: unknown
-    if (env.createSessionServices) {
-      const context: InvocationContext = {
-        http: {
-          request: { method: request.method, url: request.url, headers: request.headers as RequestHeaders },
-          response: {
-            status(code) {
-              status = code
-            },
-            header(name, value) {
-              ;(headers ??= {})[name.toLowerCase()] = value
-            },
-          },
-        },
-      }
-      result = await withSessionServices(env, session, context, (services) => func(services as never, input as never, session as never))
-    } else {
-      result = await func(env.singletonServices as never, input as never, session as never)
-    }
-    if (result === undefined || result === null) {
-      return { status: status || 204, headers, body: undefined }
-    }
-    ;(headers ??= {})['content-type'] = JSON_TYPE
-    return { status: status || 200, headers, body: JSON.stringify(result) }
-  } catch (error) {
-    return answerForThrow(env, error, request.headers.get('x-request-id'))
-  }
-}
-
-/** The HTTP answer for a thrown value, through the error table. */
-export function answerForThrow(env: InvokeEnv, error: unknown, clientRequestId: string | undefined): HttpAnswer {
-  const { status, body } = describeThrow(env, error, clientRequestId)
-  return { status, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(body) }
-}
-
-/** Runs `func` in-process (server components, actions); throws what it throws. */
-export async function invokeInProcess(
-  env: InvokeEnv,
-  func: AnyAPIFunction,
-  input: unknown,
-  session: Session | undefined,
-): Promise<unknown> {
-  if (!env.createSessionServices) return func(env.singletonServices as never, input as never, session as never)
-  return withSessionServices(env, session, {}, (services) => func(services as never, input as never, session as never))
-}
-
-async function withSessionServices<T>(
-  env: InvokeEnv,
   session: Session | undefined,
   context: InvocationContext,
-  run: (services: Record<string, unknown>) => T | Promise<T>,
-): Promise<T> {
-  const sessionServices = await env.createSessionServices!(env.singletonServices, session, context)
+): Promise<unknown> {
+  if (!env.createSessionServices) {
+    // The singletons as prototype: no copy of them per invocation.
+    const services = Object.create(env.singletonServices) as Record<string, unknown>
+    services.userSession = context.userSession
+    return func(services as never, input as never, session as never)
+  }
+  const sessionServices = await env.createSessionServices(env.singletonServices, session, context)
   try {
-    return await run({ ...env.singletonServices, ...sessionServices })
+    const services = { ...env.singletonServices, userSession: context.userSession, ...sessionServices }
+    return await func(services as never, input as never, session as never)
   } finally {
     try {
       await sessionServices.close?.()
@@ -89,6 +41,12 @@ async function withSessionServices<T>(
       env.logger.error('pikku: closing session services failed', error)
     }
   }
+}
+
+/** The HTTP answer for a thrown value, through the error table. */
+export function answerForThrow(env: InvokeEnv, error: unknown, clientRequestId: string | undefined): HttpAnswer {
+  const { status, body } = describeThrow(env, error, clientRequestId)
+  return { status, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(body) }
 }
 
 /** Status and body for a thrown value; unknown throws are logged with their errorId. */

@@ -3,6 +3,7 @@ import type { ExternalObject } from '../index.js'
 
 export {
   addEntry,
+  apiKeyHeader,
   check,
   checkMetadata,
   createEngine,
@@ -11,6 +12,7 @@ export {
   maxBodyBytes,
   owns,
   requestId,
+  sessionCookie,
 } from '../index.js'
 
 /** The engine, as the opaque handle the addon gives out. */

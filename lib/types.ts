@@ -58,19 +58,56 @@ export interface RequestHeaders {
   get(name: string): string | undefined
 }
 
-/** What one invocation runs for; given to the session services factory. */
+/** The request of an HTTP invocation, as middleware and functions see it. */
+export interface HttpRequestInfo {
+  /** The method (`GET`). */
+  method: string
+  /** The path and query as received: `/todos/1?full=true`. */
+  url: string
+  /** The headers (names are lower-case). */
+  headers: RequestHeaders
+}
+
+/** What middleware and functions may change in the answer of an HTTP invocation. */
+export interface HttpResponseControl {
+  /** Sets the status of a successful answer (default 200, or 204 without a body). */
+  status(code: number): void
+  /** Sets a response header. */
+  header(name: string, value: string): void
+  /** Sets the body of an answer that a middleware gives without calling `next()`. */
+  json(body: unknown): void
+}
+
+/**
+ * The session of one invocation, which a function can replace or end. Over HTTP the answer
+ * then carries the `Set-Cookie` the engine builds (`session.signedCookie`, or a JWT cookie
+ * signed with `session.jwt.secret`):
+ *
+ * ```ts
+ * const login = pikkuSessionlessFunc<Credentials, void>(async ({ users, userSession }, creds) => {
+ *   userSession.set({ userId: await users.check(creds) })
+ * })
+ * ```
+ */
+export interface UserSessionService<S = Session> {
+  /** The session: the decoded one, or what `set` stored. */
+  get(): S | undefined
+  /** Stores a new session. */
+  set(session: S): void
+  /** Ends the session. */
+  clear(): void
+}
+
+/** What one invocation runs for; given to the session services factory and to middleware. */
 export interface InvocationContext {
   http?: {
     /** The request as received. */
-    request: { method: string; url: string; headers: RequestHeaders }
+    request: HttpRequestInfo
     /** Response settings the function can change. */
-    response: {
-      /** Sets the status of a successful answer (default 200, or 204 without a body). */
-      status(code: number): void
-      /** Sets a response header. */
-      header(name: string, value: string): void
-    }
+    response: HttpResponseControl
   }
+  /** The session of this invocation; `set` / `clear` change the session cookie. */
+  userSession: UserSessionService
 }
 
 /** Services made per invocation; `close` runs when the invocation ends, even on a throw. */

@@ -1,6 +1,8 @@
-import type { APIFunctionSessionless, AnyAPIFunction } from './types.js'
+import type { APIFunctionSessionless, AnyAPIFunction, InputOf } from './types.js'
 import { functionName } from './functions.js'
 import type { HttpMethod } from './generated/contract.js'
+import type { PikkuMiddleware } from './middleware.js'
+import type { Permissions } from './permissions.js'
 
 /** One HTTP wiring. */
 export interface RouteWiring<F extends AnyAPIFunction = AnyAPIFunction> {
@@ -12,6 +14,10 @@ export interface RouteWiring<F extends AnyAPIFunction = AnyAPIFunction> {
   func: F
   /** Whether a session is required (default true). A function that needs a session can't be public. */
   auth?: F extends APIFunctionSessionless<any, any> ? boolean : true
+  /** Middleware of this route, inside global and route-pattern middleware. */
+  middleware?: readonly PikkuMiddleware[]
+  /** Permissions of this route (keys OR'ed, arrays AND'ed); the function's must pass too. */
+  permissions?: Permissions<InputOf<F>>
 }
 
 const routes: RouteWiring[] = []

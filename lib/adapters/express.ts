@@ -16,9 +16,9 @@ import type { AnyAPIFunction } from '../types.js'
  */
 export function pikkuExpress(app: PikkuApp): RequestHandler {
   return (req, res, next) => {
-    // Paths we do not own go on untouched: no body read (the next handler needs it), no
-    // session hook (its errors are not ours to answer). Otherwise one engine call decides.
-    const mustCheck = app.hasSessionHook || (readsBody(req.method) && req.body === undefined)
+    // Paths we do not own go on untouched when we would read their body (the next handler
+    // needs it). Otherwise one engine call decides; an unmatched answer calls `next()`.
+    const mustCheck = readsBody(req.method) && req.body === undefined
     if (mustCheck && !app.owns(req.url)) return next()
     serve(app, req, res, (request, body) => app.handleHttp(request, body), next)
   }

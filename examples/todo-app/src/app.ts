@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto'
 import { join } from 'node:path'
 
 import { addRoute, createApp, type PikkuApp } from '@pikku/native'
@@ -11,14 +10,8 @@ addRoute({ method: 'get', route: '/todos/:id', func: getTodo, auth: false })
 addRoute({ method: 'post', route: '/todos', func: createTodo, auth: false })
 addRoute({ method: 'delete', route: '/todos/:id', func: deleteTodo })
 
-/** The example's one API token (sessions from tokens arrive with the auth issue). */
-export const DEMO_TOKEN = 'demo-token'
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given)
-  const b = Buffer.from(expected)
-  return a.length === b.length && timingSafeEqual(a, b)
-}
+/** The example's one API key (a real app reads its keys from the environment). */
+export const DEMO_API_KEY = 'demo-key-0123456789'
 
 /** Builds the example app with a few todos in its store. */
 export function buildApp(): PikkuApp {
@@ -29,9 +22,7 @@ export function buildApp(): PikkuApp {
     // Written by `pikku` from the functions' types (npm start and npm test run it first).
     metadata: join(__dirname, '..', '.pikku', 'pikku-meta.gen.json'),
     singletonServices: { store },
-    getSession: (headers) => {
-      const token = headers.get('authorization')?.replace(/^Bearer /, '')
-      return token && sameSecret(token, DEMO_TOKEN) ? { userId: 'demo' } : undefined
-    },
+    // The engine checks the key (in constant time) in the same call that routes the request.
+    session: { apiKey: { header: 'x-api-key', keys: [{ key: DEMO_API_KEY, session: { userId: 'demo' } }] } },
   })
 }

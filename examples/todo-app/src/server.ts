@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 
 import { createRequestListener } from '@pikku/native/node-http'
 
-import { buildApp, DEMO_TOKEN } from './app.js'
+import { buildApp, DEMO_API_KEY } from './app.js'
 
 const port = Number(process.env.PORT ?? 3000)
 const server = createServer(createRequestListener(buildApp()))
@@ -19,7 +19,7 @@ Try:
   curl -X POST ${url}/todos -H 'content-type: application/json' -d '{"title":"Try Pikku"}'
   curl -X POST ${url}/todos -H 'content-type: application/json' -d '{"title":""}'   # 422
   curl -X DELETE ${url}/todos/1             # 401 without a session
-  curl -X DELETE ${url}/todos/1 -H 'authorization: Bearer ${DEMO_TOKEN}'            # 204
+  curl -X DELETE ${url}/todos/1 -H 'x-api-key: ${DEMO_API_KEY}'           # 204
 `)
 })
 
