@@ -1,0 +1,158 @@
+// Middleware order (global, route pattern, route, function) and CORS preflight, through real
+// HTTP behind node:http and Express.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import {
+  TooManyRequestsError,
+  addHTTPMiddleware,
+  cors,
+  createApp,
+  pikkuSessionlessFunc,
+  type PikkuMiddleware,
+  type RouteWiring,
+} from '@pikku/native'
+
+import { serve, type AdapterKind, type Running } from './helpers/servers.js'
+
+const log: string[] = []
+const layer = (name: string): PikkuMiddleware => async (_services, context, next) => {
+  log.push(`${name}>`)
+  await next()
+  log.push(`<${name}`)
+}
+
+const item = pikkuSessionlessFunc<{ id: string }, { id: string }>({
+  name: 'mwItem',
+  middleware: [layer('function')],
+  func: async (_s, data) => {
+    log.push('run')
+    return data
+  },
+})
+const seenBy = pikkuSessionlessFunc<Record<string, never>, void>({ name: 'mwSeen', func: async () => undefined })
+
+addHTTPMiddleware([layer('star')])
+addHTTPMiddleware('/api/*', [layer('api')])
+addHTTPMiddleware('/admin/*', [layer('admin')])
+addHTTPMiddleware([cors({ origin: ['https://app.example'], credentials: true, exposedHeaders: ['x-trace'] })])
+
+const context: { session?: unknown; route?: string; method?: string }[] = []
+const inspect: PikkuMiddleware = async (_services, ctx, next) => {
+  context.push({ session: ctx.session, route: ctx.route, method: ctx.http?.request.method })
+  await next()
+}
+const gate: PikkuMiddleware = async (_services, { http }, next) => {
+  const mode = http?.request.headers.get('x-gate')
+  if (mode === 'teapot') {
+    http!.response.status(418)
+    http!.response.json({ brewed: true })
+    return
+  }
+  if (mode === 'busy') throw new TooManyRequestsError('Slow down')
+  await next()
+  http?.response.header('x-trace', 'traced')
+}
+
+const routes: RouteWiring[] = [
+  { method: 'get', route: '/api/items/:id', func: item, auth: false, middleware: [layer('route')] },
+  { method: 'get', route: '/apix/:id', func: item, auth: false },
+  { method: 'post', route: '/api/seen', func: seenBy, auth: false, middleware: [inspect] },
+  { method: 'get', route: '/api/private', func: seenBy },
+]
+
+describe.each<AdapterKind>(['node-http', 'express'])('middleware behind %s', (kind) => {
+  let server: Running
+  beforeAll(async () => {
+    const app = createApp({
+      routes,
+      middleware: [layer('app'), gate],
+      enrichSession: (_s, { headers }) => (headers.get('x-user') ? { userId: headers.get('x-user')! } : undefined),
+    })
+    server = await serve(kind, app)
+  })
+  afterAll(() => server.close())
+
+  it('runs global, route-pattern, route and function middleware in onion order', async () => {
+    log.length = 0
+    const res = await fetch(server.url + '/api/items/7')
+    expect(await res.json()).toEqual({ id: '7' })
+    expect(log).toEqual(['app>', 'star>', 'api>', 'route>', 'function>', 'run', '<function', '<route', '<api', '<star', '<app'])
+  })
+
+  it('matches route patterns by whole segments', async () => {
+    log.length = 0
+    await fetch(server.url + '/apix/7')
+    expect(log).toEqual(['app>', 'star>', 'function>', 'run', '<function', '<star', '<app'])
+  })
+
+  it('gives middleware the session and the route pattern', async () => {
+    context.length = 0
+    await fetch(server.url + '/api/seen', { method: 'POST', headers: { 'x-user': 'ada' } })
+    expect(context).toEqual([{ session: { userId: 'ada' }, route: '/api/seen', method: 'POST' }])
+  })
+
+  it('lets middleware answer without next(), throw an error, or add headers after next()', async () => {
+    log.length = 0
+    const teapot = await fetch(server.url + '/api/items/1', { headers: { 'x-gate': 'teapot' } })
+    expect(teapot.status).toBe(418)
+    expect(await teapot.json()).toEqual({ brewed: true })
+    expect(log).not.toContain('run')
+    const busy = await fetch(server.url + '/api/items/1', { headers: { 'x-gate': 'busy' } })
+    expect(busy.status).toBe(429)
+    expect((await busy.json()).message).toBe('Slow down')
+    expect((await fetch(server.url + '/api/items/1')).headers.get('x-trace')).toBe('traced')
+  })
+
+  it('runs global middleware around engine errors too, without route middleware', async () => {
+    log.length = 0
+    const res = await fetch(server.url + '/api/private', { headers: { origin: 'https://app.example' } })
+    expect(res.status).toBe(401)
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example')
+    expect(log).toEqual(['app>', 'star>', '<star', '<app'])
+  })
+})
+
+describe.each<AdapterKind>(['node-http', 'express'])('CORS behind %s', (kind) => {
+  let server: Running
+  beforeAll(async () => {
+    server = await serve(kind, createApp({ routes }))
+  })
+  afterAll(() => server.close())
+  const preflight = (path: string, origin: string, method = 'PUT') =>
+    fetch(server.url + path, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'content-type, x-api-key' },
+    })
+
+  it.each(['/nowhere/at/all', '/api/items/1'])('answers a preflight on %s with 204 and the allowed methods and headers', async (path) => {
+    const res = await preflight(path, 'https://app.example')
+    expect(res.status).toBe(204)
+    expect(Object.fromEntries([...res.headers].filter(([name]) => name.startsWith('access-control-') || name === 'vary'))).toEqual({
+      'access-control-allow-origin': 'https://app.example',
+      'access-control-allow-credentials': 'true',
+      'access-control-allow-methods': 'GET, HEAD, PUT, PATCH, POST, DELETE',
+      'access-control-allow-headers': 'content-type, x-api-key',
+      'access-control-expose-headers': 'x-trace',
+      'access-control-max-age': '600',
+      vary: 'Origin',
+    })
+  })
+
+  it('gives a preflight from another origin no allow headers', async () => {
+    const res = await preflight('/api/items/1', 'https://evil.example')
+    expect(res.status).toBe(204)
+    expect(res.headers.get('access-control-allow-origin')).toBeNull()
+    expect(res.headers.get('access-control-allow-methods')).toBeNull()
+  })
+
+  it('adds the origin to simple requests, and leaves a plain OPTIONS to routing', async () => {
+    const res = await fetch(server.url + '/api/items/3', { headers: { origin: 'https://app.example' } })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example')
+    expect((await fetch(server.url + '/api/items/3', { method: 'OPTIONS' })).status).toBe(405)
+  })
+
+  it('refuses credentials with a wildcard origin at start-up', () => {
+    expect(() => cors({ origin: '*', credentials: true })).toThrow(/credentials: true` needs explicit origins/)
+  })
+})
