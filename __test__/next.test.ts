@@ -231,6 +231,33 @@ describe('Next.js example (next build + next start)', () => {
     })
   })
 
+  describe('sign-in with the session cookie (login sets it, /api/me needs it)', () => {
+    it('refuses a wrong password and answers /api/me with 401 without the cookie', async () => {
+      const wrong = await post('/api/login', JSON.stringify({ name: 'ada', password: 'guess' }))
+      expect(wrong.status).toBe(401)
+      expect(wrong.headers.get('set-cookie')).toBeNull()
+      const res = await get('/api/me')
+      expect(res.status).toBe(401)
+      expect((await res.json()).name).toBe('MissingSessionError')
+    })
+
+    it('signs in, reads the session from the cookie, and signs out', async () => {
+      const res = await post('/api/login', JSON.stringify({ name: 'ada', password: 'open-sesame' }))
+      expect(res.status).toBe(200)
+      const setCookie = res.headers.get('set-cookie')!
+      expect(setCookie).toMatch(/^pikku_session=[\w-]+\.[\w-]+; Max-Age=604800; Path=\/; HttpOnly; Secure; SameSite=Lax$/)
+      const cookie = setCookie.split(';')[0]!
+      const me = await fetch(base + '/api/me', { headers: { cookie } })
+      expect(me.status).toBe(200)
+      expect(await me.json()).toEqual({ userId: 'ada' })
+      const forged = cookie.replace(/\.[\w-]+$/, '.AAAA')
+      expect((await fetch(base + '/api/me', { headers: { cookie: forged } })).status).toBe(401)
+      const out = await fetch(base + '/api/logout', { method: 'POST', headers: { cookie } })
+      expect(out.status).toBe(204)
+      expect(out.headers.get('set-cookie')).toMatch(/^pikku_session=; Max-Age=0;/)
+    })
+  })
+
   describe('file route app/rest/todos/[id] (pikku.route)', () => {
     it('GET /rest/todos/1 answers the todo', async () => {
       const res = await get('/rest/todos/1')

@@ -1,11 +1,11 @@
 import { addRoute, createApp, type MetadataFile, type PikkuApp } from '@pikku/native'
 import { pikkuNext } from '@pikku/native/next'
-import { createTodo, getTodo, listTodos } from './functions'
+import { createTodo, getTodo, listTodos, login, logout, me } from './functions'
 import { TodoStore } from './store'
 import metadata from '../.pikku/pikku-meta.gen.json'
 import type { Routes } from '../.pikku/pikku-fetch.gen'
 
-export { createTodo, getTodo, listTodos } from './functions'
+export { createTodo, getTodo, listTodos, login, logout, me } from './functions'
 export type { Todo } from './store'
 
 // Top-level wirings, as the code generator reads them. Next evaluates this module once per
@@ -14,6 +14,12 @@ export type { Todo } from './store'
 addRoute({ method: 'get', route: '/todos', func: listTodos, auth: false })
 addRoute({ method: 'get', route: '/todos/:id', func: getTodo, auth: false })
 addRoute({ method: 'post', route: '/todos', func: createTodo, auth: false })
+addRoute({ method: 'post', route: '/login', func: login, auth: false })
+addRoute({ method: 'get', route: '/me', func: me })
+addRoute({ method: 'post', route: '/logout', func: logout })
+
+/** Signs the session cookie; set SESSION_SECRET (32+ bytes) outside the example. */
+const SESSION_SECRET = process.env.SESSION_SECRET ?? 'example-only-secret-change-me-0123456789'
 
 /** Builds the app with its services; the input schemas were written by `pikku`. */
 function setUp() {
@@ -22,7 +28,13 @@ function setUp() {
     { title: 'Wire it to a route', completed: false },
     { title: 'Serve it from Next.js', completed: false },
   ])
-  const app = createApp({ metadata: metadata as MetadataFile, singletonServices: { store } })
+  const app = createApp({
+    metadata: metadata as MetadataFile,
+    singletonServices: { store },
+    // The engine verifies the cookie in the request's one native call, and signs the one
+    // that `userSession.set()` asks for.
+    session: { signedCookie: { name: 'pikku_session', secrets: [SESSION_SECRET] } },
+  })
   return { app, pikku: pikkuNext<Routes>(app, { basePath: '/api' }) }
 }
 

@@ -1,10 +1,11 @@
-import { NotFoundError, pikkuSessionlessFunc } from '@pikku/native'
+import { NotFoundError, UnauthorizedError, pikkuFunc, pikkuSessionlessFunc, type UserSessionService } from '@pikku/native'
 import type { Todo, TodoStore } from './store'
 
 // The app's services, declared once for every definer.
 declare module '@pikku/native' {
   interface PikkuTypes {
-    services: { store: TodoStore }
+    services: { store: TodoStore; userSession: UserSessionService }
+    session: { userId: string }
   }
 }
 
@@ -58,4 +59,36 @@ export interface NewTodo {
 export const createTodo = pikkuSessionlessFunc<NewTodo, Todo>({
   name: 'createTodo',
   func: async ({ store }, { title, completed }) => store.create(title, completed),
+})
+
+export interface Credentials {
+  /** @minLength 1 */
+  name: string
+  /** @minLength 1 */
+  password: string
+}
+
+/** The example's one password (a real app checks a user store). */
+const DEMO_PASSWORD = 'open-sesame'
+
+/** POST /login — sets the session; the answer carries the signed session cookie. */
+export const login = pikkuSessionlessFunc<Credentials, { userId: string }>({
+  name: 'login',
+  func: async ({ userSession }, { name, password }) => {
+    if (password !== DEMO_PASSWORD) throw new UnauthorizedError('Wrong name or password')
+    userSession.set({ userId: name })
+    return { userId: name }
+  },
+})
+
+/** GET /me — only with a session (the cookie written by login). */
+export const me = pikkuFunc<Record<string, never>, { userId: string }>({
+  name: 'me',
+  func: async (_services, _data, session) => ({ userId: session.userId }),
+})
+
+/** POST /logout — clears the session cookie. */
+export const logout = pikkuFunc<Record<string, never>, void>({
+  name: 'logout',
+  func: async ({ userSession }) => userSession.clear(),
 })
