@@ -1,4 +1,5 @@
-// Per-request engine call (Rust, through N-API) against the same work in plain JS.
+// Per-request engine call (Rust, through N-API) against the same work in plain JS, and the
+// same with a bearer JWT (HS256) verified by the engine against jose's jwtVerify in JS.
 // Run from the repo root: `node bench/engine.mjs` (or `taskset -c 0 node bench/engine.mjs`).
 // Options: --runs=N (default 7, at least 5), --scale=F (multiplies every iteration count).
 // See bench/README.md for what each column measures.
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deepStrictEqual } from 'node:assert/strict';
 import os from 'node:os';
+import { SignJWT, jwtVerify } from 'jose';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(join(root, 'package.json'));
@@ -59,10 +61,15 @@ const routes = [
   { method: 'post', route: '/todos/:id', auth: false, inputSchema: 'TodoInput' },
   { method: 'post', route: '/todos', auth: false, inputSchema: 'TodoInput' },
   { method: 'get', route: '/hello', auth: false },
+  { method: 'post', route: '/secure/todos/:id', auth: true, inputSchema: 'TodoInput' },
 ];
 const schemas = { TodoInput };
 const MAX_BODY = 1 << 20;
-const engine = native.createEngine(JSON.stringify({ routes, schemas, maxBodyBytes: MAX_BODY }));
+// Sessions: a JWT in `Authorization: Bearer`, HS256 only, with the engine's default leeway.
+const JWT_SECRET = 'bench-secret-0123456789abcdef-0123456789abcdef'; // 46 bytes (the engine wants 32+)
+const LEEWAY_S = 30;
+const session = { jwt: { algorithm: 'HS256', secret: JWT_SECRET, leewaySeconds: LEEWAY_S } };
+const engine = native.createEngine(JSON.stringify({ routes, schemas, session, maxBodyBytes: MAX_BODY }));
 
 // The JS side: find-my-way (which splits the query and parses it with its bundled
 // fast-querystring), JSON.parse, merge with conflict check, schema-guided coercion, ajv.
@@ -72,7 +79,7 @@ routes.forEach((r, index) => {
   const schema = r.inputSchema ? schemas[r.inputSchema] : null;
   const coerce = Object.create(null);
   for (const [k, s] of Object.entries(schema?.properties ?? {})) coerce[k] = s.type;
-  const store = { index, coerce, validate: schema ? ajv.compile(schema) : null, readsBody: r.method !== 'get' };
+  const store = { index, auth: r.auth, coerce, validate: schema ? ajv.compile(schema) : null, readsBody: r.method !== 'get' };
   router.on(r.method.toUpperCase(), r.route, () => {}, store);
 });
 function coerceString(type, v) {
@@ -86,6 +93,11 @@ const hasOwn = Object.hasOwn;
 function jsHandle(method, url, contentType, body) {
   const found = router.find(method, url);
   if (found === null) return [-404, null];
+  if (found.store.auth) return [-401, 'no session'];
+  return jsInput(found, contentType, body);
+}
+// The params, query and body of a routed request, merged, coerced and validated.
+function jsInput(found, contentType, body) {
   const { index, coerce, validate, readsBody } = found.store;
   let input = {};
   let n = 0;
@@ -109,6 +121,38 @@ function jsHandle(method, url, contentType, body) {
   }
   if (validate !== null && !validate(input)) return [-422, validate.errors];
   return [index, input];
+}
+// The JS side with sessions, in the engine's order: route, then the bearer token (jose's
+// jwtVerify: HS256 only, exp/nbf with the same leeway, a JSON-object payload), then the auth
+// gate, then the input. The claims come third, as on the wire. jwtVerify is async, so this is.
+// Like the body, the claims skip the deep `__proto__` check: JSON.parse makes own properties.
+const JWT_KEY = new TextEncoder().encode(JWT_SECRET); // built once; jose imports it per call
+const JWT_OPTIONS = { algorithms: ['HS256'], clockTolerance: LEEWAY_S };
+const MAX_TOKEN = 8 * 1024;
+function bearer(header) {
+  if (header.length > MAX_TOKEN + 7) return null;
+  const space = header.indexOf(' ');
+  if (space < 0 || header.slice(0, space).toLowerCase() !== 'bearer') return null;
+  const token = header.slice(space + 1).trim();
+  return token === '' || token.length > MAX_TOKEN ? null : token;
+}
+async function jsHandleAuth(method, url, contentType, authorization, body) {
+  const found = router.find(method, url);
+  if (found === null) return [-404, null];
+  let claims = null;
+  if (authorization !== null) {
+    const token = bearer(authorization);
+    if (token === null) return [-401, 'not a bearer token'];
+    try { claims = (await jwtVerify(token, JWT_KEY, JWT_OPTIONS)).payload; } catch { return [-401, 'invalid session']; }
+  }
+  if (found.store.auth && claims === null) return [-401, 'no session'];
+  const out = jsInput(found, contentType, body);
+  if (claims !== null && out[0] >= 0) out.push(claims);
+  return out;
+}
+// The native side timed the same way: one async call per request, awaited in an async loop.
+async function nativeHandleAsync(method, url, contentType, authorization, body) {
+  return JSON.parse(native.handle(engine, method, url, contentType, null, authorization, null, false, body, false));
 }
 
 // ---- cases -------------------------------------------------------------------------------
@@ -138,6 +182,37 @@ const nativeBad = JSON.parse(native.handle(engine, 'POST', '/todos/42', JSON_CT,
 const jsBad = jsHandle('POST', '/todos/42', JSON_CT, bad)[0];
 if (nativeBad !== -422 || jsBad !== -422) fail(`expected both to reject an empty title with 422, got ${nativeBad} and ${jsBad}`);
 
+// ---- the authenticated case --------------------------------------------------------------
+// A token signed once with jose: `sub`, `iat`, `exp` one hour ahead, two custom claims.
+const token = await new SignJWT({ name: 'Ada Lovelace', roles: ['admin', 'editor'] })
+  .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+  .setSubject('user-42').setIssuedAt().setExpirationTime('1h').sign(JWT_KEY);
+const AUTH = `Bearer ${token}`;
+const smallBody = Buffer.from(JSON.stringify(small));
+const authCases = [
+  { name: 'POST /secure/todos/42, small, Bearer JWT', method: 'POST', url: '/secure/todos/42', ct: JSON_CT, auth: AUTH, body: smallBody, iters: 50_000 },
+  { name: 'POST /todos/42, small, no token (baseline)', method: 'POST', url: '/todos/42', ct: JSON_CT, auth: null, body: smallBody, iters: 200_000 },
+];
+for (const c of authCases) {
+  c.result = native.handle(engine, c.method, c.url, c.ct, null, c.auth, null, false, c.body, false);
+  const fromNative = JSON.parse(c.result);
+  if (fromNative[0] < 0) fail(`native rejected ${c.name}: ${c.result}`);
+  deepStrictEqual(await jsHandleAuth(c.method, c.url, c.ct, c.auth, c.body), fromNative, `results differ for ${c.name}`);
+  deepStrictEqual(await nativeHandleAsync(c.method, c.url, c.ct, c.auth, c.body), fromNative, `async native differs for ${c.name}`);
+}
+const claims = JSON.parse(authCases[0].result)[2];
+if (claims?.sub !== 'user-42' || !(claims.exp > Date.now() / 1000)) fail(`the engine's session is not the token's claims: ${authCases[0].result}`);
+// Both reject a tampered token (payload changed, signature kept) and a missing one with 401.
+const [h, p, sig] = token.split('.');
+const forged = JSON.parse(Buffer.from(p, 'base64url').toString());
+forged.sub = 'user-1';
+const tampered = `Bearer ${h}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${sig}`;
+for (const [what, auth] of [['a tampered token', tampered], ['no token', null]]) {
+  const n = JSON.parse(native.handle(engine, 'POST', '/secure/todos/42', JSON_CT, null, auth, null, false, smallBody, false));
+  const j = await jsHandleAuth('POST', '/secure/todos/42', JSON_CT, auth, smallBody);
+  if (n[0] !== -401 || j[0] !== -401) fail(`expected both to reject ${what} with 401, got ${n[0]} (${JSON.stringify(n[1])}) and ${j[0]}`);
+}
+
 // ---- timing ------------------------------------------------------------------------------
 // Each variant is a closure returning a number that is summed, so no work can be dropped.
 const variants = {
@@ -153,6 +228,24 @@ if (objectShape) {
   for (const c of cases) c.kept = native.benchKeepValue(c.result);
   variants.objects = (c) => () => native.benchValueToJs(c.kept)[0] + 1;
 }
+// The authenticated case: the synchronous native calls as above, plus both sides as async
+// functions awaited one request at a time (an `async` variant returns a promise of a number).
+const authVariants = {
+  handle: (c) => () => native.handle(engine, c.method, c.url, c.ct, null, c.auth, null, false, c.body, false).length,
+  parse: (c) => () => JSON.parse(c.result)[0] + 1,
+  native: (c) => () => JSON.parse(native.handle(engine, c.method, c.url, c.ct, null, c.auth, null, false, c.body, false))[0] + 1,
+  nativeAwait: (c) => async () => (await nativeHandleAsync(c.method, c.url, c.ct, c.auth, c.body))[0] + 1,
+  jsAwait: (c) => async () => (await jsHandleAuth(c.method, c.url, c.ct, c.auth, c.body))[0] + 1,
+};
+const isAsync = (fn) => fn.constructor.name === 'AsyncFunction';
+// Where the JS time goes: jose alone, with the key as given (a Uint8Array, imported into
+// WebCrypto on every call) and as a CryptoKey imported once; and an awaited no-op.
+const cryptoKey = await crypto.subtle.importKey('raw', JWT_KEY, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+const parts = [
+  { key: 'jose', name: 'jose `jwtVerify` alone, Uint8Array key (imported per call)', fn: async () => (await jwtVerify(token, JWT_KEY, JWT_OPTIONS)).payload.exp & 1, iters: 50_000 },
+  { key: 'joseCK', name: 'jose `jwtVerify` alone, CryptoKey imported once', fn: async () => (await jwtVerify(token, cryptoKey, JWT_OPTIONS)).payload.exp & 1, iters: 50_000 },
+  { key: 'noop', name: 'an awaited async no-op (the async loop floor)', fn: async () => 1, iters: 1_000_000 },
+];
 let sink = 0;
 function timeLoop(fn, iters) {
   let acc = 0;
@@ -162,29 +255,43 @@ function timeLoop(fn, iters) {
   sink ^= acc;
   return Number(t1 - t0) / iters;
 }
+async function timeLoopAsync(fn, iters) {
+  let acc = 0;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < iters; i++) acc += await fn();
+  const t1 = process.hrtime.bigint();
+  sink ^= acc;
+  return Number(t1 - t0) / iters;
+}
 const floorCall = () => (native.owns(engine, '/hello') ? 1 : 0);
 const jobs = [{ key: 'floor', fn: floorCall, iters: 1_000_000, samples: [] }];
-for (const c of cases) {
-  c.samples = {};
-  for (const [key, make] of Object.entries(variants)) {
-    c.samples[key] = [];
-    jobs.push({ key, fn: make(c), iters: Math.max(1, Math.round(c.iters * SCALE)), samples: c.samples[key] });
+const scaled = (n) => Math.max(1, Math.round(n * SCALE));
+for (const [list, vs] of [[cases, variants], [authCases, authVariants]]) {
+  for (const c of list) {
+    c.samples = {};
+    for (const [key, make] of Object.entries(vs)) {
+      c.samples[key] = [];
+      jobs.push({ key, fn: make(c), iters: scaled(c.iters), samples: c.samples[key] });
+    }
   }
 }
-jobs[0].iters = Math.max(1, Math.round(jobs[0].iters * SCALE));
-for (const j of jobs) { timeLoop(j.fn, j.iters); timeLoop(j.fn, j.iters); } // warm-up: two full loops
-for (let r = 0; r < RUNS; r++) for (const j of jobs) j.samples.push(timeLoop(j.fn, j.iters)); // interleaved runs
+for (const part of parts) { part.samples = []; jobs.push({ key: part.key, fn: part.fn, iters: scaled(part.iters), samples: part.samples }); }
+jobs[0].iters = scaled(jobs[0].iters);
+const timeJob = (j) => (isAsync(j.fn) ? timeLoopAsync(j.fn, j.iters) : timeLoop(j.fn, j.iters));
+for (const j of jobs) { await timeJob(j); await timeJob(j); } // warm-up: two full loops
+for (let r = 0; r < RUNS; r++) for (const j of jobs) j.samples.push(await timeJob(j)); // interleaved runs
 
 // ---- report ------------------------------------------------------------------------------
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const spread = (xs) => (Math.max(...xs) - Math.min(...xs)) / median(xs);
 const ns = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 let worst = { s: spread(jobs[0].samples), at: 'owns floor' };
+const medians = (c) => Object.fromEntries(Object.entries(c.samples).map(([k, xs]) => {
+  if (spread(xs) > worst.s) worst = { s: spread(xs), at: `${c.name} / ${k}` };
+  return [k, median(xs)];
+}));
 const rows = cases.map((c) => {
-  const m = Object.fromEntries(Object.entries(c.samples).map(([k, xs]) => {
-    if (spread(xs) > worst.s) worst = { s: spread(xs), at: `${c.name} / ${k}` };
-    return [k, median(xs)];
-  }));
+  const m = medians(c);
   const objects = objectShape ? ` ${ns(m.objects)} |` : '';
   return `| ${c.name} | ${c.body.length} | ${c.result.length} | ${ns(m.handle)} | ${ns(m.parse)} |${objects} **${ns(m.native)}** | **${ns(m.js)}** | ${(m.js / m.native).toFixed(2)}× |`;
 });
@@ -197,5 +304,19 @@ console.log(`|---|---:|---:|---:|---:|${objectShape ? '---:|' : ''}---:|---:|---
 if (!objectShape) console.log('(build with `--features boundary-shapes` to add the objects-through-N-API column)');
 for (const row of rows) console.log(row);
 console.log(`\nbare N-API call floor, \`native.owns(engine, '/hello')\` (1 string in, bool out): ${ns(median(jobs[0].samples))} ns`);
+
+console.log(`\nAuthenticated route: \`Authorization: Bearer <JWT>\` (HS256, ${token.length} B token) + path param + validated JSON body`);
+console.log('engine: jsonwebtoken in Rust; JS: jose `jwtVerify` (async) with a Uint8Array key, then find-my-way + ajv as above\n');
+console.log('| case | body B | result B | native `handle()` only | `JSON.parse(result)` only | native `JSON.parse(handle())`, sync loop | native, awaited | JS find-my-way + jose + ajv, awaited | JS / native (both awaited) |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const c of authCases) {
+  const m = medians(c);
+  console.log(`| ${c.name} | ${c.body.length} | ${c.result.length} | ${ns(m.handle)} | ${ns(m.parse)} | ${ns(m.native)} | **${ns(m.nativeAwait)}** | **${ns(m.jsAwait)}** | ${(m.jsAwait / m.nativeAwait).toFixed(2)}× |`);
+}
+console.log('\nwhere the JS time goes (awaited one at a time, ns per call):');
+for (const part of parts) {
+  if (spread(part.samples) > worst.s) worst = { s: spread(part.samples), at: part.name };
+  console.log(`- ${part.name}: ${ns(median(part.samples))}`);
+}
 console.log(`largest run-to-run spread, (max-min)/median: ${(worst.s * 100).toFixed(1)}% (${worst.at}); load average ${os.loadavg()[0].toFixed(2)}`);
 if (sink === 0.5) console.log(''); // keeps `sink` observable
