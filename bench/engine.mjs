@@ -152,7 +152,7 @@ async function jsHandleAuth(method, url, contentType, authorization, body) {
 }
 // The native side timed the same way: one async call per request, awaited in an async loop.
 async function nativeHandleAsync(method, url, contentType, authorization, body) {
-  return JSON.parse(native.handle(engine, method, url, contentType, null, authorization, null, false, body, false));
+  return JSON.parse(native.handle(engine, method, url, contentType, null, authorization, null, null, false, body, false));
 }
 
 // ---- cases -------------------------------------------------------------------------------
@@ -172,13 +172,13 @@ const cases = [
 
 // Both sides must do the same work: same successful result, and both reject a bad input.
 for (const c of cases) {
-  c.result = native.handle(engine, c.method, c.url, c.ct, null, null, null, false, c.body, false);
+  c.result = native.handle(engine, c.method, c.url, c.ct, null, null, null, null, false, c.body, false);
   const fromNative = JSON.parse(c.result);
   if (fromNative[0] < 0) fail(`native rejected ${c.name}: ${c.result}`);
   deepStrictEqual(jsHandle(c.method, c.url, c.ct, c.body), fromNative, `results differ for ${c.name}`);
 }
 const bad = Buffer.from(JSON.stringify({ ...small, title: '' }));
-const nativeBad = JSON.parse(native.handle(engine, 'POST', '/todos/42', JSON_CT, null, null, null, false, bad, false))[0];
+const nativeBad = JSON.parse(native.handle(engine, 'POST', '/todos/42', JSON_CT, null, null, null, null, false, bad, false))[0];
 const jsBad = jsHandle('POST', '/todos/42', JSON_CT, bad)[0];
 if (nativeBad !== -422 || jsBad !== -422) fail(`expected both to reject an empty title with 422, got ${nativeBad} and ${jsBad}`);
 
@@ -194,7 +194,7 @@ const authCases = [
   { name: 'POST /todos/42, small, no token (baseline)', method: 'POST', url: '/todos/42', ct: JSON_CT, auth: null, body: smallBody, iters: 200_000 },
 ];
 for (const c of authCases) {
-  c.result = native.handle(engine, c.method, c.url, c.ct, null, c.auth, null, false, c.body, false);
+  c.result = native.handle(engine, c.method, c.url, c.ct, null, c.auth, null, null, false, c.body, false);
   const fromNative = JSON.parse(c.result);
   if (fromNative[0] < 0) fail(`native rejected ${c.name}: ${c.result}`);
   deepStrictEqual(await jsHandleAuth(c.method, c.url, c.ct, c.auth, c.body), fromNative, `results differ for ${c.name}`);
@@ -208,7 +208,7 @@ const forged = JSON.parse(Buffer.from(p, 'base64url').toString());
 forged.sub = 'user-1';
 const tampered = `Bearer ${h}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${sig}`;
 for (const [what, auth] of [['a tampered token', tampered], ['no token', null]]) {
-  const n = JSON.parse(native.handle(engine, 'POST', '/secure/todos/42', JSON_CT, null, auth, null, false, smallBody, false));
+  const n = JSON.parse(native.handle(engine, 'POST', '/secure/todos/42', JSON_CT, null, auth, null, null, false, smallBody, false));
   const j = await jsHandleAuth('POST', '/secure/todos/42', JSON_CT, auth, smallBody);
   if (n[0] !== -401 || j[0] !== -401) fail(`expected both to reject ${what} with 401, got ${n[0]} (${JSON.stringify(n[1])}) and ${j[0]}`);
 }
@@ -216,8 +216,8 @@ for (const [what, auth] of [['a tampered token', tampered], ['no token', null]])
 // ---- timing ------------------------------------------------------------------------------
 // Each variant is a closure returning a number that is summed, so no work can be dropped.
 const variants = {
-  handle: (c) => () => native.handle(engine, c.method, c.url, c.ct, null, null, null, false, c.body, false).length,
-  native: (c) => () => JSON.parse(native.handle(engine, c.method, c.url, c.ct, null, null, null, false, c.body, false))[0] + 1,
+  handle: (c) => () => native.handle(engine, c.method, c.url, c.ct, null, null, null, null, false, c.body, false).length,
+  native: (c) => () => JSON.parse(native.handle(engine, c.method, c.url, c.ct, null, null, null, null, false, c.body, false))[0] + 1,
   parse: (c) => () => JSON.parse(c.result)[0] + 1,
   js: (c) => () => jsHandle(c.method, c.url, c.ct, c.body)[0] + 1,
 };
@@ -231,9 +231,9 @@ if (objectShape) {
 // The authenticated case: the synchronous native calls as above, plus both sides as async
 // functions awaited one request at a time (an `async` variant returns a promise of a number).
 const authVariants = {
-  handle: (c) => () => native.handle(engine, c.method, c.url, c.ct, null, c.auth, null, false, c.body, false).length,
+  handle: (c) => () => native.handle(engine, c.method, c.url, c.ct, null, c.auth, null, null, false, c.body, false).length,
   parse: (c) => () => JSON.parse(c.result)[0] + 1,
-  native: (c) => () => JSON.parse(native.handle(engine, c.method, c.url, c.ct, null, c.auth, null, false, c.body, false))[0] + 1,
+  native: (c) => () => JSON.parse(native.handle(engine, c.method, c.url, c.ct, null, c.auth, null, null, false, c.body, false))[0] + 1,
   nativeAwait: (c) => async () => (await nativeHandleAsync(c.method, c.url, c.ct, c.auth, c.body))[0] + 1,
   jsAwait: (c) => async () => (await jsHandleAuth(c.method, c.url, c.ct, c.auth, c.body))[0] + 1,
 };
