@@ -2,7 +2,12 @@
 // HTTP behind node:http and Express.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { createServer } from 'node:http'
+
+import express from 'express'
+
 import {
+  ConflictError,
   TooManyRequestsError,
   addHTTPMiddleware,
   cors,
@@ -12,7 +17,9 @@ import {
   type RouteWiring,
 } from '@pikku/native'
 
-import { serve, type AdapterKind, type Running } from './helpers/servers.js'
+import { pikkuExpressRoute } from '@pikku/native/express'
+
+import { listen, serve, type AdapterKind, type Running } from './helpers/servers.js'
 
 const log: string[] = []
 const layer = (name: string): PikkuMiddleware => async (_services, context, next) => {
@@ -53,7 +60,20 @@ const gate: PikkuMiddleware = async (_services, { http }, next) => {
   http?.response.header('x-trace', 'traced')
 }
 
+// Calls next() without awaiting or returning it: the chain must still be awaited.
+const sloppy: PikkuMiddleware = (_services, _context, next) => {
+  void next()
+}
+const late = pikkuSessionlessFunc<{ id: string }, void>({
+  name: 'mwLate',
+  func: async () => {
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    throw new ConflictError('Too late')
+  },
+})
+
 const routes: RouteWiring[] = [
+  { method: 'get', route: '/api/late/:id', func: late, auth: false, middleware: [sloppy] },
   { method: 'get', route: '/api/items/:id', func: item, auth: false, middleware: [layer('route')] },
   { method: 'get', route: '/apix/:id', func: item, auth: false },
   { method: 'post', route: '/api/seen', func: seenBy, auth: false, middleware: [inspect] },
@@ -103,6 +123,25 @@ describe.each<AdapterKind>(['node-http', 'express'])('middleware behind %s', (ki
     expect((await fetch(server.url + '/api/items/1')).headers.get('x-trace')).toBe('traced')
   })
 
+  it('awaits the rest of the chain when a middleware does not await next()', async () => {
+    const res = await fetch(server.url + '/api/late/1')
+    expect(res.status).toBe(409)
+    expect((await res.json()).message).toBe('Too late')
+  })
+
+  it(kind === 'express' ? 'passes paths without routes on to Express untouched' : 'runs global middleware around a 404', async () => {
+    log.length = 0
+    const res = await fetch(server.url + '/no/such/path', { headers: { 'x-gate': 'busy' } })
+    if (kind === 'express') {
+      expect(res.status).toBe(404)
+      expect(await res.json()).toEqual({ fallthrough: true })
+      expect(log).toEqual([])
+    } else {
+      expect(res.status).toBe(429)
+      expect(log).toEqual(['app>']) // the gate threw: nothing after it ran
+    }
+  })
+
   it('runs global middleware around engine errors too, without route middleware', async () => {
     log.length = 0
     const res = await fetch(server.url + '/api/private', { headers: { origin: 'https://app.example' } })
@@ -134,7 +173,7 @@ describe.each<AdapterKind>(['node-http', 'express'])('CORS behind %s', (kind) =>
       'access-control-allow-headers': 'content-type, x-api-key',
       'access-control-expose-headers': 'x-trace',
       'access-control-max-age': '600',
-      vary: 'Origin',
+      vary: 'Origin, Access-Control-Request-Headers',
     })
   })
 
@@ -152,7 +191,50 @@ describe.each<AdapterKind>(['node-http', 'express'])('CORS behind %s', (kind) =>
     expect((await fetch(server.url + '/api/items/3', { method: 'OPTIONS' })).status).toBe(405)
   })
 
+  it('varies on Origin for other origins too, so that caches keep answers apart', async () => {
+    const res = await fetch(server.url + '/api/items/3', { headers: { origin: 'https://evil.example' } })
+    expect(res.headers.get('access-control-allow-origin')).toBeNull()
+    expect(res.headers.get('vary')).toBe('Origin')
+  })
+
   it('refuses credentials with a wildcard origin at start-up', () => {
     expect(() => cors({ origin: '*', credentials: true })).toThrow(/credentials: true` needs explicit origins/)
+  })
+})
+
+describe('route-pattern middleware on routes the host framework matched (Express)', () => {
+  let server: Running
+  beforeAll(async () => {
+    const app = createApp({ routes: [] })
+    const host = express()
+    host.get('/admin/:id', pikkuExpressRoute(app, item, { auth: false }))
+    const mounted = express.Router()
+    mounted.get('/:id', pikkuExpressRoute(app, item, { auth: false }))
+    host.use('/admin-area', mounted)
+    server = await listen(createServer(host))
+  })
+  afterAll(() => server.close())
+
+  // Express matches routes without regard to case, and a router's paths without its mount
+  // point: the `/admin/*` middleware must run for every spelling that reaches the route.
+  it.each(['/admin/1', '/ADMIN/1', '/Admin/1', '/admin/%31', '/x/../admin/1'])('runs for %s', async (path) => {
+    log.length = 0
+    const res = await fetch(server.url + path)
+    expect(res.status).toBe(200)
+    expect(log).toContain('admin>')
+  })
+
+  it('matches the path with the mount point of a router', async () => {
+    addHTTPMiddleware('/admin-area/*', [layer('area')])
+    const app = createApp({ routes: [] })
+    const host = express()
+    const mounted = express.Router()
+    mounted.get('/:id', pikkuExpressRoute(app, item, { auth: false }))
+    host.use('/admin-area', mounted)
+    const running = await listen(createServer(host))
+    log.length = 0
+    expect((await fetch(running.url + '/admin-area/5')).status).toBe(200)
+    expect(log).toContain('area>')
+    await running.close()
   })
 })

@@ -70,7 +70,7 @@ describe.each(ADAPTERS)('engine-decoded JWT sessions behind %s', (kind) => {
   let server: Running
   let rsa: Running
   beforeAll(async () => {
-    server = await start(kind, { jwt: { algorithm: 'HS256', secret: SECRET, issuer: 'pikku', audience: 'app' }, cookie: 'session' })
+    server = await start(kind, { jwt: { algorithm: 'HS256', secret: SECRET, issuer: 'pikku', audience: 'app' }, jwtCookie: 'session' })
     rsa = await start(kind, { jwt: { algorithm: 'RS256', publicKeyPem: RSA_PUBLIC } })
   })
   afterAll(async () => {
@@ -108,8 +108,9 @@ describe.each(ADAPTERS)('engine-decoded JWT sessions behind %s', (kind) => {
     ['from another issuer', () => token(good({ iss: 'evil' })), 'issuer'],
     ['for another audience', () => token(good({ aud: 'other' })), 'audience'],
     ['whose payload is not an object', () => token('[1,2]'), 'malformed'],
-    ['with __proto__ in its claims', () => token(`{"userId":"ada","iss":"pikku","aud":"app","__proto__":{"admin":true}}`), 'prototype'],
+    ['with __proto__ in its claims', () => token(`{"userId":"ada","iss":"pikku","aud":"app","exp":${now() + 60},"__proto__":{"admin":true}}`), 'prototype'],
     ['with malformed base64', () => 'abc.d$f.ghi', 'malformed'],
+    ['without exp (it would never expire)', () => token({ userId: 'ada', iss: 'pikku', aud: 'app' }), 'no `exp` claim'],
     ['of 12 KB', () => 'a'.repeat(12 * 1024), '8 KiB'],
   ])('answers 401 InvalidSessionError for a token %s, without a stack', async (_name, make, reason) => {
     const res = await me(bearer(make()))
@@ -149,8 +150,8 @@ describe.each(ADAPTERS)('other session sources behind %s', (kind) => {
   })
 
   it('picks the key of a JWK set by kid', async () => {
-    expect(await (await fetch(jwks.url + '/me', { headers: bearer(rs256({ userId: 'kid' }, 'rsa-1')) })).json()).toEqual({ userId: 'kid' })
-    const res = await fetch(jwks.url + '/me', { headers: bearer(rs256({ userId: 'kid' }, 'rsa-9')) })
+    expect(await (await fetch(jwks.url + '/me', { headers: bearer(rs256({ userId: 'kid', exp: now() + 60 }, 'rsa-1')) })).json()).toEqual({ userId: 'kid' })
+    const res = await fetch(jwks.url + '/me', { headers: bearer(rs256({ userId: 'kid', exp: now() + 60 }, 'rsa-9')) })
     expect(res.status).toBe(401)
     expect((await res.json()).message).toContain('`kid`')
   })
@@ -172,7 +173,7 @@ describe.each(ADAPTERS)('setSession and clearSession behind %s', (kind) => {
   let jwtCookie: Running
   beforeAll(async () => {
     server = await start(kind, { signedCookie: { name: 'sid', secrets: [COOKIE_SECRET] }, setCookie: { maxAgeSeconds: 3600 } })
-    jwtCookie = await start(kind, { jwt: { algorithm: 'HS256', secret: SECRET }, cookie: 'token' })
+    jwtCookie = await start(kind, { jwt: { algorithm: 'HS256', secret: SECRET, issuer: 'pikku', audience: 'app' }, jwtCookie: 'token' })
   })
   afterAll(async () => {
     await server.close()
@@ -205,6 +206,14 @@ describe.each(ADAPTERS)('setSession and clearSession behind %s', (kind) => {
     }
   })
 
+  it('lets a stale cookie sign in again: a public route treats it as no session', async () => {
+    const stale = 'sid=eyJleHAiOjF9.AAAA'
+    expect((await fetch(server.url + '/me', { headers: { cookie: stale } })).status).toBe(401)
+    const res = await post(server.url, '/login', { user: 'ann' }, { cookie: stale })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('set-cookie')).toMatch(/^sid=/)
+  })
+
   it('writes no cookie when the function throws after setting a session', async () => {
     const res = await post(server.url, '/fail', {})
     expect(res.status).toBe(403)
@@ -213,6 +222,7 @@ describe.each(ADAPTERS)('setSession and clearSession behind %s', (kind) => {
 
   it('issues a JWT cookie when the session is a JWT with a shared secret', async () => {
     const setCookie = (await post(jwtCookie.url, '/login', { user: 'jo' })).headers.get('set-cookie')!
+    // Issued with the configured `iss` and `aud`, so that it verifies here.
     expect(setCookie).toMatch(/^token=ey[\w-]+\.[\w-]+\.[\w-]+; Max-Age=604800; Path=\/; HttpOnly; Secure; SameSite=Lax$/)
     const res = await fetch(jwtCookie.url + '/me', { headers: { cookie: setCookie.split(';')[0]! } })
     expect(await res.json()).toEqual({ userId: 'jo', role: 'user' })
@@ -233,6 +243,8 @@ describe.each(ADAPTERS)('the session hook behind %s', (kind) => {
           seen.push(session)
           if (session?.userId === 'banned') throw new ForbiddenError('This account is locked')
           if (session) return { ...session, role: session.userId === 'ada' ? 'admin' : 'user' }
+          const odd = headers.get('x-odd')
+          if (odd !== undefined) return ({ '': '', false: false, text: 'yes', array: [1] } as unknown as Record<string, never>)[odd]
           return headers.get('x-guest') ? { userId: 'guest' } : undefined
         },
       },
@@ -242,9 +254,9 @@ describe.each(ADAPTERS)('the session hook behind %s', (kind) => {
 
   it('runs after the engine decoded the token and enriches its session', async () => {
     seen.length = 0
-    const res = await fetch(server.url + '/me', { headers: bearer(token({ userId: 'ada' })) })
+    const res = await fetch(server.url + '/me', { headers: bearer(token({ userId: 'ada', exp: now() + 60 })) })
     expect(await res.json()).toEqual({ userId: 'ada', role: 'admin' })
-    expect(seen).toEqual([{ userId: 'ada' }])
+    expect(seen).toEqual([{ userId: 'ada', exp: expect.any(Number) }])
   })
 
   it('may supply a session where there was none, or leave it missing (401)', async () => {
@@ -254,12 +266,28 @@ describe.each(ADAPTERS)('the session hook behind %s', (kind) => {
     expect((await res.json()).name).toBe('MissingSessionError')
   })
 
+  it('answers 401 before validating when neither the engine nor the hook finds a session', async () => {
+    const res = await fetch(server.url + '/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"extra":1}' })
+    expect(res.status).toBe(401)
+    expect((await res.json()).name).toBe('MissingSessionError')
+  })
+
+  it.each([
+    ['an empty string', ''],
+    ['false', 'false'],
+    ['a string', 'text'],
+    ['an array', 'array'],
+  ])('never takes %s from the hook as a session', async (_name, kind) => {
+    const res = await fetch(server.url + '/me', { headers: { 'x-odd': kind } })
+    expect(res.status).toBe(kind === '' || kind === 'false' ? 401 : 500)
+  })
+
   it('answers what it throws through the error table, and is not reached by a bad token', async () => {
-    const res = await fetch(server.url + '/me', { headers: bearer(token({ userId: 'banned' })) })
+    const res = await fetch(server.url + '/me', { headers: bearer(token({ userId: 'banned', exp: now() + 60 })) })
     expect(res.status).toBe(403)
     expect((await res.json()).message).toBe('This account is locked')
     seen.length = 0
-    expect((await fetch(server.url + '/me', { headers: bearer(token({ userId: 'ada' }, { secret: 'x'.repeat(40) })) })).status).toBe(401)
+    expect((await fetch(server.url + '/me', { headers: bearer(token({ userId: 'ada', exp: now() + 60 }, { secret: 'x'.repeat(40) })) })).status).toBe(401)
     expect(seen).toEqual([])
   })
 })

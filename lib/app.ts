@@ -1,11 +1,12 @@
-import { ForbiddenError, MissingSessionError, errorFromBody } from './errors.js'
+import { MissingSessionError, errorFromBody } from './errors.js'
 import { functionMeta, functionName, toJSONSchema } from './functions.js'
 import type { EngineConfig, EntryConfig, MetadataFile, RouteConfig, SessionConfig } from './generated/contract.js'
 import { errorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from './http/answer.js'
 import { serveDecision, type Decision, type HttpTarget } from './http/serve.js'
 import { answerForThrow, invokeFunction, type InvokeEnv } from './invoke.js'
 import { loadMetadata, metadataInputSchema } from './metadata.js'
-import { matchesPattern, registeredMiddleware, type PikkuMiddleware } from './middleware.js'
+import { patternMiddleware, registeredMiddleware, type PatternMiddleware, type PikkuMiddleware } from './middleware.js'
+import { isPreflight } from './cors.js'
 import {
   addEntry,
   apiKeyHeader,
@@ -18,7 +19,7 @@ import {
   sessionCookie,
   type EngineHandle,
 } from './native.js'
-import { deniedBy, type Permission, type PermissionPlan } from './permissions.js'
+import { deniedBy, permissionDenied, type Permission, type PermissionPlan } from './permissions.js'
 import type { AnyAPIFunction, HttpRequestInfo, InputOf, InvocationContext, OutputOf, Session, SessionServices, UserSessionService } from './types.js'
 import { registeredRoutes, type RouteWiring } from './wiring.js'
 
@@ -96,9 +97,10 @@ export class PikkuApp {
   private readonly readsSessions: boolean
   private readonly apiKeyHeader: string | null
   private readonly globalChain: readonly PikkuMiddleware[]
+  private readonly scopedMiddleware: readonly PatternMiddleware[]
   private readonly globalPermissions: readonly Permission[]
   private readonly metadata: MetadataFile | undefined
-  private readonly targets: { target: HttpTarget; auth: boolean }[]
+  private readonly routeTargets: RouteTarget[]
   private readonly entries = new Map<AnyAPIFunction, Map<boolean, number>>()
   private readonly cookieFor = (session: Session | undefined) =>
     sessionCookie(this.engine, session === undefined ? null : JSON.stringify(session))
@@ -112,8 +114,9 @@ export class PikkuApp {
     }
     this.enrichSession = options.enrichSession
     this.globalPermissions = options.permissions ?? []
-    const patterns = registeredMiddleware()
-    this.globalChain = [...(options.middleware ?? []), ...patterns.filter((p) => p.pattern === '*').flatMap((p) => p.middleware)]
+    const registered = registeredMiddleware()
+    this.globalChain = [...(options.middleware ?? []), ...registered.global]
+    this.scopedMiddleware = registered.scoped
     this.metadata = options.metadata === undefined ? undefined : loadMetadata(options.metadata)
     const routes = options.routes ?? registeredRoutes()
     const config: EngineConfig = { routes: [], entries: [], schemas: {} }
@@ -122,7 +125,7 @@ export class PikkuApp {
     this.readsSessions = options.session !== undefined
     if (this.metadata) Object.assign(config.schemas, this.metadata.schemas)
     const problems: string[] = []
-    this.targets = []
+    this.routeTargets = []
     for (const wiring of routes) {
       const label = `${wiring.method.toUpperCase()} ${wiring.route}`
       const meta = functionMeta(wiring.func)
@@ -137,14 +140,10 @@ export class PikkuApp {
       const inputSchema = this.schemaName(wiring.func, wiring, config, label)
       if (inputSchema !== undefined) route.inputSchema = inputSchema
       config.routes.push(route)
-      const chain = [
-        ...this.globalChain,
-        ...patterns.filter((p) => p.pattern !== '*' && matchesPattern(p.pattern, wiring.route)).flatMap((p) => p.middleware),
-        ...(wiring.middleware ?? []),
-        ...(meta?.middleware ?? []),
-      ]
+      const own = [...(wiring.middleware ?? []), ...(meta?.middleware ?? [])]
       const permissions = this.permissionPlan(wiring.func, wiring.permissions)
-      this.targets.push({ target: { func: wiring.func, label, route: wiring.route, chain, permissions }, auth: route.auth })
+      const target: HttpTarget = { func: wiring.func, label, route: wiring.route, chain: [...this.globalChain, ...own], permissions }
+      this.routeTargets.push({ target, own, auth: route.auth })
     }
     if (problems.length) throw new Error(problems.join('\n'))
     this.engine = createEngine(JSON.stringify(config))
@@ -157,9 +156,13 @@ export class PikkuApp {
     return owns(this.engine, url)
   }
 
-  /** Answers one routed HTTP request. `body` is the raw body, or `null` when it went over the limit. */
-  handleHttp(request: HttpRequestLike, body: Uint8Array | null): Promise<HttpAnswer> {
-    return this.serve(request, body, (args) => handle(this.engine, ...args), (target) => this.targets[target]!)
+  /**
+   * Answers one routed HTTP request. `body` is the raw body, or `null` when it went over the
+   * limit. With `fallThrough` (Express), a path without a route answers `unmatched` at once
+   * (no middleware runs) unless it is a CORS preflight.
+   */
+  handleHttp(request: HttpRequestLike, body: Uint8Array | null, options: { fallThrough?: boolean } = {}): Promise<HttpAnswer> {
+    return this.serve(request, body, (args) => handle(this.engine, ...args), (index) => this.routed(index, request.url), options)
   }
 
   /** Answers a request routed by the host framework: `params` are its path parameters. */
@@ -179,52 +182,75 @@ export class PikkuApp {
     }))
   }
 
+  /** A routed request's target, with the route-pattern middleware that covers it. */
+  private routed(index: number, url: string): { target: HttpTarget; auth: boolean } {
+    const { target, own, auth } = this.routeTargets[index]!
+    const scoped = patternMiddleware(this.scopedMiddleware, url, target.route)
+    if (scoped.length === 0) return { target, auth }
+    return { target: { ...target, chain: [...this.globalChain, ...scoped, ...own] }, auth }
+  }
+
   /** The one engine call of a request, the session hook, then middleware and the function. */
   private async serve(
     request: HttpRequestLike,
     body: Uint8Array | null,
     call: (args: RequestArgs) => string,
     targetOf: (target: number) => { target: HttpTarget; auth: boolean },
+    options: { fallThrough?: boolean } = {},
   ): Promise<HttpAnswer> {
     const headers = request.headers
     const sessions = this.readsSessions
-    const wire = JSON.parse(
-      call([
-        request.method,
-        request.url,
-        headers.get('content-type'),
-        headers.get('x-request-id'),
-        sessions ? headers.get('authorization') : undefined,
-        sessions ? headers.get('cookie') : undefined,
-        this.apiKeyHeader === null ? undefined : headers.get(this.apiKeyHeader),
-        this.enrichSession !== undefined, // the hook decides on a missing session
-        body ?? NO_BODY,
-        body === null,
-      ]),
-    ) as WireAnswer
-    return serveDecision(this.env, request, await this.decide(wire, request, targetOf), this.cookieFor)
+    const engineCall = (hasSession: boolean) =>
+      JSON.parse(
+        call([
+          request.method,
+          request.url,
+          headers.get('content-type'),
+          headers.get('x-request-id'),
+          sessions ? headers.get('authorization') : undefined,
+          sessions ? headers.get('cookie') : undefined,
+          this.apiKeyHeader === null ? undefined : headers.get(this.apiKeyHeader),
+          hasSession,
+          body ?? NO_BODY,
+          body === null,
+        ]),
+      ) as WireAnswer
+    const wire = engineCall(false)
+    if (wire[0] === -404 && options.fallThrough && !isPreflight(request)) return errorAnswer(wire)
+    return serveDecision(this.env, request, await this.decide(wire, request, targetOf, engineCall), this.cookieFor)
   }
 
-  /** The engine's answer, after the session hook and its auth gate. */
+  /**
+   * The engine's answer, after the session hook. Without a session the engine answers an
+   * `auth` route 401 before validating; the hook may then supply one, and the engine is
+   * asked again with it.
+   */
   private async decide(
     wire: WireAnswer,
     request: HttpRequestLike,
     targetOf: (target: number) => { target: HttpTarget; auth: boolean },
+    engineCall: (hasSession: boolean) => WireAnswer,
   ): Promise<Decision> {
-    if (wire[0] < 0) return { failure: errorAnswer(wire), chain: this.globalChain }
-    const { target, auth } = targetOf(wire[0])
-    let session = wire[2] as Session | undefined
+    const missing = wire[0] === -401 && (wire[1] as { name?: string }).name === 'MissingSessionError'
+    if (wire[0] < 0 && !(missing && this.enrichSession)) return { failure: errorAnswer(wire), chain: this.globalChain }
+    let session = wire[0] < 0 ? undefined : (wire[2] as Session | undefined)
     if (this.enrichSession) {
-      const clientId = request.headers.get('x-request-id')
       try {
-        const info = { method: request.method, url: request.url, headers: request.headers }
-        session = (await this.enrichSession(session, info, this.env.singletonServices)) ?? undefined
-        if (auth && session === undefined) {
-          throw new MissingSessionError(`${target.label} requires a session and the request has none; sign in first`)
-        }
+        session = checkedSession(await this.enrichSession(session, { method: request.method, url: request.url, headers: request.headers }, this.env.singletonServices))
       } catch (error) {
-        return { failure: answerForThrow(this.env, error, clientId), chain: this.globalChain }
+        return { failure: answerForThrow(this.env, error, request.headers.get('x-request-id')), chain: this.globalChain }
       }
+      if (missing) {
+        if (session === undefined) return { failure: errorAnswer(wire), chain: this.globalChain }
+        wire = engineCall(true)
+        if (wire[0] < 0) return { failure: errorAnswer(wire), chain: this.globalChain }
+      }
+    }
+    const { target, auth } = targetOf(wire[0])
+    if (auth && session === undefined) {
+      // The hook ended a session the engine had decoded.
+      const failure = answerForThrow(this.env, new MissingSessionError(`${target.label} requires a session and the request has none; sign in first`), request.headers.get('x-request-id'))
+      return { failure, chain: this.globalChain }
     }
     return { target, input: wire[1], session }
   }
@@ -246,11 +272,8 @@ export class PikkuApp {
     const entry = this.entryFor(func, options.auth ?? true)
     const wire = JSON.parse(check(this.engine, entry, options.session != null, JSON.stringify(data ?? {}))) as WireAnswer
     if (wire[0] < 0) throw errorFromBody(wire[1] as never)
-    const name = functionName(func) ?? 'anonymous function'
     const denied = await deniedBy(this.permissionPlan(func), this.env.singletonServices, wire[1], options.session)
-    if (denied !== undefined) {
-      throw new ForbiddenError(this.env.production ? 'Permission denied' : `Permission denied: ${name} needs ${denied}`)
-    }
+    if (denied !== undefined) throw permissionDenied(labelOf(func), denied, this.env.production)
     const context: InvocationContext = { userSession: inProcessSession(options.session) }
     return (await invokeFunction(this.env, func, wire[1], options.session, context)) as OutputOf<F>
   }
@@ -265,13 +288,8 @@ export class PikkuApp {
 
   /** A function routed by the host framework: route-pattern middleware matched on the path. */
   private hostRoutedTarget(func: AnyAPIFunction, url: string): HttpTarget {
-    const path = new URL(url, 'http://host').pathname // resolves `.` and `..` as routing does
-    const chain = [
-      ...this.globalChain,
-      ...registeredMiddleware().filter((p) => p.pattern !== '*' && matchesPattern(p.pattern, path)).flatMap((p) => p.middleware),
-      ...(functionMeta(func)?.middleware ?? []),
-    ]
-    return { func, label: functionName(func) ?? 'anonymous function', chain, permissions: this.permissionPlan(func) }
+    const chain = [...this.globalChain, ...patternMiddleware(this.scopedMiddleware, url), ...(functionMeta(func)?.middleware ?? [])]
+    return { func, label: labelOf(func), chain, permissions: this.permissionPlan(func) }
   }
 
   private permissionPlan(func: AnyAPIFunction, route?: RouteWiring['permissions']): PermissionPlan {
@@ -284,7 +302,7 @@ export class PikkuApp {
     const known = byAuth?.get(auth)
     if (known !== undefined) return known
     const meta = functionMeta(func)
-    const name = functionName(func) ?? 'anonymous function'
+    const name = labelOf(func)
     if (!auth && meta && !meta.sessionless) {
       throw new Error(
         `PIKKU_ERR_AUTH: function \`${name}\` is called with \`auth: false\` but needs a session (pikkuFunc); define it with pikkuSessionlessFunc or drop \`auth: false\``,
@@ -309,6 +327,27 @@ export class PikkuApp {
     }
     return metadataInputSchema(this.metadata, wiring, functionName(func))
   }
+}
+
+/** A routed target, with the middleware of its route and function. */
+interface RouteTarget {
+  /** The target with global, route and function middleware (route patterns added per request). */
+  target: HttpTarget
+  /** Route and function middleware. */
+  own: readonly PikkuMiddleware[]
+  auth: boolean
+}
+
+/** A function's name for messages. */
+function labelOf(func: AnyAPIFunction): string {
+  return functionName(func) ?? 'anonymous function'
+}
+
+/** What a session hook returned, as a session: an object, or none for `undefined`/`null`/`false`/`''`. */
+function checkedSession(value: unknown): Session | undefined {
+  if (value === undefined || value === null || value === false || value === '') return undefined
+  if (typeof value === 'object' && !Array.isArray(value)) return value as Session
+  throw new TypeError(`PIKKU_ERR_SESSION: enrichSession returned ${Array.isArray(value) ? 'an array' : `a ${typeof value}`}; return the session object, or undefined for none`)
 }
 
 /** `userSession` of an in-process call: there is no response to carry a cookie. */

@@ -1,4 +1,10 @@
 import type { PikkuMiddleware } from './middleware.js'
+import type { HttpRequestInfo } from './types.js'
+
+/** Whether a request is a CORS preflight: `OPTIONS` with `Access-Control-Request-Method`. */
+export function isPreflight(request: Pick<HttpRequestInfo, 'method' | 'headers'>): boolean {
+  return request.method === 'OPTIONS' && request.headers.get('access-control-request-method') !== undefined
+}
 
 /** CORS settings. */
 export interface CorsOptions {
@@ -41,16 +47,19 @@ export function cors(options: CorsOptions): PikkuMiddleware {
     if (!http) return next()
     const { request, response } = http
     const origin = request.headers.get('origin')
-    if (origin !== undefined && allows(origin)) {
+    const preflight = isPreflight(request)
+    // The answer depends on these request headers: caches must key on them.
+    if (options.origin !== '*') response.header('vary', preflight && !options.allowedHeaders ? 'Origin, Access-Control-Request-Headers' : 'Origin')
+    else if (preflight && !options.allowedHeaders) response.header('vary', 'Access-Control-Request-Headers')
+    const allowed = origin !== undefined && allows(origin)
+    if (allowed) {
       response.header('access-control-allow-origin', options.origin === '*' ? '*' : origin)
-      if (options.origin !== '*') response.header('vary', 'Origin')
       if (options.credentials) response.header('access-control-allow-credentials', 'true')
       if (options.exposedHeaders?.length) response.header('access-control-expose-headers', options.exposedHeaders.join(', '))
     }
-    const preflight = request.method === 'OPTIONS' && request.headers.get('access-control-request-method') !== undefined
     if (!preflight) return next()
     // A preflight is answered here, allowed or not: the browser checks the headers.
-    if (origin !== undefined && allows(origin)) {
+    if (allowed) {
       response.header('access-control-allow-methods', methods)
       const asked = request.headers.get('access-control-request-headers')
       const headers = options.allowedHeaders?.join(', ') ?? asked

@@ -14,8 +14,9 @@ export interface InvokeEnv {
 }
 
 /**
- * Runs `func` with its services: the singletons, `userSession`, and the session services
- * made for this invocation and closed exactly once when it ends (also on a throw).
+ * Runs `func` with its services: `userSession` and the session services made for this
+ * invocation (closed exactly once when it ends, also on a throw), over the singletons (the
+ * prototype: not copied per invocation).
  */
 export async function invokeFunction(
   env: InvokeEnv,
@@ -32,7 +33,7 @@ export async function invokeFunction(
   }
   const sessionServices = await env.createSessionServices(env.singletonServices, session, context)
   try {
-    const services = { ...env.singletonServices, userSession: context.userSession, ...sessionServices }
+    const services = Object.assign(Object.create(env.singletonServices) as Record<string, unknown>, { userSession: context.userSession }, sessionServices)
     return await func(services as never, input as never, session as never)
   } finally {
     try {

@@ -1,9 +1,18 @@
-import type { InvocationContext, Session } from './types.js'
+import type { HttpRequestInfo, HttpResponseControl, Session, UserSessionService } from './types.js'
+
+/** What middleware may change in the answer. */
+export interface MiddlewareResponse extends HttpResponseControl {
+  /** Sets the body of the answer the middleware gives without calling `next()`. */
+  json(body: unknown): void
+}
 
 /** What middleware sees of an invocation. */
-export interface MiddlewareContext extends InvocationContext {
-  /** The session the request carries (after the app's `enrichSession` hook). */
+export interface MiddlewareContext {
+  http?: { request: HttpRequestInfo; response: MiddlewareResponse }
+  /** The session this request came with (after the app's `enrichSession` hook). */
   session: Session | undefined
+  /** The session of the invocation: `set` / `clear` change it for what runs next. */
+  userSession: UserSessionService
   /** The route pattern that matched (`/todos/:id`), when one did. */
   route?: string
 }
@@ -23,7 +32,8 @@ export interface MiddlewareContext extends InvocationContext {
  */
 export type PikkuMiddleware = (services: any, context: MiddlewareContext, next: () => Promise<void>) => void | Promise<void>
 
-interface PatternMiddleware {
+/** Middleware for the routes under a pattern. */
+export interface PatternMiddleware {
   pattern: string
   middleware: readonly PikkuMiddleware[]
 }
@@ -47,14 +57,39 @@ export function addHTTPMiddleware(patternOrMiddleware: string | readonly PikkuMi
   registered.push({ pattern, middleware: list })
 }
 
-/** The middleware registered so far. */
-export function registeredMiddleware(): readonly PatternMiddleware[] {
-  return registered
+/** Middleware registered with `addHTTPMiddleware`, as an app reads it at start-up. */
+export interface RegisteredMiddleware {
+  /** `'*'` middleware, in registration order. */
+  global: PikkuMiddleware[]
+  /** Route-pattern middleware, in registration order. */
+  scoped: PatternMiddleware[]
 }
 
-/** Whether `path` (a route pattern or a normalized path) is under `pattern`. */
-export function matchesPattern(pattern: string, path: string): boolean {
-  if (pattern === '*') return true
+/** The middleware registered so far. */
+export function registeredMiddleware(): RegisteredMiddleware {
+  return {
+    global: registered.filter((p) => p.pattern === '*').flatMap((p) => p.middleware),
+    scoped: registered.filter((p) => p.pattern !== '*').map((p) => ({ pattern: p.pattern.toLowerCase(), middleware: p.middleware })),
+  }
+}
+
+/**
+ * The route-pattern middleware of a request, in registration order: a pattern applies when it
+ * covers the route's pattern (`/api/*` covers `/api/todos/:id`) or the request's path. The
+ * path is compared as any router might read it — dot segments resolved, percent-decoded,
+ * case-insensitive — so that `/API/x`, `/a/../api/x` or `/%61pi/x` cannot slip past a guard
+ * when a host router (Express ignores case) sends them to an `/api` route.
+ */
+export function patternMiddleware(scoped: readonly PatternMiddleware[], url: string, routePattern?: string): PikkuMiddleware[] {
+  if (scoped.length === 0) return []
+  const path = comparablePath(url)
+  const route = routePattern?.toLowerCase()
+  return scoped
+    .filter(({ pattern }) => (route !== undefined && covers(pattern, route)) || covers(pattern, path))
+    .flatMap((p) => p.middleware)
+}
+
+function covers(pattern: string, path: string): boolean {
   if (pattern.endsWith('/*')) {
     const prefix = pattern.slice(0, -2)
     return path === prefix || path.startsWith(prefix + '/')
@@ -62,16 +97,31 @@ export function matchesPattern(pattern: string, path: string): boolean {
   return path === pattern
 }
 
-/** Runs `core` inside `chain`, outermost first. A middleware may call `next()` once. */
+function comparablePath(url: string): string {
+  const { pathname } = new URL(url, 'http://host') // resolves `.`, `..` and `%2e`
+  let decoded = pathname
+  try {
+    decoded = decodeURIComponent(pathname)
+  } catch {
+    // not decodable: the router will refuse it; compare it as it is
+  }
+  return decoded.toLowerCase()
+}
+
+/**
+ * Runs `core` inside `chain`, outermost first. A middleware may call `next()` once; when it
+ * does not await it, the rest of the chain is still awaited before the answer is written.
+ */
 export async function runOnion(chain: readonly PikkuMiddleware[], services: unknown, context: MiddlewareContext, core: () => Promise<void>): Promise<void> {
   const step = async (index: number): Promise<void> => {
     if (index === chain.length) return core()
-    let called = false
+    let inner: Promise<void> | undefined
     await chain[index]!(services, context, () => {
-      if (called) throw new Error('PIKKU_ERR_MIDDLEWARE: a middleware called next() twice')
-      called = true
-      return step(index + 1)
+      if (inner) throw new Error('PIKKU_ERR_MIDDLEWARE: a middleware called next() twice')
+      inner = step(index + 1)
+      return inner
     })
+    if (inner) await inner
   }
   return step(0)
 }

@@ -1,3 +1,4 @@
+import { ForbiddenError } from './errors.js'
 import type { Session } from './types.js'
 
 /**
@@ -62,4 +63,9 @@ async function allOf(checks: Permission | readonly Permission[], services: unkno
     if ((await check(services, data, session)) !== true) return false
   }
   return true
+}
+
+/** The 403 of a denied invocation; what denied it is said outside production only. */
+export function permissionDenied(label: string, denied: string, production: boolean): ForbiddenError {
+  return new ForbiddenError(production ? 'Permission denied' : `Permission denied: ${label} needs ${denied}`)
 }

@@ -74,8 +74,6 @@ export interface HttpResponseControl {
   status(code: number): void
   /** Sets a response header. */
   header(name: string, value: string): void
-  /** Sets the body of an answer that a middleware gives without calling `next()`. */
-  json(body: unknown): void
 }
 
 /**

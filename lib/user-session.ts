@@ -7,10 +7,12 @@ export class SessionTracker implements UserSessionService {
 
   constructor(private session: Session | undefined) {}
 
+  /** The session: the decoded one, or what `set` stored. */
   get(): Session | undefined {
     return this.session
   }
 
+  /** Stores a new session (an object). */
   set(session: Session): void {
     if (session === null || typeof session !== 'object' || Array.isArray(session)) {
       throw new TypeError('userSession.set() takes the session object')
@@ -19,6 +21,7 @@ export class SessionTracker implements UserSessionService {
     this.changed = true
   }
 
+  /** Ends the session. */
   clear(): void {
     this.session = undefined
     this.changed = true

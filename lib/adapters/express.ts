@@ -20,7 +20,7 @@ export function pikkuExpress(app: PikkuApp): RequestHandler {
     // needs it). Otherwise one engine call decides; an unmatched answer calls `next()`.
     const mustCheck = readsBody(req.method) && req.body === undefined
     if (mustCheck && !app.owns(req.url)) return next()
-    serve(app, req, res, (request, body) => app.handleHttp(request, body), next)
+    serve(app, req, res, (request, body) => app.handleHttp(request, body, { fallThrough: true }), next)
   }
 }
 
@@ -35,14 +35,15 @@ export function pikkuExpress(app: PikkuApp): RequestHandler {
 export function pikkuExpressRoute(app: PikkuApp, func: AnyAPIFunction, options?: EntryOptions): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const params = req.params as Record<string, string>
-    serve(app, req, res, (request, body) => app.invokeHttp(func, params, request, body, options), next)
+    // The whole path (a router's mount point included), for route-pattern middleware.
+    serve(app, req, res, (request, body) => app.invokeHttp(func, params, request, body, options), next, req.originalUrl)
   }
 }
 
 type Run = (request: ReturnType<typeof nodeRequest>, body: Uint8Array | null) => ReturnType<PikkuApp['handleHttp']>
 
-function serve(app: PikkuApp, req: Request, res: Response, run: Run, next: NextFunction): void {
-  let request = nodeRequest(req)
+function serve(app: PikkuApp, req: Request, res: Response, run: Run, next: NextFunction, url?: string): void {
+  let request = nodeRequest(req, url)
   bodyOf(req, app.maxBodyBytes)
     .then(({ body, contentType }) => {
       if (contentType !== undefined) request = withContentType(request, contentType)

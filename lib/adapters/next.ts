@@ -30,7 +30,8 @@ export interface NextOptions {
  * ```
  */
 export function pikkuNext<R extends RouteTable = RouteTable>(app: PikkuApp, options: NextOptions = {}) {
-  const fetchHandler = createFetchHandler(app, { basePath: options.basePath ?? '/api' })
+  const basePath = options.basePath ?? '/api'
+  const fetchHandler = createFetchHandler(app, { basePath })
   const catchAll: NextRouteHandler = (request) => fetchHandler(request)
   return {
     /** Method handlers for a catch-all `route.ts`. */
@@ -48,7 +49,8 @@ export function pikkuNext<R extends RouteTable = RouteTable>(app: PikkuApp, opti
       return async (request, context) => {
         const params = (await context?.params) ?? {}
         const body = await readWebBody(request, app.maxBodyBytes)
-        const answer = await app.invokeHttp(func, params, webRequest(request, pathAndQuery(request)), body, entryOptions)
+        // The path without `basePath`, as the catch-all routes it (for route-pattern middleware).
+        const answer = await app.invokeHttp(func, params, webRequest(request, pathAndQuery(request, basePath)), body, entryOptions)
         return webResponse(request.method, answer)
       }
     },

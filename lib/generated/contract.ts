@@ -68,9 +68,10 @@ export type SessionConfig = {
  */
 jwt?: JwtConfig, 
 /**
- * Also read the JWT from this cookie.
+ * Also read the JWT from this cookie (and write it there on `userSession.set`, with an HS
+ * secret). An app has one session cookie: this or `signedCookie`.
  */
-cookie?: string, 
+jwtCookie?: string, 
 /**
  * A session cookie signed by the engine (HMAC-SHA256), which `setSession` writes.
  */
@@ -110,9 +111,13 @@ issuer?: string,
  */
 audience?: string, 
 /**
- * Clock skew allowed on `exp` and `nbf`, in seconds (default 30).
+ * Clock skew allowed on `exp` and `nbf`, in seconds (default 30, at most 3600).
  */
-leewaySeconds?: number, };
+leewaySeconds?: number, 
+/**
+ * Whether a token must carry `exp` (default true: a token without one never expires).
+ */
+requireExp?: boolean, };
 
 export type SignedCookieConfig = { 
 /**
@@ -171,8 +176,8 @@ path?: string,
  */
 domain?: string, 
 /**
- * How long the session lasts, in seconds (default 604800, a week); also the expiry
- * written into a signed cookie or a JWT cookie.
+ * How long the session lasts, in seconds (default 604800, a week; at most 400 days); also
+ * the expiry written into a signed cookie or a JWT cookie.
  */
 maxAgeSeconds?: number, };
 

@@ -3,7 +3,8 @@ import type { ErrorBody } from '../generated/contract.js'
 /** What an adapter writes back: a status, headers and a JSON body (or none). */
 export interface HttpAnswer {
   status: number
-  headers: Record<string, string> | undefined
+  /** Lower-case names; `set-cookie` may hold several values. */
+  headers: Record<string, string | string[]> | undefined
   body: string | undefined
   /** True when no route matches the path (Express then calls `next()`). */
   unmatched?: boolean

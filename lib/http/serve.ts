@@ -1,13 +1,13 @@
-import { ForbiddenError } from '../errors.js'
 import { answerForThrow, invokeFunction, type InvokeEnv } from '../invoke.js'
-import { runOnion, type MiddlewareContext, type PikkuMiddleware } from '../middleware.js'
-import { deniedBy, type PermissionPlan } from '../permissions.js'
-import type { AnyAPIFunction, HttpResponseControl, Session } from '../types.js'
+import { runOnion, type MiddlewareContext, type MiddlewareResponse, type PikkuMiddleware } from '../middleware.js'
+import { deniedBy, permissionDenied, type PermissionPlan } from '../permissions.js'
+import type { AnyAPIFunction, Session } from '../types.js'
 import { SessionTracker } from '../user-session.js'
 import { JSON_TYPE, type HttpAnswer, type HttpRequestLike } from './answer.js'
 
 /** A function as an HTTP request reaches it. */
 export interface HttpTarget {
+  /** The function to run. */
   func: AnyAPIFunction
   /** `POST /todos/:id`, or the function's name: for messages. */
   label: string
@@ -15,6 +15,7 @@ export interface HttpTarget {
   route?: string
   /** Global, route-pattern, route and function middleware, in that order. */
   chain: readonly PikkuMiddleware[]
+  /** What must allow the invocation. */
   permissions: PermissionPlan
 }
 
@@ -32,8 +33,8 @@ export type SessionCookie = (session: Session | undefined) => string
  * every request), then the answer with middleware headers and the session cookie.
  */
 export async function serveDecision(env: InvokeEnv, request: HttpRequestLike, decision: Decision, sessionCookie: SessionCookie): Promise<HttpAnswer> {
-  const state: { status?: number; headers: Record<string, string>; body?: unknown } = { headers: {} }
-  const response: HttpResponseControl = {
+  const state: ResponseState = { headers: {} }
+  const response: MiddlewareResponse = {
     status: (code) => void (state.status = code),
     header: (name, value) => void (state.headers[name.toLowerCase()] = value),
     json: (body) => void (state.body = body),
@@ -60,12 +61,22 @@ export async function serveDecision(env: InvokeEnv, request: HttpRequestLike, de
   answer.headers = { ...state.headers, ...answer.headers }
   if (userSession.changed && answer.status < 400) {
     try {
-      answer.headers['set-cookie'] = sessionCookie(userSession.get())
+      const cookie = sessionCookie(userSession.get())
+      const earlier = answer.headers['set-cookie']
+      answer.headers['set-cookie'] = earlier === undefined ? cookie : [...(Array.isArray(earlier) ? earlier : [earlier]), cookie]
     } catch (error) {
-      return answerForThrow(env, error, clientId)
+      const failed = answerForThrow(env, error, clientId)
+      failed.headers = { ...state.headers, ...failed.headers }
+      return failed
     }
   }
   return answer
+}
+
+interface ResponseState {
+  status?: number
+  headers: Record<string, string>
+  body?: unknown
 }
 
 /** Permissions, then the function; its result or throw as the answer. */
@@ -73,15 +84,14 @@ async function runTarget(
   env: InvokeEnv,
   decision: Extract<Decision, { target: HttpTarget }>,
   context: MiddlewareContext,
-  state: { status?: number },
+  state: ResponseState,
   clientId: string | undefined,
 ): Promise<HttpAnswer> {
-  const { target, input, session } = decision
+  const { target, input } = decision
+  const session = context.userSession.get() // as middleware left it
   try {
     const denied = await deniedBy(target.permissions, env.singletonServices, input, session)
-    if (denied !== undefined) {
-      throw new ForbiddenError(env.production ? 'Permission denied' : `Permission denied: ${target.label} needs ${denied}`)
-    }
+    if (denied !== undefined) throw permissionDenied(target.label, denied, env.production)
     const result = await invokeFunction(env, target.func, input, session, context)
     if (result === undefined || result === null) return { status: state.status || 204, headers: undefined, body: undefined }
     return { status: state.status || 200, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(result) }
@@ -91,7 +101,7 @@ async function runTarget(
 }
 
 /** The answer of a middleware that did not call `next()`. */
-function ownAnswer(state: { status?: number; body?: unknown }): HttpAnswer {
+function ownAnswer(state: ResponseState): HttpAnswer {
   if (state.body === undefined) return { status: state.status ?? 204, headers: undefined, body: undefined }
   return { status: state.status ?? 200, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(state.body) }
 }

@@ -34,7 +34,11 @@ export function webRequest(request: Request, url: string): HttpRequestLike {
 /** The Fetch API response for an answer. */
 export function webResponse(method: string, answer: HttpAnswer): Response {
   const body = method === 'HEAD' || answer.status === 204 ? null : (answer.body ?? null)
-  return new Response(body, { status: answer.status, headers: answer.headers })
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(answer.headers ?? {})) {
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one)
+  }
+  return new Response(body, { status: answer.status, headers })
 }
 
 /** The path and query of `request`, without `basePath`. */

@@ -13,7 +13,7 @@ use crate::error::{
 };
 use crate::input::{check_keys, check_object_keys, decode_param, merge_into, parse_query, Source};
 use crate::router::{RouteMatch, Router};
-use crate::session::{SessionDecoder, SessionParts};
+use crate::session::{SessionParts, Sessions};
 use crate::validate::InputSchema;
 
 /// The default body limit: 1 MiB.
@@ -96,7 +96,7 @@ pub struct Engine {
     targets: Vec<Target>,
     route_count: usize,
     max_body_bytes: u64,
-    sessions: Option<SessionDecoder>,
+    sessions: Option<Sessions>,
 }
 
 impl Engine {
@@ -156,7 +156,7 @@ impl Engine {
                 errors.push(err.to_string());
             }
         }
-        let sessions = match config.session.as_ref().map(SessionDecoder::new) {
+        let sessions = match config.session.as_ref().map(Sessions::new) {
             Some(Ok(decoder)) => Some(decoder),
             Some(Err(mut errs)) => {
                 errors.append(&mut errs);
@@ -348,7 +348,9 @@ impl Engine {
                 query,
             }) {
                 Ok(session) => session,
-                Err(err) => return fail(err),
+                // A stale cookie must not lock users out of public routes (the sign-in one).
+                Err(failure) if failure.from_cookie && !target.auth => None,
+                Err(failure) => return fail(failure.error),
             },
             None => None,
         };

@@ -26,7 +26,7 @@ fn engine(jwt: Value) -> Engine {
             { "method": "get", "route": "/me", "auth": true },
             { "method": "get", "route": "/public", "auth": false }
         ],
-        "session": { "jwt": jwt, "cookie": "session" }
+        "session": { "jwt": jwt, "jwtCookie": "session" }
     }))
     .unwrap();
     Engine::new(config).unwrap()
@@ -139,7 +139,11 @@ fn bad_tokens_are_401_invalid_session() {
         ("__proto__ in claims", bearer(&proto), "prototype"),
         ("malformed base64", bearer("abc.d$f.ghi"), "malformed"),
         ("100 KB header", huge, "8 KiB"),
-        ("not bearer", "Basic dXNlcjpwYXNz".into(), "Bearer"),
+        (
+            "bearer without a token",
+            "Bearer  ".into(),
+            "without a token",
+        ),
     ];
     for (name, header, reason) in cases {
         let answer = call(&e, "/me", Some(&header), None);
@@ -154,6 +158,56 @@ fn bad_tokens_are_401_invalid_session() {
             "{name}: {answer}"
         );
     }
+}
+
+#[test]
+fn other_authorization_schemes_are_not_ours_and_tokens_must_expire() {
+    let e = hs256();
+    // `Basic` from a proxy in front of the app: no session, not a bad one.
+    let answer = call(&e, "/me", Some("Basic dXNlcjpwYXNz"), None);
+    assert_eq!(answer[1]["name"], json!("MissingSessionError"), "{answer}");
+    let cookies = format!("session={}", sign(good_claims()));
+    assert_eq!(
+        call(&e, "/me", Some("Basic dXNlcjpwYXNz"), Some(&cookies))[2]["userId"],
+        json!("ada")
+    );
+    // A token without `exp` would never expire: refused unless `requireExp: false`.
+    let forever = sign(json!({ "userId": "ada", "iss": "pikku", "aud": "app" }));
+    let answer = call(&e, "/me", Some(&bearer(&forever)), None);
+    assert!(
+        answer[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no `exp` claim"),
+        "{answer}"
+    );
+    let lenient = engine(json!({ "algorithm": "HS256", "secret": SECRET, "requireExp": false }));
+    let forever = sign(json!({ "userId": "ada" }));
+    assert_eq!(
+        call(&lenient, "/me", Some(&bearer(&forever)), None)[2]["userId"],
+        json!("ada")
+    );
+}
+
+#[test]
+fn a_bad_cookie_counts_as_no_session_on_public_routes_only() {
+    let e = hs256();
+    let stale = format!(
+        "session={}",
+        sign(json!({ "userId": "ada", "iss": "pikku", "aud": "app", "exp": now() - 600 }))
+    );
+    let answer = call(&e, "/public", None, Some(&stale));
+    assert_eq!(answer.as_array().unwrap().len(), 2, "no session: {answer}");
+    assert_eq!(answer[0], json!(1));
+    assert_eq!(
+        call(&e, "/me", None, Some(&stale))[1]["name"],
+        json!("InvalidSessionError")
+    );
+    // A bad bearer token is the client's explicit choice: refused everywhere.
+    let expired = bearer(&sign(
+        json!({ "userId": "ada", "iss": "pikku", "aud": "app", "exp": now() - 600 }),
+    ));
+    assert_eq!(call(&e, "/public", Some(&expired), None)[0], json!(-401));
 }
 
 #[test]
@@ -218,6 +272,10 @@ fn bad_session_settings_are_start_up_errors_naming_the_setting() {
     assert!(
         build(json!({ "algorithm": "RS256", "publicKeyPem": "not a key" }))
             .contains("cannot be read")
+    );
+    assert!(
+        build(json!({ "algorithm": "HS256", "secret": SECRET, "leewaySeconds": 999999 }))
+            .contains("`session.jwt.leewaySeconds` is 999999")
     );
 }
 

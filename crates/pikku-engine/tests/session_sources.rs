@@ -220,7 +220,11 @@ fn a_signed_cookie_round_trips_and_refuses_tampering() {
         ),
         (
             "flipped mac",
-            format!("sid={payload}.{}", mac.replace(&mac[..2], "AA")),
+            format!(
+                "sid={payload}.{}{}",
+                if mac.starts_with('A') { "B" } else { "A" },
+                &mac[1..]
+            ),
             "signature",
         ),
         (
@@ -329,7 +333,10 @@ fn set_session_refuses_what_it_cannot_store() {
 
 #[test]
 fn a_jwt_cookie_with_a_shared_secret_can_be_issued() {
-    let e = engine(json!({ "jwt": { "algorithm": "HS256", "secret": SECRET }, "cookie": "token" }));
+    let e = engine(json!({
+        "jwt": { "algorithm": "HS256", "secret": SECRET, "issuer": "pikku", "audience": "app" },
+        "jwtCookie": "token"
+    }));
     let header = e.session_cookie(Some(&json!({ "userId": "ada" }))).unwrap();
     assert!(header.starts_with("token=ey"), "{header}");
     let answer = call(
@@ -402,6 +409,21 @@ fn api_keys_from_a_header_or_the_query() {
         ),
         "not accepted",
     );
+    // The name is read decoded, as the input's query is: what is left out is what is checked.
+    for url in [
+        format!("/me?api%4Bey={API_KEY}"),
+        format!("/me?apiKey[]={API_KEY}"),
+    ] {
+        let answer = call(
+            &e,
+            Req {
+                url: Some(&url),
+                ..Req::default()
+            },
+        );
+        assert_eq!(answer[2]["userId"], "robot", "{url}: {answer}");
+        assert_eq!(answer[1], json!({}), "{url}: {answer}");
+    }
     let long = "k".repeat(5000);
     assert_invalid(
         &call(
@@ -429,10 +451,23 @@ fn api_keys_from_a_header_or_the_query() {
 
 #[test]
 fn bad_source_settings_are_start_up_errors_naming_the_setting() {
+    let hs = json!({ "algorithm": "HS256", "secret": SECRET });
     let cases = [
         (
-            json!({ "cookie": "token" }),
-            "`session.cookie` names a JWT cookie but `session.jwt` is not set",
+            json!({ "jwt": hs, "jwtCookie": "to ken" }),
+            "`session.jwtCookie` is `to ken`",
+        ),
+        (
+            json!({ "jwt": hs, "jwtCookie": "token", "signedCookie": { "name": "sid", "secrets": [SECRET] } }),
+            "an app has one session cookie",
+        ),
+        (
+            json!({ "setCookie": { "maxAgeSeconds": 99999999999u64 } }),
+            "`session.setCookie.maxAgeSeconds` is 99999999999",
+        ),
+        (
+            json!({ "jwtCookie": "token" }),
+            "`session.jwtCookie` names a JWT cookie but `session.jwt` is not set",
         ),
         (
             json!({ "signedCookie": { "name": "sid", "secrets": ["short"] } }),
@@ -475,8 +510,8 @@ fn bad_source_settings_are_start_up_errors_naming_the_setting() {
         );
     }
     // Every problem at once.
-    let err =
-        try_engine(json!({ "cookie": "token", "setCookie": { "sameSite": "loose" } })).unwrap_err();
+    let err = try_engine(json!({ "jwtCookie": "token", "setCookie": { "sameSite": "loose" } }))
+        .unwrap_err();
     assert_eq!(err.lines().count(), 2, "{err}");
 }
 

@@ -9,15 +9,16 @@ use subtle::ConstantTimeEq;
 use super::config::ApiKeyConfig;
 use super::{invalid, Claims};
 use crate::error::RequestError;
-use crate::input::check_keys;
-use crate::input::Source;
+use crate::input::{check_object_keys, Source};
 
 /// The longest API key read; longer ones are refused.
 const MAX_KEY_BYTES: usize = 1024;
 
 /// The accepted keys, by digest.
 pub struct ApiKeys {
+    /// The header that carries keys, lower-case.
     pub header: Option<String>,
+    /// The query parameter that carries keys.
     pub query: Option<String>,
     keys: Vec<([u8; 32], Map<String, Value>)>,
 }
@@ -35,7 +36,7 @@ impl ApiKeys {
                     "PIKKU_ERR_SESSION: `session.apiKey.keys[{i}].key` is shorter than 16 bytes; use a long random key"
                 ));
             }
-            if check_keys(&Value::Object(entry.session.clone()), Source::Body).is_err() {
+            if check_object_keys(&entry.session, Source::Body).is_err() {
                 return Err(format!(
                     "PIKKU_ERR_SESSION: `session.apiKey.keys[{i}].session` holds a key that could change an object prototype"
                 ));
@@ -116,18 +117,5 @@ mod tests {
             .unwrap_err()
             .message
             .contains("1 KiB"));
-    }
-
-    #[test]
-    fn keeps_digests_only() {
-        let keys = keys();
-        let kept = keys
-            .keys
-            .iter()
-            .map(|(d, _)| d.to_vec())
-            .collect::<Vec<_>>();
-        assert!(kept
-            .iter()
-            .all(|d| d.len() == 32 && !d.windows(3).any(|w| w == b"k1-")));
     }
 }

@@ -9,7 +9,9 @@ use ts_rs::TS;
 /// Where sessions come from. Sources are tried in this order, and the first one present
 /// decides: `Authorization: Bearer` (JWT), the JWT cookie, the signed session cookie, the API
 /// key header, the API key query parameter. A source that is present but does not verify
-/// answers 401 `InvalidSessionError`; later sources are not tried.
+/// answers 401 `InvalidSessionError` and later sources are not tried — except that on a route
+/// without `auth` a bad cookie counts as no session (a stale cookie must not lock users out of
+/// the sign-in route). An `Authorization` header that is not `Bearer` is ignored.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SessionConfig {
@@ -17,10 +19,11 @@ pub struct SessionConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub jwt: Option<JwtConfig>,
-    /// Also read the JWT from this cookie.
+    /// Also read the JWT from this cookie (and write it there on `userSession.set`, with an HS
+    /// secret). An app has one session cookie: this or `signedCookie`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub cookie: Option<String>,
+    pub jwt_cookie: Option<String>,
     /// A session cookie signed by the engine (HMAC-SHA256), which `setSession` writes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -61,10 +64,14 @@ pub struct JwtConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub audience: Option<String>,
-    /// Clock skew allowed on `exp` and `nbf`, in seconds (default 30).
+    /// Clock skew allowed on `exp` and `nbf`, in seconds (default 30, at most 3600).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]
     pub leeway_seconds: Option<u64>,
+    /// Whether a token must carry `exp` (default true: a token without one never expires).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub require_exp: Option<bool>,
 }
 
 /// A session cookie signed with HMAC-SHA256: `base64url(payload).base64url(mac)`, where the
@@ -131,8 +138,8 @@ pub struct CookieAttributes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub domain: Option<String>,
-    /// How long the session lasts, in seconds (default 604800, a week); also the expiry
-    /// written into a signed cookie or a JWT cookie.
+    /// How long the session lasts, in seconds (default 604800, a week; at most 400 days); also
+    /// the expiry written into a signed cookie or a JWT cookie.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]
     pub max_age_seconds: Option<u64>,

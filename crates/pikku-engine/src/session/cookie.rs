@@ -1,10 +1,20 @@
 //! Reading one cookie from a `Cookie` header, and writing the session's `Set-Cookie`.
 
 use super::config::CookieAttributes;
-use super::signed_cookie::is_token_byte;
 
 /// A week: the default life of a session cookie.
 pub const DEFAULT_MAX_AGE: u64 = 7 * 24 * 60 * 60;
+
+/// 400 days: the longest life browsers give a cookie.
+const MAX_MAX_AGE: u64 = 400 * 24 * 60 * 60;
+
+/// Whether `name` can be a cookie name (an RFC 9110 token).
+pub fn is_cookie_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
 
 /// The value of cookie `name` in a `Cookie` header (the first one of that name).
 pub fn read<'a>(header: &'a str, name: &str) -> Option<&'a str> {
@@ -18,6 +28,7 @@ pub fn read<'a>(header: &'a str, name: &str) -> Option<&'a str> {
 #[derive(Debug, Clone)]
 pub struct SetCookie {
     attributes: String,
+    /// The session's life in seconds.
     pub max_age: u64,
 }
 
@@ -72,15 +83,19 @@ impl SetCookie {
             attributes.push_str("; Secure");
         }
         attributes.push_str(&format!("; SameSite={same_site}"));
+        let max_age = config.max_age_seconds.unwrap_or(DEFAULT_MAX_AGE);
+        if max_age > MAX_MAX_AGE {
+            return Err(format!("PIKKU_ERR_SESSION: `session.setCookie.maxAgeSeconds` is {max_age}; browsers keep a cookie at most 400 days (34560000 seconds)"));
+        }
         Ok(SetCookie {
             attributes,
-            max_age: config.max_age_seconds.unwrap_or(DEFAULT_MAX_AGE),
+            max_age,
         })
     }
 
     /// The header that stores `value` in cookie `name`.
     pub fn set(&self, name: &str, value: &str) -> String {
-        debug_assert!(name.bytes().all(is_token_byte));
+        debug_assert!(is_cookie_name(name), "checked at start-up");
         format!(
             "{name}={value}; Max-Age={}{}",
             self.max_age, self.attributes

@@ -16,7 +16,9 @@ use crate::error::RequestError;
 pub struct JwtVerifier {
     keys: Keys,
     validation: Validation,
-    issuer: Option<(Header, EncodingKey)>,
+    signer: Option<(Header, EncodingKey)>,
+    /// `iss` and `aud` written into issued tokens, so that they verify here.
+    issued_claims: Map<String, Value>,
 }
 
 enum Keys {
@@ -45,7 +47,7 @@ impl JwtVerifier {
             algorithm,
             Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512
         );
-        let mut issuer = None;
+        let mut signer = None;
         let keys = match (&jwt.jwks, &jwt.public_key_pem, &jwt.secret) {
             (Some(set), None, None) => Keys::Set(jwk_keys(set, algorithm)?),
             (None, Some(pem), None) if !hmac => Keys::One(pem_key(pem.as_bytes(), algorithm, &jwt.algorithm)?),
@@ -53,7 +55,7 @@ impl JwtVerifier {
                 if secret.len() < 32 {
                     return Err("PIKKU_ERR_SESSION: `session.jwt.secret` is shorter than 32 bytes; use a long random secret".into());
                 }
-                issuer = Some((Header::new(algorithm), EncodingKey::from_secret(secret.as_bytes())));
+                signer = Some((Header::new(algorithm), EncodingKey::from_secret(secret.as_bytes())));
                 Keys::One(DecodingKey::from_secret(secret.as_bytes()))
             }
             (None, None, None) if hmac => {
@@ -69,23 +71,34 @@ impl JwtVerifier {
                 return Err(format!("PIKKU_ERR_SESSION: {} takes one of `session.jwt.publicKeyPem` or `session.jwt.jwks`, not `secret` or both", jwt.algorithm))
             }
         };
+        let leeway = jwt.leeway_seconds.unwrap_or(30);
+        if leeway > 3600 {
+            return Err(format!("PIKKU_ERR_SESSION: `session.jwt.leewaySeconds` is {leeway}; allow at most 3600 seconds of clock skew"));
+        }
         let mut validation = Validation::new(algorithm);
-        validation.leeway = jwt.leeway_seconds.unwrap_or(30);
+        validation.leeway = leeway;
         validation.validate_nbf = true;
         validation.required_spec_claims.clear();
+        if jwt.require_exp.unwrap_or(true) {
+            validation.required_spec_claims.insert("exp".into());
+        }
         validation.validate_aud = jwt.audience.is_some();
+        let mut issued_claims = Map::new();
         if let Some(iss) = &jwt.issuer {
             validation.set_issuer(&[iss]);
             validation.required_spec_claims.insert("iss".into());
+            issued_claims.insert("iss".into(), Value::from(iss.as_str()));
         }
         if let Some(audience) = &jwt.audience {
             validation.set_audience(&[audience]);
             validation.required_spec_claims.insert("aud".into());
+            issued_claims.insert("aud".into(), Value::from(audience.as_str()));
         }
         Ok(JwtVerifier {
             keys,
             validation,
-            issuer,
+            signer,
+            issued_claims,
         })
     }
 
@@ -118,17 +131,18 @@ impl JwtVerifier {
         }
     }
 
-    /// Signs `session` with `exp` set `max_age` seconds from `now`, when a shared secret is
-    /// configured (an app cannot issue tokens it only holds public keys for).
+    /// Signs `session` with `exp` set `max_age` seconds from `now` (and the configured `iss` /
+    /// `aud`), when a shared secret is configured (an app cannot issue tokens it only holds public keys for).
     pub fn issue(
         &self,
         session: &Map<String, Value>,
         now: u64,
         max_age: u64,
     ) -> Option<Result<String, String>> {
-        let (header, key) = self.issuer.as_ref()?;
+        let (header, key) = self.signer.as_ref()?;
         let mut claims = session.clone();
-        claims.insert("exp".into(), Value::from(now + max_age));
+        claims.extend(self.issued_claims.clone());
+        claims.insert("exp".into(), Value::from(now.saturating_add(max_age)));
         Some(
             encode(header, &claims, key)
                 .map_err(|err| format!("the session cannot be signed as a JWT: {err}")),

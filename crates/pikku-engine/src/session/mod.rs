@@ -19,9 +19,9 @@ pub use config::{
 };
 
 use crate::error::{RequestError, INVALID_SESSION};
-use crate::input::{check_keys, Source};
+use crate::input::{check_object_keys, parse_query, Source};
 use api_key::ApiKeys;
-use cookie::SetCookie;
+use cookie::{is_cookie_name, SetCookie};
 use jwt::JwtVerifier;
 use signed_cookie::SignedCookie;
 
@@ -44,8 +44,18 @@ pub struct SessionParts<'a> {
     pub query: &'a str,
 }
 
-/// Reads sessions from requests and writes session cookies; built once at start-up.
-pub struct SessionDecoder {
+/// A session source that is present but does not verify.
+#[derive(Debug)]
+pub struct SessionFailure {
+    /// The 401 to answer.
+    pub error: RequestError,
+    /// Whether the source was a cookie (which a route without `auth` ignores).
+    pub from_cookie: bool,
+}
+
+/// The app's session sources: reads sessions from requests and writes the session cookie.
+/// Built once at start-up.
+pub struct Sessions {
     jwt: Option<JwtVerifier>,
     jwt_cookie: Option<String>,
     signed: Option<SignedCookie>,
@@ -53,36 +63,36 @@ pub struct SessionDecoder {
     set_cookie: SetCookie,
 }
 
-impl std::fmt::Debug for SessionDecoder {
+impl std::fmt::Debug for Sessions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SessionDecoder").finish_non_exhaustive()
+        f.debug_struct("Sessions").finish_non_exhaustive()
     }
 }
 
-impl SessionDecoder {
-    /// Builds the decoder; each error names the setting at fault.
-    pub fn new(config: &SessionConfig) -> Result<SessionDecoder, Vec<String>> {
+impl Sessions {
+    /// Builds the sources; each error names the setting at fault.
+    pub fn new(config: &SessionConfig) -> Result<Sessions, Vec<String>> {
         let mut errors = Vec::new();
-        let jwt = config
-            .jwt
-            .as_ref()
-            .and_then(|c| keep(&mut errors, JwtVerifier::new(c)));
+        let jwt = (config.jwt.as_ref()).and_then(|c| keep(&mut errors, JwtVerifier::new(c)));
         let signed =
             (config.signed_cookie.as_ref()).and_then(|c| keep(&mut errors, SignedCookie::new(c)));
         let api_keys = (config.api_key.as_ref()).and_then(|c| keep(&mut errors, ApiKeys::new(c)));
         let set_cookie = keep(&mut errors, SetCookie::new(config.set_cookie.as_ref()));
-        if config.cookie.is_some() && config.jwt.is_none() {
-            errors.push("PIKKU_ERR_SESSION: `session.cookie` names a JWT cookie but `session.jwt` is not set; add `jwt` or use `signedCookie`".into());
-        }
-        if let (Some(name), Some(signed)) = (&config.cookie, &config.signed_cookie) {
-            if *name == signed.name {
-                errors.push(format!("PIKKU_ERR_SESSION: `session.cookie` and `session.signedCookie.name` are both `{name}`; give them different names"));
+        if let Some(name) = &config.jwt_cookie {
+            if config.jwt.is_none() {
+                errors.push("PIKKU_ERR_SESSION: `session.jwtCookie` names a JWT cookie but `session.jwt` is not set; add `jwt` or use `signedCookie`".into());
+            }
+            if !is_cookie_name(name) {
+                errors.push(format!("PIKKU_ERR_SESSION: `session.jwtCookie` is `{name}`; a cookie name is letters, digits and !#$%&'*+-.^_`|~"));
+            }
+            if config.signed_cookie.is_some() {
+                errors.push("PIKKU_ERR_SESSION: `session.jwtCookie` and `session.signedCookie` are both set; an app has one session cookie, so keep one".into());
             }
         }
         match set_cookie {
-            Some(set_cookie) if errors.is_empty() => Ok(SessionDecoder {
+            Some(set_cookie) if errors.is_empty() => Ok(Sessions {
                 jwt,
-                jwt_cookie: config.cookie.clone(),
+                jwt_cookie: config.jwt_cookie.clone(),
                 signed,
                 api_keys,
                 set_cookie,
@@ -103,67 +113,71 @@ impl SessionDecoder {
 
     /// The session of a request: `None` when no source is present, the session when the first
     /// present source verifies, a 401 `InvalidSessionError` when it does not.
-    pub fn decode(&self, parts: SessionParts<'_>) -> Result<Option<Claims>, RequestError> {
-        let claims = if let (Some(header), Some(jwt)) = (parts.authorization, &self.jwt) {
-            jwt.verify(bearer(header)?)?
-        } else if let Some(token) = self.cookie_value(parts.cookie, self.jwt_cookie.as_deref())? {
-            self.jwt
-                .as_ref()
-                .expect("a JWT cookie needs `jwt`")
-                .verify(token)?
-        } else if let Some(value) =
-            self.cookie_value(parts.cookie, self.signed.as_ref().map(|s| s.name.as_str()))?
-        {
-            self.signed
-                .as_ref()
-                .expect("named above")
-                .verify(value, now())?
-        } else if let Some(key) = self.api_key(parts)? {
-            self.api_keys.as_ref().expect("found above").verify(&key)?
+    pub fn decode(&self, parts: SessionParts<'_>) -> Result<Option<Claims>, SessionFailure> {
+        let other = |error| SessionFailure {
+            error,
+            from_cookie: false,
+        };
+        let cookie = |error| SessionFailure {
+            error,
+            from_cookie: true,
+        };
+        let bearer = match (parts.authorization, &self.jwt) {
+            (Some(header), Some(_)) => bearer(header).map_err(other)?,
+            _ => None,
+        };
+        let claims = if let (Some(token), Some(jwt)) = (bearer, &self.jwt) {
+            jwt.verify(token).map_err(other)?
+        } else if let (Some(token), Some(jwt)) = (
+            cookie_value(parts.cookie, self.jwt_cookie.as_deref()).map_err(cookie)?,
+            &self.jwt,
+        ) {
+            jwt.verify(token).map_err(cookie)?
+        } else if let (Some(value), Some(signed)) = (
+            cookie_value(parts.cookie, self.signed.as_ref().map(|s| s.name.as_str()))
+                .map_err(cookie)?,
+            &self.signed,
+        ) {
+            signed.verify(value, now()).map_err(cookie)?
+        } else if let (Some(key), Some(keys)) = (self.api_key(parts), &self.api_keys) {
+            keys.verify(&key).map_err(other)?
         } else {
             return Ok(None);
         };
-        let claims = Value::Object(claims);
-        if check_keys(&claims, Source::Body).is_err() {
-            return Err(invalid(
+        if check_object_keys(&claims, Source::Body).is_err() {
+            return Err(other(invalid(
                 "the session holds a key that could change an object prototype",
-            ));
+            )));
         }
-        let Value::Object(claims) = claims else {
-            unreachable!("built above")
-        };
         Ok(Some(claims))
     }
 
     /// The `Set-Cookie` header that stores `session` (or deletes the session cookie when it is
-    /// `None`): the signed cookie when configured, else a JWT cookie signed with the shared
-    /// secret. The error says what is missing or wrong.
+    /// `None`): the signed cookie, or a JWT cookie signed with the shared secret. The error
+    /// says what is missing or wrong.
     pub fn cookie_header(&self, session: Option<&Value>) -> Result<String, String> {
-        let jwt_cookie = self.jwt_cookie.as_deref().filter(|_| self.jwt.is_some());
-        let name = match (&self.signed, jwt_cookie) {
+        let name = match (&self.signed, self.jwt_cookie.as_deref()) {
             (Some(signed), _) => signed.name.as_str(),
             (None, Some(name)) => name,
-            (None, None) => return Err("setSession and clearSession need a session cookie: set `session.signedCookie` (or `session.cookie` with an HS256/384/512 `session.jwt`)".into()),
+            (None, None) => return Err("userSession.set() and clear() need a session cookie: set `session.signedCookie` (or `session.jwtCookie` with an HS256/384/512 `session.jwt`)".into()),
         };
         let Some(session) = session else {
             return Ok(self.set_cookie.clear(name));
         };
         let Value::Object(session) = session else {
-            return Err("the session given to setSession is not an object".into());
+            return Err("the session given to userSession.set() is not an object".into());
         };
-        if check_keys(&Value::Object(session.clone()), Source::Body).is_err() {
-            return Err(
-                "the session given to setSession holds a key that could change an object prototype"
-                    .into(),
-            );
+        if check_object_keys(session, Source::Body).is_err() {
+            return Err("the session given to userSession.set() holds a key that could change an object prototype".into());
         }
         let max_age = self.set_cookie.max_age;
-        let value = match &self.signed {
-            Some(signed) => signed.sign(session, now() + max_age),
-            None => match self.jwt.as_ref().and_then(|jwt| jwt.issue(session, now(), max_age)) {
+        let value = match (&self.signed, &self.jwt) {
+            (Some(signed), _) => signed.sign(session, now().saturating_add(max_age)),
+            (None, Some(jwt)) => match jwt.issue(session, now(), max_age) {
                 Some(token) => token?,
-                None => return Err("setSession cannot sign a JWT cookie with a public key: use an HS256/384/512 `session.jwt.secret`, or `session.signedCookie`".into()),
+                None => return Err("userSession.set() cannot sign a JWT cookie with a public key: use an HS256/384/512 `session.jwt.secret`, or `session.signedCookie`".into()),
             },
+            (None, None) => unreachable!("a JWT cookie needs `jwt` (checked at start-up)"),
         };
         let header = self.set_cookie.set(name, &value);
         if header.len() > 4096 {
@@ -172,61 +186,61 @@ impl SessionDecoder {
         Ok(header)
     }
 
-    fn cookie_value<'a>(
-        &self,
-        header: Option<&'a str>,
-        name: Option<&str>,
-    ) -> Result<Option<&'a str>, RequestError> {
-        let (Some(header), Some(name)) = (header, name) else {
-            return Ok(None);
-        };
-        match cookie::read(header, name) {
-            Some(value) if value.len() > MAX_TOKEN_BYTES => {
-                Err(invalid("the session cookie is longer than 8 KiB"))
-            }
-            found => Ok(found),
-        }
-    }
-
-    fn api_key(&self, parts: SessionParts<'_>) -> Result<Option<String>, RequestError> {
-        let Some(keys) = &self.api_keys else {
-            return Ok(None);
-        };
+    /// The API key of a request: the header's, else the query parameter's (decoded as the
+    /// input's query is, so that the key read is the key left out of the input).
+    fn api_key(&self, parts: SessionParts<'_>) -> Option<String> {
+        let keys = self.api_keys.as_ref()?;
         if let Some(key) = parts.api_key.filter(|_| keys.header.is_some()) {
-            return Ok(Some(key.to_owned()));
+            return Some(key.to_owned());
         }
-        let Some(name) = &keys.query else {
-            return Ok(None);
-        };
-        let raw = parts.query.split('&').find_map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (key == name).then_some(value)
-        });
-        let Some(raw) = raw else { return Ok(None) };
-        let spaced = raw.replace('+', " ");
-        percent_encoding::percent_decode_str(&spaced)
-            .decode_utf8()
-            .map(|key| Some(key.into_owned()))
-            .map_err(|_| invalid("the API key in the query is not UTF-8"))
+        let name = keys.query.as_deref()?;
+        if parts.query.is_empty() {
+            return None;
+        }
+        // A query that does not decode is answered 400 when the input is built.
+        let pairs = parse_query(parts.query).ok()?;
+        pairs
+            .into_iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value)
     }
 }
 
-/// The value of a setting that is fine; a bad one's error is collected.
+/// The value of cookie `name`, refusing one over the size bound.
+fn cookie_value<'a>(
+    header: Option<&'a str>,
+    name: Option<&str>,
+) -> Result<Option<&'a str>, RequestError> {
+    let (Some(header), Some(name)) = (header, name) else {
+        return Ok(None);
+    };
+    match cookie::read(header, name) {
+        Some(value) if value.len() > MAX_TOKEN_BYTES => {
+            Err(invalid("the session cookie is longer than 8 KiB"))
+        }
+        found => Ok(found),
+    }
+}
+
+/// The setting's value when it is fine; a bad one's error is collected.
 fn keep<T>(errors: &mut Vec<String>, result: Result<T, String>) -> Option<T> {
     result.map_err(|err| errors.push(err)).ok()
 }
 
-fn bearer(header: &str) -> Result<&str, RequestError> {
+/// The token of a `Bearer` header; other schemes (`Basic` from a proxy) are not ours.
+fn bearer(header: &str) -> Result<Option<&str>, RequestError> {
     if header.len() > MAX_TOKEN_BYTES + 7 {
         return Err(invalid("the Authorization header is longer than 8 KiB"));
     }
-    match header.split_once(' ') {
-        Some((scheme, token))
-            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-        {
-            Ok(token.trim())
-        }
-        _ => Err(invalid("the Authorization header is not `Bearer <token>`")),
+    let (scheme, token) = header.split_once(' ').unwrap_or((header, ""));
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Ok(None);
+    }
+    match token.trim() {
+        "" => Err(invalid(
+            "the Authorization header is `Bearer` without a token",
+        )),
+        token => Ok(Some(token)),
     }
 }
 

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use sha2::Sha256;
 
 use super::config::SignedCookieConfig;
+use super::cookie::is_cookie_name;
 use super::{invalid, Claims};
 use crate::error::RequestError;
 
@@ -16,6 +17,7 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// Signs and verifies session cookies.
 pub struct SignedCookie {
+    /// The cookie's name.
     pub name: String,
     secrets: Vec<Vec<u8>>,
 }
@@ -23,7 +25,7 @@ pub struct SignedCookie {
 impl SignedCookie {
     /// Checks the settings; the error names the one at fault.
     pub fn new(config: &SignedCookieConfig) -> Result<SignedCookie, String> {
-        if config.name.is_empty() || !config.name.bytes().all(is_token_byte) {
+        if !is_cookie_name(&config.name) {
             return Err(format!(
                 "PIKKU_ERR_SESSION: `session.signedCookie.name` is `{}`; a cookie name is letters, digits and !#$%&'*+-.^_`|~",
                 config.name
@@ -96,9 +98,4 @@ fn mac(secret: &[u8], payload: &[u8]) -> HmacSha256 {
     let mut mac = HmacSha256::new_from_slice(secret).expect("HMAC takes keys of any length");
     mac.update(payload);
     mac
-}
-
-/// A byte allowed in a cookie name (an RFC 9110 token).
-pub fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
