@@ -72,6 +72,17 @@ export interface AppOptions {
   routes?: readonly RouteWiring[]
 }
 
+/** Options of an in-process call. */
+export interface CallOptions extends EntryOptions {
+  /** The session the function runs with. */
+  session?: Session
+  /**
+   * What the invocation runs for (a scheduled task, a queue job, a channel message), given
+   * to the session services factory.
+   */
+  context?: Omit<InvocationContext, 'userSession' | 'http'>
+}
+
 /** Options of a call that skips routing (Next.js file routes, per-route Express handlers, `call`). */
 export interface EntryOptions {
   /** Whether a session is required (default true, as for routes). */
@@ -267,14 +278,14 @@ export class PikkuApp {
   async call<F extends AnyAPIFunction>(
     func: F,
     data: InputOf<F>,
-    options: { session?: Session } & EntryOptions = {},
+    options: CallOptions = {},
   ): Promise<OutputOf<F>> {
     const entry = this.entryFor(func, options.auth ?? true)
     const wire = JSON.parse(check(this.engine, entry, options.session != null, JSON.stringify(data ?? {}))) as WireAnswer
     if (wire[0] < 0) throw errorFromBody(wire[1] as never)
     const denied = await deniedBy(this.permissionPlan(func), this.env.singletonServices, wire[1], options.session)
     if (denied !== undefined) throw permissionDenied(labelOf(func), denied, this.env.production)
-    const context: InvocationContext = { userSession: inProcessSession(options.session) }
+    const context: InvocationContext = { ...options.context, userSession: inProcessSession(options.session) }
     return (await invokeFunction(this.env, func, wire[1], options.session, context)) as OutputOf<F>
   }
 

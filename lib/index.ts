@@ -1,7 +1,7 @@
 // The public surface of @pikku/native. Adapters live in their own entry points:
 // '@pikku/native/express', '/node-http', '/fetch', '/next'.
 
-export { createApp, PikkuApp, type AppOptions, type EntryOptions } from './app.js'
+export { createApp, PikkuApp, type AppOptions, type CallOptions, type EntryOptions } from './app.js'
 export { addRoute, wireHTTP, type RouteWiring } from './wiring.js'
 export { addHTTPMiddleware, type PikkuMiddleware, type MiddlewareContext } from './middleware.js'
 export { cors, type CorsOptions } from './cors.js'
