@@ -25,6 +25,18 @@ export declare function addEntry(engine: ExternalObject<'PikkuEngine'>, entryJso
 /** The header that carries API keys (lower-case), when the app reads API keys from one. */
 export declare function apiKeyHeader(engine: ExternalObject<'PikkuEngine'>): string | null
 
+/**
+ * Finds the channel of a WebSocket upgrade request and its session. Returns
+ * `[channel, params, session?]` or `[-status, errorBody]`.
+ */
+export declare function channelConnect(engine: ExternalObject<'PikkuEngine'>, url: string, requestId?: string | undefined | null, authorization?: string | undefined | null, cookie?: string | undefined | null, apiKey?: string | undefined | null): string
+
+/**
+ * Routes and validates one text message of a channel. Returns `[target, input]` or
+ * `[-status, errorBody]`.
+ */
+export declare function channelMessage(engine: ExternalObject<'PikkuEngine'>, channel: number, text: string, hasSession: boolean): string
+
 /** Checks an in-process call's input for an entry. Returns `[target, input]` or an error. */
 export declare function check(engine: ExternalObject<'PikkuEngine'>, entry: number, hasSession: boolean, inputJson: string): string
 

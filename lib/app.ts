@@ -1,15 +1,19 @@
 import { MissingSessionError, errorFromBody } from './errors.js'
+import type { ChannelConfig, ErrorBody } from './generated/contract.js'
 import { functionMeta, functionName, toJSONSchema } from './functions.js'
 import type { EngineConfig, EntryConfig, MetadataFile, RouteConfig, SessionConfig } from './generated/contract.js'
 import { errorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from './http/answer.js'
 import { serveDecision, type Decision, type HttpTarget } from './http/serve.js'
-import { answerForThrow, invokeFunction, type InvokeEnv } from './invoke.js'
+import { answerForThrow, describeThrow, invokeFunction, type InvokeEnv } from './invoke.js'
 import { loadMetadata, metadataInputSchema } from './metadata.js'
 import { patternMiddleware, registeredMiddleware, type PatternMiddleware, type PikkuMiddleware } from './middleware.js'
+import { handlerParts, registeredChannels, type ChannelWiring } from './channel/wiring.js'
 import { isPreflight } from './cors.js'
 import {
   addEntry,
   apiKeyHeader,
+  channelConnect,
+  channelMessage,
   check,
   createEngine,
   handle,
@@ -70,6 +74,8 @@ export interface AppOptions {
   production?: boolean
   /** The routes to serve (default: every `addRoute` made so far). */
   routes?: readonly RouteWiring[]
+  /** The WebSocket channels to serve (default: every `addChannel` made so far). */
+  channels?: readonly ChannelWiring[]
 }
 
 /** Options of an in-process call. */
@@ -113,6 +119,9 @@ export class PikkuApp {
   private readonly metadata: MetadataFile | undefined
   private readonly routeTargets: RouteTarget[]
   private readonly entries = new Map<AnyAPIFunction, Map<boolean, number>>()
+  private readonly channelWirings: readonly ChannelWiring[]
+  /** Channel message handlers by engine target: the function and the routing key's value. */
+  private readonly handlerTargets = new Map<number, { func: AnyAPIFunction; key: string; value?: string }>()
   private readonly cookieFor = (session: Session | undefined) =>
     sessionCookie(this.engine, session === undefined ? null : JSON.stringify(session))
 
@@ -130,7 +139,7 @@ export class PikkuApp {
     this.scopedMiddleware = registered.scoped
     this.metadata = options.metadata === undefined ? undefined : loadMetadata(options.metadata)
     const routes = options.routes ?? registeredRoutes()
-    const config: EngineConfig = { routes: [], entries: [], schemas: {} }
+    const config: EngineConfig = { routes: [], entries: [], schemas: {}, channels: [] }
     if (options.maxBodyBytes !== undefined) config.maxBodyBytes = options.maxBodyBytes
     if (options.session) config.session = options.session
     this.readsSessions = options.session !== undefined
@@ -156,6 +165,8 @@ export class PikkuApp {
       const target: HttpTarget = { func: wiring.func, label, route: wiring.route, chain: [...this.globalChain, ...own], permissions }
       this.routeTargets.push({ target, own, auth: route.auth })
     }
+    this.channelWirings = options.channels ?? registeredChannels()
+    config.channels = this.planChannels(this.channelWirings, config, problems)
     if (problems.length) throw new Error(problems.join('\n'))
     this.engine = createEngine(JSON.stringify(config))
     this.maxBodyBytes = maxBodyBytes(this.engine)
@@ -283,10 +294,8 @@ export class PikkuApp {
     const entry = this.entryFor(func, options.auth ?? true)
     const wire = JSON.parse(check(this.engine, entry, options.session != null, JSON.stringify(data ?? {}))) as WireAnswer
     if (wire[0] < 0) throw errorFromBody(wire[1] as never)
-    const denied = await deniedBy(this.permissionPlan(func), this.env.singletonServices, wire[1], options.session)
-    if (denied !== undefined) throw permissionDenied(labelOf(func), denied, this.env.production)
     const context: InvocationContext = { ...options.context, userSession: inProcessSession(options.session) }
-    return (await invokeFunction(this.env, func, wire[1], options.session, context)) as OutputOf<F>
+    return (await this.runEvent(func, wire[1], options.session, context)) as OutputOf<F>
   }
 
   /**
@@ -312,6 +321,15 @@ export class PikkuApp {
     let byAuth = this.entries.get(func)
     const known = byAuth?.get(auth)
     if (known !== undefined) return known
+    const { entry, inline } = this.entryConfig(func, auth)
+    const index = addEntry(this.engine, JSON.stringify(entry), inline === undefined ? undefined : JSON.stringify(inline))
+    if (!byAuth) this.entries.set(func, (byAuth = new Map()))
+    byAuth.set(auth, index)
+    return index
+  }
+
+  /** The engine entry of a function called without routing, and its inline schema if any. */
+  private entryConfig(func: AnyAPIFunction, auth: boolean): { entry: EntryConfig; inline?: unknown } {
     const meta = functionMeta(func)
     const name = labelOf(func)
     if (!auth && meta && !meta.sessionless) {
@@ -322,11 +340,104 @@ export class PikkuApp {
     const entry: EntryConfig = { name, auth }
     const named = metadataInputSchema(this.metadata, undefined, name)
     if (named !== undefined && !meta?.input) entry.inputSchema = named
-    const inline = meta?.input ? JSON.stringify(toJSONSchema(meta.input)) : undefined
-    const index = addEntry(this.engine, JSON.stringify(entry), inline)
-    if (!byAuth) this.entries.set(func, (byAuth = new Map()))
-    byAuth.set(auth, index)
-    return index
+    return meta?.input ? { entry, inline: toJSONSchema(meta.input) } : { entry }
+  }
+
+  /** The engine's channels; each message handler gets an entry of its own. */
+  private planChannels(wirings: readonly ChannelWiring[], config: EngineConfig, problems: string[]): ChannelConfig[] {
+    const addHandler = (func: AnyAPIFunction, auth: boolean, key: string, value?: string): number => {
+      const { entry, inline } = this.entryConfig(func, auth)
+      if (inline !== undefined) {
+        entry.inputSchema = `function \`${entry.name}\` input`
+        config.schemas[entry.inputSchema] = inline
+      }
+      config.entries.push(entry)
+      const index = config.entries.length - 1
+      this.handlerTargets.set(config.routes.length + index, { func, key, value })
+      return index
+    }
+    return wirings.map((wiring) => {
+      const auth = wiring.auth ?? true
+      const keys = Object.keys(wiring.onMessageWiring ?? {})
+      if (keys.length > 1) {
+        problems.push(`PIKKU_ERR_CHANNEL: channel \`${wiring.name}\` routes messages by ${keys.map((k) => `\`${k}\``).join(' and ')}; route by one key`)
+      }
+      const routingKey = keys[0] ?? 'action'
+      const channel: ChannelConfig = { name: wiring.name, route: wiring.route, auth, routingKey, handlers: {} }
+      try {
+        for (const [value, handler] of Object.entries(wiring.onMessageWiring?.[routingKey] ?? {})) {
+          const parts = handlerParts(handler, auth)
+          channel.handlers[value] = addHandler(parts.func, parts.auth, routingKey, value)
+        }
+        if (wiring.onMessage) {
+          const parts = handlerParts(wiring.onMessage, auth)
+          channel.defaultHandler = addHandler(parts.func, parts.auth, routingKey)
+        }
+      } catch (error) {
+        problems.push(`${(error as Error).message} (in channel \`${wiring.name}\`)`)
+      }
+      return channel
+    })
+  }
+
+  /**
+   * The channel of a WebSocket upgrade request and its session (decoded by the engine as
+   * for HTTP, plus `session.jwtQuery`), or the HTTP answer that refuses the upgrade.
+   */
+  connectChannel(request: HttpRequestLike): { channel: ChannelWiring; index: number; params: Record<string, string>; session: Session | undefined } | { refused: HttpAnswer } {
+    const headers = request.headers
+    const wire = JSON.parse(
+      channelConnect(
+        this.engine,
+        request.url,
+        headers.get('x-request-id'),
+        this.readsSessions ? headers.get('authorization') : undefined,
+        this.readsSessions ? headers.get('cookie') : undefined,
+        this.apiKeyHeader === null ? undefined : headers.get(this.apiKeyHeader),
+      ),
+    ) as WireAnswer
+    if (wire[0] < 0) return { refused: errorAnswer(wire) }
+    return { channel: this.channelWirings[wire[0]]!, index: wire[0], params: wire[1] as Record<string, string>, session: wire[2] as Session | undefined }
+  }
+
+  /**
+   * Runs one text message of channel `index` for a connection: routed and validated by the
+   * engine, then permissions and the handler. Returns the reply to send (`{ action, data }`,
+   * `{ action, error }`), or `undefined` when the handler returned nothing.
+   */
+  async channelMessage(index: number, text: string, context: InvocationContext & { channel: NonNullable<InvocationContext['channel']> }): Promise<string | undefined> {
+    const session = context.userSession.get()
+    const wire = JSON.parse(channelMessage(this.engine, index, text, session !== undefined)) as WireAnswer
+    const routingKey = this.channelWirings[index] ? Object.keys(this.channelWirings[index]!.onMessageWiring ?? {})[0] ?? 'action' : 'action'
+    if (wire[0] < 0) return JSON.stringify({ ...routedValue(text, routingKey), error: wire[1] as ErrorBody })
+    const handler = this.handlerTargets.get(wire[0])!
+    const tag = handler.value === undefined ? {} : { [handler.key]: handler.value }
+    try {
+      const result = await this.runEvent(handler.func, wire[1], session, context)
+      return result === undefined || result === null ? undefined : JSON.stringify({ ...tag, data: result })
+    } catch (error) {
+      return JSON.stringify({ ...tag, error: this.errorBody(error) })
+    }
+  }
+
+  /**
+   * Runs a channel's lifecycle function (`onConnect`, `onDisconnect`) with the route's params.
+   * What it throws is logged and rethrown (an `onConnect` throw closes the connection).
+   */
+  async channelEvent(func: AnyAPIFunction, params: Record<string, string>, context: InvocationContext): Promise<void> {
+    await this.runEvent(func, params, context.userSession.get(), context)
+  }
+
+  /** The error body for a thrown value, through the error table (unknown throws are logged). */
+  errorBody(error: unknown): ReturnType<typeof describeThrow>['body'] {
+    return describeThrow(this.env, error, undefined).body
+  }
+
+  /** Permissions, then the function, with an input the engine already checked. */
+  private async runEvent(func: AnyAPIFunction, input: unknown, session: Session | undefined, context: InvocationContext): Promise<unknown> {
+    const denied = await deniedBy(this.permissionPlan(func), this.env.singletonServices, input, session)
+    if (denied !== undefined) throw permissionDenied(labelOf(func), denied, this.env.production)
+    return invokeFunction(this.env, func, input, session, context)
   }
 
   private schemaName(func: AnyAPIFunction, wiring: RouteWiring, config: EngineConfig, label: string): string | undefined {
@@ -347,6 +458,16 @@ interface RouteTarget {
   /** Route and function middleware. */
   own: readonly PikkuMiddleware[]
   auth: boolean
+}
+
+/** The routing key and value of a message that failed, when it has them (for the reply). */
+function routedValue(text: string, key: string): Record<string, string> {
+  try {
+    const value = (JSON.parse(text) as Record<string, unknown>)[key]
+    return typeof value === 'string' ? { [key]: value } : {}
+  } catch {
+    return {}
+  }
 }
 
 /** A function's name for messages. */

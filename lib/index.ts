@@ -5,6 +5,8 @@ export { createApp, PikkuApp, type AppOptions, type CallOptions, type EntryOptio
 export { addRoute, wireHTTP, type RouteWiring } from './wiring.js'
 export { addHTTPMiddleware, type PikkuMiddleware, type MiddlewareContext } from './middleware.js'
 export { cors, type CorsOptions } from './cors.js'
+export { addChannel, wireChannel, type ChannelWiring, type ChannelHandler } from './channel/wiring.js'
+export { attachChannels, type ChannelServer, type ChannelServerOptions } from './channel/server.js'
 export type { Permission, Permissions } from './permissions.js'
 export {
   pikkuFunc,
@@ -27,6 +29,7 @@ export type {
   HttpRequestInfo,
   HttpResponseControl,
   UserSessionService,
+  PikkuChannel,
   RequestHeaders,
   SessionServices,
 } from './types.js'
@@ -61,6 +64,6 @@ export {
   GatewayTimeoutError,
 } from './errors.js'
 export { ERROR_TABLE, type ErrorName } from './generated/error-table.js'
-export type { ErrorBody, MetadataFile, FunctionMeta, HttpWiringMeta, HttpMethod, SessionConfig, JwtConfig, SignedCookieConfig, ApiKeyConfig, ApiKeyEntry, CookieAttributes } from './generated/contract.js'
+export type { ChannelConfig, ErrorBody, MetadataFile, FunctionMeta, HttpWiringMeta, HttpMethod, SessionConfig, JwtConfig, SignedCookieConfig, ApiKeyConfig, ApiKeyEntry, CookieAttributes } from './generated/contract.js'
 export { loadMetadata } from './metadata.js'
 export type { HttpAnswer, HttpRequestLike } from './http/answer.js'

@@ -29,11 +29,13 @@ export async function invokeFunction(
     // The singletons as prototype: no copy of them per invocation.
     const services = Object.create(env.singletonServices) as Record<string, unknown>
     services.userSession = context.userSession
+    if (context.channel) services.channel = context.channel
     return func(services as never, input as never, session as never)
   }
   const sessionServices = await env.createSessionServices(env.singletonServices, session, context)
   try {
-    const services = Object.assign(Object.create(env.singletonServices) as Record<string, unknown>, { userSession: context.userSession }, sessionServices)
+    const framework = context.channel ? { userSession: context.userSession, channel: context.channel } : { userSession: context.userSession }
+    const services = Object.assign(Object.create(env.singletonServices) as Record<string, unknown>, framework, sessionServices)
     return await func(services as never, input as never, session as never)
   } finally {
     try {

@@ -4,6 +4,8 @@ import type { ExternalObject } from '../index.js'
 export {
   addEntry,
   apiKeyHeader,
+  channelConnect,
+  channelMessage,
   check,
   checkMetadata,
   createEngine,

@@ -96,6 +96,35 @@ export interface UserSessionService<S = Session> {
   clear(): void
 }
 
+/**
+ * The WebSocket connection a channel function runs for, in its services as `channel`:
+ *
+ * ```ts
+ * const join = pikkuSessionlessFunc<{ room: string }, void>(async ({ channel }, { room }) => {
+ *   channel.subscribe(room)
+ *   channel.publish(room, { joined: channel.id })
+ * })
+ * ```
+ */
+export interface PikkuChannel {
+  /** The connection's id. */
+  readonly id: string
+  /** The channel's name. */
+  readonly name: string
+  /** The path parameters of the upgrade request (`/ws/rooms/:room` → `{ room }`). */
+  readonly params: Record<string, string>
+  /** Sends `data` as JSON to this connection. */
+  send(data: unknown): void
+  /** Closes this connection (code 1000 unless given). */
+  close(code?: number, reason?: string): void
+  /** Receives what is published to `topic`. */
+  subscribe(topic: string): void
+  /** Stops receiving `topic`. */
+  unsubscribe(topic: string): void
+  /** Sends `data` as JSON to every other connection subscribed to `topic`. */
+  publish(topic: string, data: unknown): void
+}
+
 /** What one invocation runs for; given to the session services factory and to middleware. */
 export interface InvocationContext {
   http?: {
@@ -106,6 +135,8 @@ export interface InvocationContext {
   }
   /** The session of this invocation; `set` / `clear` change the session cookie. */
   userSession: UserSessionService
+  /** The WebSocket connection of a channel message (also in the services as `channel`). */
+  channel?: PikkuChannel
 }
 
 /** Services made per invocation; `close` runs when the invocation ends, even on a throw. */

@@ -6,7 +6,7 @@
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use pikku_engine::{wire, Engine, EngineConfig, HttpRequest};
+use pikku_engine::{wire, Engine, EngineConfig, HttpRequest, UpgradeRequest};
 
 // The engine allocates per request (JSON trees, strings); mimalloc is much faster at that
 // than glibc malloc inside Node's process.
@@ -124,6 +124,38 @@ pub fn invoke(
         &engine.invoke(entry, &params_json, &request),
         request_id.as_deref(),
     )
+}
+
+/// Finds the channel of a WebSocket upgrade request and its session. Returns
+/// `[channel, params, session?]` or `[-status, errorBody]`.
+#[napi]
+pub fn channel_connect(
+    #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: &External<Engine>,
+    url: String,
+    request_id: Option<String>,
+    authorization: Option<String>,
+    cookie: Option<String>,
+    api_key: Option<String>,
+) -> String {
+    let request = UpgradeRequest {
+        url: &url,
+        authorization: authorization.as_deref(),
+        cookie: cookie.as_deref(),
+        api_key: api_key.as_deref(),
+    };
+    wire::encode(&engine.channel_connect(&request), request_id.as_deref())
+}
+
+/// Routes and validates one text message of a channel. Returns `[target, input]` or
+/// `[-status, errorBody]`.
+#[napi]
+pub fn channel_message(
+    #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: &External<Engine>,
+    channel: u32,
+    text: String,
+    has_session: bool,
+) -> String {
+    wire::encode(&engine.channel_message(channel, &text, has_session), None)
 }
 
 /// The header that carries API keys (lower-case), when the app reads API keys from one.

@@ -22,9 +22,13 @@ schemas: Record<string, unknown>,
  */
 session?: SessionConfig, 
 /**
- * The largest accepted request body, in bytes. Default 1 MiB.
+ * The largest accepted request body (and channel message), in bytes. Default 1 MiB.
  */
-maxBodyBytes?: number, };
+maxBodyBytes?: number, 
+/**
+ * WebSocket channels; channel `k` answers a connection with index `k`.
+ */
+channels: Array<ChannelConfig>, };
 
 export type RouteConfig = { 
 /**
@@ -62,6 +66,32 @@ auth: boolean,
  */
 inputSchema?: string, };
 
+export type ChannelConfig = { 
+/**
+ * The channel's name, for messages.
+ */
+name: string, 
+/**
+ * The path pattern of the upgrade request: `/ws/todos`, `/ws/rooms/:room`.
+ */
+route: string, 
+/**
+ * Whether a session is required to connect (401 refuses the upgrade).
+ */
+auth: boolean, 
+/**
+ * The message key that names the handler (default `action`).
+ */
+routingKey?: string, 
+/**
+ * Handlers by the routing key's value: indexes into `entries`.
+ */
+handlers: { [key in string]: number }, 
+/**
+ * The entry that takes messages no handler matches (the whole message as input).
+ */
+defaultHandler?: number, };
+
 export type SessionConfig = { 
 /**
  * How JWTs (bearer, or the `cookie` below) are verified.
@@ -72,6 +102,11 @@ jwt?: JwtConfig,
  * secret). An app has one session cookie: this or `signedCookie`.
  */
 jwtCookie?: string, 
+/**
+ * Also read the JWT from this query parameter, on WebSocket upgrades only (browsers cannot
+ * set headers there; a token in a URL is kept out of ordinary requests' logs).
+ */
+jwtQuery?: string, 
 /**
  * A session cookie signed by the engine (HMAC-SHA256), which `setSession` writes.
  */

@@ -85,10 +85,36 @@ pub struct EngineConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub session: Option<crate::session::SessionConfig>,
-    /// The largest accepted request body, in bytes. Default 1 MiB.
+    /// The largest accepted request body (and channel message), in bytes. Default 1 MiB.
     #[serde(default)]
     #[ts(optional, type = "number")]
     pub max_body_bytes: Option<u64>,
+    /// WebSocket channels; channel `k` answers a connection with index `k`.
+    #[serde(default)]
+    pub channels: Vec<ChannelConfig>,
+}
+
+/// One WebSocket channel: where it is served and how its messages are routed.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChannelConfig {
+    /// The channel's name, for messages.
+    pub name: String,
+    /// The path pattern of the upgrade request: `/ws/todos`, `/ws/rooms/:room`.
+    pub route: String,
+    /// Whether a session is required to connect (401 refuses the upgrade).
+    pub auth: bool,
+    /// The message key that names the handler (default `action`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub routing_key: Option<String>,
+    /// Handlers by the routing key's value: indexes into `entries`.
+    #[serde(default)]
+    pub handlers: BTreeMap<String, u32>,
+    /// The entry that takes messages no handler matches (the whole message as input).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub default_handler: Option<u32>,
 }
 
 /// One HTTP route.

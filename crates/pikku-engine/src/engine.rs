@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::body::{parse_body, Body};
+use crate::channel::Channels;
 use crate::coerce::coerce_pairs;
 use crate::config::{EngineConfig, EntryConfig, HttpMethod};
 use crate::error::{
@@ -82,9 +83,9 @@ pub enum Outcome<'a> {
 }
 
 #[derive(Debug)]
-struct Target {
-    label: String,
-    auth: bool,
+pub(crate) struct Target {
+    pub(crate) label: String,
+    pub(crate) auth: bool,
     schema: Option<Arc<InputSchema>>,
 }
 
@@ -93,10 +94,11 @@ struct Target {
 pub struct Engine {
     router: Router,
     schemas: HashMap<String, Arc<InputSchema>>,
-    targets: Vec<Target>,
+    pub(crate) targets: Vec<Target>,
     route_count: usize,
-    max_body_bytes: u64,
-    sessions: Option<Sessions>,
+    pub(crate) max_body_bytes: u64,
+    pub(crate) sessions: Option<Sessions>,
+    pub(crate) channels: Channels,
 }
 
 impl Engine {
@@ -164,10 +166,18 @@ impl Engine {
             }
             None => None,
         };
+        let route_count = config.routes.len();
+        let entry_count = config.entries.len();
+        let channels = Channels::new(
+            &config.channels,
+            |entry| ((entry as usize) < entry_count).then(|| (route_count + entry as usize) as u32),
+            &mut errors,
+        );
         if !errors.is_empty() {
             return Err(BuildError(errors));
         }
         Ok(Engine {
+            channels,
             router,
             schemas: compiled,
             targets,
@@ -346,6 +356,7 @@ impl Engine {
                 cookie: request.cookie,
                 api_key: request.api_key,
                 query,
+                upgrade: false,
             }) {
                 Ok(session) => session,
                 // A stale cookie must not lock users out of public routes (the sign-in one).
@@ -432,7 +443,7 @@ impl Engine {
         Ok(Input::Spliced { prefix, body: raw })
     }
 
-    fn validate(&self, target: &Target, input: &Value) -> Result<(), RequestError> {
+    pub(crate) fn validate(&self, target: &Target, input: &Value) -> Result<(), RequestError> {
         match &target.schema {
             Some(schema) => schema.validate(input).map_err(|mut err| {
                 err.message = format!("{}: {}", target.label, err.message);
@@ -493,7 +504,7 @@ fn shorten_method(method: &str) -> String {
 /// The path as every adapter must see it: an absolute-form target (`http://host/x`) loses its
 /// scheme and authority, and `.`/`..` segments (also as `%2e`) are resolved as a URL parser
 /// would, so `/a/../b` and `/b` route alike whichever adapter received them.
-fn normalize_path(path: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn normalize_path(path: &str) -> std::borrow::Cow<'_, str> {
     let path = match path.split_once("://") {
         Some((scheme, rest)) if !scheme.contains('/') => rest.find('/').map_or("/", |i| &rest[i..]),
         _ => path,
@@ -528,7 +539,7 @@ fn normalize_path(path: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(format!("/{}", segments.join("/")))
 }
 
-fn split_url(url: &str) -> (&str, &str) {
+pub(crate) fn split_url(url: &str) -> (&str, &str) {
     let url = url.split_once('#').map_or(url, |(before, _)| before);
     match url.split_once('?') {
         Some((path, query)) => (path, query),

@@ -5,7 +5,8 @@
 use ts_rs::{Config, TS};
 
 use crate::config::{
-    EngineConfig, EntryConfig, FunctionMeta, HttpMethod, HttpWiringMeta, MetadataFile, RouteConfig,
+    ChannelConfig, EngineConfig, EntryConfig, FunctionMeta, HttpMethod, HttpWiringMeta,
+    MetadataFile, RouteConfig,
 };
 use crate::error::{ErrorBody, ERROR_TABLE};
 use crate::session::{
@@ -34,6 +35,7 @@ fn contract_ts() -> String {
         EngineConfig::decl(&cfg),
         RouteConfig::decl(&cfg),
         EntryConfig::decl(&cfg),
+        ChannelConfig::decl(&cfg),
         SessionConfig::decl(&cfg),
         JwtConfig::decl(&cfg),
         SignedCookieConfig::decl(&cfg),

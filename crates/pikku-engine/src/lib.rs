@@ -18,6 +18,7 @@
 //! ```
 
 mod body;
+mod channel;
 mod coerce;
 pub mod config;
 mod engine;
@@ -30,7 +31,8 @@ pub mod session;
 mod validate;
 pub mod wire;
 
-pub use config::{EngineConfig, EntryConfig, HttpMethod, MetadataFile, RouteConfig};
+pub use channel::UpgradeRequest;
+pub use config::{ChannelConfig, EngineConfig, EntryConfig, HttpMethod, MetadataFile, RouteConfig};
 pub use engine::{BuildError, Engine, HttpRequest, Input, Outcome, DEFAULT_MAX_BODY_BYTES};
 pub use error::{ErrorBody, ErrorKind, RequestError, ERROR_TABLE};
 pub use router::RouteError;

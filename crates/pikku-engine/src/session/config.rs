@@ -24,6 +24,11 @@ pub struct SessionConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub jwt_cookie: Option<String>,
+    /// Also read the JWT from this query parameter, on WebSocket upgrades only (browsers cannot
+    /// set headers there; a token in a URL is kept out of ordinary requests' logs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub jwt_query: Option<String>,
     /// A session cookie signed by the engine (HMAC-SHA256), which `setSession` writes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]

@@ -1,7 +1,7 @@
 //! Sessions read by the engine in the per-request call. Sources, tried in order, the first
 //! present one deciding: a JWT from `Authorization: Bearer`, a JWT from a named cookie, the
-//! engine's signed session cookie, an API key from a header, an API key from a query
-//! parameter. Claims must be a plain JSON object without prototype-changing keys. The engine
+//! engine's signed session cookie, a JWT from a query parameter (WebSocket upgrades only), an
+//! API key from a header, an API key from a query parameter. Claims must be a plain JSON object without prototype-changing keys. The engine
 //! also builds the `Set-Cookie` that stores or clears a session set by a function.
 
 mod api_key;
@@ -42,6 +42,8 @@ pub struct SessionParts<'a> {
     pub api_key: Option<&'a str>,
     /// The raw query string (without `?`).
     pub query: &'a str,
+    /// A WebSocket upgrade: the JWT query parameter is read too.
+    pub upgrade: bool,
 }
 
 /// A session source that is present but does not verify.
@@ -58,6 +60,7 @@ pub struct SessionFailure {
 pub struct Sessions {
     jwt: Option<JwtVerifier>,
     jwt_cookie: Option<String>,
+    jwt_query: Option<String>,
     signed: Option<SignedCookie>,
     api_keys: Option<ApiKeys>,
     set_cookie: SetCookie,
@@ -89,10 +92,14 @@ impl Sessions {
                 errors.push("PIKKU_ERR_SESSION: `session.jwtCookie` and `session.signedCookie` are both set; an app has one session cookie, so keep one".into());
             }
         }
+        if config.jwt_query.is_some() && config.jwt.is_none() {
+            errors.push("PIKKU_ERR_SESSION: `session.jwtQuery` names a JWT query parameter but `session.jwt` is not set; add `jwt`".into());
+        }
         match set_cookie {
             Some(set_cookie) if errors.is_empty() => Ok(Sessions {
                 jwt,
                 jwt_cookie: config.jwt_cookie.clone(),
+                jwt_query: config.jwt_query.clone(),
                 signed,
                 api_keys,
                 set_cookie,
@@ -139,6 +146,8 @@ impl Sessions {
             &self.signed,
         ) {
             signed.verify(value, now()).map_err(cookie)?
+        } else if let (Some(token), Some(jwt)) = (self.query_token(parts), &self.jwt) {
+            jwt.verify(&token).map_err(other)?
         } else if let (Some(key), Some(keys)) = (self.api_key(parts), &self.api_keys) {
             keys.verify(&key).map_err(other)?
         } else {
@@ -193,17 +202,28 @@ impl Sessions {
         if let Some(key) = parts.api_key.filter(|_| keys.header.is_some()) {
             return Some(key.to_owned());
         }
-        let name = keys.query.as_deref()?;
-        if parts.query.is_empty() {
-            return None;
-        }
-        // A query that does not decode is answered 400 when the input is built.
-        let pairs = parse_query(parts.query).ok()?;
-        pairs
-            .into_iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value)
+        query_value(parts.query, keys.query.as_deref()?)
     }
+
+    /// The JWT in the query of a WebSocket upgrade.
+    fn query_token(&self, parts: SessionParts<'_>) -> Option<String> {
+        let name = self.jwt_query.as_deref().filter(|_| parts.upgrade)?;
+        query_value(parts.query, name)
+    }
+}
+
+/// The value of query parameter `name`, decoded as the input's query is (so that the key read
+/// is the key left out of the input). A query that does not decode is answered 400 when the
+/// input is built.
+fn query_value(query: &str, name: &str) -> Option<String> {
+    if query.is_empty() {
+        return None;
+    }
+    let pairs = parse_query(query).ok()?;
+    pairs
+        .into_iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value)
 }
 
 /// The value of cookie `name`, refusing one over the size bound.

@@ -1,0 +1,251 @@
+// WebSocket channels through real connections on 127.0.0.1, served on the http.Server of
+// node:http and of Express: sessions at the upgrade, routed and validated messages, errors
+// that keep the connection open, broadcasts, disconnect cleanup, limits and dead clients.
+import { createHmac } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+import express from 'express'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
+
+import { attachChannels, createApp, pikkuFunc, pikkuSessionlessFunc, type ChannelServer, type ChannelWiring } from '@pikku/native'
+import { pikkuExpress } from '@pikku/native/express'
+import { createRequestListener } from '@pikku/native/node-http'
+
+const SECRET = 'a-test-secret-that-is-long-enough-for-hs256'
+const b64 = (value: string | Buffer) => Buffer.from(value).toString('base64url')
+function token(claims: Record<string, unknown>): string {
+  const head = `${b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 60, ...claims }))}`
+  return `${head}.${b64(createHmac('sha256', SECRET).update(head).digest())}`
+}
+
+const events: string[] = []
+const createTodo = pikkuSessionlessFunc<{ title: string }, { id: number; title: string }>({
+  name: 'wsCreateTodo',
+  input: { type: 'object', properties: { title: { type: 'string', minLength: 1 } }, required: ['title'], additionalProperties: false },
+  func: async (_services, { title }) => ({ id: 1, title }),
+})
+const whoAmI = pikkuFunc<Record<string, never>, string>({ name: 'wsWhoAmI', func: async (_s, _d, session) => session.userId })
+const join = pikkuSessionlessFunc<{ room: string }, void>({
+  name: 'wsJoin',
+  func: async ({ channel }, { room }) => {
+    channel!.subscribe(room)
+    channel!.send({ joined: room })
+  },
+})
+const shout = pikkuSessionlessFunc<{ room: string; text: string }, void>({
+  name: 'wsShout',
+  func: async ({ channel }, { room, text }) => channel!.publish(room, { room, text, from: channel!.id }),
+})
+const flood = pikkuSessionlessFunc<Record<string, never>, void>({
+  name: 'wsFlood',
+  func: async ({ channel }) => {
+    const chunk = 'x'.repeat(64 * 1024)
+    for (let i = 0; i < 256; i++) channel!.send(chunk)
+  },
+})
+const echo = pikkuSessionlessFunc<Record<string, unknown>, unknown>({ name: 'wsEcho', func: async (_s, data) => data })
+const opened = pikkuSessionlessFunc<Record<string, string>, void>({ name: 'wsOpened', func: async (_s, params) => void events.push(`open ${JSON.stringify(params)}`) })
+const closed = pikkuSessionlessFunc<Record<string, string>, void>({ name: 'wsClosed', func: async (_s, params) => void events.push(`close ${JSON.stringify(params)}`) })
+
+const channels: ChannelWiring[] = [
+  {
+    name: 'todos',
+    route: '/ws/todos',
+    auth: false,
+    onConnect: opened,
+    onDisconnect: closed,
+    onMessageWiring: { action: { create: createTodo, whoami: { func: whoAmI, auth: true }, join, shout, flood } },
+  },
+  { name: 'rooms', route: '/ws/rooms/:room', onConnect: opened, onMessage: echo },
+]
+
+interface Running {
+  url: string
+  channels: ChannelServer
+  close(): Promise<void>
+}
+
+async function start(kind: 'node-http' | 'express'): Promise<Running> {
+  const app = createApp({
+    routes: [],
+    channels,
+    session: { jwt: { algorithm: 'HS256', secret: SECRET }, jwtQuery: 'token' },
+    maxBodyBytes: 1024 * 1024,
+  })
+  let server: Server
+  if (kind === 'express') {
+    const host = express()
+    host.use(pikkuExpress(app))
+    server = createServer(host)
+  } else {
+    server = createServer(createRequestListener(app))
+  }
+  const served = attachChannels(app, server, { pingIntervalMs: 150, maxBufferedBytes: 1024 * 1024 })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    channels: served,
+    close: async () => {
+      await served.close()
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+/** A connected client that collects what it receives. */
+class Client {
+  readonly received: unknown[] = []
+  private waiters: (() => void)[] = []
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      this.received.push(JSON.parse(String(data)))
+      for (const wake of this.waiters.splice(0)) wake()
+    })
+  }
+  static open(url: string, options?: ConstructorParameters<typeof WebSocket>[2]): Promise<Client> {
+    const ws = new WebSocket(url, options)
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(new Client(ws)))
+      ws.once('unexpected-response', (_req, res) => {
+        let body = ''
+        res.on('data', (chunk: Buffer) => (body += chunk))
+        res.on('end', () => reject(Object.assign(new Error(`refused ${res.statusCode}`), { status: res.statusCode, body: JSON.parse(body || '{}') })))
+      })
+      ws.once('error', reject)
+    })
+  }
+  /** Sends a message and waits for the next `count` messages. */
+  async ask(message: unknown, count = 1): Promise<unknown[]> {
+    const start = this.received.length
+    this.ws.send(typeof message === 'string' ? message : JSON.stringify(message))
+    return this.next(start, count)
+  }
+  async next(start: number, count = 1): Promise<unknown[]> {
+    const deadline = Date.now() + 3000
+    while (this.received.length < start + count) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for messages; got ${JSON.stringify(this.received.slice(start))}`)
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve)
+        setTimeout(resolve, 50)
+      })
+    }
+    return this.received.slice(start, start + count)
+  }
+  closed(): Promise<number> {
+    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve(-1)
+    return new Promise((resolve) => this.ws.once('close', (code) => resolve(code)))
+  }
+}
+
+describe.each(['node-http', 'express'] as const)('channels on the http.Server of %s', (kind) => {
+  let server: Running
+  beforeAll(async () => {
+    server = await start(kind)
+  })
+  afterAll(() => server.close())
+
+  it('routes a message by its action, validated, and replies with the result', async () => {
+    const client = await Client.open(`${server.url}/ws/todos`)
+    expect(await client.ask({ action: 'create', title: 'Milk' })).toEqual([{ action: 'create', data: { id: 1, title: 'Milk' } }])
+    client.ws.close()
+  })
+
+  it('answers invalid and unroutable messages with an error and keeps the connection open', async () => {
+    const client = await Client.open(`${server.url}/ws/todos`)
+    const [invalid] = (await client.ask({ action: 'create', title: '' })) as [{ action: string; error: { name: string; payload: { errors: { path: string }[] } } }]
+    expect(invalid.action).toBe('create')
+    expect(invalid.error.name).toBe('UnprocessableContentError')
+    expect(invalid.error.payload.errors[0]!.path).toBe('/title')
+    expect(await client.ask({ action: 'explode' })).toMatchObject([{ action: 'explode', error: { name: 'NotFoundError' } }])
+    expect(await client.ask('not json')).toMatchObject([{ error: { name: 'BadRequestError' } }])
+    expect(await client.ask('{"action":"create","__proto__":{"x":1}}')).toMatchObject([{ error: { name: 'BadRequestError' } }])
+    expect(await client.ask({ action: 'create', title: 'Still open' })).toMatchObject([{ data: { title: 'Still open' } }])
+    client.ws.close()
+  })
+
+  it('decodes the session at the upgrade: refused with 401 on an auth channel, from a bearer or a query token', async () => {
+    await expect(Client.open(`${server.url}/ws/rooms/lobby`)).rejects.toMatchObject({ status: 401, body: { name: 'MissingSessionError' } })
+    await expect(Client.open(`${server.url}/ws/rooms/lobby?token=bad`)).rejects.toMatchObject({ status: 401, body: { name: 'InvalidSessionError' } })
+    await expect(Client.open(`${server.url}/ws/nowhere`)).rejects.toMatchObject({ status: 404 })
+    const byHeader = await Client.open(`${server.url}/ws/rooms/lobby`, { headers: { authorization: `Bearer ${token({ userId: 'ada' })}` } })
+    expect(await byHeader.ask({ type: 'hi' })).toEqual([{ data: { type: 'hi' } }])
+    byHeader.ws.close()
+    const byQuery = await Client.open(`${server.url}/ws/rooms/lobby?token=${token({ userId: 'bo' })}`)
+    expect(await byQuery.ask({ type: 'hey' })).toEqual([{ data: { type: 'hey' } }])
+    byQuery.ws.close()
+  })
+
+  it('runs a handler that needs a session only with one', async () => {
+    const anonymous = await Client.open(`${server.url}/ws/todos`)
+    expect(await anonymous.ask({ action: 'whoami' })).toMatchObject([{ action: 'whoami', error: { name: 'MissingSessionError' } }])
+    anonymous.ws.close()
+    const signedIn = await Client.open(`${server.url}/ws/todos?token=${token({ userId: 'ada' })}`)
+    expect(await signedIn.ask({ action: 'whoami' })).toEqual([{ action: 'whoami', data: 'ada' }])
+    signedIn.ws.close()
+  })
+
+  it('broadcasts to the other subscribers of a topic', async () => {
+    const [a, b, c] = await Promise.all([1, 2, 3].map(() => Client.open(`${server.url}/ws/todos`)))
+    await a!.ask({ action: 'join', room: 'r1' })
+    await b!.ask({ action: 'join', room: 'r1' })
+    await c!.ask({ action: 'join', room: 'r2' })
+    const bStart = b!.received.length
+    a!.ws.send(JSON.stringify({ action: 'shout', room: 'r1', text: 'hello' }))
+    expect(await b!.next(bStart)).toMatchObject([{ room: 'r1', text: 'hello' }])
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(a!.received.filter((m) => (m as { text?: string }).text === 'hello')).toEqual([])
+    expect(c!.received.filter((m) => (m as { text?: string }).text === 'hello')).toEqual([])
+    for (const client of [a, b, c]) client!.ws.close()
+  })
+
+  it('runs onConnect and onDisconnect and forgets a closed connection', async () => {
+    // Earlier tests' clients close without waiting: let their onDisconnect runs finish first.
+    const settle = Date.now() + 2000
+    while (server.channels.connections > 0 && Date.now() < settle) await new Promise((resolve) => setTimeout(resolve, 20))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    events.length = 0
+    const before = server.channels.connections
+    const client = await Client.open(`${server.url}/ws/todos`)
+    await client.ask({ action: 'join', room: 'gone' })
+    const listener = await Client.open(`${server.url}/ws/todos`)
+    await listener.ask({ action: 'join', room: 'gone' })
+    client.ws.close()
+    await client.closed()
+    const deadline = Date.now() + 2000
+    while (!events.includes('close {}') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(events).toEqual(['open {}', 'open {}', 'close {}'])
+    // The closed connection left its topics: a publish reaches nobody and throws nothing.
+    expect(await listener.ask({ action: 'shout', room: 'gone', text: 'anyone?' }, 0)).toEqual([])
+    listener.ws.close()
+    await listener.closed()
+    while (server.channels.connections > before && Date.now() < deadline + 2000) await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(server.channels.connections).toBe(before)
+  })
+
+  it('closes a connection that sends a 1 MB message (1009) and keeps serving others', async () => {
+    const big = await Client.open(`${server.url}/ws/todos`)
+    const other = await Client.open(`${server.url}/ws/todos`)
+    big.ws.send(JSON.stringify({ action: 'create', title: 'x'.repeat(1024 * 1024) }))
+    expect(await big.closed()).toBe(1009)
+    expect(await other.ask({ action: 'create', title: 'fine' })).toMatchObject([{ data: { title: 'fine' } }])
+    other.ws.close()
+  })
+
+  it('drops a client that does not answer pings, and one that does not read', async () => {
+    const dead = await Client.open(`${server.url}/ws/todos`, { autoPong: false })
+    const code = await dead.closed()
+    expect(code).toBe(1006) // terminated by the server
+    const slow = await Client.open(`${server.url}/ws/todos`)
+    const other = await Client.open(`${server.url}/ws/todos`)
+    ;(slow.ws as unknown as { _socket: { pause(): void } })._socket.pause()
+    slow.ws.send(JSON.stringify({ action: 'flood' }))
+    expect(await other.ask({ action: 'create', title: 'not blocked' })).toMatchObject([{ data: { title: 'not blocked' } }])
+    ;(slow.ws as unknown as { _socket: { resume(): void } })._socket.resume()
+    expect(await slow.closed()).toBe(1006)
+    other.ws.close()
+  })
+})
