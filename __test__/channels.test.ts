@@ -190,9 +190,10 @@ describe.each(['node-http', 'express'] as const)('channels on the http.Server of
 
   it('broadcasts to the other subscribers of a topic', async () => {
     const [a, b, c] = await Promise.all([1, 2, 3].map(() => Client.open(`${server.url}/ws/todos`)))
-    await a!.ask({ action: 'join', room: 'r1' })
-    await b!.ask({ action: 'join', room: 'r1' })
-    await c!.ask({ action: 'join', room: 'r2' })
+    // `join` sends `{ joined }` itself, then its (empty) reply follows.
+    expect(await a!.ask({ action: 'join', room: 'r1' }, 2)).toEqual([{ joined: 'r1' }, { action: 'join', data: null }])
+    await b!.ask({ action: 'join', room: 'r1' }, 2)
+    await c!.ask({ action: 'join', room: 'r2' }, 2)
     const bStart = b!.received.length
     a!.ws.send(JSON.stringify({ action: 'shout', room: 'r1', text: 'hello' }))
     expect(await b!.next(bStart)).toMatchObject([{ room: 'r1', text: 'hello' }])
@@ -210,16 +211,16 @@ describe.each(['node-http', 'express'] as const)('channels on the http.Server of
     events.length = 0
     const before = server.channels.connections
     const client = await Client.open(`${server.url}/ws/todos`)
-    await client.ask({ action: 'join', room: 'gone' })
+    await client.ask({ action: 'join', room: 'gone' }, 2)
     const listener = await Client.open(`${server.url}/ws/todos`)
-    await listener.ask({ action: 'join', room: 'gone' })
+    await listener.ask({ action: 'join', room: 'gone' }, 2)
     client.ws.close()
     await client.closed()
     const deadline = Date.now() + 2000
     while (!events.includes('close {}') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
     expect(events).toEqual(['open {}', 'open {}', 'close {}'])
     // The closed connection left its topics: a publish reaches nobody and throws nothing.
-    expect(await listener.ask({ action: 'shout', room: 'gone', text: 'anyone?' }, 0)).toEqual([])
+    expect(await listener.ask({ action: 'shout', room: 'gone', text: 'anyone?' })).toEqual([{ action: 'shout', data: null }])
     listener.ws.close()
     await listener.closed()
     while (server.channels.connections > before && Date.now() < deadline + 2000) await new Promise((resolve) => setTimeout(resolve, 20))

@@ -402,8 +402,9 @@ export class PikkuApp {
 
   /**
    * Runs one text message of channel `index` for a connection: routed and validated by the
-   * engine, then permissions and the handler. Returns the reply to send (`{ action, data }`,
-   * `{ action, error }`), or `undefined` when the handler returned nothing.
+   * engine, then permissions and the handler. Returns the reply to send (`{ action, data }`
+   * — `data: null` when the handler returned nothing — or `{ action, error }`), or
+   * `undefined` for a default-handler message without a result.
    */
   async channelMessage(index: number, text: string, context: InvocationContext & { channel: NonNullable<InvocationContext['channel']> }): Promise<string | undefined> {
     const session = context.userSession.get()
@@ -414,7 +415,9 @@ export class PikkuApp {
     const tag = handler.value === undefined ? {} : { [handler.key]: handler.value }
     try {
       const result = await this.runEvent(handler.func, wire[1], session, context)
-      return result === undefined || result === null ? undefined : JSON.stringify({ ...tag, data: result })
+      // A routed message always gets its reply (clients wait for it); other messages only a result.
+      if (result === undefined || result === null) return handler.value === undefined ? undefined : JSON.stringify({ ...tag, data: null })
+      return JSON.stringify({ ...tag, data: result })
     } catch (error) {
       return JSON.stringify({ ...tag, error: this.errorBody(error) })
     }

@@ -118,3 +118,5 @@ function toQuery(data: Record<string, unknown>): string {
   const text = params.toString()
   return text ? `?${text}` : ''
 }
+
+export { PikkuChannelClient, PikkuChannelError, type ChannelErrorBody, type ChannelShape, type WebSocketLike } from './channel/client.js'

@@ -230,6 +230,10 @@ functions: { [key in string]: FunctionMeta },
  */
 http: Array<HttpWiringMeta>, 
 /**
+ * WebSocket channel wirings.
+ */
+channels?: Array<ChannelWiringMeta>, 
+/**
  * Named JSON Schemas (2020-12).
  */
 schemas: Record<string, unknown>, };
@@ -269,6 +273,28 @@ function: string,
  * The route's `auth` setting, when it sets one.
  */
 auth?: boolean, };
+
+export type ChannelWiringMeta = { 
+/**
+ * The channel's name.
+ */
+name: string, 
+/**
+ * The path of the upgrade request.
+ */
+route: string, 
+/**
+ * The message key that names the handler.
+ */
+routingKey: string, 
+/**
+ * The function of each value of the routing key.
+ */
+messages: { [key in string]: string }, 
+/**
+ * The function that takes other messages.
+ */
+defaultFunction?: string, };
 
 export type ErrorBody = { 
 /**

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use pikku_engine::config::{
-    FunctionMeta, HttpMethod, HttpWiringMeta, MetadataFile, METADATA_VERSION,
+    ChannelWiringMeta, FunctionMeta, HttpMethod, HttpWiringMeta, MetadataFile, METADATA_VERSION,
 };
 use serde_json::Value;
 
@@ -125,15 +125,55 @@ pub fn inspect(project: &Project) -> Result<MetadataFile, Vec<Diagnostic>> {
             });
         }
     }
+    let mut channels = Vec::new();
+    for module in &project.modules {
+        for wiring in &module.channels {
+            let mut resolve = |local: &str, what: &str| -> Option<String> {
+                let name = module
+                    .imports
+                    .get(local)
+                    .map_or(local, |import| import.imported.as_str());
+                if functions.contains_key(name) {
+                    return Some(name.to_owned());
+                }
+                if !failed.contains(name) {
+                    diagnostics.push(
+                        Diagnostic::new("PIKKU_WIRING", wiring.loc, format!("channel `{}` wires `{local}` for {what}, which is not a function defined with pikkuFunc, pikkuSessionlessFunc, APIFunction or APIFunctionSessionless", wiring.name))
+                            .with_hint("define the function with one of them so that its messages are validated"),
+                    );
+                }
+                None
+            };
+            let messages = (wiring.handlers.iter())
+                .filter_map(|(value, func)| {
+                    Some((value.clone(), resolve(func, &format!("`{value}`"))?))
+                })
+                .collect();
+            let default_function = (wiring.default_handler.as_deref())
+                .and_then(|func| resolve(func, "its other messages"));
+            channels.push(ChannelWiringMeta {
+                name: wiring.name.clone(),
+                route: wiring.route.clone(),
+                routing_key: wiring
+                    .routing_key
+                    .clone()
+                    .unwrap_or_else(|| "action".into()),
+                messages,
+                default_function,
+            });
+        }
+    }
     if !diagnostics.is_empty() {
         diagnostics.sort_by_key(|d| (d.loc.file, d.loc.offset));
         return Err(diagnostics);
     }
+    channels.sort_by(|a, b| a.name.cmp(&b.name));
     http.sort_by(|a, b| (&a.route, a.method.index()).cmp(&(&b.route, b.method.index())));
     Ok(MetadataFile {
         version: METADATA_VERSION,
         functions,
         http,
+        channels,
         schemas,
     })
 }

@@ -138,6 +138,20 @@ pub struct HttpWiring {
     pub loc: Loc,
 }
 
+/// An `addChannel` / `wireChannel` call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelWiring {
+    pub name: String,
+    pub route: String,
+    /// The key of `onMessageWiring` (one per channel).
+    pub routing_key: Option<String>,
+    /// `(value, function)` for each routed handler.
+    pub handlers: Vec<(String, String)>,
+    /// The `onMessage` function.
+    pub default_handler: Option<String>,
+    pub loc: Loc,
+}
+
 /// Where an imported name comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Import {
@@ -171,4 +185,5 @@ pub struct Module {
     pub reexports: Vec<ReExport>,
     pub functions: Vec<FunctionDef>,
     pub wirings: Vec<HttpWiring>,
+    pub channels: Vec<ChannelWiring>,
 }

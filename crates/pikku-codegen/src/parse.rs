@@ -10,8 +10,8 @@ use oxc_span::{GetSpan, SourceType, Span};
 
 use crate::diagnostics::Diagnostic;
 use crate::ir::{
-    Decl, Doc, EnumValue, FunctionDef, HttpWiring, Import, Loc, Member, Module, ObjectTy, ReExport,
-    TupleItem, Ty,
+    ChannelWiring, Decl, Doc, EnumValue, FunctionDef, HttpWiring, Import, Loc, Member, Module,
+    ObjectTy, ReExport, TupleItem, Ty,
 };
 use crate::jsdoc::parse_jsdoc;
 
@@ -19,6 +19,7 @@ use crate::jsdoc::parse_jsdoc;
 const SESSION_DEFINERS: [&str; 2] = ["pikkuFunc", "APIFunction"];
 const SESSIONLESS_DEFINERS: [&str; 2] = ["pikkuSessionlessFunc", "APIFunctionSessionless"];
 const HTTP_WIRINGS: [&str; 2] = ["addRoute", "wireHTTP"];
+const CHANNEL_WIRINGS: [&str; 2] = ["addChannel", "wireChannel"];
 
 /// Parses `text` (file number `file`); syntax errors are returned as diagnostics.
 pub fn parse_module(file: usize, path: &str, text: &str) -> Result<Module, Vec<Diagnostic>> {
@@ -330,12 +331,16 @@ impl Reader<'_> {
         let Expression::Identifier(callee) = &call.callee else {
             return;
         };
-        if !HTTP_WIRINGS.contains(&callee.name.as_str()) {
-            return;
-        }
         let Some(Argument::ObjectExpression(object)) = call.arguments.first() else {
             return;
         };
+        if CHANNEL_WIRINGS.contains(&callee.name.as_str()) {
+            self.channel_wiring(object, call.span);
+            return;
+        }
+        if !HTTP_WIRINGS.contains(&callee.name.as_str()) {
+            return;
+        }
         let (mut method, mut route, mut func, mut auth) = (None, None, None, None);
         for property in &object.properties {
             let ObjectPropertyKind::ObjectProperty(p) = property else {
@@ -358,6 +363,43 @@ impl Reader<'_> {
                 func,
                 auth,
                 loc: self.loc(call.span),
+            });
+        }
+    }
+
+    /// `addChannel({ name, route, onMessage, onMessageWiring: { action: { create: f } } })`.
+    fn channel_wiring(&mut self, object: &ObjectExpression, span: Span) {
+        let (mut name, mut route, mut routing_key, mut default_handler) = (None, None, None, None);
+        let mut handlers = Vec::new();
+        for (key, value) in object_properties(object) {
+            match (key.as_str(), value) {
+                ("name", Expression::StringLiteral(s)) => name = Some(s.value.to_string()),
+                ("route", Expression::StringLiteral(s)) => route = Some(s.value.to_string()),
+                ("onMessage", handler) => default_handler = handler_function(handler),
+                ("onMessageWiring", Expression::ObjectExpression(wiring)) => {
+                    for (key, values) in object_properties(wiring) {
+                        routing_key = Some(key);
+                        let Expression::ObjectExpression(values) = values else {
+                            continue;
+                        };
+                        for (value, handler) in object_properties(values) {
+                            if let Some(func) = handler_function(handler) {
+                                handlers.push((value, func));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let (Some(name), Some(route)) = (name, route) {
+            self.module.channels.push(ChannelWiring {
+                name,
+                route,
+                routing_key,
+                handlers,
+                default_handler,
+                loc: self.loc(span),
             });
         }
     }
@@ -583,6 +625,30 @@ fn literal_value(expression: &Expression) -> Option<EnumValue> {
                 Expression::NumericLiteral(n) => Some(EnumValue::Num(-n.value)),
                 _ => None,
             }
+        }
+        _ => None,
+    }
+}
+
+/// The `key: value` properties of an object literal.
+fn object_properties<'a, 'b>(
+    object: &'b ObjectExpression<'a>,
+) -> impl Iterator<Item = (String, &'b Expression<'a>)> {
+    object.properties.iter().filter_map(|p| match p {
+        ObjectPropertyKind::ObjectProperty(p) => Some((property_key(&p.key)?, &p.value)),
+        ObjectPropertyKind::SpreadProperty(_) => None,
+    })
+}
+
+/// The function of a channel handler: `f`, or `{ func: f, auth }`.
+fn handler_function(handler: &Expression) -> Option<String> {
+    match handler {
+        Expression::Identifier(id) => Some(id.name.to_string()),
+        Expression::ObjectExpression(object) => {
+            object_properties(object).find_map(|(key, value)| match (key.as_str(), value) {
+                ("func", Expression::Identifier(id)) => Some(id.name.to_string()),
+                _ => None,
+            })
         }
         _ => None,
     }

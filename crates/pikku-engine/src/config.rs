@@ -161,6 +161,10 @@ pub struct MetadataFile {
     pub functions: BTreeMap<String, FunctionMeta>,
     /// HTTP wirings.
     pub http: Vec<HttpWiringMeta>,
+    /// WebSocket channel wirings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<ChannelWiringMeta>>", optional)]
+    pub channels: Vec<ChannelWiringMeta>,
     /// Named JSON Schemas (2020-12).
     #[ts(type = "Record<string, unknown>")]
     pub schemas: BTreeMap<String, serde_json::Value>,
@@ -200,6 +204,24 @@ pub struct HttpWiringMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub auth: Option<bool>,
+}
+
+/// One channel wiring as the code generator found it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChannelWiringMeta {
+    /// The channel's name.
+    pub name: String,
+    /// The path of the upgrade request.
+    pub route: String,
+    /// The message key that names the handler.
+    pub routing_key: String,
+    /// The function of each value of the routing key.
+    pub messages: BTreeMap<String, String>,
+    /// The function that takes other messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub default_function: Option<String>,
 }
 
 /// The metadata format version this engine reads.

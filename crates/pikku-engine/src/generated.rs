@@ -5,8 +5,8 @@
 use ts_rs::{Config, TS};
 
 use crate::config::{
-    ChannelConfig, EngineConfig, EntryConfig, FunctionMeta, HttpMethod, HttpWiringMeta,
-    MetadataFile, RouteConfig,
+    ChannelConfig, ChannelWiringMeta, EngineConfig, EntryConfig, FunctionMeta, HttpMethod,
+    HttpWiringMeta, MetadataFile, RouteConfig,
 };
 use crate::error::{ErrorBody, ERROR_TABLE};
 use crate::session::{
@@ -45,6 +45,7 @@ fn contract_ts() -> String {
         MetadataFile::decl(&cfg),
         FunctionMeta::decl(&cfg),
         HttpWiringMeta::decl(&cfg),
+        ChannelWiringMeta::decl(&cfg),
         ErrorBody::decl(&cfg),
     ];
     let mut out = String::from(HEADER);

@@ -32,7 +32,10 @@ mod validate;
 pub mod wire;
 
 pub use channel::UpgradeRequest;
-pub use config::{ChannelConfig, EngineConfig, EntryConfig, HttpMethod, MetadataFile, RouteConfig};
+pub use config::{
+    ChannelConfig, ChannelWiringMeta, EngineConfig, EntryConfig, HttpMethod, MetadataFile,
+    RouteConfig,
+};
 pub use engine::{BuildError, Engine, HttpRequest, Input, Outcome, DEFAULT_MAX_BODY_BYTES};
 pub use error::{ErrorBody, ErrorKind, RequestError, ERROR_TABLE};
 pub use router::RouteError;
