@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
 
 const root = join(__dirname, '..')
 
@@ -56,6 +57,35 @@ describe('examples/todo-app (npm start)', () => {
     const overLimit = await fetch(`${url}/todos?limit=101`)
     expect(overLimit.status).toBe(422)
     expect((await overLimit.json()).payload.errors[0]).toMatchObject({ path: '/limit' })
+  })
+
+  it('creates over the WebSocket channel and tells the connections that watch', async () => {
+    const open = async () => {
+      const ws = new WebSocket(url.replace('http', 'ws') + '/ws/todos')
+      const received: unknown[] = []
+      ws.on('message', (data) => received.push(JSON.parse(String(data))))
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
+      return { ws, received }
+    }
+    const until = async (check: () => boolean) => {
+      for (const deadline = Date.now() + 3000; !check(); ) {
+        if (Date.now() > deadline) throw new Error('timed out')
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+    }
+    const watcher = await open()
+    watcher.ws.send(JSON.stringify({ action: 'watch' }))
+    await until(() => watcher.received.length === 1)
+    expect(watcher.received).toEqual([{ action: 'watch', data: { watching: true } }])
+    const writer = await open()
+    writer.ws.send(JSON.stringify({ action: 'create', title: 'Over the socket' }))
+    writer.ws.send(JSON.stringify({ action: 'create', title: '' }))
+    await until(() => writer.received.length === 2 && watcher.received.length === 2)
+    expect(writer.received[0]).toMatchObject({ action: 'create', data: { title: 'Over the socket' } })
+    expect(writer.received[1]).toMatchObject({ action: 'create', error: { name: 'UnprocessableContentError' } })
+    expect(watcher.received[1]).toMatchObject({ created: { title: 'Over the socket' } })
+    watcher.ws.close()
+    writer.ws.close()
   })
 
   it('deletes only with the API key', async () => {

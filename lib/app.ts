@@ -5,7 +5,7 @@ import type { EngineConfig, EntryConfig, MetadataFile, RouteConfig, SessionConfi
 import { errorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from './http/answer.js'
 import { serveDecision, type Decision, type HttpTarget } from './http/serve.js'
 import { answerForThrow, describeThrow, invokeFunction, type InvokeEnv } from './invoke.js'
-import { loadMetadata, metadataInputSchema } from './metadata.js'
+import { loadMetadata, metadataChannelFunction, metadataInputSchema } from './metadata.js'
 import { patternMiddleware, registeredMiddleware, type PatternMiddleware, type PikkuMiddleware } from './middleware.js'
 import { handlerParts, registeredChannels, type ChannelWiring } from './channel/wiring.js'
 import { isPreflight } from './cors.js'
@@ -329,9 +329,10 @@ export class PikkuApp {
   }
 
   /** The engine entry of a function called without routing, and its inline schema if any. */
-  private entryConfig(func: AnyAPIFunction, auth: boolean): { entry: EntryConfig; inline?: unknown } {
+  private entryConfig(func: AnyAPIFunction, auth: boolean, wiredName?: string): { entry: EntryConfig; inline?: unknown } {
     const meta = functionMeta(func)
-    const name = labelOf(func)
+    // A function JavaScript keeps no name for is known by the name its wiring has in the metadata.
+    const name = functionName(func) ?? wiredName ?? labelOf(func)
     if (!auth && meta && !meta.sessionless) {
       throw new Error(
         `PIKKU_ERR_AUTH: function \`${name}\` is called with \`auth: false\` but needs a session (pikkuFunc); define it with pikkuSessionlessFunc or drop \`auth: false\``,
@@ -345,8 +346,8 @@ export class PikkuApp {
 
   /** The engine's channels; each message handler gets an entry of its own. */
   private planChannels(wirings: readonly ChannelWiring[], config: EngineConfig, problems: string[]): ChannelConfig[] {
-    const addHandler = (func: AnyAPIFunction, auth: boolean, key: string, value?: string): number => {
-      const { entry, inline } = this.entryConfig(func, auth)
+    const addHandler = (channel: string, func: AnyAPIFunction, auth: boolean, key: string, value?: string): number => {
+      const { entry, inline } = this.entryConfig(func, auth, metadataChannelFunction(this.metadata, channel, value))
       if (inline !== undefined) {
         entry.inputSchema = `function \`${entry.name}\` input`
         config.schemas[entry.inputSchema] = inline
@@ -367,11 +368,11 @@ export class PikkuApp {
       try {
         for (const [value, handler] of Object.entries(wiring.onMessageWiring?.[routingKey] ?? {})) {
           const parts = handlerParts(handler, auth)
-          channel.handlers[value] = addHandler(parts.func, parts.auth, routingKey, value)
+          channel.handlers[value] = addHandler(wiring.name, parts.func, parts.auth, routingKey, value)
         }
         if (wiring.onMessage) {
           const parts = handlerParts(wiring.onMessage, auth)
-          channel.defaultHandler = addHandler(parts.func, parts.auth, routingKey)
+          channel.defaultHandler = addHandler(wiring.name, parts.func, parts.auth, routingKey)
         }
       } catch (error) {
         problems.push(`${(error as Error).message} (in channel \`${wiring.name}\`)`)

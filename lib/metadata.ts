@@ -25,3 +25,10 @@ export function metadataInputSchema(
   const name = wiring?.function ?? functionName
   return name ? metadata.functions[name]?.inputSchema : undefined
 }
+
+/** The function the metadata names for a channel message (`value`) or its other messages. */
+export function metadataChannelFunction(metadata: MetadataFile | undefined, channel: string, value: string | undefined): string | undefined {
+  const wiring = metadata?.channels?.find((c) => c.name === channel)
+  if (!wiring) return undefined
+  return value === undefined ? wiring.defaultFunction : wiring.messages[value]
+}

@@ -236,8 +236,12 @@ pub fn generate(root: String) -> Result<String> {
         format!("wrote {}", summary.written.join(", "))
     };
     let count = |n: usize, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
+    let channels = match summary.channels {
+        0 => String::new(),
+        n => format!(", {}", count(n, "channel")),
+    };
     Ok(format!(
-        "pikku: {}, {}, {} in {} ms; {wrote}",
+        "pikku: {}, {}, {}{channels} in {} ms; {wrote}",
         count(summary.files_read, "file"),
         count(summary.functions, "function"),
         count(summary.routes, "route"),

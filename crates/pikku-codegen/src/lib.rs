@@ -31,6 +31,7 @@ pub struct Summary {
     pub files_read: usize,
     pub functions: usize,
     pub routes: usize,
+    pub channels: usize,
     pub written: Vec<String>,
 }
 
@@ -110,6 +111,7 @@ pub fn generate(root: &Path) -> Result<Summary, String> {
         files_read,
         functions: metadata.functions.len(),
         routes: metadata.http.len(),
+        channels: metadata.channels.len(),
         written,
     })
 }

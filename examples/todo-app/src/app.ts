@@ -1,14 +1,17 @@
 import { join } from 'node:path'
 
-import { addRoute, createApp, type PikkuApp } from '@pikku/native'
+import { addChannel, addRoute, createApp, type PikkuApp } from '@pikku/native'
 
-import { createTodo, deleteTodo, getTodo, listTodos } from './functions.js'
+import { createTodo, deleteTodo, getTodo, listTodos, watchTodos } from './functions.js'
 import { TodoStore } from './store.js'
 
 addRoute({ method: 'get', route: '/todos', func: listTodos, auth: false })
 addRoute({ method: 'get', route: '/todos/:id', func: getTodo, auth: false })
 addRoute({ method: 'post', route: '/todos', func: createTodo, auth: false })
 addRoute({ method: 'delete', route: '/todos/:id', func: deleteTodo })
+
+// The same createTodo over a WebSocket: `{ "action": "create", "title": "…" }`.
+addChannel({ name: 'todos', route: '/ws/todos', auth: false, onMessageWiring: { action: { create: createTodo, watch: watchTodos } } })
 
 /** The example's one API key (a real app reads its keys from the environment). */
 export const DEMO_API_KEY = 'demo-key-0123456789'

@@ -52,8 +52,18 @@ export const getTodo = pikkuSessionlessFunc<TodoRef, Todo>(async ({ store }, { i
   return todo
 })
 
-/** POST /todos — validated: a title of 1 to 200 characters. */
-export const createTodo = pikkuSessionlessFunc<NewTodo, Todo>(async ({ store }, { title }) => store.add(title))
+/** POST /todos, or `{ "action": "create" }` on the channel — a title of 1 to 200 characters. */
+export const createTodo = pikkuSessionlessFunc<NewTodo, Todo>(async ({ store, channel }, { title }) => {
+  const todo = store.add(title)
+  channel?.publish('todos', { created: todo }) // to the other connections watching
+  return todo
+})
+
+/** `{ "action": "watch" }` on the channel: todos created by other connections arrive here. */
+export const watchTodos = pikkuSessionlessFunc<Record<string, never>, { watching: true }>(async ({ channel }) => {
+  channel?.subscribe('todos')
+  return { watching: true }
+})
 
 /** DELETE /todos/:id — needs a session; answers 204. */
 export const deleteTodo = pikkuFunc<TodoRef, void>(async ({ store }, { id }) => {

@@ -1,11 +1,14 @@
 import { createServer } from 'node:http'
 
+import { attachChannels } from '@pikku/native'
 import { createRequestListener } from '@pikku/native/node-http'
 
 import { buildApp, DEMO_API_KEY } from './app.js'
 
 const port = Number(process.env.PORT ?? 3000)
-const server = createServer(createRequestListener(buildApp()))
+const app = buildApp()
+const server = createServer(createRequestListener(app))
+const channels = attachChannels(app, server)
 
 server.listen(port, '127.0.0.1', () => {
   const url = `http://127.0.0.1:${port}`
@@ -20,7 +23,14 @@ Try:
   curl -X POST ${url}/todos -H 'content-type: application/json' -d '{"title":""}'   # 422
   curl -X DELETE ${url}/todos/1             # 401 without a session
   curl -X DELETE ${url}/todos/1 -H 'x-api-key: ${DEMO_API_KEY}'           # 204
+
+WebSocket ws://127.0.0.1:${port}/ws/todos: send {"action":"watch"}, and todos created on
+other connections ({"action":"create","title":"…"}) arrive as {"created":{…}}.
 `)
 })
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.close(() => process.exit(0)))
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    void channels.close().then(() => server.close(() => process.exit(0)))
+  })
+}

@@ -1,9 +1,12 @@
 // The app's types, declared once: every definer sees these services and this session.
+import type { PikkuChannel, UserSessionService } from '@pikku/native'
+
 import type { TodoStore } from './store.js'
 
 declare module '@pikku/native' {
   interface PikkuTypes {
-    services: { store: TodoStore }
+    /** `channel` is there when a function runs for a WebSocket message. */
+    services: { store: TodoStore; userSession: UserSessionService; channel?: PikkuChannel }
     session: { userId: string }
   }
 }
