@@ -82,7 +82,7 @@ async function start(kind: 'node-http' | 'express'): Promise<Running> {
   } else {
     server = createServer(createRequestListener(app))
   }
-  const served = attachChannels(app, server, { pingIntervalMs: 150, maxBufferedBytes: 1024 * 1024 })
+  const served = attachChannels(app, server, { pingIntervalMs: 150, maxBufferedBytes: 1024 * 1024, maxQueuedMessages: 20 })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
@@ -234,6 +234,12 @@ describe.each(['node-http', 'express'] as const)('channels on the http.Server of
     expect(await big.closed()).toBe(1009)
     expect(await other.ask({ action: 'create', title: 'fine' })).toMatchObject([{ data: { title: 'fine' } }])
     other.ws.close()
+  })
+
+  it('closes a connection that sends faster than its messages are handled (1008)', async () => {
+    const flooder = await Client.open(`${server.url}/ws/todos`)
+    for (let i = 0; i < 200; i++) flooder.ws.send(JSON.stringify({ action: 'create', title: `t${i}` }))
+    expect(await flooder.closed()).toBe(1008)
   })
 
   it('drops a client that does not answer pings, and one that does not read', async () => {

@@ -10,6 +10,8 @@ export class ChannelConnection implements PikkuChannel {
   readonly userSession: SessionTracker
   /** Messages of this connection run one after another, in order. */
   queue: Promise<void> = Promise.resolve()
+  /** Messages received and not yet answered. */
+  waiting = 0
 
   constructor(
     readonly id: string,

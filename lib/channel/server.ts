@@ -18,6 +18,8 @@ export interface ChannelServerOptions {
   maxBufferedBytes?: number
   /** How often a ping checks that a client is alive (default 30 s); one without a pong by the next ping is dropped. */
   pingIntervalMs?: number
+  /** Messages of one connection waiting for their turn before it is closed with 1008 (default 100). */
+  maxQueuedMessages?: number
 }
 
 /** The channel server attached to an `http.Server`. */
@@ -45,8 +47,15 @@ export function attachChannels(app: PikkuApp, server: Server, options: ChannelSe
   const maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024
   const alive = new WeakSet<WebSocket>()
 
+  const maxQueued = options.maxQueuedMessages ?? 100
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const found = app.connectChannel(nodeRequest(req))
+    let found: ReturnType<PikkuApp['connectChannel']>
+    try {
+      found = app.connectChannel(nodeRequest(req))
+    } catch (error) {
+      refuse(socket, app.failure(error, nodeRequest(req)))
+      return
+    }
     if ('refused' in found) {
       // Another upgrade listener (a dev server's) may own paths that are not channels.
       if (found.refused.unmatched && server.listenerCount('upgrade') > 1) return
@@ -70,17 +79,26 @@ export function attachChannels(app: PikkuApp, server: Server, options: ChannelSe
           connection.send({ error: { name: 'UnsupportedMediaTypeError', message: 'Channel messages are JSON text frames' } })
           return
         }
+        if (++connection.waiting > maxQueued) {
+          ws.close(1008, 'too many messages waiting')
+          return
+        }
         const text = rawText(data)
-        connection.queue = connection.queue.then(async () => {
-          const reply = await app.channelMessage(found.index, text, context)
-          if (reply !== undefined) connection.sendText(reply)
-        })
+        connection.queue = connection.queue
+          .then(async () => {
+            const reply = await app.channelMessage(found.index, text, context)
+            if (reply !== undefined) connection.sendText(reply)
+          })
+          .catch((error: unknown) => connection.send({ error: app.errorBody(error) }))
+          .finally(() => connection.waiting--)
       })
       ws.on('close', () => {
         topics.leaveAll(connection)
         const onDisconnect = found.channel.onDisconnect
         if (onDisconnect) {
-          connection.queue = connection.queue.then(() => app.channelEvent(onDisconnect, found.params, context)).catch(() => undefined)
+          connection.queue = connection.queue
+            .then(() => app.channelEvent(onDisconnect, found.params, context))
+            .catch((error: unknown) => void app.errorBody(error)) // logged; nobody to tell
         }
       })
       ws.on('error', () => ws.terminate())
