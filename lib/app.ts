@@ -291,11 +291,36 @@ export class PikkuApp {
     data: InputOf<F>,
     options: CallOptions = {},
   ): Promise<OutputOf<F>> {
+    const input = this.checkInput(func, data, options)
+    const context: InvocationContext = { ...options.context, userSession: inProcessSession(options.session) }
+    return (await this.runEvent(func, input, options.session, context)) as OutputOf<F>
+  }
+
+  /**
+   * Checks `data` against `func`'s input schema in the engine, and the auth gate as `call`
+   * does, without running anything. Returns the input the function would get (a JSON copy);
+   * throws the engine's error as its class — `UnprocessableContentError` (422) with
+   * `payload.errors: [{ path, message }]` for invalid data. Queues check jobs with it when
+   * they are enqueued.
+   *
+   * ```ts
+   * app.checkInput(sendWelcome, { userId: 42 }, { auth: false })
+   * // throws UnprocessableContentError: sendWelcome: Invalid input (1 error): /userId: 42 is not of type "string"
+   * ```
+   */
+  checkInput<F extends AnyAPIFunction>(func: F, data: InputOf<F>, options: Pick<CallOptions, 'auth' | 'session'> = {}): InputOf<F> {
     const entry = this.entryFor(func, options.auth ?? true)
     const wire = JSON.parse(check(this.engine, entry, options.session != null, JSON.stringify(data ?? {}))) as WireAnswer
     if (wire[0] < 0) throw errorFromBody(wire[1] as never)
-    const context: InvocationContext = { ...options.context, userSession: inProcessSession(options.session) }
-    return (await this.runEvent(func, wire[1], options.session, context)) as OutputOf<F>
+    return wire[1] as InputOf<F>
+  }
+
+  /**
+   * Whether `func` has an input schema: given on the function, or found in the metadata by
+   * the function's name. Without one, its inputs are not validated.
+   */
+  hasInputSchema(func: AnyAPIFunction): boolean {
+    return functionMeta(func)?.input !== undefined || metadataInputSchema(this.metadata, undefined, functionName(func)) !== undefined
   }
 
   /**

@@ -3,6 +3,30 @@
 
 export { createApp, PikkuApp, type AppOptions, type CallOptions, type EntryOptions } from './app.js'
 export { addRoute, wireHTTP, type RouteWiring } from './wiring.js'
+export {
+  addQueueWorker,
+  wireQueueWorker,
+  type PikkuQueueMap,
+  type QueueName,
+  type QueueData,
+  type QueueFunction,
+  type QueueWorker,
+  type QueueWorkerConfig,
+  type QueueWorkerData,
+} from './queue/wiring.js'
+export { createQueues, Queues, type QueuesOptions, type EnqueueOptions } from './queue/workers.js'
+export { MemoryQueueBackend, type MemoryQueueOptions } from './queue/memory.js'
+export {
+  backoffDelay,
+  describeFailure,
+  type QueueBackend,
+  type QueueJob,
+  type FailedJob,
+  type JobOptions,
+  type JobHandler,
+  type ProcessOptions,
+  type BackoffOptions,
+} from './queue/backend.js'
 export { addHTTPMiddleware, type PikkuMiddleware, type MiddlewareContext } from './middleware.js'
 export { cors, type CorsOptions } from './cors.js'
 export { addChannel, wireChannel, type ChannelWiring, type ChannelHandler } from './channel/wiring.js'
@@ -26,6 +50,7 @@ export type {
   InputOf,
   OutputOf,
   InvocationContext,
+  QueueJobContext,
   HttpRequestInfo,
   HttpResponseControl,
   UserSessionService,

@@ -133,10 +133,24 @@ export interface InvocationContext {
     /** Response settings the function can change. */
     response: HttpResponseControl
   }
+  /** The job of a queue invocation (`addQueueWorker`). */
+  queue?: QueueJobContext
   /** The session of this invocation; `set` / `clear` change the session cookie. */
   userSession: UserSessionService
   /** The WebSocket connection of a channel message (also in the services as `channel`). */
   channel?: PikkuChannel
+}
+
+/** The job a queue worker's function runs for, as its invocation context gives it. */
+export interface QueueJobContext {
+  /** The queue's name. */
+  name: string
+  /** The job's id: the same on every attempt. */
+  jobId: string
+  /** This attempt: 1 for the first run. */
+  attempt: number
+  /** The number of attempts the job has in all (`retries + 1`). */
+  maxAttempts: number
 }
 
 /** Services made per invocation; `close` runs when the invocation ends, even on a throw. */

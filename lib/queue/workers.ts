@@ -1,0 +1,217 @@
+import type { PikkuApp } from '../app.js'
+import { functionMeta, functionName } from '../functions.js'
+import type { FailedJob, QueueBackend, QueueJob } from './backend.js'
+import { MemoryQueueBackend } from './memory.js'
+import { registeredQueueWorkers, type QueueData, type QueueName, type QueueWorker, type QueueWorkerData } from './wiring.js'
+
+/** How the queues of a process are set up. */
+export interface QueuesOptions {
+  /** Where jobs are kept (default: a {@link MemoryQueueBackend} in this process). */
+  backend?: QueueBackend
+  /** The workers these queues know (default: every `addQueueWorker` made when `start` runs). */
+  workers?: readonly QueueWorker[]
+  /**
+   * Whether this process runs the jobs (default true). `false` only enqueues (validated), for
+   * a web process that leaves the work to worker processes sharing a broker backend.
+   */
+  consume?: boolean
+  /** Where problems are logged (default `console`); also given to the default backend. */
+  logger?: { error(message: string, ...args: unknown[]): void }
+}
+
+/** Options of one `enqueue`. */
+export interface EnqueueOptions {
+  /** The job's id: enqueuing an id that is still waiting or running adds nothing. */
+  jobId?: string
+  /** Runs the job no sooner than this many milliseconds from now. */
+  delayMs?: number
+}
+
+/**
+ * The queues of a process: typed, validated `enqueue`, the workers that run the jobs through
+ * the app, the failed-job record, and a graceful `stop`. Made before the app so that it can be
+ * one of the app's services, and started with the app:
+ *
+ * ```ts
+ * const queues = createQueues()
+ * const app = createApp({ singletonServices: { mailer, queues } })
+ * await queues.start(app)
+ *
+ * await queues.enqueue(welcomeQueue, { userId: 'u1' })   // typed by the worker's function
+ * await queues.enqueue('send-welcome', { userId: 'u1' }) // typed by PikkuQueueMap
+ * await queues.stop()                                    // waits for running jobs
+ * ```
+ */
+export class Queues {
+  private readonly backend: QueueBackend
+  private readonly options: QueuesOptions
+  private readonly logger: NonNullable<QueuesOptions['logger']>
+  private app: PikkuApp | undefined
+  private byName = new Map<string, QueueWorker>()
+  private starting: Promise<void> | undefined
+  private stopping: Promise<void> | undefined
+
+  constructor(options: QueuesOptions = {}) {
+    this.options = options
+    this.logger = options.logger ?? console
+    this.backend = options.backend ?? new MemoryQueueBackend({ logger: this.logger })
+  }
+
+  /**
+   * Binds the app (its validation and services) and starts consuming every known queue,
+   * unless `consume: false`. Throws, before starting anything, when two workers share a
+   * queue, or a worker's function needs a session or has no input schema (its jobs would go
+   * unvalidated).
+   */
+  start(app: PikkuApp): Promise<void> {
+    if (this.stopping) {
+      return Promise.reject(new Error('PIKKU_ERR_QUEUE: the queues are stopped and cannot start again; make new ones with createQueues()'))
+    }
+    if (this.starting) {
+      return Promise.reject(new Error('PIKKU_ERR_QUEUE: the queues are already started; call start(app) once'))
+    }
+    const workers = this.options.workers ?? registeredQueueWorkers()
+    const problems: string[] = []
+    const byName = new Map<string, QueueWorker>()
+    for (const worker of workers) {
+      const known = byName.get(worker.queue)
+      if (known && known !== worker) {
+        problems.push(
+          `PIKKU_ERR_QUEUE_CONFLICT: queue \`${worker.queue}\` has two workers (function \`${labelOf(known)}\` and \`${labelOf(worker)}\`); give each function its own queue`,
+        )
+      }
+      if (functionMeta(worker.func)?.sessionless === false) {
+        problems.push(
+          `PIKKU_ERR_AUTH: queue \`${worker.queue}\` runs function \`${labelOf(worker)}\`, which needs a session (pikkuFunc), but jobs carry none; define it with pikkuSessionlessFunc`,
+        )
+      }
+      if (!app.hasInputSchema(worker.func)) problems.push(missingSchema(worker))
+      byName.set(worker.queue, worker)
+    }
+    if (this.options.consume === false && !this.options.backend) {
+      problems.push(
+        'PIKKU_ERR_QUEUE: `consume: false` with the default in-memory backend: no process could ever run the jobs; give a broker `backend`, or consume here',
+      )
+    }
+    if (problems.length) return Promise.reject(new Error(problems.join('\n')))
+    this.app = app
+    this.byName = byName
+    this.starting = this.consume(app, [...byName.values()])
+    return this.starting
+  }
+
+  /**
+   * Adds a job, after checking `data` against the worker function's input schema in the
+   * engine: invalid data throws `UnprocessableContentError` (422, `payload.errors` naming
+   * each path) and nothing is enqueued. Resolves to the job's id.
+   *
+   * ```ts
+   * await queues.enqueue(welcomeQueue, { userId: 'u1' })
+   * await queues.enqueue('send-welcome', { userId: 'u1' }, { delayMs: 60_000 })
+   * ```
+   */
+  enqueue<W extends QueueWorker<string, any>>(worker: W, data: QueueWorkerData<W>, options?: EnqueueOptions): Promise<string>
+  enqueue<Name extends QueueName>(queue: Name, data: QueueData<Name>, options?: EnqueueOptions): Promise<string>
+  async enqueue(target: string | QueueWorker, data: unknown, options: EnqueueOptions = {}): Promise<string> {
+    const app = this.app
+    if (!app) throw new Error('PIKKU_ERR_QUEUE: the queues are not started; call `await queues.start(app)` before enqueue')
+    if (this.stopping) throw new Error('PIKKU_ERR_QUEUE: the queues are stopped; enqueue before `queues.stop()`')
+    const worker = this.workerFor(target)
+    checkEnqueueOptions(worker.queue, options)
+    const input = app.checkInput(worker.func, data, { auth: false })
+    const jobOptions: Parameters<QueueBackend['enqueue']>[2] = { attempts: worker.retries + 1, backoff: { ...worker.backoff } }
+    if (options.jobId !== undefined) jobOptions.jobId = options.jobId
+    if (options.delayMs !== undefined) jobOptions.delayMs = options.delayMs
+    return this.backend.enqueue(worker.queue, input, jobOptions)
+  }
+
+  /** The failed jobs (their last attempt threw) of one queue, or of all: oldest first. */
+  failedJobs(queue?: string | QueueWorker): Promise<FailedJob[]> {
+    return this.backend.failedJobs(typeof queue === 'object' ? queue.queue : queue)
+  }
+
+  /**
+   * Resolves when no job is waiting, delayed (a retry included) or running: for tests and
+   * scripts. Needs a backend that knows (the in-memory one does).
+   */
+  idle(): Promise<void> {
+    if (!this.backend.idle) {
+      return Promise.reject(new Error('PIKKU_ERR_QUEUE: this queue backend cannot tell when it is idle; wait on the jobs another way'))
+    }
+    return this.backend.idle()
+  }
+
+  /**
+   * Stops taking jobs and resolves once the running ones have finished; the backend then
+   * closes. Enqueuing afterwards throws. Calling it again returns the same promise.
+   */
+  stop(): Promise<void> {
+    if (!this.stopping) {
+      const started = this.starting ?? Promise.resolve()
+      // A start that failed has nothing running; stop still closes the backend.
+      this.stopping = started.catch(() => undefined).then(() => this.backend.close())
+    }
+    return this.stopping
+  }
+
+  /** Hands each queue's jobs to its function, through the app. */
+  private async consume(app: PikkuApp, workers: readonly QueueWorker[]): Promise<void> {
+    if (this.options.consume === false) return
+    for (const worker of workers) {
+      await this.backend.process(worker.queue, { concurrency: worker.concurrency }, (job) => this.run(app, worker, job))
+    }
+  }
+
+  /** One attempt of a job: the function through `app.call`, which validates and makes services. */
+  private run(app: PikkuApp, worker: QueueWorker, job: QueueJob): Promise<unknown> {
+    const queue = { name: job.queue, jobId: job.id, attempt: job.attempt, maxAttempts: job.maxAttempts }
+    return app.call(worker.func, job.data, { auth: false, context: { queue } })
+  }
+
+  private workerFor(target: string | QueueWorker): QueueWorker {
+    const name = typeof target === 'string' ? target : target?.queue
+    const worker = typeof name === 'string' ? this.byName.get(name) : undefined
+    if (!worker) {
+      const known = [...this.byName.keys()].map((n) => `\`${n}\``).join(', ') || 'none'
+      throw new Error(
+        `PIKKU_ERR_QUEUE: no worker is wired to queue \`${String(name)}\` (known: ${known}); wire one with addQueueWorker({ queue: ${JSON.stringify(name)}, func }) in a module loaded before start(app)`,
+      )
+    }
+    if (typeof target === 'object' && target.func !== worker.func) {
+      throw new Error(
+        `PIKKU_ERR_QUEUE_CONFLICT: queue \`${worker.queue}\` runs function \`${labelOf(worker)}\`, but the handle given to enqueue has \`${labelOf(target)}\``,
+      )
+    }
+    return worker
+  }
+}
+
+/** Makes the queues of a process; see {@link Queues}. */
+export function createQueues(options: QueuesOptions = {}): Queues {
+  return new Queues(options)
+}
+
+function checkEnqueueOptions(queue: string, options: EnqueueOptions): void {
+  const { jobId, delayMs } = options
+  if (jobId !== undefined && (typeof jobId !== 'string' || jobId === '')) {
+    throw new TypeError(`PIKKU_ERR_QUEUE: enqueue on \`${queue}\`: \`jobId\` must be a non-empty string; got ${String(jobId)}`)
+  }
+  if (delayMs !== undefined && (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0)) {
+    throw new TypeError(`PIKKU_ERR_QUEUE: enqueue on \`${queue}\`: \`delayMs\` must be a number of milliseconds, 0 or more; got ${String(delayMs)}`)
+  }
+}
+
+/** Why a worker's jobs could not be validated, and what to do. */
+function missingSchema(worker: QueueWorker): string {
+  const name = functionName(worker.func)
+  const problem = `PIKKU_ERR_SCHEMA_MISSING: queue \`${worker.queue}\` runs function \`${name ?? 'anonymous function'}\`, which has no input schema, so its jobs could not be validated`
+  const fix =
+    name === undefined
+      ? "give the function the `name` the code generator knows it by (`pikkuSessionlessFunc({ name: 'sendWelcome', func })`)"
+      : `run \`npx pikku\` and give the app its metadata (\`createApp({ metadata: '.pikku/pikku-meta.gen.json' })\`), where \`${name}\` gets its schema`
+  return `${problem}; ${fix}, or give it an \`input\` schema (\`input: {}\` accepts any data)`
+}
+
+function labelOf(worker: QueueWorker): string {
+  return functionName(worker.func) ?? 'anonymous function'
+}
