@@ -50,6 +50,12 @@ export declare function checkMetadata(origin: string, text: string): void
 export declare function createEngine(configJson: string): ExternalObject<'PikkuEngine'>
 
 /**
+ * Parses the tasks (a JSON array of `{ name, schedule, timezone?, overlap? }`); throws with
+ * every bad task, one per line.
+ */
+export declare function createScheduler(tasksJson: string): ExternalObject<'PikkuScheduler'>
+
+/**
  * Runs the `pikku` code generator in the project folder `root` (its `pikku.config.json`).
  * Returns a one-line summary; throws with every diagnostic, rendered like a compiler's.
  */
@@ -79,6 +85,58 @@ export declare function owns(engine: ExternalObject<'PikkuEngine'>, url: string)
  * safe to echo, else a fresh UUID.
  */
 export declare function requestId(clientId?: string | undefined | null): string
+
+/** A task's state for listings. */
+export interface ScheduledTaskStatus {
+  name: string
+  schedule: string
+  /** The IANA time zone the schedule is read in. */
+  timezone: string
+  overlap: boolean
+  /** When the timer next starts it (ms since the epoch); absent while not started. */
+  nextRunAt?: number
+  /** Runs going now. */
+  running: number
+  /** Runs started so far. */
+  runs: number
+  /** Ticks skipped because a run was still going. */
+  skippedTicks: number
+}
+
+/**
+ * A run for JavaScript to start (`kind: 'run'`, then `schedulerFinish` when it settles), or a
+ * tick skipped because the task's previous run was still going (`kind: 'skip'`).
+ */
+export interface ScheduleEvent {
+  kind: 'run' | 'skip'
+  /** The task's index in the list given to `createScheduler`. */
+  task: number
+  /** The run's id for `schedulerFinish` (runs only). */
+  runId?: number
+  /** When the tick was due (or the run-now was asked), in milliseconds since the epoch. */
+  scheduledAt: number
+}
+
+/**
+ * Begins a run of `task` due now (run-now), under the overlap rule: `null` when the task's
+ * previous run is still going and it does not allow overlap.
+ */
+export declare function schedulerBegin(scheduler: ExternalObject<'PikkuScheduler'>, task: number): ScheduleEvent | null
+
+/** Ends a run; false when it was not running. */
+export declare function schedulerFinish(scheduler: ExternalObject<'PikkuScheduler'>, task: number, runId: number): boolean
+
+/** Every task with its next run time and counters, in the order given. */
+export declare function schedulerList(scheduler: ExternalObject<'PikkuScheduler'>): Array<ScheduledTaskStatus>
+
+/**
+ * Starts the timers on the addon's tokio runtime; `onEvent` gets every run and skip. The
+ * callback keeps Node alive (as a `setInterval` does) until `schedulerStop` resolves.
+ */
+export declare function schedulerStart(scheduler: ExternalObject<'PikkuScheduler'>, onEvent: (event: ScheduleEvent) => void): void
+
+/** Stops the timers, then resolves once every running run has been finished. */
+export declare function schedulerStop(scheduler: ExternalObject<'PikkuScheduler'>): Promise<void>
 
 /** The `Set-Cookie` header that stores a session (`session_json`) or clears it (`null`). */
 export declare function sessionCookie(engine: ExternalObject<'PikkuEngine'>, sessionJson?: string | undefined | null): string

@@ -268,14 +268,15 @@ impl Scheduler {
         }
     }
 
-    /// Begins a run outside the timer (run-now), under the same overlap rule: `None` when the
-    /// task is unknown or its previous run is still going and it does not allow overlap.
-    pub fn begin(&self, task: usize, scheduled_at: DateTime<Utc>) -> Option<Run> {
+    /// Begins a run due now, outside the timer (run-now), under the same overlap rule: `None`
+    /// when the task is unknown, or its previous run is still going and it does not allow
+    /// overlap.
+    pub fn begin(&self, task: usize) -> Option<Run> {
         let run_id = self.inner.try_begin(task)?;
         Some(Run {
             task,
             run_id,
-            scheduled_at,
+            scheduled_at: Utc::now(),
         })
     }
 

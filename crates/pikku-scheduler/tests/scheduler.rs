@@ -201,12 +201,9 @@ async fn starting_twice_is_refused() {
 #[tokio::test]
 async fn a_manual_run_follows_the_overlap_rule_and_stop_waits_for_it() {
     let scheduler = every_second(false);
-    let first = scheduler.begin(0, Utc::now()).expect("an idle task runs");
-    assert!(
-        scheduler.begin(0, Utc::now()).is_none(),
-        "no overlap by default"
-    );
-    assert!(scheduler.begin(7, Utc::now()).is_none(), "unknown task");
+    let first = scheduler.begin(0).expect("an idle task runs");
+    assert!(scheduler.begin(0).is_none(), "no overlap by default");
+    assert!(scheduler.begin(7).is_none(), "unknown task");
     assert_eq!(scheduler.status()[0].running, 1);
 
     let stop = tokio::spawn({
@@ -220,8 +217,8 @@ async fn a_manual_run_follows_the_overlap_rule_and_stop_waits_for_it() {
     stop.await.unwrap();
 
     let overlapping = every_second(true);
-    let a = overlapping.begin(0, Utc::now()).unwrap();
-    let b = overlapping.begin(0, Utc::now()).unwrap();
+    let a = overlapping.begin(0).unwrap();
+    let b = overlapping.begin(0).unwrap();
     assert_ne!(a.run_id, b.run_id);
     assert_eq!(overlapping.status()[0].running, 2);
 }
