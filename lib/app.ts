@@ -24,7 +24,7 @@ import {
   type EngineHandle,
 } from './native.js'
 import { deniedBy, permissionDenied, type Permission, type PermissionPlan } from './permissions.js'
-import type { AnyAPIFunction, HttpRequestInfo, InputOf, InvocationContext, OutputOf, Session, SessionServices, UserSessionService } from './types.js'
+import type { AnyAPIFunction, HttpRequestInfo, InputOf, InvocationContext, Logger, OutputOf, Session, SessionServices, UserSessionService } from './types.js'
 import { registeredRoutes, type RouteWiring } from './wiring.js'
 
 const NO_BODY = new Uint8Array(0)
@@ -68,8 +68,8 @@ export interface AppOptions {
   session?: SessionConfig
   /** The largest accepted body in bytes (default 1 MiB). */
   maxBodyBytes?: number
-  /** Where unhandled errors are logged (default `console`). */
-  logger?: { error(message: string, ...args: unknown[]): void }
+  /** Where unhandled errors (and failed scheduled tasks) are logged (default `console`). */
+  logger?: Logger
   /** Hides messages and stacks of unknown errors (default: `NODE_ENV === 'production'`). */
   production?: boolean
   /** The routes to serve (default: every `addRoute` made so far). */
@@ -109,6 +109,8 @@ export class PikkuApp {
   readonly engine: EngineHandle
   /** The body limit in bytes. */
   readonly maxBodyBytes: number
+  /** Where the app logs: its `logger` option, or `console`. */
+  readonly logger: Logger
   private readonly env: InvokeEnv
   private readonly enrichSession: AppOptions['enrichSession']
   private readonly readsSessions: boolean
@@ -132,6 +134,7 @@ export class PikkuApp {
       production: options.production ?? process.env.NODE_ENV === 'production',
       logger: options.logger ?? console,
     }
+    this.logger = this.env.logger
     this.enrichSession = options.enrichSession
     this.globalPermissions = options.permissions ?? []
     const registered = registeredMiddleware()

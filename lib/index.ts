@@ -2,7 +2,8 @@
 // '@pikku/native/express', '/node-http', '/fetch', '/next'.
 
 export { createApp, PikkuApp, type AppOptions, type CallOptions, type EntryOptions } from './app.js'
-export { addRoute, wireHTTP, type RouteWiring } from './wiring.js'
+export { addRoute, wireHTTP, type RouteWiring, addScheduledTask, wireScheduler, type ScheduledTaskWiring, type ScheduledFunction } from './wiring.js'
+export { createScheduler, PikkuScheduler, type SchedulerOptions, type ScheduledTaskStatus, type RunNowResult } from './scheduler.js'
 export {
   addQueueWorker,
   wireQueueWorker,
@@ -51,6 +52,8 @@ export type {
   OutputOf,
   InvocationContext,
   QueueJobContext,
+  ScheduledTaskContext,
+  Logger,
   HttpRequestInfo,
   HttpResponseControl,
   UserSessionService,

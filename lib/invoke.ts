@@ -1,7 +1,7 @@
 import { describeError } from './errors.js'
 import { requestId } from './native.js'
 import { JSON_TYPE, type HttpAnswer } from './http/answer.js'
-import type { AnyAPIFunction, InvocationContext, Session, SessionServices } from './types.js'
+import type { AnyAPIFunction, InvocationContext, Logger, Session, SessionServices } from './types.js'
 
 /** What running a function needs from the app. */
 export interface InvokeEnv {
@@ -10,7 +10,7 @@ export interface InvokeEnv {
     | ((singletons: any, session: Session | undefined, context: InvocationContext) => SessionServices | Promise<SessionServices>)
     | undefined
   production: boolean
-  logger: { error(message: string, ...args: unknown[]): void }
+  logger: Logger
 }
 
 /**

@@ -9,13 +9,23 @@ export {
   check,
   checkMetadata,
   createEngine,
+  createScheduler,
   handle,
   invoke,
   maxBodyBytes,
   owns,
   requestId,
+  schedulerBegin,
+  schedulerFinish,
+  schedulerList,
+  schedulerStart,
+  schedulerStop,
   sessionCookie,
+  type ScheduleEvent,
 } from '../index.js'
 
 /** The engine, as the opaque handle the addon gives out. */
 export type EngineHandle = ExternalObject<'PikkuEngine'>
+
+/** A scheduler, as the opaque handle the addon gives out. */
+export type SchedulerHandle = ExternalObject<'PikkuScheduler'>

@@ -125,6 +125,16 @@ export interface PikkuChannel {
   publish(topic: string, data: unknown): void
 }
 
+/** The scheduled task an invocation runs for. */
+export interface ScheduledTaskContext {
+  /** The task's name, as given to `addScheduledTask`. */
+  name: string
+  /** Its cron expression. */
+  schedule: string
+  /** When the run was due: the tick's time, or when `runNow` was called. */
+  scheduledAt: Date
+}
+
 /** What one invocation runs for; given to the session services factory and to middleware. */
 export interface InvocationContext {
   http?: {
@@ -135,6 +145,8 @@ export interface InvocationContext {
   }
   /** The job of a queue invocation (`addQueueWorker`). */
   queue?: QueueJobContext
+  /** Set when a scheduler runs the function (see `createScheduler`). */
+  scheduledTask?: ScheduledTaskContext
   /** The session of this invocation; `set` / `clear` change the session cookie. */
   userSession: UserSessionService
   /** The WebSocket connection of a channel message (also in the services as `channel`). */
@@ -151,6 +163,12 @@ export interface QueueJobContext {
   attempt: number
   /** The number of attempts the job has in all (`retries + 1`). */
   maxAttempts: number
+}
+
+/** Where the framework logs: `console` fits. Without `warn`, warnings go to `error`. */
+export interface Logger {
+  error(message: string, ...args: unknown[]): void
+  warn?(message: string, ...args: unknown[]): void
 }
 
 /** Services made per invocation; `close` runs when the invocation ends, even on a throw. */
