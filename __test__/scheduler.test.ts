@@ -307,10 +307,19 @@ describe('wiring', () => {
     expect(ran).toEqual(['b'])
   })
 
-  it('refuses at compile time a function that takes input', () => {
+  it('refuses at compile time a function that needs input, and runs one whose input is optional', async () => {
     const withInput = pikkuSessionlessFunc<{ id: number }, void>(async () => undefined)
     // @ts-expect-error: scheduled tasks get no input
     const task: ScheduledTaskWiring = { name: 'x', schedule: '@daily', func: withInput }
     expect(task.name).toBe('x')
+
+    const seen: unknown[] = []
+    const optional = pikkuSessionlessFunc<{ dryRun?: boolean }, void>({
+      input: { type: 'object', properties: { dryRun: { type: 'boolean' } }, additionalProperties: false },
+      func: async (_services, data) => void seen.push(data),
+    })
+    const { scheduler } = schedulerFor([{ name: 'optional', schedule: '@daily', func: optional }])
+    expect((await scheduler.runNow('optional')).status).toBe('completed')
+    expect(seen).toEqual([{}])
   })
 })

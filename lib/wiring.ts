@@ -55,8 +55,11 @@ export function registeredRoutes(): readonly RouteWiring[] {
   return routes
 }
 
-/** A function a scheduler can run: no input, no session (define it with `pikkuSessionlessFunc`). */
-export type ScheduledFunction = APIFunctionSessionless<void, unknown>
+/**
+ * A function a scheduler can run: no session (define it with `pikkuSessionlessFunc`), and
+ * no required input: it gets `{}`, validated like any input.
+ */
+export type ScheduledFunction = APIFunctionSessionless<void, unknown> | APIFunctionSessionless<Record<never, never>, unknown>
 
 /** One scheduled task. */
 export interface ScheduledTaskWiring {
