@@ -60,7 +60,7 @@ impl Dispatch for JsDispatch {
             kind: "skip".into(),
             task: skip.task as u32,
             run_id: None,
-            scheduled_at: skip.scheduled_at.timestamp_millis() as f64,
+            scheduled_at: skip.scheduled_at.as_millisecond() as f64,
         };
         // Ignored: when JavaScript is gone there is no one left to tell.
         let _ = self.0.call(event, ThreadsafeFunctionCallMode::NonBlocking);
@@ -73,7 +73,7 @@ fn run_event(run: &Run) -> ScheduleEvent {
         task: run.task as u32,
         // Run ids count up from 1; f64 holds them exactly up to 2^53.
         run_id: Some(run.run_id as f64),
-        scheduled_at: run.scheduled_at.timestamp_millis() as f64,
+        scheduled_at: run.scheduled_at.as_millisecond() as f64,
     }
 }
 
@@ -147,7 +147,7 @@ pub fn scheduler_list(
             schedule: task.schedule,
             timezone: task.timezone,
             overlap: task.overlap,
-            next_run_at: task.next_run_at.map(|at| at.timestamp_millis() as f64),
+            next_run_at: task.next_run_at.map(|at| at.as_millisecond() as f64),
             running: task.running as u32,
             runs: task.runs as f64,
             skipped_ticks: task.skipped_ticks as f64,

@@ -2,10 +2,10 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use croner::parser::{CronParser, Seconds, Year};
 use croner::Cron;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
 
 /// A cron expression (5 fields, or 6 with seconds first) read in an IANA time zone.
 ///
@@ -13,13 +13,14 @@ use croner::Cron;
 /// use pikku_scheduler::Schedule;
 ///
 /// let daily = Schedule::parse("0 9 * * *", Some("Europe/Helsinki")).unwrap();
-/// let now = chrono::Utc::now();
+/// let now = jiff::Timestamp::now();
 /// assert!(daily.next_after(now).unwrap() > now);
 /// ```
 #[derive(Debug, Clone)]
 pub struct Schedule {
     cron: Cron,
-    zone: Tz,
+    zone: TimeZone,
+    zone_name: String,
 }
 
 /// Why a schedule cannot be used.
@@ -99,11 +100,15 @@ impl Schedule {
     /// Parses `expression` (5 or 6 fields, or a nickname such as `@hourly`) to be read in
     /// `timezone` (an IANA name; UTC when `None`).
     pub fn parse(expression: &str, timezone: Option<&str>) -> Result<Self, ScheduleError> {
-        let zone = match timezone {
-            None => Tz::UTC,
-            Some(name) => name
-                .parse::<Tz>()
-                .map_err(|_| ScheduleError::UnknownTimeZone(name.to_owned()))?,
+        let (zone, zone_name) = match timezone {
+            None => (TimeZone::UTC, "UTC".to_owned()),
+            Some(name) => {
+                let zone = TimeZone::get(name)
+                    .map_err(|_| ScheduleError::UnknownTimeZone(name.to_owned()))?;
+                // The database's spelling: names are found without regard to case.
+                let canonical = zone.iana_name().unwrap_or(name).to_owned();
+                (zone, canonical)
+            }
         };
         let trimmed = expression.trim();
         // The parser also takes a 7th (year) field; checked here so the message says what is
@@ -124,8 +129,12 @@ impl Schedule {
                     None => err.to_string(),
                 },
             })?;
-        let schedule = Self { cron, zone };
-        if schedule.next_after(Utc::now()).is_none() {
+        let schedule = Self {
+            cron,
+            zone,
+            zone_name,
+        };
+        if schedule.next_after(Timestamp::now()).is_none() {
             return Err(ScheduleError::NeverRuns {
                 expression: expression.to_owned(),
             });
@@ -139,15 +148,15 @@ impl Schedule {
     /// Daylight saving time follows the cron convention: a fixed time that falls in the
     /// spring-forward gap runs right after the gap; in the fall-back overlap it runs once;
     /// interval schedules (`*/15 * * * *`) keep running in real time through both.
-    pub fn next_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    pub fn next_after(&self, after: Timestamp) -> Option<Timestamp> {
         self.cron
-            .find_next_occurrence(&after.with_timezone(&self.zone), false)
+            .find_next_occurrence(&after.to_zoned(self.zone.clone()), false)
             .ok()
-            .map(|next| next.with_timezone(&Utc))
+            .map(|next| next.timestamp())
     }
 
-    /// The time zone the expression is read in.
-    pub fn zone(&self) -> Tz {
-        self.zone
+    /// The IANA name of the time zone the expression is read in (`UTC` by default).
+    pub fn zone_name(&self) -> &str {
+        &self.zone_name
     }
 }

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use jiff::Timestamp;
 use serde::Deserialize;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -34,14 +34,14 @@ pub struct Run {
     pub task: usize,
     /// Identifies the run in [`Scheduler::finish`].
     pub run_id: u64,
-    pub scheduled_at: DateTime<Utc>,
+    pub scheduled_at: Timestamp,
 }
 
 /// A tick that started no run because the task's previous run was still going.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Skip {
     pub task: usize,
-    pub scheduled_at: DateTime<Utc>,
+    pub scheduled_at: Timestamp,
 }
 
 /// Where the timer loops hand their runs.
@@ -62,7 +62,7 @@ pub struct TaskStatus {
     pub timezone: String,
     pub overlap: bool,
     /// When the timer will next start it; `None` while the scheduler is not started.
-    pub next_run_at: Option<DateTime<Utc>>,
+    pub next_run_at: Option<Timestamp>,
     /// Runs going now.
     pub running: usize,
     /// Runs started so far (by the timer and by [`Scheduler::begin`]).
@@ -156,7 +156,7 @@ struct TaskState {
     running: Vec<u64>,
     runs: u64,
     skipped_ticks: u64,
-    next_run_at: Option<DateTime<Utc>>,
+    next_run_at: Option<Timestamp>,
 }
 
 enum Phase {
@@ -276,7 +276,7 @@ impl Scheduler {
         Some(Run {
             task,
             run_id,
-            scheduled_at: Utc::now(),
+            scheduled_at: Timestamp::now(),
         })
     }
 
@@ -295,7 +295,7 @@ impl Scheduler {
             .map(|(task, s)| TaskStatus {
                 name: task.spec.name.clone(),
                 schedule: task.spec.schedule.clone(),
-                timezone: task.schedule.zone().name().to_owned(),
+                timezone: task.schedule.zone_name().to_owned(),
                 overlap: task.spec.overlap,
                 next_run_at: s.next_run_at,
                 running: s.running.len(),
@@ -341,7 +341,7 @@ impl Inner {
     }
 
     /// A due tick: a run, or a skip when the previous run is still going.
-    fn tick(&self, task: usize, scheduled_at: DateTime<Utc>, dispatch: &dyn Dispatch) {
+    fn tick(&self, task: usize, scheduled_at: Timestamp, dispatch: &dyn Dispatch) {
         match self.try_begin(task) {
             Some(run_id) => {
                 let run = Run {
@@ -360,7 +360,7 @@ impl Inner {
         }
     }
 
-    fn set_next_run(&self, task: usize, at: Option<DateTime<Utc>>) {
+    fn set_next_run(&self, task: usize, at: Option<Timestamp>) {
         self.lock().tasks[task].next_run_at = at;
     }
 }
@@ -372,7 +372,7 @@ async fn timer_loop(
     dispatch: Arc<dyn Dispatch>,
     mut stop: watch::Receiver<bool>,
 ) {
-    let mut after = Utc::now();
+    let mut after = Timestamp::now();
     while let Some(next) = inner.tasks[task].schedule.next_after(after) {
         inner.set_next_run(task, Some(next));
         if !sleep_until(next, &mut stop).await || *stop.borrow() {
@@ -381,17 +381,17 @@ async fn timer_loop(
         inner.tick(task, next, &*dispatch);
         // From the later of the two: ticks missed while the process was suspended are not
         // caught up in a burst.
-        after = next.max(Utc::now());
+        after = next.max(Timestamp::now());
     }
     inner.set_next_run(task, None);
 }
 
 /// Sleeps until the wall clock reaches `at`; false when stopped first.
-async fn sleep_until(at: DateTime<Utc>, stop: &mut watch::Receiver<bool>) -> bool {
+async fn sleep_until(at: Timestamp, stop: &mut watch::Receiver<bool>) -> bool {
     loop {
-        let left = match (at - Utc::now()).to_std() {
+        let left = match Duration::try_from(at.duration_since(Timestamp::now())) {
             Ok(left) if !left.is_zero() => left,
-            // Negative (out of range for std) or zero: due.
+            // Zero, or negative (which std's Duration cannot hold): due.
             _ => return true,
         };
         tokio::select! {

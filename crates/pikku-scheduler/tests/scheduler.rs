@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chrono::{Timelike, Utc};
+use jiff::{SignedDuration, Timestamp};
 use pikku_scheduler::{Dispatch, Run, Scheduler, Skip, StartError, TaskSpec};
 
 fn every_second(overlap: bool) -> Scheduler {
@@ -87,7 +87,7 @@ async fn a_seconds_schedule_runs_every_second_until_stopped() {
     let next = scheduler.status()[0]
         .next_run_at
         .expect("a next run while started");
-    assert!(next > Utc::now() && next <= Utc::now() + chrono::Duration::seconds(1));
+    assert!(next > Timestamp::now() && next <= Timestamp::now() + SignedDuration::from_secs(1));
 
     tokio::time::sleep(Duration::from_millis(2500)).await;
     scheduler.stop().await;
@@ -95,11 +95,11 @@ async fn a_seconds_schedule_runs_every_second_until_stopped() {
     assert!(runs.len() >= 2, "{runs:?}");
     for pair in runs.windows(2) {
         assert_eq!(
-            pair[1].scheduled_at - pair[0].scheduled_at,
-            chrono::Duration::seconds(1)
+            pair[1].scheduled_at.duration_since(pair[0].scheduled_at),
+            SignedDuration::from_secs(1)
         );
     }
-    assert!(runs.iter().all(|r| r.scheduled_at.nanosecond() == 0));
+    assert!(runs.iter().all(|r| r.scheduled_at.subsec_nanosecond() == 0));
     assert_eq!(recorder.finished.load(Ordering::SeqCst), runs.len());
 
     let status = &scheduler.status()[0];
