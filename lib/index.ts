@@ -2,8 +2,9 @@
 // '@pikku/native/express', '/node-http', '/fetch', '/next'.
 
 export { createApp, PikkuApp, type AppOptions, type CallOptions, type EntryOptions } from './app.js'
-export { addRoute, wireHTTP, type RouteWiring, addScheduledTask, wireScheduler, type ScheduledTaskWiring, type ScheduledFunction } from './wiring.js'
-export { createScheduler, PikkuScheduler, type SchedulerOptions, type ScheduledTaskStatus, type RunNowResult } from './scheduler.js'
+export { addRoute, wireHTTP, type RouteWiring } from './wiring.js'
+export { addScheduledTask, wireScheduler, type ScheduledTaskWiring, type ScheduledFunction } from './scheduler/wiring.js'
+export { createScheduler, PikkuScheduler, type SchedulerOptions, type ScheduledTaskStatus, type RunNowResult } from './scheduler/scheduler.js'
 export {
   addQueueWorker,
   wireQueueWorker,

@@ -2,8 +2,8 @@
 // runtime; each run comes here through a thread-safe function, runs through `app.call`, and
 // is reported back when it settles, so that the engine keeps the overlap rule and a stop
 // can wait for running tasks.
-import type { PikkuApp } from './app.js'
-import { functionMeta, functionName } from './functions.js'
+import type { PikkuApp } from '../app.js'
+import { functionMeta, functionName } from '../functions.js'
 import {
   createScheduler as createNativeScheduler,
   schedulerBegin,
@@ -13,8 +13,8 @@ import {
   schedulerStop,
   type ScheduleEvent,
   type SchedulerHandle,
-} from './native.js'
-import type { Logger } from './types.js'
+} from '../native.js'
+import type { Logger } from '../types.js'
 import { registeredScheduledTasks, type ScheduledTaskWiring } from './wiring.js'
 
 /** How a scheduler is set up. */
