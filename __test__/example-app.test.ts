@@ -1,6 +1,7 @@
 // The example app that `npm start` serves, started as a process and asked like the README's
 // curl lines do.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -20,6 +21,7 @@ function freePort(): Promise<number> {
 describe('examples/todo-app (npm start)', () => {
   let child: ChildProcess
   let url: string
+  let printed = ''
 
   beforeAll(async () => {
     const port = await freePort()
@@ -31,7 +33,8 @@ describe('examples/todo-app (npm start)', () => {
     await new Promise<void>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`example exited with ${code}; run \`npx tsc -p examples/todo-app/tsconfig.json\` first`)))
       child.stdout!.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('listening on')) resolve()
+        printed += chunk.toString()
+        if (/Scheduled: .*\n/.test(printed)) resolve() // the last line printed
       })
     })
   })
@@ -86,6 +89,22 @@ describe('examples/todo-app (npm start)', () => {
     expect(watcher.received[1]).toMatchObject({ created: { title: 'Over the socket' } })
     watcher.ws.close()
     writer.ws.close()
+  })
+
+  it('starts its scheduled task, which removes completed todos when it runs', async () => {
+    expect(printed).toMatch(/Scheduled: tidy-todos \(0 \*\/10 \* \* \* \*\), next at \d{4}-\d\d-\d\dT\d\d:\d0:00\.000Z/)
+    // The same app in this process: run the task now instead of waiting ten minutes.
+    const load = createRequire(__filename)
+    const { buildApp } = load('../examples/todo-app/dist/app.js') as { buildApp: () => import('@pikku/native').PikkuApp }
+    const { createScheduler } = await import('@pikku/native')
+    const { createTodo, listTodos } = load('../examples/todo-app/dist/functions.js') as Record<string, import('@pikku/native').AnyAPIFunction>
+    const app = buildApp()
+    await app.call(createTodo!, { title: 'Done already', completed: true }, { auth: false })
+    const scheduler = createScheduler(app)
+    expect(await scheduler.runNow('tidy-todos')).toMatchObject({ status: 'completed' })
+    const left = (await app.call(listTodos!, {}, { auth: false })) as { title: string }[]
+    expect(left.map((t) => t.title)).toEqual(['Read the README', 'Wire a function to a route'])
+    await scheduler.stop()
   })
 
   it('deletes only with the API key', async () => {

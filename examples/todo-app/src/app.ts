@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 
-import { addChannel, addRoute, createApp, type PikkuApp } from '@pikku/native'
+import { addChannel, addRoute, addScheduledTask, createApp, type PikkuApp } from '@pikku/native'
 
-import { createTodo, deleteTodo, getTodo, listTodos, watchTodos } from './functions.js'
+import { createTodo, deleteTodo, getTodo, listTodos, tidyTodos, watchTodos } from './functions.js'
 import { TodoStore } from './store.js'
 
 addRoute({ method: 'get', route: '/todos', func: listTodos, auth: false })
@@ -12,6 +12,9 @@ addRoute({ method: 'delete', route: '/todos/:id', func: deleteTodo })
 
 // The same createTodo over a WebSocket: `{ "action": "create", "title": "…" }`.
 addChannel({ name: 'todos', route: '/ws/todos', auth: false, onMessageWiring: { action: { create: createTodo, watch: watchTodos } } })
+
+// Timed by the engine: at second 0 of every tenth minute, completed todos are removed.
+addScheduledTask({ name: 'tidy-todos', schedule: '0 */10 * * * *', func: tidyTodos })
 
 /** The example's one API key (a real app reads its keys from the environment). */
 export const DEMO_API_KEY = 'demo-key-0123456789'

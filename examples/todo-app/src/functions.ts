@@ -35,6 +35,7 @@ export interface NewTodo {
    * @maxLength 200
    */
   title: string
+  completed?: boolean
 }
 
 /** GET /todos?completed=true&limit=10 — query strings are coerced by the schema. */
@@ -53,8 +54,9 @@ export const getTodo = pikkuSessionlessFunc<TodoRef, Todo>(async ({ store }, { i
 })
 
 /** POST /todos, or `{ "action": "create" }` on the channel — a title of 1 to 200 characters. */
-export const createTodo = pikkuSessionlessFunc<NewTodo, Todo>(async ({ store, channel }, { title }) => {
+export const createTodo = pikkuSessionlessFunc<NewTodo, Todo>(async ({ store, channel }, { title, completed }) => {
   const todo = store.add(title)
+  if (completed) todo.completed = true
   channel?.publish('todos', { created: todo }) // to the other connections watching
   return todo
 })
@@ -68,4 +70,11 @@ export const watchTodos = pikkuSessionlessFunc<Record<string, never>, { watching
 /** DELETE /todos/:id — needs a session; answers 204. */
 export const deleteTodo = pikkuFunc<TodoRef, void>(async ({ store }, { id }) => {
   if (!store.remove(id)) throw new NotFoundError(`No todo with id ${id}`)
+})
+
+/** Every 10 minutes (see app.ts): completed todos are removed. */
+export const tidyTodos = pikkuSessionlessFunc<void, { removed: number }>(async ({ store }) => {
+  const done = store.list().filter((t) => t.completed)
+  for (const todo of done) store.remove(todo.id)
+  return { removed: done.length }
 })

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 
-import { attachChannels } from '@pikku/native'
+import { attachChannels, createScheduler } from '@pikku/native'
 import { createRequestListener } from '@pikku/native/node-http'
 
 import { buildApp, DEMO_API_KEY } from './app.js'
@@ -9,8 +9,10 @@ const port = Number(process.env.PORT ?? 3000)
 const app = buildApp()
 const server = createServer(createRequestListener(app))
 const channels = attachChannels(app, server)
+const scheduler = createScheduler(app)
 
 server.listen(port, '127.0.0.1', () => {
+  scheduler.start()
   const url = `http://127.0.0.1:${port}`
   console.log(`Pikku todo app listening on ${url}
 
@@ -26,11 +28,16 @@ Try:
 
 WebSocket ws://127.0.0.1:${port}/ws/todos: send {"action":"watch"}, and todos created on
 other connections ({"action":"create","title":"…"}) arrive as {"created":{…}}.
+
+Scheduled: ${scheduler
+    .list()
+    .map((task) => `${task.name} (${task.schedule}), next at ${task.nextRunAt?.toISOString()}`)
+    .join('; ')}
 `)
 })
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    void channels.close().then(() => server.close(() => process.exit(0)))
+    void Promise.all([scheduler.stop(), channels.close()]).then(() => server.close(() => process.exit(0)))
   })
 }
