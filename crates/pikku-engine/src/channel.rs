@@ -195,7 +195,8 @@ impl Engine {
             }
             (None, Some(target)) => target,
             (None, None) => {
-                let known: Vec<&str> = channel.handlers.keys().map(String::as_str).collect();
+                let mut known: Vec<&str> = channel.handlers.keys().map(String::as_str).collect();
+                known.sort_unstable();
                 return Err(RequestError::new(
                     NOT_FOUND,
                     match message.get(&channel.routing_key) {
