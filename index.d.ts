@@ -29,7 +29,7 @@ export declare function apiKeyHeader(engine: ExternalObject<'PikkuEngine'>): str
  * Finds the channel of a WebSocket upgrade request and its session. Returns
  * `[channel, params, session?]` or `[-status, errorBody]`.
  */
-export declare function channelConnect(engine: ExternalObject<'PikkuEngine'>, url: string, requestId?: string | undefined | null, authorization?: string | undefined | null, cookie?: string | undefined | null, apiKey?: string | undefined | null): string
+export declare function channelConnect(engine: ExternalObject<'PikkuEngine'>, url: string, requestId: string | undefined | null, authorization: string | undefined | null, cookie: string | undefined | null, apiKey: string | undefined | null, hasSession: boolean): string
 
 /**
  * Routes and validates one text message of a channel. Returns `[target, input]` or

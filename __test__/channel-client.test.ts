@@ -17,9 +17,14 @@ const createTodo = pikkuSessionlessFunc<{ title: string }, Todo>({
   input: { type: 'object', properties: { title: { type: 'string', minLength: 1 } }, required: ['title'], additionalProperties: false },
   func: async (_s, { title }) => ({ id: 7, title }),
 })
-const removeTodo = pikkuFunc<{ id: number }, void>({ name: 'clientRemoveTodo', func: async () => undefined })
+const removeTodo = pikkuFunc<{ id: number }, void>({
+  name: 'clientRemoveTodo',
+  input: { type: 'object', properties: { id: { type: 'integer' } }, required: ['id'], additionalProperties: false },
+  func: async () => undefined,
+})
 const announce = pikkuSessionlessFunc<{ title: string }, void>({
   name: 'clientAnnounce',
+  input: { type: 'object' },
   func: async ({ channel }, { title }) => channel!.send({ announced: title }),
 })
 
@@ -84,5 +89,24 @@ describe('the generated channel client', () => {
     todos.socket.send(JSON.stringify({ title: 'free-form' }))
     expect(await other).toEqual({ announced: 'free-form' })
     todos.close()
+  })
+
+  it('matches each reply to its own message, also when sends and requests mix', async () => {
+    const todos = await open()
+    const errors: string[] = []
+    todos.onError((error) => errors.push(error.name))
+    todos.send('create', { title: 'fire and forget' })
+    todos.send('create', { title: '' }) // refused: goes to onError, not to the request below
+    expect(await todos.request('create', { title: 'mine' })).toEqual({ id: 7, title: 'mine' })
+    expect(errors).toEqual(['UnprocessableContentError'])
+    todos.close()
+  })
+
+  it('rejects requests still waiting when the socket closes', async () => {
+    const todos = await open()
+    const waiting = todos.request('create', { title: 'late' })
+    todos.close()
+    await expect(waiting).rejects.toMatchObject({ name: 'ChannelClosedError' })
+    await expect(todos.request('create', { title: 'after' })).rejects.toMatchObject({ name: 'ChannelClosedError' })
   })
 })

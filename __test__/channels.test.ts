@@ -3,13 +3,14 @@
 // that keep the connection open, broadcasts, disconnect cleanup, limits and dead clients.
 import { createHmac } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
+import { connect } from 'node:net'
 import type { AddressInfo } from 'node:net'
 
 import express from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 
-import { attachChannels, createApp, pikkuFunc, pikkuSessionlessFunc, type ChannelServer, type ChannelWiring } from '@pikku/native'
+import { ForbiddenError, attachChannels, createApp, pikkuFunc, pikkuSessionlessFunc, type AppOptions, type ChannelServer, type ChannelWiring } from '@pikku/native'
 import { pikkuExpress } from '@pikku/native/express'
 import { createRequestListener } from '@pikku/native/node-http'
 
@@ -26,9 +27,11 @@ const createTodo = pikkuSessionlessFunc<{ title: string }, { id: number; title: 
   input: { type: 'object', properties: { title: { type: 'string', minLength: 1 } }, required: ['title'], additionalProperties: false },
   func: async (_services, { title }) => ({ id: 1, title }),
 })
-const whoAmI = pikkuFunc<Record<string, never>, string>({ name: 'wsWhoAmI', func: async (_s, _d, session) => session.userId })
+const whoAmI = pikkuFunc<Record<string, never>, string>({ name: 'wsWhoAmI', input: { type: 'object', additionalProperties: false }, func: async (_s, _d, session) => session.userId })
+const room = { type: 'string', minLength: 1 }
 const join = pikkuSessionlessFunc<{ room: string }, void>({
   name: 'wsJoin',
+  input: { type: 'object', properties: { room }, required: ['room'], additionalProperties: false },
   func: async ({ channel }, { room }) => {
     channel!.subscribe(room)
     channel!.send({ joined: room })
@@ -36,18 +39,33 @@ const join = pikkuSessionlessFunc<{ room: string }, void>({
 })
 const shout = pikkuSessionlessFunc<{ room: string; text: string }, void>({
   name: 'wsShout',
+  input: { type: 'object', properties: { room, text: { type: 'string' } }, required: ['room', 'text'], additionalProperties: false },
   func: async ({ channel }, { room, text }) => channel!.publish(room, { room, text, from: channel!.id }),
 })
 const flood = pikkuSessionlessFunc<Record<string, never>, void>({
   name: 'wsFlood',
+  input: { type: 'object', additionalProperties: false },
   func: async ({ channel }) => {
     const chunk = 'x'.repeat(64 * 1024)
     for (let i = 0; i < 256; i++) channel!.send(chunk)
   },
 })
-const echo = pikkuSessionlessFunc<Record<string, unknown>, unknown>({ name: 'wsEcho', func: async (_s, data) => data })
+const echo = pikkuSessionlessFunc<Record<string, unknown>, unknown>({ name: 'wsEcho', input: { type: 'object' }, func: async (_s, data) => data })
 const opened = pikkuSessionlessFunc<Record<string, string>, void>({ name: 'wsOpened', func: async (_s, params) => void events.push(`open ${JSON.stringify(params)}`) })
 const closed = pikkuSessionlessFunc<Record<string, string>, void>({ name: 'wsClosed', func: async (_s, params) => void events.push(`close ${JSON.stringify(params)}`) })
+
+const refuseAll = pikkuSessionlessFunc<Record<string, string>, void>({
+  name: 'wsRefuseAll',
+  func: async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50)) // messages arrive meanwhile
+    throw new ForbiddenError('Not today')
+  },
+})
+const secret = pikkuSessionlessFunc<Record<string, never>, void>({
+  name: 'wsSecret',
+  input: { type: 'object', additionalProperties: false },
+  func: async () => void events.push('secret ran'),
+})
 
 const channels: ChannelWiring[] = [
   {
@@ -59,6 +77,8 @@ const channels: ChannelWiring[] = [
     onMessageWiring: { action: { create: createTodo, whoami: { func: whoAmI, auth: true }, join, shout, flood } },
   },
   { name: 'rooms', route: '/ws/rooms/:room', onConnect: opened, onMessage: echo },
+  { name: 'lobby', route: '/ws/lobby', auth: false, onMessageWiring: { action: { join, shout } } },
+  { name: 'guarded', route: '/ws/guarded', auth: false, onConnect: refuseAll, onMessageWiring: { action: { secret } } },
 ]
 
 interface Running {
@@ -67,12 +87,13 @@ interface Running {
   close(): Promise<void>
 }
 
-async function start(kind: 'node-http' | 'express'): Promise<Running> {
+async function start(kind: 'node-http' | 'express', options: AppOptions = {}): Promise<Running> {
   const app = createApp({
     routes: [],
     channels,
     session: { jwt: { algorithm: 'HS256', secret: SECRET }, jwtQuery: 'token' },
     maxBodyBytes: 1024 * 1024,
+    ...options,
   })
   let server: Server
   if (kind === 'express') {
@@ -150,7 +171,7 @@ describe.each(['node-http', 'express'] as const)('channels on the http.Server of
 
   it('routes a message by its action, validated, and replies with the result', async () => {
     const client = await Client.open(`${server.url}/ws/todos`)
-    expect(await client.ask({ action: 'create', title: 'Milk' })).toEqual([{ action: 'create', data: { id: 1, title: 'Milk' } }])
+    expect(await client.ask({ action: 'create', title: 'Milk' })).toEqual([{ seq: 1, action: 'create', data: { id: 1, title: 'Milk' } }])
     client.ws.close()
   })
 
@@ -172,10 +193,10 @@ describe.each(['node-http', 'express'] as const)('channels on the http.Server of
     await expect(Client.open(`${server.url}/ws/rooms/lobby?token=bad`)).rejects.toMatchObject({ status: 401, body: { name: 'InvalidSessionError' } })
     await expect(Client.open(`${server.url}/ws/nowhere`)).rejects.toMatchObject({ status: 404 })
     const byHeader = await Client.open(`${server.url}/ws/rooms/lobby`, { headers: { authorization: `Bearer ${token({ userId: 'ada' })}` } })
-    expect(await byHeader.ask({ type: 'hi' })).toEqual([{ data: { type: 'hi' } }])
+    expect(await byHeader.ask({ type: 'hi' })).toEqual([{ seq: 1, data: { type: 'hi' } }])
     byHeader.ws.close()
     const byQuery = await Client.open(`${server.url}/ws/rooms/lobby?token=${token({ userId: 'bo' })}`)
-    expect(await byQuery.ask({ type: 'hey' })).toEqual([{ data: { type: 'hey' } }])
+    expect(await byQuery.ask({ type: 'hey' })).toEqual([{ seq: 1, data: { type: 'hey' } }])
     byQuery.ws.close()
   })
 
@@ -184,14 +205,14 @@ describe.each(['node-http', 'express'] as const)('channels on the http.Server of
     expect(await anonymous.ask({ action: 'whoami' })).toMatchObject([{ action: 'whoami', error: { name: 'MissingSessionError' } }])
     anonymous.ws.close()
     const signedIn = await Client.open(`${server.url}/ws/todos?token=${token({ userId: 'ada' })}`)
-    expect(await signedIn.ask({ action: 'whoami' })).toEqual([{ action: 'whoami', data: 'ada' }])
+    expect(await signedIn.ask({ action: 'whoami' })).toEqual([{ seq: 1, action: 'whoami', data: 'ada' }])
     signedIn.ws.close()
   })
 
   it('broadcasts to the other subscribers of a topic', async () => {
     const [a, b, c] = await Promise.all([1, 2, 3].map(() => Client.open(`${server.url}/ws/todos`)))
     // `join` sends `{ joined }` itself, then its (empty) reply follows.
-    expect(await a!.ask({ action: 'join', room: 'r1' }, 2)).toEqual([{ joined: 'r1' }, { action: 'join', data: null }])
+    expect(await a!.ask({ action: 'join', room: 'r1' }, 2)).toEqual([{ joined: 'r1' }, { seq: 1, action: 'join', data: null }])
     await b!.ask({ action: 'join', room: 'r1' }, 2)
     await c!.ask({ action: 'join', room: 'r2' }, 2)
     const bStart = b!.received.length
@@ -212,6 +233,7 @@ describe.each(['node-http', 'express'] as const)('channels on the http.Server of
     const before = server.channels.connections
     const client = await Client.open(`${server.url}/ws/todos`)
     await client.ask({ action: 'join', room: 'gone' }, 2)
+    expect(server.channels.subscribers('todos', 'gone')).toBe(1)
     const listener = await Client.open(`${server.url}/ws/todos`)
     await listener.ask({ action: 'join', room: 'gone' }, 2)
     client.ws.close()
@@ -219,8 +241,9 @@ describe.each(['node-http', 'express'] as const)('channels on the http.Server of
     const deadline = Date.now() + 2000
     while (!events.includes('close {}') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
     expect(events).toEqual(['open {}', 'open {}', 'close {}'])
-    // The closed connection left its topics: a publish reaches nobody and throws nothing.
-    expect(await listener.ask({ action: 'shout', room: 'gone', text: 'anyone?' })).toEqual([{ action: 'shout', data: null }])
+    // The closed connection left its topics.
+    expect(server.channels.subscribers('todos', 'gone')).toBe(1)
+    expect(await listener.ask({ action: 'shout', room: 'gone', text: 'anyone?' })).toEqual([{ seq: 2, action: 'shout', data: null }])
     listener.ws.close()
     await listener.closed()
     while (server.channels.connections > before && Date.now() < deadline + 2000) await new Promise((resolve) => setTimeout(resolve, 20))
@@ -242,6 +265,52 @@ describe.each(['node-http', 'express'] as const)('channels on the http.Server of
     expect(await flooder.closed()).toBe(1008)
   })
 
+  it('survives a client that resets its upgrade request before the answer', async () => {
+    for (let i = 0; i < 5; i++) {
+      const port = Number(new URL(server.url).port)
+      const socket = connect(port, '127.0.0.1')
+      await new Promise((resolve) => socket.once('connect', resolve))
+      socket.write('GET /ws/nowhere HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n')
+      socket.resetAndDestroy()
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const client = await Client.open(`${server.url}/ws/todos`)
+    expect(await client.ask({ action: 'create', title: 'alive' })).toMatchObject([{ data: { title: 'alive' } }])
+    client.ws.close()
+  })
+
+  it('refuses pages from another origin (403), and lets its own and non-browser clients in', async () => {
+    await expect(Client.open(`${server.url}/ws/todos`, { origin: 'https://evil.example' })).rejects.toMatchObject({ status: 403, body: { name: 'ForbiddenError' } })
+    const own = await Client.open(`${server.url}/ws/todos`, { origin: server.url.replace('ws:', 'http:') })
+    own.ws.close()
+  })
+
+  it('runs nothing of a connection that onConnect refused', async () => {
+    events.length = 0
+    const client = await Client.open(`${server.url}/ws/guarded`)
+    client.ws.send(JSON.stringify({ action: 'secret' }))
+    client.ws.send(JSON.stringify({ action: 'secret' }))
+    expect(await client.closed()).toBe(1008)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(events).not.toContain('secret ran')
+    expect(client.received).toMatchObject([{ error: { name: 'ForbiddenError', message: 'Not today' } }])
+  })
+
+  it('keeps the topics of one channel apart from another', async () => {
+    const todos = await Client.open(`${server.url}/ws/todos`)
+    const lobby = await Client.open(`${server.url}/ws/lobby`)
+    const lobby2 = await Client.open(`${server.url}/ws/lobby`)
+    await todos.ask({ action: 'join', room: 'shared' }, 2)
+    await lobby.ask({ action: 'join', room: 'shared' }, 2)
+    await lobby2.ask({ action: 'join', room: 'shared' }, 2)
+    const start = lobby2.received.length
+    lobby.ws.send(JSON.stringify({ action: 'shout', room: 'shared', text: 'lobby only' }))
+    expect(await lobby2.next(start)).toMatchObject([{ text: 'lobby only' }])
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(todos.received.some((m) => (m as { text?: string }).text === 'lobby only')).toBe(false)
+    for (const c of [todos, lobby, lobby2]) c.ws.close()
+  })
+
   it('drops a client that does not answer pings, and one that does not read', async () => {
     const dead = await Client.open(`${server.url}/ws/todos`, { autoPong: false })
     const code = await dead.closed()
@@ -254,5 +323,52 @@ describe.each(['node-http', 'express'] as const)('channels on the http.Server of
     ;(slow.ws as unknown as { _socket: { resume(): void } })._socket.resume()
     expect(await slow.closed()).toBe(1006)
     other.ws.close()
+  })
+})
+
+describe('channels with the app\'s session hook', () => {
+  let server: Running
+  beforeAll(async () => {
+    server = await start('node-http', {
+      enrichSession: (session, { headers }) => {
+        if (session?.userId === 'banned') return undefined // revoked since the token was issued
+        if (session) return { ...session, role: 'admin' as const }
+        return headers.get('x-user') ? { userId: headers.get('x-user')! } : undefined
+      },
+    })
+  })
+  afterAll(() => server.close())
+
+  it('runs on upgrades: may revoke a decoded session, or supply one', async () => {
+    await expect(Client.open(`${server.url}/ws/rooms/a?token=${token({ userId: 'banned' })}`)).rejects.toMatchObject({ status: 401, body: { name: 'MissingSessionError' } })
+    const supplied = await Client.open(`${server.url}/ws/rooms/a`, { headers: { 'x-user': 'guest' } })
+    expect(await supplied.ask({ type: 'hi' })).toMatchObject([{ data: { type: 'hi' } }])
+    supplied.ws.close()
+    await expect(Client.open(`${server.url}/ws/rooms/a`)).rejects.toMatchObject({ status: 401 })
+  })
+})
+
+describe('channel handler schemas', () => {
+  it('refuses at start-up a handler whose messages would not be validated', () => {
+    const loose = pikkuSessionlessFunc<{ x: number }, void>(async () => undefined)
+    expect(() => createApp({ routes: [], channels: [{ name: 'loose', route: '/ws/loose', auth: false, onMessageWiring: { action: { go: loose } } }] })).toThrow(
+      /PIKKU_ERR_SCHEMA_MISSING: channel `loose` wires `.*` for `go`, which has no input schema/,
+    )
+  })
+
+  it('validates each anonymous handler with its own schema', async () => {
+    const small = pikkuSessionlessFunc({ input: { type: 'object', properties: { n: { type: 'integer', maximum: 10 } }, required: ['n'], additionalProperties: false }, func: async () => 'small' })
+    const named = pikkuSessionlessFunc({ input: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false }, func: async () => 'named' })
+    const app = createApp({ routes: [], channels: [{ name: 'two', route: '/ws/two', auth: false, onMessageWiring: { action: { small, named } } }] })
+    const server = createServer()
+    const served = attachChannels(app, server)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const client = await Client.open(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws/two`)
+    expect(await client.ask({ action: 'small', n: 1e9 })).toMatchObject([{ error: { name: 'UnprocessableContentError' } }])
+    expect(await client.ask({ action: 'small', n: 3, extra: 1 })).toMatchObject([{ error: { name: 'UnprocessableContentError' } }])
+    expect(await client.ask({ action: 'named', name: 'x' })).toMatchObject([{ data: 'named' }])
+    client.ws.close()
+    await served.close()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
   })
 })

@@ -79,7 +79,7 @@ describe('examples/todo-app (npm start)', () => {
     const watcher = await open()
     watcher.ws.send(JSON.stringify({ action: 'watch' }))
     await until(() => watcher.received.length === 1)
-    expect(watcher.received).toEqual([{ action: 'watch', data: { watching: true } }])
+    expect(watcher.received).toEqual([{ seq: 1, action: 'watch', data: { watching: true } }])
     const writer = await open()
     writer.ws.send(JSON.stringify({ action: 'create', title: 'Over the socket' }))
     writer.ws.send(JSON.stringify({ action: 'create', title: '' }))

@@ -7,7 +7,8 @@ import { serveDecision, type Decision, type HttpTarget } from './http/serve.js'
 import { answerForThrow, describeThrow, invokeFunction, type InvokeEnv } from './invoke.js'
 import { loadMetadata, metadataChannelFunction, metadataInputSchema } from './metadata.js'
 import { patternMiddleware, registeredMiddleware, type PatternMiddleware, type PikkuMiddleware } from './middleware.js'
-import { handlerParts, registeredChannels, type ChannelWiring } from './channel/wiring.js'
+import { DEFAULT_ROUTING_KEY, planChannels, type HandlerTarget } from './channel/plan.js'
+import { registeredChannels, type ChannelWiring } from './channel/wiring.js'
 import { isPreflight } from './cors.js'
 import {
   addEntry,
@@ -123,7 +124,7 @@ export class PikkuApp {
   private readonly entries = new Map<AnyAPIFunction, Map<boolean, number>>()
   private readonly channelWirings: readonly ChannelWiring[]
   /** Channel message handlers by engine target: the function and the routing key's value. */
-  private readonly handlerTargets = new Map<number, { func: AnyAPIFunction; key: string; value?: string }>()
+  private readonly handlerTargets = new Map<number, HandlerTarget>()
   private readonly cookieFor = (session: Session | undefined) =>
     sessionCookie(this.engine, session === undefined ? null : JSON.stringify(session))
 
@@ -169,7 +170,11 @@ export class PikkuApp {
       this.routeTargets.push({ target, own, auth: route.auth })
     }
     this.channelWirings = options.channels ?? registeredChannels()
-    config.channels = this.planChannels(this.channelWirings, config, problems)
+    const planner = {
+      entryConfig: (func: AnyAPIFunction, auth: boolean, wiredName?: string) => this.entryConfig(func, auth, wiredName),
+      metadataFunction: (channel: string, value: string | undefined) => metadataChannelFunction(this.metadata, channel, value),
+    }
+    config.channels = planChannels(this.channelWirings, config, planner, this.handlerTargets, problems)
     if (problems.length) throw new Error(problems.join('\n'))
     this.engine = createEngine(JSON.stringify(config))
     this.maxBodyBytes = maxBodyBytes(this.engine)
@@ -372,48 +377,12 @@ export class PikkuApp {
     return meta?.input ? { entry, inline: toJSONSchema(meta.input) } : { entry }
   }
 
-  /** The engine's channels; each message handler gets an entry of its own. */
-  private planChannels(wirings: readonly ChannelWiring[], config: EngineConfig, problems: string[]): ChannelConfig[] {
-    const addHandler = (channel: string, func: AnyAPIFunction, auth: boolean, key: string, value?: string): number => {
-      const { entry, inline } = this.entryConfig(func, auth, metadataChannelFunction(this.metadata, channel, value))
-      if (inline !== undefined) {
-        entry.inputSchema = `function \`${entry.name}\` input`
-        config.schemas[entry.inputSchema] = inline
-      }
-      config.entries.push(entry)
-      const index = config.entries.length - 1
-      this.handlerTargets.set(config.routes.length + index, { func, key, value })
-      return index
-    }
-    return wirings.map((wiring) => {
-      const auth = wiring.auth ?? true
-      const keys = Object.keys(wiring.onMessageWiring ?? {})
-      if (keys.length > 1) {
-        problems.push(`PIKKU_ERR_CHANNEL: channel \`${wiring.name}\` routes messages by ${keys.map((k) => `\`${k}\``).join(' and ')}; route by one key`)
-      }
-      const routingKey = keys[0] ?? 'action'
-      const channel: ChannelConfig = { name: wiring.name, route: wiring.route, auth, routingKey, handlers: {} }
-      try {
-        for (const [value, handler] of Object.entries(wiring.onMessageWiring?.[routingKey] ?? {})) {
-          const parts = handlerParts(handler, auth)
-          channel.handlers[value] = addHandler(wiring.name, parts.func, parts.auth, routingKey, value)
-        }
-        if (wiring.onMessage) {
-          const parts = handlerParts(wiring.onMessage, auth)
-          channel.defaultHandler = addHandler(wiring.name, parts.func, parts.auth, routingKey)
-        }
-      } catch (error) {
-        problems.push(`${(error as Error).message} (in channel \`${wiring.name}\`)`)
-      }
-      return channel
-    })
-  }
-
   /**
-   * The channel of a WebSocket upgrade request and its session (decoded by the engine as
-   * for HTTP, plus `session.jwtQuery`), or the HTTP answer that refuses the upgrade.
+   * The channel of a WebSocket upgrade request and its session: decoded by the engine as for
+   * HTTP (plus `session.jwtQuery`), then the app's `enrichSession` hook, then the channel's
+   * auth gate. Otherwise the HTTP answer that refuses the upgrade.
    */
-  connectChannel(request: HttpRequestLike): { channel: ChannelWiring; index: number; params: Record<string, string>; session: Session | undefined } | { refused: HttpAnswer } {
+  async connectChannel(request: HttpRequestLike): Promise<{ channel: ChannelWiring; params: Record<string, string>; session: Session | undefined; index: number } | { refused: HttpAnswer }> {
     const headers = request.headers
     const wire = JSON.parse(
       channelConnect(
@@ -423,30 +392,43 @@ export class PikkuApp {
         this.readsSessions ? headers.get('authorization') : undefined,
         this.readsSessions ? headers.get('cookie') : undefined,
         this.apiKeyHeader === null ? undefined : headers.get(this.apiKeyHeader),
+        this.enrichSession !== undefined, // the hook decides on a missing session
       ),
     ) as WireAnswer
     if (wire[0] < 0) return { refused: errorAnswer(wire) }
-    return { channel: this.channelWirings[wire[0]]!, index: wire[0], params: wire[1] as Record<string, string>, session: wire[2] as Session | undefined }
+    const channel = this.channelWirings[wire[0]]!
+    let session = wire[2] as Session | undefined
+    if (this.enrichSession) {
+      try {
+        session = checkedSession(await this.enrichSession(session, { method: request.method, url: request.url, headers }, this.env.singletonServices))
+        if ((channel.auth ?? true) && session === undefined) {
+          throw new MissingSessionError(`Channel \`${channel.name}\` requires a session and the upgrade request has none; sign in first`)
+        }
+      } catch (error) {
+        return { refused: answerForThrow(this.env, error, headers.get('x-request-id')) }
+      }
+    }
+    return { channel, index: wire[0], params: wire[1] as Record<string, string>, session }
   }
 
   /**
-   * Runs one text message of channel `index` for a connection: routed and validated by the
-   * engine, then permissions and the handler. Returns the reply to send (`{ action, data }`
-   * — `data: null` when the handler returned nothing — or `{ action, error }`), or
-   * `undefined` for a default-handler message without a result.
+   * Runs message number `seq` of a connection to channel `index`: routed and validated by the
+   * engine, then permissions and the handler. Every message gets one reply, which carries its
+   * `seq`: `{ seq, action, data }` (`data: null` when the handler returned nothing) or
+   * `{ seq, action, error }`.
    */
-  async channelMessage(index: number, text: string, context: InvocationContext & { channel: NonNullable<InvocationContext['channel']> }): Promise<string | undefined> {
+  async channelMessage(index: number, seq: number, text: string, context: InvocationContext & { channel: NonNullable<InvocationContext['channel']> }): Promise<string> {
     const session = context.userSession.get()
     const wire = JSON.parse(channelMessage(this.engine, index, text, session !== undefined)) as WireAnswer
-    const routingKey = this.channelWirings[index] ? Object.keys(this.channelWirings[index]!.onMessageWiring ?? {})[0] ?? 'action' : 'action'
-    if (wire[0] < 0) return JSON.stringify({ ...routedValue(text, routingKey), error: wire[1] as ErrorBody })
+    if (wire[0] < 0) {
+      const routingKey = Object.keys(this.channelWirings[index]?.onMessageWiring ?? {})[0] ?? DEFAULT_ROUTING_KEY
+      return JSON.stringify({ seq, ...routedValue(text, routingKey), error: wire[1] as ErrorBody })
+    }
     const handler = this.handlerTargets.get(wire[0])!
-    const tag = handler.value === undefined ? {} : { [handler.key]: handler.value }
+    const tag = handler.value === undefined ? { seq } : { seq, [handler.key]: handler.value }
     try {
       const result = await this.runEvent(handler.func, wire[1], session, context)
-      // A routed message always gets its reply (clients wait for it); other messages only a result.
-      if (result === undefined || result === null) return handler.value === undefined ? undefined : JSON.stringify({ ...tag, data: null })
-      return JSON.stringify({ ...tag, data: result })
+      return JSON.stringify({ ...tag, data: result ?? null })
     } catch (error) {
       return JSON.stringify({ ...tag, error: this.errorBody(error) })
     }
@@ -454,7 +436,7 @@ export class PikkuApp {
 
   /**
    * Runs a channel's lifecycle function (`onConnect`, `onDisconnect`) with the route's params.
-   * What it throws is logged and rethrown (an `onConnect` throw closes the connection).
+   * What it throws is rethrown (an `onConnect` throw refuses the connection).
    */
   async channelEvent(func: AnyAPIFunction, params: Record<string, string>, context: InvocationContext): Promise<void> {
     await this.runEvent(func, params, context.userSession.get(), context)

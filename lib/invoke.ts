@@ -56,6 +56,12 @@ export function answerForThrow(env: InvokeEnv, error: unknown, clientRequestId: 
 export function describeThrow(env: InvokeEnv, error: unknown, clientRequestId: string | undefined) {
   const errorId = requestId(clientRequestId)
   const described = describeError(error, errorId, env.production)
-  if (!described.known) env.logger.error(`pikku: unhandled error (errorId ${errorId})`, error)
+  if (!described.known) {
+    try {
+      env.logger.error(`pikku: unhandled error (errorId ${errorId})`, error)
+    } catch {
+      // a logger that throws must not turn an answer into a crash
+    }
+  }
   return described
 }

@@ -139,12 +139,14 @@ pub fn channel_connect(
     authorization: Option<String>,
     cookie: Option<String>,
     api_key: Option<String>,
+    has_session: bool,
 ) -> String {
     let request = UpgradeRequest {
         url: &url,
         authorization: authorization.as_deref(),
         cookie: cookie.as_deref(),
         api_key: api_key.as_deref(),
+        has_session,
     };
     wire::encode(&engine.channel_connect(&request), request_id.as_deref())
 }

@@ -6,6 +6,7 @@ export interface WebSocketLike {
   send(data: string): void
   close(code?: number, reason?: string): void
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void
+  addEventListener(type: 'close', listener: () => void): void
 }
 
 /** What the generated `Channels` map says of one channel. */
@@ -46,32 +47,40 @@ type Action<C extends ChannelShape> = keyof C['messages'] & string
  */
 export class PikkuChannelClient<C extends ChannelShape> {
   private readonly listeners = new Map<string, Set<(data: unknown) => void>>()
-  private readonly pending = new Map<string, { resolve(data: unknown): void; reject(error: unknown): void }[]>()
+  /** Requests waiting for their reply, by the `seq` the server gives it. */
+  private readonly pending = new Map<number, { resolve(data: unknown): void; reject(error: unknown): void }>()
   private readonly others = new Set<(message: unknown) => void>()
   private readonly errors = new Set<(error: PikkuChannelError) => void>()
+  /** Messages sent so far: the server numbers its replies the same way. */
+  private sent = 0
+  private closed = false
 
   constructor(
     readonly socket: WebSocketLike,
     readonly routingKey: C['routingKey'],
   ) {
     socket.addEventListener('message', (event) => this.receive(event.data))
+    socket.addEventListener('close', () => {
+      this.closed = true
+      for (const [, waiting] of this.pending) waiting.reject(new PikkuChannelError(undefined, { name: 'ChannelClosedError', message: 'The channel closed before the reply came' }))
+      this.pending.clear()
+    })
   }
 
-  /** Sends `data` to the handler of `action`. */
+  /** Sends `data` to the handler of `action`; its reply goes to `on(action)` listeners. */
   send<A extends Action<C>>(action: A, data: C['messages'][A]['input']): void {
-    this.socket.send(JSON.stringify({ ...(data as object), [this.routingKey]: action }))
+    this.transmit(action, data)
   }
 
   /**
-   * Sends and waits for the reply to this message (replies of one action come in order).
-   * Rejects with `PikkuChannelError` when the channel refuses it or the handler throws.
+   * Sends and waits for the reply to this very message (the server numbers its replies).
+   * Rejects with `PikkuChannelError` when the channel refuses it, the handler throws or the
+   * socket closes first.
    */
   request<A extends Action<C>>(action: A, data: C['messages'][A]['input']): Promise<C['messages'][A]['output']> {
+    if (this.closed) return Promise.reject(new PikkuChannelError(action, { name: 'ChannelClosedError', message: 'The channel is closed' }))
     return new Promise((resolve, reject) => {
-      let queue = this.pending.get(action)
-      if (!queue) this.pending.set(action, (queue = []))
-      queue.push({ resolve: resolve as (data: unknown) => void, reject })
-      this.send(action, data)
+      this.pending.set(this.transmit(action, data), { resolve: resolve as (data: unknown) => void, reject })
     })
   }
 
@@ -100,6 +109,12 @@ export class PikkuChannelClient<C extends ChannelShape> {
     this.socket.close(code, reason)
   }
 
+  /** Sends one message; returns its `seq`. */
+  private transmit(action: string, data: unknown): number {
+    this.socket.send(JSON.stringify({ ...(data as object), [this.routingKey]: action }))
+    return ++this.sent
+  }
+
   private receive(raw: unknown): void {
     let message: unknown
     try {
@@ -107,20 +122,21 @@ export class PikkuChannelClient<C extends ChannelShape> {
     } catch {
       return // not a message of ours
     }
-    const record = typeof message === 'object' && message !== null ? (message as Record<string, unknown>) : {}
+    const record = typeof message === 'object' && message !== null && !Array.isArray(message) ? (message as Record<string, unknown>) : undefined
+    if (!record || typeof record.seq !== 'number') {
+      for (const listener of this.others) listener(message)
+      return
+    }
     const action = typeof record[this.routingKey] === 'string' ? (record[this.routingKey] as string) : undefined
-    if ('error' in record && typeof record.error === 'object' && record.error !== null) {
+    const waiting = this.pending.get(record.seq)
+    this.pending.delete(record.seq)
+    if (typeof record.error === 'object' && record.error !== null) {
       const error = new PikkuChannelError(action, record.error as ChannelErrorBody)
-      const waiting = action === undefined ? undefined : this.pending.get(action)?.shift()
       if (waiting) waiting.reject(error)
       else for (const listener of this.errors) listener(error)
       return
     }
-    if (action !== undefined && 'data' in record) {
-      this.pending.get(action)?.shift()?.resolve(record.data)
-      for (const listener of this.listeners.get(action) ?? []) listener(record.data)
-      return
-    }
-    for (const listener of this.others) listener(message)
+    waiting?.resolve(record.data)
+    if (action !== undefined) for (const listener of this.listeners.get(action) ?? []) listener(record.data)
   }
 }

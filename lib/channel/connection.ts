@@ -4,29 +4,46 @@ import type { PikkuChannel, Session } from '../types.js'
 import { SessionTracker } from '../user-session.js'
 import type { Topics } from './topics.js'
 
-/** One open WebSocket of a channel, as functions see it (`PikkuChannel`). */
-export class ChannelConnection implements PikkuChannel {
+/** The server's side of one open WebSocket: its session, its message queue and its limits. */
+export class ChannelConnection {
   /** The connection's session: decoded at the upgrade, changed by `userSession.set()`. */
   readonly userSession: SessionTracker
+  /** What functions get as `services.channel`: this connection, without its internals. */
+  readonly channel: PikkuChannel
   /** Messages of this connection run one after another, in order. */
   queue: Promise<void> = Promise.resolve()
-  /** Messages received and not yet answered. */
+  /** Messages received and not yet answered, and their bytes. */
   waiting = 0
+  waitingBytes = 0
+  /** Messages received so far: the next one's `seq`. */
+  received = 0
+  /** `onConnect` refused the connection: nothing more of it runs. */
+  refused = false
 
   constructor(
-    readonly id: string,
-    readonly name: string,
-    readonly params: Record<string, string>,
+    id: string,
+    name: string,
+    params: Record<string, string>,
     session: Session | undefined,
     private readonly socket: WebSocket,
     private readonly topics: Topics<ChannelConnection>,
     private readonly maxBufferedBytes: number,
   ) {
     this.userSession = new SessionTracker(session)
-  }
-
-  send(data: unknown): void {
-    this.sendText(JSON.stringify(data))
+    const connection = this
+    this.channel = Object.freeze({
+      id,
+      name,
+      params: Object.freeze({ ...params }),
+      send: (data: unknown) => connection.sendText(JSON.stringify(data)),
+      close: (code = 1000, reason?: string) => socket.close(code, reason),
+      subscribe: (topic: string) => topics.subscribe(topic, connection),
+      unsubscribe: (topic: string) => topics.unsubscribe(topic, connection),
+      publish: (topic: string, data: unknown) => {
+        const text = JSON.stringify(data)
+        for (const other of topics.audience(topic, connection)) other.sendText(text)
+      },
+    })
   }
 
   /** Sends a text frame, unless the socket is gone; a client that does not read is dropped. */
@@ -40,20 +57,8 @@ export class ChannelConnection implements PikkuChannel {
     this.socket.send(text)
   }
 
-  close(code = 1000, reason?: string): void {
-    this.socket.close(code, reason)
-  }
-
-  subscribe(topic: string): void {
-    this.topics.subscribe(topic, this)
-  }
-
-  unsubscribe(topic: string): void {
-    this.topics.unsubscribe(topic, this)
-  }
-
-  publish(topic: string, data: unknown): void {
-    const text = JSON.stringify(data)
-    for (const other of this.topics.audience(topic, this)) other.sendText(text)
+  /** Leaves every topic (the socket closed). */
+  leave(): void {
+    this.topics.leaveAll(this)
   }
 }

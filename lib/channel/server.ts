@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto'
-import type { IncomingMessage, Server } from 'node:http'
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 
 import type { PikkuApp } from '../app.js'
+import { ForbiddenError, ServiceUnavailableError } from '../errors.js'
 import type { HttpAnswer } from '../http/answer.js'
 import { nodeRequest } from '../http/node.js'
 import { ChannelConnection } from './connection.js'
 import { Topics } from './topics.js'
+import type { ChannelWiring } from './wiring.js'
 
-/** Limits of the channel server. */
+/** Limits and policies of the channel server. */
 export interface ChannelServerOptions {
   /** The largest message in bytes (default: the app's `maxBodyBytes`); larger ones close the socket with 1009. */
   maxMessageBytes?: number
@@ -20,12 +22,26 @@ export interface ChannelServerOptions {
   pingIntervalMs?: number
   /** Messages of one connection waiting for their turn before it is closed with 1008 (default 100). */
   maxQueuedMessages?: number
+  /** Bytes of one connection's waiting messages before it is closed with 1008 (default 8 MiB). */
+  maxQueuedBytes?: number
+  /** Open connections at most; more upgrades are refused with 503 (default 10,000). */
+  maxConnections?: number
+  /**
+   * Origins allowed to connect (`https://app.example`). Default: only the server's own host,
+   * so that another site cannot open a socket with a visitor's cookies. Requests without an
+   * `Origin` header (not from a browser) are allowed.
+   */
+  allowedOrigins?: readonly string[]
+  /** Leave upgrades to paths without a channel to the server's other `upgrade` listeners (default: answer 404). */
+  passUnmatched?: boolean
 }
 
 /** The channel server attached to an `http.Server`. */
 export interface ChannelServer {
   /** Open connections. */
   readonly connections: number
+  /** How many connections of `channel` listen to `topic`. */
+  subscribers(channel: string, topic: string): number
   /** Closes every connection (1001) and stops serving upgrades. */
   close(): Promise<void>
 }
@@ -43,65 +59,84 @@ export interface ChannelServer {
  */
 export function attachChannels(app: PikkuApp, server: Server, options: ChannelServerOptions = {}): ChannelServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? app.maxBodyBytes })
-  const topics = new Topics<ChannelConnection>()
-  const maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024
+  const topics = new Map<string, Topics<ChannelConnection>>() // one set per channel: no crosstalk
+  const topicsOf = (channel: string) => topics.get(channel) ?? topics.set(channel, new Topics()).get(channel)!
+  const limits = {
+    buffered: options.maxBufferedBytes ?? 4 * 1024 * 1024,
+    messages: options.maxQueuedMessages ?? 100,
+    bytes: options.maxQueuedBytes ?? 8 * 1024 * 1024,
+    connections: options.maxConnections ?? 10_000,
+  }
   const alive = new WeakSet<WebSocket>()
 
-  const maxQueued = options.maxQueuedMessages ?? 100
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    let found: ReturnType<PikkuApp['connectChannel']>
-    try {
-      found = app.connectChannel(nodeRequest(req))
-    } catch (error) {
-      refuse(socket, app.failure(error, nodeRequest(req)))
+    socket.on('error', () => socket.destroy()) // a client that resets must not crash the server
+    const request = nodeRequest(req)
+    const refusal = originRefusal(req, options.allowedOrigins) ?? (wss.clients.size >= limits.connections ? new ServiceUnavailableError('Too many open connections; try again later') : undefined)
+    if (refusal) {
+      refuse(socket, app.failure(refusal, request))
       return
     }
-    if ('refused' in found) {
-      // Another upgrade listener (a dev server's) may own paths that are not channels.
-      if (found.refused.unmatched && server.listenerCount('upgrade') > 1) return
-      refuse(socket, found.refused)
-      return
+    app.connectChannel(request).then(
+      (found) => {
+        if ('refused' in found) {
+          if (found.refused.unmatched && options.passUnmatched) return
+          refuse(socket, found.refused)
+          return
+        }
+        if (socket.destroyed) return
+        wss.handleUpgrade(req, socket, head, (ws) => serveConnection(ws, found))
+      },
+      (error: unknown) => refuse(socket, app.failure(error, request)),
+    )
+  }
+
+  const serveConnection = (ws: WebSocket, found: { channel: ChannelWiring; index: number; params: Record<string, string>; session: unknown }) => {
+    const { channel: wiring, index, params } = found
+    const connection = new ChannelConnection(randomUUID(), wiring.name, params, found.session as never, ws, topicsOf(wiring.name), limits.buffered)
+    const context = { channel: connection.channel, userSession: connection.userSession }
+    alive.add(ws)
+    ws.on('pong', () => alive.add(ws))
+    ws.on('error', () => ws.terminate())
+    if (wiring.onConnect) {
+      connection.queue = app.channelEvent(wiring.onConnect, params, context).catch((error: unknown) => {
+        connection.refused = true // what it had queued, and anything later, does not run
+        connection.sendText(JSON.stringify({ error: app.errorBody(error) }))
+        ws.close(1008, 'refused by onConnect')
+      })
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new ChannelConnection(randomUUID(), found.channel.name, found.params, found.session, ws, topics, maxBuffered)
-      const context = { channel: connection, userSession: connection.userSession }
-      alive.add(ws)
-      ws.on('pong', () => alive.add(ws))
-      const ready = found.channel.onConnect
-        ? app.channelEvent(found.channel.onConnect, found.params, context).catch((error: unknown) => {
-            connection.send({ error: app.errorBody(error) })
-            ws.close(1008, 'onConnect failed')
-          })
-        : Promise.resolve()
-      connection.queue = ready
-      ws.on('message', (data: RawData, isBinary: boolean) => {
-        if (isBinary) {
-          connection.send({ error: { name: 'UnsupportedMediaTypeError', message: 'Channel messages are JSON text frames' } })
-          return
-        }
-        if (++connection.waiting > maxQueued) {
-          ws.close(1008, 'too many messages waiting')
-          return
-        }
-        const text = rawText(data)
-        connection.queue = connection.queue
-          .then(async () => {
-            const reply = await app.channelMessage(found.index, text, context)
-            if (reply !== undefined) connection.sendText(reply)
-          })
-          .catch((error: unknown) => connection.send({ error: app.errorBody(error) }))
-          .finally(() => connection.waiting--)
-      })
-      ws.on('close', () => {
-        topics.leaveAll(connection)
-        const onDisconnect = found.channel.onDisconnect
-        if (onDisconnect) {
-          connection.queue = connection.queue
-            .then(() => app.channelEvent(onDisconnect, found.params, context))
-            .catch((error: unknown) => void app.errorBody(error)) // logged; nobody to tell
-        }
-      })
-      ws.on('error', () => ws.terminate())
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (connection.refused) return
+      const seq = ++connection.received
+      if (isBinary) {
+        connection.sendText(JSON.stringify({ seq, error: { name: 'UnsupportedMediaTypeError', message: 'Channel messages are JSON text frames' } }))
+        return
+      }
+      const text = rawText(data)
+      connection.waiting++
+      connection.waitingBytes += text.length
+      if (connection.waiting > limits.messages || connection.waitingBytes > limits.bytes) {
+        connection.refused = true
+        ws.close(1008, 'too many messages waiting')
+        return
+      }
+      connection.queue = connection.queue
+        .then(async () => {
+          if (connection.refused) return
+          connection.sendText(await app.channelMessage(index, seq, text, context))
+        })
+        .catch((error: unknown) => connection.sendText(JSON.stringify({ seq, error: app.errorBody(error) })))
+        .finally(() => {
+          connection.waiting--
+          connection.waitingBytes -= text.length
+        })
+    })
+    ws.on('close', () => {
+      connection.leave()
+      const onDisconnect = wiring.onDisconnect
+      if (onDisconnect && !connection.refused) {
+        connection.queue = connection.queue.then(() => app.channelEvent(onDisconnect, params, context)).catch((error: unknown) => void app.errorBody(error)) // logged
+      }
     })
   }
   server.on('upgrade', onUpgrade)
@@ -122,6 +157,7 @@ export function attachChannels(app: PikkuApp, server: Server, options: ChannelSe
     get connections() {
       return wss.clients.size
     },
+    subscribers: (channel, topic) => topics.get(channel)?.size(topic) ?? 0,
     close() {
       clearInterval(pings)
       server.off('upgrade', onUpgrade)
@@ -131,12 +167,28 @@ export function attachChannels(app: PikkuApp, server: Server, options: ChannelSe
   }
 }
 
+/** A 403 for a browser page from another origin (cross-site WebSocket hijacking). */
+function originRefusal(req: IncomingMessage, allowed: readonly string[] | undefined): ForbiddenError | undefined {
+  const origin = req.headers.origin
+  if (origin === undefined) return undefined
+  if (allowed ? allowed.includes(origin) : sameHost(origin, req.headers.host)) return undefined
+  return new ForbiddenError(`Origin ${origin} may not open this channel; add it to attachChannels' \`allowedOrigins\``)
+}
+
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host
+  } catch {
+    return false
+  }
+}
+
 /** Answers a refused upgrade with the error table's status and body. */
 function refuse(socket: Duplex, answer: HttpAnswer): void {
+  if (socket.destroyed) return
   const body = answer.body ?? ''
-  const reason = answer.status === 401 ? 'Unauthorized' : answer.status === 404 ? 'Not Found' : 'Bad Request'
   socket.end(
-    `HTTP/1.1 ${answer.status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   )
 }
 

@@ -161,7 +161,7 @@ export class PikkuScheduler {
       )
       return
     }
-    void this.execute(event.task, event)
+    this.execute(event.task, event).catch(() => undefined) // it logs its own failures; a throwing logger must not crash
   }
 
   /** Runs a begun run through the app and reports its end to the engine, also on a throw. */

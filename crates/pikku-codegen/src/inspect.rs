@@ -126,8 +126,34 @@ pub fn inspect(project: &Project) -> Result<MetadataFile, Vec<Diagnostic>> {
         }
     }
     let mut channels = Vec::new();
+    let mut channel_names = std::collections::HashSet::new();
     for module in &project.modules {
         for wiring in &module.channels {
+            let (Some(channel_name), Some(route)) = (&wiring.name, &wiring.route) else {
+                diagnostics.push(
+                    Diagnostic::new("PIKKU_WIRING", wiring.loc, "a channel's `name` and `route` must be string literals, so that its client can be generated")
+                        .with_hint("write them in the addChannel call: addChannel({ name: 'todos', route: '/ws/todos', … })"),
+                );
+                continue;
+            };
+            if !channel_names.insert(channel_name.clone()) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        "PIKKU_WIRING",
+                        wiring.loc,
+                        format!("channel `{channel_name}` is wired twice"),
+                    )
+                    .with_hint("give each channel its own name"),
+                );
+                continue;
+            }
+            if wiring.routing_keys.len() > 1 {
+                diagnostics.push(
+                    Diagnostic::new("PIKKU_WIRING", wiring.loc, format!("channel `{channel_name}` routes messages by {}; a channel routes by one key", wiring.routing_keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" and ")))
+                        .with_hint("keep one key in onMessageWiring"),
+                );
+                continue;
+            }
             let mut resolve = |local: &str, what: &str| -> Option<String> {
                 let name = module
                     .imports
@@ -138,7 +164,7 @@ pub fn inspect(project: &Project) -> Result<MetadataFile, Vec<Diagnostic>> {
                 }
                 if !failed.contains(name) {
                     diagnostics.push(
-                        Diagnostic::new("PIKKU_WIRING", wiring.loc, format!("channel `{}` wires `{local}` for {what}, which is not a function defined with pikkuFunc, pikkuSessionlessFunc, APIFunction or APIFunctionSessionless", wiring.name))
+                        Diagnostic::new("PIKKU_WIRING", wiring.loc, format!("channel `{channel_name}` wires `{local}` for {what}, which is not a function defined with pikkuFunc, pikkuSessionlessFunc, APIFunction or APIFunctionSessionless"))
                             .with_hint("define the function with one of them so that its messages are validated"),
                     );
                 }
@@ -152,11 +178,9 @@ pub fn inspect(project: &Project) -> Result<MetadataFile, Vec<Diagnostic>> {
             let default_function = (wiring.default_handler.as_deref())
                 .and_then(|func| resolve(func, "its other messages"));
             channels.push(ChannelWiringMeta {
-                name: wiring.name.clone(),
-                route: wiring.route.clone(),
-                routing_key: wiring
-                    .routing_key
-                    .clone()
+                name: channel_name.clone(),
+                route: route.clone(),
+                routing_key: (wiring.routing_keys.first().cloned())
                     .unwrap_or_else(|| "action".into()),
                 messages,
                 default_function,

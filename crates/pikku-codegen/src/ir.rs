@@ -141,10 +141,11 @@ pub struct HttpWiring {
 /// An `addChannel` / `wireChannel` call.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChannelWiring {
-    pub name: String,
-    pub route: String,
-    /// The key of `onMessageWiring` (one per channel).
-    pub routing_key: Option<String>,
+    /// `None` when not a string literal (a diagnostic).
+    pub name: Option<String>,
+    pub route: Option<String>,
+    /// The keys of `onMessageWiring` (one is allowed).
+    pub routing_keys: Vec<String>,
     /// `(value, function)` for each routed handler.
     pub handlers: Vec<(String, String)>,
     /// The `onMessage` function.

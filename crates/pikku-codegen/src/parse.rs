@@ -369,7 +369,8 @@ impl Reader<'_> {
 
     /// `addChannel({ name, route, onMessage, onMessageWiring: { action: { create: f } } })`.
     fn channel_wiring(&mut self, object: &ObjectExpression, span: Span) {
-        let (mut name, mut route, mut routing_key, mut default_handler) = (None, None, None, None);
+        let (mut name, mut route, mut default_handler) = (None, None, None);
+        let mut routing_keys = Vec::new();
         let mut handlers = Vec::new();
         for (key, value) in object_properties(object) {
             match (key.as_str(), value) {
@@ -378,7 +379,7 @@ impl Reader<'_> {
                 ("onMessage", handler) => default_handler = handler_function(handler),
                 ("onMessageWiring", Expression::ObjectExpression(wiring)) => {
                     for (key, values) in object_properties(wiring) {
-                        routing_key = Some(key);
+                        routing_keys.push(key);
                         let Expression::ObjectExpression(values) = values else {
                             continue;
                         };
@@ -392,16 +393,14 @@ impl Reader<'_> {
                 _ => {}
             }
         }
-        if let (Some(name), Some(route)) = (name, route) {
-            self.module.channels.push(ChannelWiring {
-                name,
-                route,
-                routing_key,
-                handlers,
-                default_handler,
-                loc: self.loc(span),
-            });
-        }
+        self.module.channels.push(ChannelWiring {
+            name,
+            route,
+            routing_keys,
+            handlers,
+            default_handler,
+            loc: self.loc(span),
+        });
     }
 
     fn members(&self, signatures: &[TSSignature]) -> ObjectTy {

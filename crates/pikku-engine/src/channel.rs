@@ -24,6 +24,8 @@ pub struct UpgradeRequest<'a> {
     pub cookie: Option<&'a str>,
     /// The API key header's value.
     pub api_key: Option<&'a str>,
+    /// A JS hook decides on a missing session (the engine does not refuse the upgrade).
+    pub has_session: bool,
 }
 
 /// The app's channels, compiled at start-up.
@@ -129,7 +131,7 @@ impl Engine {
             },
             None => None,
         };
-        if channel.auth && session.is_none() {
+        if channel.auth && session.is_none() && !request.has_session {
             return Outcome::Fail(RequestError::new(
                 MISSING_SESSION,
                 format!("Channel `{}` requires a session and the upgrade request has none; sign in first", channel.name),

@@ -227,6 +227,11 @@ impl Scheduler {
             Phase::Stopping => return Err(StartError::Stopping),
             Phase::Idle => {}
         }
+        // Known before `start` returns, so that a `list()` right after it shows every next run.
+        let now = Timestamp::now();
+        for (task, status) in state.tasks.iter_mut().enumerate() {
+            status.next_run_at = self.inner.tasks[task].schedule.next_after(now);
+        }
         let (stop, stopped) = watch::channel(false);
         let loops = (0..self.inner.tasks.len())
             .map(|task| {

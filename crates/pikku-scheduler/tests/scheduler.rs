@@ -236,3 +236,17 @@ async fn a_run_that_cannot_be_handed_over_ends_at_once() {
     assert_eq!((status.running, status.skipped_ticks), (0, 0));
     scheduler.stop().await;
 }
+
+#[tokio::test]
+async fn the_next_run_is_known_as_soon_as_start_returns() {
+    let scheduler = every_second(false);
+    assert_eq!(scheduler.status()[0].next_run_at, None);
+    let recorder = Recorder::new(&scheduler, Duration::ZERO);
+    scheduler.start(Arc::new(Handle(recorder))).unwrap();
+    // The timer loop has not been polled yet on this single-threaded runtime.
+    let next = scheduler.status()[0]
+        .next_run_at
+        .expect("a next run right after start");
+    assert!(next > Timestamp::now() - SignedDuration::from_secs(1));
+    scheduler.stop().await;
+}
