@@ -53,6 +53,7 @@ fn connect(e: &Engine, url: &str, authorization: Option<&str>) -> Value {
         authorization,
         cookie: None,
         api_key: None,
+        has_session: false,
     };
     serde_json::from_str(&wire::encode(&e.channel_connect(&request), None)).unwrap()
 }
