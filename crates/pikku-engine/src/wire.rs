@@ -38,13 +38,7 @@ pub fn encode(outcome: &Outcome<'_>, client_request_id: Option<&str>) -> String 
 
 /// Encodes an error answer.
 pub fn encode_error(err: &RequestError, client_request_id: Option<&str>) -> String {
-    let body = ErrorBody {
-        name: err.kind.name.to_owned(),
-        message: Some(err.message.clone()),
-        payload: err.payload.as_deref().cloned(),
-        error_id: request_id(client_request_id),
-    };
-    let body = serde_json::to_string(&body).unwrap_or_else(|_| "{}".to_owned());
+    let body = error_body(err, client_request_id);
     match &err.allow {
         Some(allow) => format!(
             "[-{},{body},{}]",
@@ -53,6 +47,17 @@ pub fn encode_error(err: &RequestError, client_request_id: Option<&str>) -> Stri
         ),
         None => format!("[-{},{body}]", err.kind.status),
     }
+}
+
+/// The JSON error body of an error answer: `{ name, message, payload?, errorId }`.
+pub fn error_body(err: &RequestError, client_request_id: Option<&str>) -> String {
+    let body = ErrorBody {
+        name: err.kind.name.to_owned(),
+        message: Some(err.message.clone()),
+        payload: err.payload.as_deref().cloned(),
+        error_id: request_id(client_request_id),
+    };
+    serde_json::to_string(&body).unwrap_or_else(|_| "{}".to_owned())
 }
 
 /// Writes `{prefix members, body members}` from two JSON object texts.

@@ -1,0 +1,125 @@
+//! One request through the engine: read the body within the limit, ask the engine, and either
+//! answer its error here or hand the call to JavaScript.
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{HeaderMap, HeaderValue, ALLOW, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
+use hyper::{Request, Response, StatusCode};
+use pikku_engine::{wire, Engine, HttpRequest, Outcome};
+
+use crate::{Call, Dispatch, Reply};
+
+const JSON: &str = "application/json; charset=utf-8";
+
+/// Answers one request.
+pub async fn answer(
+    engine: &Engine,
+    dispatch: &dyn Dispatch,
+    errors_to_js: bool,
+    request: Request<Incoming>,
+) -> Response<Full<Bytes>> {
+    let (parts, body) = request.into_parts();
+    let limit = engine.max_body_bytes();
+    let declared_too_large = content_length(&parts.headers).is_some_and(|n| n > limit);
+    let reads_body = !matches!(parts.method.as_str(), "GET" | "HEAD" | "OPTIONS");
+    let (body, body_too_large) = if !reads_body || declared_too_large {
+        (Bytes::new(), declared_too_large)
+    } else {
+        match Limited::new(body, limit as usize).collect().await {
+            Ok(collected) => (collected.to_bytes(), false),
+            Err(_) => (Bytes::new(), true), // over the limit (or the client went away)
+        }
+    };
+    let url = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let request_id = header("x-request-id");
+    let api_key = engine.api_key_header().and_then(header);
+    let outcome = engine.handle(&HttpRequest {
+        method: parts.method.as_str(),
+        url,
+        content_type: header("content-type"),
+        has_session: false,
+        authorization: header("authorization"),
+        cookie: header("cookie"),
+        api_key,
+        body: &body,
+        body_too_large,
+    });
+    if let Outcome::Fail(err) = &outcome {
+        if !errors_to_js {
+            let mut response = json_response(err.kind.status, wire::error_body(err, request_id));
+            if let Some(allow) = err
+                .allow
+                .as_deref()
+                .and_then(|a| HeaderValue::from_str(a).ok())
+            {
+                response.headers_mut().insert(ALLOW, allow);
+            }
+            if err.kind.status == 413 {
+                response
+                    .headers_mut()
+                    .insert(CONNECTION, HeaderValue::from_static("close"));
+            }
+            return response;
+        }
+    }
+    let call = Call {
+        wire: wire::encode(&outcome, request_id),
+        method: parts.method.as_str().to_owned(),
+        url: url.to_owned(),
+        headers: parts
+            .headers
+            .iter()
+            .filter_map(|(name, value)| {
+                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+            })
+            .collect(),
+    };
+    drop(outcome);
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    dispatch.dispatch(call, sender);
+    match receiver.await {
+        Ok(reply) => reply_response(reply, parts.method.as_str() == "HEAD"),
+        Err(_) => json_response(
+            500,
+            r#"{"name":"InternalServerError","message":"The function's answer was lost"}"#
+                .to_owned(),
+        ),
+    }
+}
+
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers.get(CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
+}
+
+fn json_response(status: u16, body: String) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
+    response
+}
+
+fn reply_response(reply: Reply, head: bool) -> Response<Full<Bytes>> {
+    let body = if head {
+        Bytes::new()
+    } else {
+        Bytes::from(reply.body)
+    };
+    let mut response = Response::new(Full::new(body));
+    *response.status_mut() =
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    for (name, value) in reply.headers {
+        if let (Ok(name), Ok(value)) = (
+            name.parse::<hyper::header::HeaderName>(),
+            HeaderValue::from_str(&value),
+        ) {
+            headers.append(name, value);
+        }
+    }
+    response
+}

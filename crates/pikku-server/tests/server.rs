@@ -1,0 +1,199 @@
+//! The standalone server over real TCP on 127.0.0.1, with a Rust stand-in for the JavaScript
+//! side: engine errors answered without it, calls handed over with many in flight, keep-alive,
+//! the body limit, and a close that lets a request in flight finish.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use pikku_engine::{Engine, EngineConfig};
+use pikku_server::{serve, Call, Dispatch, Reply, ServerOptions};
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::oneshot;
+
+fn engine() -> Arc<Engine> {
+    let config: EngineConfig = serde_json::from_value(json!({
+        "routes": [
+            { "method": "get", "route": "/hello", "auth": false },
+            { "method": "post", "route": "/todos/:id", "auth": false, "inputSchema": "Todo" },
+            { "method": "get", "route": "/slow", "auth": false }
+        ],
+        "schemas": { "Todo": {
+            "type": "object",
+            "properties": { "id": { "type": "integer" }, "title": { "type": "string", "minLength": 1 } },
+            "required": ["title"], "additionalProperties": false
+        } },
+        "maxBodyBytes": 1024
+    }))
+    .unwrap();
+    Arc::new(Engine::new(config).unwrap())
+}
+
+/// Answers each call with the engine's wire as the body; `/slow` after 300 ms.
+#[derive(Default)]
+struct Echo {
+    calls: AtomicUsize,
+}
+
+impl Dispatch for Echo {
+    fn dispatch(&self, call: Call, reply: oneshot::Sender<Reply>) {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        let slow = call.url == "/slow";
+        tokio::spawn(async move {
+            if slow {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+            let _ = reply.send(Reply {
+                status: 200,
+                headers: vec![
+                    ("content-type".into(), "application/json".into()),
+                    ("x-method".into(), call.method),
+                ],
+                body: call.wire,
+            });
+        });
+    }
+}
+
+async fn start(echo: Arc<Echo>) -> pikku_server::RunningServer {
+    serve(
+        "127.0.0.1:0".parse().unwrap(),
+        engine(),
+        echo,
+        ServerOptions::default(),
+    )
+    .await
+    .unwrap()
+}
+
+/// Sends raw requests on one connection and reads one response per request.
+async fn exchange(stream: &mut TcpStream, request: &str) -> (u16, String, String) {
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut chunk).await.unwrap();
+        assert!(
+            n > 0,
+            "connection closed early: {}",
+            String::from_utf8_lossy(&buffer)
+        );
+        buffer.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&buffer).to_string();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let head = text[..end].to_ascii_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length: "))
+                .map_or(0, |v| v.trim().parse().unwrap());
+            if buffer.len() >= end + 4 + length {
+                let status = text[9..12].parse().unwrap();
+                return (status, head, text[end + 4..end + 4 + length].to_owned());
+            }
+        }
+    }
+}
+
+async fn connect(server: &pikku_server::RunningServer) -> TcpStream {
+    TcpStream::connect(server.local_addr).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_reach_the_dispatch_with_the_engines_answer() {
+    let echo = Arc::new(Echo::default());
+    let server = start(Arc::clone(&echo)).await;
+    let mut stream = connect(&server).await;
+    let body = r#"{"title":"Milk"}"#;
+    let request = format!("POST /todos/7 HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}", body.len());
+    let (status, head, body) = exchange(&mut stream, &request).await;
+    assert_eq!(status, 200);
+    assert!(head.contains("x-method: post"), "{head}");
+    let wire: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(wire, json!([1, { "id": 7, "title": "Milk" }]));
+    // Keep-alive: the same connection serves the next request.
+    let (status, _, body) = exchange(&mut stream, "GET /hello HTTP/1.1\r\nhost: x\r\n\r\n").await;
+    assert_eq!((status, body.as_str()), (200, "[0,{}]"));
+    assert_eq!(echo.calls.load(Ordering::SeqCst), 2);
+    server.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn engine_errors_are_answered_without_javascript() {
+    let echo = Arc::new(Echo::default());
+    let server = start(Arc::clone(&echo)).await;
+    let mut stream = connect(&server).await;
+    let (status, _, body) = exchange(&mut stream, "GET /nowhere HTTP/1.1\r\nhost: x\r\n\r\n").await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["name"],
+        "NotFoundError"
+    );
+    let (status, head, _) =
+        exchange(&mut stream, "DELETE /hello HTTP/1.1\r\nhost: x\r\n\r\n").await;
+    assert_eq!(status, 405);
+    assert!(head.contains("allow: get, head"), "{head}");
+    let invalid = r#"{"title":""}"#;
+    let request = format!("POST /todos/1 HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{invalid}", invalid.len());
+    let (status, _, body) = exchange(&mut stream, &request).await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["payload"]["errors"][0]["path"],
+        "/title"
+    );
+    let big = "x".repeat(2000);
+    let request = format!("POST /todos/1 HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{big}", big.len());
+    let (status, head, _) = exchange(&mut stream, &request).await;
+    assert_eq!(status, 413);
+    assert!(head.contains("connection: close"), "{head}");
+    assert_eq!(echo.calls.load(Ordering::SeqCst), 0);
+    server.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_calls_are_in_flight_at_once() {
+    let echo = Arc::new(Echo::default());
+    let server = start(Arc::clone(&echo)).await;
+    let started = std::time::Instant::now();
+    let mut clients = Vec::new();
+    for _ in 0..20 {
+        let addr = server.local_addr;
+        clients.push(tokio::spawn(async move {
+            let mut stream = TcpStream::connect(addr).await.unwrap();
+            exchange(&mut stream, "GET /slow HTTP/1.1\r\nhost: x\r\n\r\n")
+                .await
+                .0
+        }));
+    }
+    for client in clients {
+        assert_eq!(client.await.unwrap(), 200);
+    }
+    // 20 slow calls of 300 ms took about one of them, not twenty.
+    assert!(
+        started.elapsed() < Duration::from_millis(2000),
+        "{:?}",
+        started.elapsed()
+    );
+    server.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn close_lets_a_request_in_flight_finish() {
+    let echo = Arc::new(Echo::default());
+    let server = start(echo).await;
+    let addr = server.local_addr;
+    let in_flight = tokio::spawn(async move {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        exchange(&mut stream, "GET /slow HTTP/1.1\r\nhost: x\r\n\r\n")
+            .await
+            .0
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    server.close().await;
+    assert_eq!(in_flight.await.unwrap(), 200);
+    assert!(
+        TcpStream::connect(addr).await.is_err(),
+        "no longer accepting"
+    );
+}
