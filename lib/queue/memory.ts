@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 
+import type { Logger } from '../types.js'
 import {
   backoffDelay,
   describeFailure,
@@ -19,7 +20,7 @@ export interface MemoryQueueOptions {
   /** How many failed-job records are kept, the oldest dropped first (default 1000). */
   keepFailed?: number
   /** Where final failures and jobs dropped by `close()` are logged (default `console`). */
-  logger?: { error(message: string, ...args: unknown[]): void }
+  logger?: Logger
 }
 
 /** A job with what the queue needs between attempts. */

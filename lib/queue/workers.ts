@@ -3,6 +3,7 @@ import { functionMeta, functionName } from '../functions.js'
 import type { FailedJob, QueueBackend, QueueJob } from './backend.js'
 import { MemoryQueueBackend } from './memory.js'
 import { registeredQueueWorkers, type QueueData, type QueueName, type QueueWorker, type QueueWorkerData } from './wiring.js'
+import type { Logger } from '../types.js'
 
 /** How the queues of a process are set up. */
 export interface QueuesOptions {
@@ -16,7 +17,7 @@ export interface QueuesOptions {
    */
   consume?: boolean
   /** Where problems are logged (default `console`); also given to the default backend. */
-  logger?: { error(message: string, ...args: unknown[]): void }
+  logger?: Logger
 }
 
 /** Options of one `enqueue`. */

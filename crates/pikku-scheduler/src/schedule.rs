@@ -27,13 +27,26 @@ pub struct Schedule {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScheduleError {
     /// Not 5 or 6 fields.
-    FieldCount { expression: String, found: usize },
+    FieldCount {
+        /// The schedule as given.
+        expression: String,
+        /// How many fields it has.
+        found: usize,
+    },
     /// A field the cron parser refused.
-    Invalid { expression: String, reason: String },
+    Invalid {
+        /// The schedule as given.
+        expression: String,
+        /// What is wrong, and in which field.
+        reason: String,
+    },
     /// Not an IANA time zone name.
     UnknownTimeZone(String),
     /// Valid, but matching no future moment (`0 0 30 2 *`).
-    NeverRuns { expression: String },
+    NeverRuns {
+        /// The schedule as given.
+        expression: String,
+    },
 }
 
 impl fmt::Display for ScheduleError {

@@ -31,16 +31,20 @@ pub struct TaskSpec {
 /// A run handed to the [`Dispatch`]: the task's index and the moment it was due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Run {
+    /// The task's index in the specs given to [`Scheduler::new`].
     pub task: usize,
     /// Identifies the run in [`Scheduler::finish`].
     pub run_id: u64,
+    /// When the tick was due (or the run-now was asked).
     pub scheduled_at: Timestamp,
 }
 
 /// A tick that started no run because the task's previous run was still going.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Skip {
+    /// The task's index in the specs given to [`Scheduler::new`].
     pub task: usize,
+    /// When the skipped tick was due.
     pub scheduled_at: Timestamp,
 }
 
@@ -56,10 +60,13 @@ pub trait Dispatch: Send + Sync + 'static {
 /// A task's state, for listings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskStatus {
+    /// The task's name.
     pub name: String,
+    /// Its cron expression, as given.
     pub schedule: String,
     /// The IANA name the schedule is read in.
     pub timezone: String,
+    /// Whether its runs may overlap.
     pub overlap: bool,
     /// When the timer will next start it; `None` while the scheduler is not started.
     pub next_run_at: Option<Timestamp>,
@@ -86,6 +93,7 @@ impl std::error::Error for ConfigError {}
 /// Why [`Scheduler::start`] refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StartError {
+    /// The timer loops run already.
     AlreadyStarted,
     /// A `stop` is still waiting for running tasks.
     Stopping,

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! The standalone server of `@pikku/native`: hyper on tokio owns the socket and parses HTTP;
 //! the engine routes, parses, validates and decodes the session on the server's threads; only
 //! requests that reach a function cross to JavaScript, through a [`Dispatch`], with many in
