@@ -1,0 +1,212 @@
+#!/usr/bin/env node
+// The end-to-end HTTP benchmark (bench/README.md, "HTTP: ours against peers"):
+//   node bench/http/run.mjs [--reps=3] [--duration=10] [--warmup=3] [--connections=50]
+//                           [--servers=raw,fastify,…] [--routes=hello,todo,secure]
+//                           [--cold-reps=5] [--no-cold | --cold-only] [--no-write] [--autocannon]
+// Each server is pinned to CPU 0 and wrk to CPU 1; the servers run interleaved (A B C … A B C …);
+// the tables go to stdout and, unless --no-write, to bench/RESULTS.md.
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, release, totalmem } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+
+import { LOADS, checkAnswers } from './lib/check.mjs'
+import { COLD_SERVERS, EXTRA, coldStart, packageSize } from './lib/cold.mjs'
+import { ensureLoadGenerator, loadGeneratorVersion, runLoad } from './lib/load.mjs'
+import { SERVERS, peakRssMb, resetPeakRss, startServer, stopServer } from './lib/servers.mjs'
+
+const { values: opts } = parseArgs({
+  options: {
+    reps: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+    servers: { type: 'string', default: SERVERS.map((s) => s.name).join(',') },
+    routes: { type: 'string', default: Object.keys(LOADS).join(',') },
+    'cold-reps': { type: 'string', default: '5' },
+    'no-cold': { type: 'boolean', default: false },
+    'cold-only': { type: 'boolean', default: false },
+    'no-write': { type: 'boolean', default: false },
+    autocannon: { type: 'boolean', default: false },
+  },
+})
+const reps = Number(opts.reps)
+const seconds = Number(opts.duration)
+const warmup = Number(opts.warmup)
+const connections = Number(opts.connections)
+const servers = opts.servers.split(',').map((name) => SERVERS.find((s) => s.name === name) ?? fail(`unknown server ${name}`))
+const routes = opts.routes.split(',').map((name) => (LOADS[name] ? name : fail(`unknown route ${name}`)))
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const resultsFile = fileURLToPath(new URL('../RESULTS.md', import.meta.url))
+const command = ['node bench/http/run.mjs', ...process.argv.slice(2)].join(' ')
+
+function fail(message) {
+  console.error(message)
+  process.exit(1)
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
+if (!existsSync(`${root}/dist/index.js`)) fail(`build the package first (in ${root}): npx napi build --platform --release && npx tsc -p tsconfig.build.json`)
+if (!existsSync(fileURLToPath(new URL('node_modules/fastify', import.meta.url)))) fail('install the peers first: (cd bench/http && npm ci)')
+
+// Pinning: servers on CPU 0, the load generator (and this script) on CPU 1.
+let serverPin = []
+let loadPin = []
+try {
+  execFileSync('taskset', ['-a', '-pc', '1', String(process.pid)], { stdio: 'ignore' })
+  serverPin = ['taskset', '-c', '0']
+  loadPin = ['taskset', '-c', '1']
+} catch {
+  console.error('warning: taskset or a second CPU is missing; nothing is pinned')
+}
+const load1 = loadavg()[0]
+if (load1 >= 0.5) console.error(`warning: load average ${load1.toFixed(2)} (≥ 0.5): the machine is not quiet, numbers will be noisy`)
+const tool = opts['cold-only'] ? 'wrk' : ensureLoadGenerator({ forceAutocannon: opts.autocannon })
+
+// Throughput: every server, every route, `reps` times, interleaved.
+const runs = new Map() // `${server}|${route}` -> [{ rps, p50, p99, rssMb, non2xx, errors }]
+const broken = new Map() // server -> problems
+if (!opts['cold-only']) {
+  for (let rep = 1; rep <= reps; rep++) {
+    for (const server of servers) {
+      if (broken.has(server.name)) continue
+      const running = await startServer(server.name, { pin: serverPin }).catch((error) => error)
+      if (running instanceof Error) {
+        broken.set(server.name, [running.message])
+        console.error(`${server.name}: ${running.message}`)
+        continue
+      }
+      try {
+        const problems = await checkAnswers(running.port)
+        if (problems.length) {
+          broken.set(server.name, problems)
+          console.error(`${server.name} answers wrongly, not measured:\n  ${problems.join('\n  ')}`)
+          continue
+        }
+        for (const route of routes) {
+          const load = LOADS[route]
+          if (warmup > 0) await runLoad(tool, { port: running.port, load, seconds: warmup, connections, pin: loadPin })
+          resetPeakRss(running.pid)
+          const result = await runLoad(tool, { port: running.port, load, seconds, connections, pin: loadPin })
+          result.rssMb = peakRssMb(running.pid)
+          const key = `${server.name}|${route}`
+          runs.set(key, [...(runs.get(key) ?? []), result])
+          console.error(`rep ${rep}/${reps}  ${server.name.padEnd(12)} ${load.label.padEnd(48)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  rss ${result.rssMb?.toFixed(0)} MB${result.non2xx || result.errors ? `  (${result.non2xx} non-2xx, ${result.errors} socket errors)` : ''}`)
+        }
+      } finally {
+        await stopServer(running)
+      }
+    }
+  }
+}
+
+// Cold start and package size.
+const cold = new Map()
+let size
+if (!opts['no-cold']) {
+  for (let rep = 1; rep <= Number(opts['cold-reps']); rep++) {
+    for (const name of COLD_SERVERS) {
+      const result = await coldStart(name, serverPin).catch((error) => error)
+      if (result instanceof Error) {
+        console.error(`cold start ${name}: ${result.message}`)
+        continue
+      }
+      cold.set(name, [...(cold.get(name) ?? []), result])
+      console.error(`cold ${rep}  ${name.padEnd(12)} first answer ${result.ms.toFixed(1)} ms (listening at ${result.listenMs.toFixed(1)} ms), rss ${result.rssMb?.toFixed(0)} MB`)
+    }
+  }
+  size = packageSize(root)
+}
+
+// The report.
+const fmt = (n, digits = 0) => (n === null || n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits))
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MB`
+const summary = (server, route) => {
+  const list = runs.get(`${server}|${route}`)
+  if (!list) return undefined
+  return {
+    rps: median(list.map((r) => r.rps)),
+    p50: median(list.map((r) => r.p50)),
+    p99: median(list.map((r) => r.p99)),
+    rss: median(list.map((r) => r.rssMb ?? NaN)),
+    each: list.map((r) => r.rps),
+    bad: list.reduce((n, r) => n + r.non2xx + r.errors, 0),
+  }
+}
+const ratio = (a, b) => (a && b ? `${(a.rps / b.rps).toFixed(2)}×` : '–')
+const lines = []
+if (!opts['cold-only']) {
+  const ours = servers.filter((s) => s.ours)
+  if (ours.length) {
+    lines.push('### Headline: ours as a ratio of req/s', '')
+    lines.push(`| adapter | ${routes.map((r) => `${LOADS[r].label}: × ceiling | × Fastify`).join(' | ')} |`)
+    lines.push(`|---|${routes.map(() => '---:|---:').join('|')}|`)
+    for (const s of ours) {
+      lines.push(`| ${s.label} | ${routes.map((r) => `${ratio(summary(s.name, r), summary('raw', r))} | ${ratio(summary(s.name, r), summary('fastify', r))}`).join(' | ')} |`)
+    }
+    lines.push('')
+  }
+  for (const route of routes) {
+    lines.push(`### ${LOADS[route].label}`, '')
+    lines.push('| server | req/s (median) | p50 ms | p99 ms | peak RSS MB | × ceiling | × Fastify | req/s of each run |')
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---|')
+    for (const s of servers) {
+      const row = summary(s.name, route)
+      if (!row) {
+        lines.push(`| ${s.label} | not measured: ${broken.get(s.name)?.join('; ') ?? 'no run'} |||||||`)
+        continue
+      }
+      const name = s.ours ? `**${s.label}**` : s.label
+      const warn = row.bad ? ` ⚠ ${row.bad} non-2xx or socket errors` : ''
+      lines.push(`| ${name} | ${fmt(row.rps)} | ${fmt(row.p50, 2)} | ${fmt(row.p99, 2)} | ${fmt(row.rss)} | ${ratio(row, summary('raw', route))} | ${ratio(row, summary('fastify', route))} | ${row.each.map((x) => fmt(x)).join(', ')}${warn} |`)
+    }
+    lines.push('')
+  }
+}
+if (!opts['no-cold']) {
+  lines.push(`### Cold start: an app of 100 routes (the three above and ${EXTRA} validated \`POST /extra/<n>/:id\`), process start to the first answer`, '')
+  lines.push('| server | first answer ms (median) | listening ms (median) | RSS at first answer MB | first answer ms of each run |')
+  lines.push('|---|---:|---:|---:|---|')
+  const labelOf = (name) => SERVERS.find((s) => s.name === name).label
+  for (const name of COLD_SERVERS) {
+    const list = cold.get(name)
+    if (!list) {
+      lines.push(`| ${labelOf(name)} | failed |||| `)
+      continue
+    }
+    lines.push(`| ${labelOf(name)} | ${fmt(median(list.map((r) => r.ms)), 1)} | ${fmt(median(list.map((r) => r.listenMs)), 1)} | ${fmt(median(list.map((r) => r.rssMb ?? NaN)))} | ${list.map((r) => fmt(r.ms, 1)).join(', ')} |`)
+  }
+  lines.push('', '### Package size (`npm pack --dry-run --json` of the root package)', '')
+  lines.push('| packed | unpacked | files | native addon |', '|---:|---:|---:|---|')
+  lines.push(`| ${mb(size.packed)} | ${mb(size.unpacked)} | ${size.files} | ${size.addons.map((a) => `\`${a.file}\` ${mb(a.bytes)}`).join(', ') || 'none built'} |`, '')
+}
+const tables = lines.join('\n')
+console.log(`\n${tables}`)
+
+if (!opts['no-write']) {
+  const version = (pkg) => JSON.parse(readFileSync(fileURLToPath(new URL(`node_modules/${pkg}/package.json`, import.meta.url)), 'utf8')).version
+  const peers = ['@pikku/core', 'express', 'fastify', '@fastify/jwt', 'hono', '@hono/node-server', 'ajv', 'jose', 'jsonwebtoken'].map((p) => `${p} ${version(p)}`).join(', ')
+  let commit = 'unknown'
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim()
+  } catch {}
+  const model = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model
+  const header = [
+    '# HTTP benchmark: results of the last run',
+    '',
+    `- Date: ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC`,
+    `- Machine: ${model}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}; Node ${process.version}; load average before the run ${load1.toFixed(2)}`,
+    `- Command: \`${command}\` (from the repository root, after \`npm ci\`, the release build of the addon, \`npx tsc -p tsconfig.build.json\` and \`(cd bench/http && npm ci)\`)`,
+    `- Library: @pikku/native at ${commit}; peers: ${peers}`,
+    opts['cold-only'] ? '' : `- Load: ${tool === 'wrk' ? loadGeneratorVersion(tool) : '**autocannon from npm (wrk could not be installed)**'}, 1 thread, ${connections} connections, ${warmup} s warm-up then ${seconds} s per run, ${reps} interleaved repetitions; server on CPU ${serverPin.length ? '0' : '(unpinned)'}, load generator on CPU ${loadPin.length ? '1' : '(unpinned)'}. Medians of the runs; peak RSS is the server's VmHWM during the measured run (reset after the warm-up).`,
+    '',
+    'What each server does and how to read this: [README.md](README.md#http-ours-against-peers).',
+    '',
+  ].filter((line, i, all) => line !== '' || all[i - 1] !== '')
+  writeFileSync(resultsFile, `${header.join('\n')}\n${tables}`)
+  console.error(`\nwrote ${resultsFile}`)
+}
