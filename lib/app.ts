@@ -247,7 +247,11 @@ export class PikkuApp {
       ) as WireAnswer
     const wire = engineCall(false)
     if (wire[0] === -404 && options.fallThrough && !isPreflight(request)) return errorAnswer(wire)
-    return serveDecision(this.env, request, await this.decide(wire, request, targetOf, engineCall), this.cookieFor)
+    if (this.enrichSession) return serveDecision(this.env, request, await this.decide(wire, request, targetOf, engineCall), this.cookieFor)
+    // Without a hook the engine decided everything: no await before the function.
+    if (wire[0] < 0) return serveDecision(this.env, request, { failure: errorAnswer(wire), chain: this.globalChain }, this.cookieFor)
+    const { target } = targetOf(wire[0])
+    return serveDecision(this.env, request, { target, input: wire[1], session: wire[2] as Session | undefined }, this.cookieFor)
   }
 
   /**

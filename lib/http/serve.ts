@@ -51,19 +51,24 @@ export async function serveDecision(env: InvokeEnv, request: HttpRequestLike, de
   let core: HttpAnswer | undefined
   try {
     const chain = decision.failure ? decision.chain : decision.target.chain
-    await runOnion(chain, env.singletonServices, context, async () => {
+    if (chain.length === 0) {
       core = decision.failure ?? (await runTarget(env, decision, context, state, clientId))
-    })
+    } else {
+      await runOnion(chain, env.singletonServices, context, async () => {
+        core = decision.failure ?? (await runTarget(env, decision, context, state, clientId))
+      })
+    }
   } catch (error) {
     core = answerForThrow(env, error, clientId)
   }
   const answer = core ?? ownAnswer(state)
-  answer.headers = { ...state.headers, ...answer.headers }
+  if (Object.keys(state.headers).length > 0) answer.headers = { ...state.headers, ...answer.headers } // set by middleware or the function
   if (userSession.changed && answer.status < 400) {
     try {
       const cookie = sessionCookie(userSession.get())
-      const earlier = answer.headers['set-cookie']
-      answer.headers['set-cookie'] = earlier === undefined ? cookie : [...(Array.isArray(earlier) ? earlier : [earlier]), cookie]
+      const headers = (answer.headers ??= {})
+      const earlier = headers['set-cookie']
+      headers['set-cookie'] = earlier === undefined ? cookie : [...(Array.isArray(earlier) ? earlier : [earlier]), cookie]
     } catch (error) {
       const failed = answerForThrow(env, error, clientId)
       failed.headers = { ...state.headers, ...failed.headers }
@@ -90,8 +95,11 @@ async function runTarget(
   const { target, input } = decision
   const session = context.userSession.get() // as middleware left it
   try {
-    const denied = await deniedBy(target.permissions, env.singletonServices, input, session)
-    if (denied !== undefined) throw permissionDenied(target.label, denied, env.production)
+    const { permissions } = target
+    if (permissions.global.length > 0 || permissions.levels.length > 0) {
+      const denied = await deniedBy(permissions, env.singletonServices, input, session)
+      if (denied !== undefined) throw permissionDenied(target.label, denied, env.production)
+    }
     const result = await invokeFunction(env, target.func, input, session, context)
     if (result === undefined || result === null) return { status: state.status || 204, headers: undefined, body: undefined }
     return { status: state.status || 200, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(result) }
