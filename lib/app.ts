@@ -125,6 +125,8 @@ export class PikkuApp {
   private readonly channelWirings: readonly ChannelWiring[]
   /** Channel message handlers by engine target: the function and the routing key's value. */
   private readonly handlerTargets = new Map<number, HandlerTarget>()
+  /** Each channel's routing key, by channel index. */
+  private readonly routingKeys: readonly string[]
   private readonly cookieFor = (session: Session | undefined) =>
     sessionCookie(this.engine, session === undefined ? null : JSON.stringify(session))
 
@@ -175,6 +177,7 @@ export class PikkuApp {
       metadataFunction: (channel: string, value: string | undefined) => metadataChannelFunction(this.metadata, channel, value),
     }
     config.channels = planChannels(this.channelWirings, config, planner, this.handlerTargets, problems)
+    this.routingKeys = config.channels.map((c) => c.routingKey ?? DEFAULT_ROUTING_KEY)
     if (problems.length) throw new Error(problems.join('\n'))
     this.engine = createEngine(JSON.stringify(config))
     this.maxBodyBytes = maxBodyBytes(this.engine)
@@ -270,7 +273,7 @@ export class PikkuApp {
     let session = wire[0] < 0 ? undefined : (wire[2] as Session | undefined)
     if (this.enrichSession) {
       try {
-        session = checkedSession(await this.enrichSession(session, { method: request.method, url: request.url, headers: request.headers }, this.env.singletonServices))
+        session = await this.enriched(session, request)
       } catch (error) {
         return { failure: answerForThrow(this.env, error, request.headers.get('x-request-id')), chain: this.globalChain }
       }
@@ -404,7 +407,7 @@ export class PikkuApp {
     let session = wire[2] as Session | undefined
     if (this.enrichSession) {
       try {
-        session = checkedSession(await this.enrichSession(session, { method: request.method, url: request.url, headers }, this.env.singletonServices))
+        session = await this.enriched(session, request)
         if ((channel.auth ?? true) && session === undefined) {
           throw new MissingSessionError(`Channel \`${channel.name}\` requires a session and the upgrade request has none; sign in first`)
         }
@@ -413,6 +416,12 @@ export class PikkuApp {
       }
     }
     return { channel, index: wire[0], params: wire[1] as Record<string, string>, session }
+  }
+
+  /** The session after the app's `enrichSession` hook (call only when there is one). */
+  private async enriched(session: Session | undefined, request: HttpRequestLike): Promise<Session | undefined> {
+    const info = { method: request.method, url: request.url, headers: request.headers }
+    return checkedSession(await this.enrichSession!(session, info, this.env.singletonServices))
   }
 
   /**
@@ -425,8 +434,7 @@ export class PikkuApp {
     const session = context.userSession.get()
     const wire = JSON.parse(channelMessage(this.engine, index, text, session !== undefined)) as WireAnswer
     if (wire[0] < 0) {
-      const routingKey = Object.keys(this.channelWirings[index]?.onMessageWiring ?? {})[0] ?? DEFAULT_ROUTING_KEY
-      return JSON.stringify({ seq, ...routedValue(text, routingKey), error: wire[1] as ErrorBody })
+      return JSON.stringify({ seq, ...routedValue(text, this.routingKeys[index] ?? DEFAULT_ROUTING_KEY), error: wire[1] as ErrorBody })
     }
     const handler = this.handlerTargets.get(wire[0])!
     const tag = handler.value === undefined ? { seq } : { seq, [handler.key]: handler.value }

@@ -38,14 +38,9 @@ pub fn fetch_client(metadata: &MetadataFile) -> String {
     }
     let mut routes: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for wiring in &metadata.http {
-        let Some(function) = metadata.functions.get(&wiring.function) else {
+        let Some((input, output)) = in_out(metadata, &wiring.function) else {
             continue;
         };
-        let input = function
-            .input_schema
-            .as_deref()
-            .unwrap_or("Record<string, never>");
-        let output = function.output_schema.as_deref().unwrap_or("void");
         routes.entry(&wiring.route).or_default().push(format!(
             "    {}: {{ input: {input}; output: {output} }}",
             wiring.method.as_upper().to_lowercase()
@@ -77,14 +72,9 @@ fn channels(out: &mut String, metadata: &MetadataFile) {
         let _ = writeln!(out, "    routingKey: {}", quote(&channel.routing_key));
         out.push_str("    messages: {\n");
         for (value, function) in &channel.messages {
-            let Some(function) = metadata.functions.get(function) else {
+            let Some((input, output)) = in_out(metadata, function) else {
                 continue;
             };
-            let input = function
-                .input_schema
-                .as_deref()
-                .unwrap_or("Record<string, never>");
-            let output = function.output_schema.as_deref().unwrap_or("void");
             let _ = writeln!(
                 out,
                 "      {}: {{ input: {input}; output: {output} }}",
@@ -105,4 +95,16 @@ fn channels(out: &mut String, metadata: &MetadataFile) {
         );
     }
     out.push_str("}\n\n/** A typed client of channel `name` on an open socket: `pikkuChannel('todos', new WebSocket(url))`. */\nexport function pikkuChannel<N extends keyof Channels>(name: N, socket: WebSocketLike): PikkuChannelClient<Channels[N]> {\n  return new PikkuChannelClient<Channels[N]>(socket, routingKeys[name])\n}\n");
+}
+
+/// The TypeScript input and output types of function `name`.
+fn in_out<'m>(metadata: &'m MetadataFile, name: &str) -> Option<(&'m str, &'m str)> {
+    let function = metadata.functions.get(name)?;
+    Some((
+        function
+            .input_schema
+            .as_deref()
+            .unwrap_or("Record<string, never>"),
+        function.output_schema.as_deref().unwrap_or("void"),
+    ))
 }

@@ -117,19 +117,16 @@ impl Engine {
                 Err(err) => return Outcome::Fail(err),
             };
         }
-        let session = match &self.sessions {
-            Some(sessions) => match sessions.decode(SessionParts {
-                authorization: request.authorization,
-                cookie: request.cookie,
-                api_key: request.api_key,
-                query,
-                upgrade: true,
-            }) {
-                Ok(session) => session,
-                Err(failure) if failure.from_cookie && !channel.auth => None,
-                Err(failure) => return Outcome::Fail(failure.error),
-            },
-            None => None,
+        let parts = SessionParts {
+            authorization: request.authorization,
+            cookie: request.cookie,
+            api_key: request.api_key,
+            query,
+            upgrade: true,
+        };
+        let session = match self.session_for(parts, channel.auth) {
+            Ok(session) => session,
+            Err(err) => return Outcome::Fail(err),
         };
         if channel.auth && session.is_none() && !request.has_session {
             return Outcome::Fail(RequestError::new(

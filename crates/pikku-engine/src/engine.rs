@@ -350,20 +350,16 @@ impl Engine {
         query: &str,
     ) -> Outcome<'a> {
         let target = &self.targets[target_index as usize];
-        let session = match &self.sessions {
-            Some(decoder) => match decoder.decode(SessionParts {
-                authorization: request.authorization,
-                cookie: request.cookie,
-                api_key: request.api_key,
-                query,
-                upgrade: false,
-            }) {
-                Ok(session) => session,
-                // A stale cookie must not lock users out of public routes (the sign-in one).
-                Err(failure) if failure.from_cookie && !target.auth => None,
-                Err(failure) => return fail(failure.error),
-            },
-            None => None,
+        let parts = SessionParts {
+            authorization: request.authorization,
+            cookie: request.cookie,
+            api_key: request.api_key,
+            query,
+            upgrade: false,
+        };
+        let session = match self.session_for(parts, target.auth) {
+            Ok(session) => session,
+            Err(err) => return fail(err),
         };
         if target.auth && !request.has_session && session.is_none() {
             return fail(missing_session(&target.label));
@@ -441,6 +437,18 @@ impl Engine {
         merge_into(&mut merged, &mut sources, from_body, Source::Body)?;
         self.validate(target, &Value::Object(merged))?;
         Ok(Input::Spliced { prefix, body: raw })
+    }
+
+    /// The session of a request, when the app reads sessions.
+    pub(crate) fn session_for(
+        &self,
+        parts: SessionParts<'_>,
+        auth: bool,
+    ) -> Result<Option<Map<String, Value>>, RequestError> {
+        match &self.sessions {
+            Some(sessions) => sessions.session_for(parts, auth),
+            None => Ok(None),
+        }
     }
 
     pub(crate) fn validate(&self, target: &Target, input: &Value) -> Result<(), RequestError> {

@@ -118,6 +118,21 @@ impl Sessions {
         self.api_keys.as_ref()?.query.as_deref()
     }
 
+    /// The session of a request for a target that does (`auth`) or does not need one: a bad
+    /// cookie counts as no session where none is needed, so that a stale cookie cannot lock a
+    /// browser out of the sign-in route.
+    pub fn session_for(
+        &self,
+        parts: SessionParts<'_>,
+        auth: bool,
+    ) -> Result<Option<Claims>, RequestError> {
+        match self.decode(parts) {
+            Ok(session) => Ok(session),
+            Err(failure) if failure.from_cookie && !auth => Ok(None),
+            Err(failure) => Err(failure.error),
+        }
+    }
+
     /// The session of a request: `None` when no source is present, the session when the first
     /// present source verifies, a 401 `InvalidSessionError` when it does not.
     pub fn decode(&self, parts: SessionParts<'_>) -> Result<Option<Claims>, SessionFailure> {
