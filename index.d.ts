@@ -138,5 +138,32 @@ export declare function schedulerStart(scheduler: ExternalObject<'PikkuScheduler
 /** Stops the timers, then resolves once every running run has been finished. */
 export declare function schedulerStop(scheduler: ExternalObject<'PikkuScheduler'>): Promise<void>
 
+/**
+ * Stops accepting, lets requests in flight finish, then resolves; the wake callback is then
+ * released, so that Node may exit.
+ */
+export declare function serverClose(server: ExternalObject<'PikkuServer'>): Promise<void>
+
+/**
+ * Starts serving the routes of `config_json` (an `EngineConfig`) on `host:port` (port 0: one
+ * the system picks). `errors_to_js`: the engine's error answers go to JavaScript too (the app
+ * has global middleware); `session_hook`: a missing session goes to JavaScript with the body.
+ * `on_calls` is woken when calls wait; it takes them with `serverTake`. Throws when the
+ * address cannot be bound.
+ */
+export declare function serverListen(configJson: string, host: string, port: number, errorsToJs: boolean, sessionHook: boolean, onCalls: () => void): ExternalObject<'PikkuServer'>
+
+/** The port the server listens on. */
+export declare function serverPort(server: ExternalObject<'PikkuServer'>): number
+
+/**
+ * Answers call `id`; `headers` is flat: `[name, value, name, value, …]`. False when no
+ * request waits for it any more.
+ */
+export declare function serverRespond(server: ExternalObject<'PikkuServer'>, id: number, status: number, body?: string | undefined | null, headers?: Array<string> | undefined | null): boolean
+
+/** Every waiting call as one JSON array of `[id, method, url, headers, wire, body?]`. */
+export declare function serverTake(server: ExternalObject<'PikkuServer'>): string
+
 /** The `Set-Cookie` header that stores a session (`session_json`) or clears it (`null`). */
 export declare function sessionCookie(engine: ExternalObject<'PikkuEngine'>, sessionJson?: string | undefined | null): string

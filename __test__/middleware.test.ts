@@ -80,7 +80,7 @@ const routes: RouteWiring[] = [
   { method: 'get', route: '/api/private', func: seenBy },
 ]
 
-describe.each<AdapterKind>(['node-http', 'express'])('middleware behind %s', (kind) => {
+describe.each<AdapterKind>(['node-http', 'express', 'standalone'])('middleware behind %s', (kind) => {
   let server: Running
   beforeAll(async () => {
     const app = createApp({
@@ -151,7 +151,7 @@ describe.each<AdapterKind>(['node-http', 'express'])('middleware behind %s', (ki
   })
 })
 
-describe.each<AdapterKind>(['node-http', 'express'])('CORS behind %s', (kind) => {
+describe.each<AdapterKind>(['node-http', 'express', 'standalone'])('CORS behind %s', (kind) => {
   let server: Running
   beforeAll(async () => {
     server = await serve(kind, createApp({ routes }))

@@ -113,6 +113,8 @@ export class PikkuApp {
   /** Where the app logs: its `logger` option, or `console`. */
   readonly logger: Logger
   private readonly env: InvokeEnv
+  /** The config the engine was built from (JSON), for the standalone server's own engine. */
+  private readonly engineConfig: string
   private readonly enrichSession: AppOptions['enrichSession']
   private readonly readsSessions: boolean
   private readonly apiKeyHeader: string | null
@@ -179,7 +181,8 @@ export class PikkuApp {
     config.channels = planChannels(this.channelWirings, config, planner, this.handlerTargets, problems)
     this.routingKeys = config.channels.map((c) => c.routingKey ?? DEFAULT_ROUTING_KEY)
     if (problems.length) throw new Error(problems.join('\n'))
-    this.engine = createEngine(JSON.stringify(config))
+    this.engineConfig = JSON.stringify(config)
+    this.engine = createEngine(this.engineConfig)
     this.maxBodyBytes = maxBodyBytes(this.engine)
     this.apiKeyHeader = apiKeyHeader(this.engine)
   }
@@ -196,6 +199,26 @@ export class PikkuApp {
    */
   handleHttp(request: HttpRequestLike, body: Uint8Array | null, options: { fallThrough?: boolean } = {}): Promise<HttpAnswer> {
     return this.serve(request, body, (args) => handle(this.engine, ...args), (index) => this.routed(index, request.url), options)
+  }
+
+  /**
+   * Answers a request that the standalone server already put through an engine built from
+   * this app's config: `wire` is that engine's answer. `body` travels only when the session
+   * hook may supply a missing session (the engine is then asked again): the text, or `null`
+   * when it went over the limit.
+   */
+  answerRouted(request: HttpRequestLike, wire: WireAnswer, body?: string | null): Promise<HttpAnswer> {
+    const bytes = body === undefined ? NO_BODY : body === null ? null : Buffer.from(body)
+    return this.serve(request, bytes, (args) => handle(this.engine, ...args), (index) => this.routed(index, request.url), { first: wire })
+  }
+
+  /**
+   * What the standalone server needs to route by itself: the engine config (it builds an
+   * engine of its own), whether the engine's error answers must reach JavaScript (global
+   * middleware sees every request), and whether a session hook may supply missing sessions.
+   */
+  standaloneSetup(): { config: string; errorsToJs: boolean; sessionHook: boolean } {
+    return { config: this.engineConfig, errorsToJs: this.globalChain.length > 0, sessionHook: this.enrichSession !== undefined }
   }
 
   /** Answers a request routed by the host framework: `params` are its path parameters. */
@@ -229,7 +252,7 @@ export class PikkuApp {
     body: Uint8Array | null,
     call: (args: RequestArgs) => string,
     targetOf: (target: number) => { target: HttpTarget; auth: boolean },
-    options: { fallThrough?: boolean } = {},
+    options: { fallThrough?: boolean; first?: WireAnswer } = {},
   ): Promise<HttpAnswer> {
     const headers = request.headers
     const sessions = this.readsSessions
@@ -248,7 +271,7 @@ export class PikkuApp {
           body === null,
         ]),
       ) as WireAnswer
-    const wire = engineCall(false)
+    const wire = options.first ?? engineCall(false)
     if (wire[0] === -404 && options.fallThrough && !isPreflight(request)) return errorAnswer(wire)
     if (this.enrichSession) return serveDecision(this.env, request, await this.decide(wire, request, targetOf, engineCall), this.cookieFor)
     // Without a hook the engine decided everything: no await before the function.

@@ -20,6 +20,11 @@ export {
   schedulerList,
   schedulerStart,
   schedulerStop,
+  serverClose,
+  serverListen,
+  serverPort,
+  serverRespond,
+  serverTake,
   sessionCookie,
   type ScheduleEvent,
 } from '../index.js'

@@ -1,11 +1,13 @@
 //! The napi binding: converts JavaScript arguments into engine calls and engine answers into
 //! one string. No request logic lives here; it is all in `pikku-engine`. The scheduler's
-//! binding is in [`scheduler`], over `pikku-scheduler`.
+//! binding is in [`scheduler`], over `pikku-scheduler`; the standalone server's in [`server`],
+//! over `pikku-server`.
 //!
 //! The engine crosses to JavaScript as an `External`: a call on it costs about 160 ns less
 //! than a method on a `#[napi]` class, whose borrow bookkeeping runs on every call.
 
 pub mod scheduler;
+pub mod server;
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;

@@ -1,6 +1,6 @@
 // Starts the fixture app behind each adapter on 127.0.0.1, so every behaviour test runs
-// through real HTTP against node:http, Express (with and without a body parser) and the
-// Fetch API handler.
+// through real HTTP against node:http, Express (with and without a body parser), the Fetch
+// API handler and the standalone server (Rust owns the socket).
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -10,9 +10,10 @@ import type { PikkuApp } from '@pikku/native'
 import { pikkuExpress } from '@pikku/native/express'
 import { createFetchHandler } from '@pikku/native/fetch'
 import { createRequestListener } from '@pikku/native/node-http'
+import { listen as listenStandalone } from '@pikku/native/standalone'
 
-export type AdapterKind = 'node-http' | 'express' | 'express+json' | 'fetch'
-export const ADAPTERS: AdapterKind[] = ['node-http', 'express', 'express+json', 'fetch']
+export type AdapterKind = 'node-http' | 'express' | 'express+json' | 'fetch' | 'standalone'
+export const ADAPTERS: AdapterKind[] = ['node-http', 'express', 'express+json', 'fetch', 'standalone']
 
 export interface Running {
   url: string
@@ -20,6 +21,10 @@ export interface Running {
 }
 
 export async function serve(kind: AdapterKind, app: PikkuApp): Promise<Running> {
+  if (kind === 'standalone') {
+    const server = listenStandalone(app)
+    return { url: server.url, close: () => server.close() }
+  }
   return listen(createServer(listenerFor(kind, app)))
 }
 
@@ -36,7 +41,7 @@ export async function listen(server: Server): Promise<Running> {
   }
 }
 
-function listenerFor(kind: AdapterKind, app: PikkuApp) {
+function listenerFor(kind: Exclude<AdapterKind, 'standalone'>, app: PikkuApp) {
   switch (kind) {
     case 'node-http':
       return createRequestListener(app)

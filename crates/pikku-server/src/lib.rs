@@ -5,25 +5,38 @@
 //! flight at once. Errors the engine decides (404, 405, 401, 413, 415, 422 …) are answered here
 //! without JavaScript, unless the app has global middleware that must see them.
 //!
-//! No napi types: the binding implements [`Dispatch`] with a thread-safe function.
+//! [`Mailbox`] is the dispatch the binding uses: calls queue up as one JSON batch that
+//! JavaScript takes whenever it is woken, and answers come back by call id.
+//!
+//! No napi types: the binding only wakes JavaScript and moves strings.
 
+mod mailbox;
 mod request;
 mod server;
 
+pub use mailbox::Mailbox;
 pub use server::{serve, RunningServer, ServerOptions};
+
+use bytes::Bytes;
+use hyper::{HeaderMap, Method};
 
 /// A request for a function, as JavaScript gets it.
 #[derive(Debug)]
 pub struct Call {
     /// The engine's answer: `[target, input, session?]` (or an error answer when the app's
-    /// middleware must see errors).
+    /// middleware or session hook must see it).
     pub wire: String,
     /// The request method.
-    pub method: String,
+    pub method: Method,
     /// The path and query.
     pub url: String,
-    /// Every request header, names lower-case.
-    pub headers: Vec<(String, String)>,
+    /// The request headers.
+    pub headers: HeaderMap,
+    /// The body, only when the engine found no session for a route that needs one and the
+    /// app's session hook may supply it: JavaScript then asks the engine again.
+    pub body: Option<Bytes>,
+    /// With `body`: the body went over the limit and was not kept.
+    pub body_too_large: bool,
 }
 
 /// JavaScript's answer to a [`Call`].

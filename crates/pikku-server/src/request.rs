@@ -5,10 +5,11 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::header::{HeaderMap, HeaderValue, ALLOW, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
-use hyper::{Request, Response, StatusCode};
+use hyper::{Method, Request, Response, StatusCode};
+use pikku_engine::error::MISSING_SESSION;
 use pikku_engine::{wire, Engine, HttpRequest, Outcome};
 
-use crate::{Call, Dispatch, Reply};
+use crate::{Call, Dispatch, Reply, ServerOptions};
 
 const JSON: &str = "application/json; charset=utf-8";
 
@@ -16,7 +17,7 @@ const JSON: &str = "application/json; charset=utf-8";
 pub async fn answer(
     engine: &Engine,
     dispatch: &dyn Dispatch,
-    errors_to_js: bool,
+    options: &ServerOptions,
     request: Request<Incoming>,
 ) -> Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
@@ -46,8 +47,12 @@ pub async fn answer(
         body: &body,
         body_too_large,
     });
+    let mut body_for_js = None;
     if let Outcome::Fail(err) = &outcome {
-        if !errors_to_js {
+        let hook_may_help = options.session_hook && err.kind == MISSING_SESSION;
+        if hook_may_help {
+            body_for_js = Some(body.clone());
+        } else if !options.errors_to_js {
             let mut response = json_response(err.kind.status, wire::error_body(err, request_id));
             if let Some(allow) = err
                 .allow
@@ -64,23 +69,22 @@ pub async fn answer(
             return response;
         }
     }
-    let call = Call {
-        wire: wire::encode(&outcome, request_id),
-        method: parts.method.as_str().to_owned(),
-        url: url.to_owned(),
-        headers: parts
-            .headers
-            .iter()
-            .filter_map(|(name, value)| {
-                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
-            })
-            .collect(),
-    };
+    let wire = wire::encode(&outcome, request_id);
+    let url = url.to_owned();
     drop(outcome);
+    let head = parts.method == Method::HEAD;
+    let call = Call {
+        wire,
+        method: parts.method,
+        url,
+        headers: parts.headers,
+        body_too_large: body_for_js.is_some() && body_too_large,
+        body: body_for_js,
+    };
     let (sender, receiver) = tokio::sync::oneshot::channel();
     dispatch.dispatch(call, sender);
     match receiver.await {
-        Ok(reply) => reply_response(reply, parts.method.as_str() == "HEAD"),
+        Ok(reply) => reply_response(reply, head),
         Err(_) => json_response(
             500,
             r#"{"name":"InternalServerError","message":"The function's answer was lost"}"#

@@ -16,12 +16,19 @@ use tokio::task::JoinHandle;
 use crate::request::answer;
 use crate::Dispatch;
 
+/// The most a request line and headers may take, as Node's default: more is answered 431.
+/// (hyper's read buffer: bodies are read through it in chunks of at most this size.)
+const MAX_HEAD_BYTES: usize = 16 * 1024;
+
 /// How the server runs.
 #[derive(Debug, Clone, Default)]
 pub struct ServerOptions {
     /// Hand the engine's error answers to JavaScript too (the app has global middleware, such
     /// as CORS, that must see them).
     pub errors_to_js: bool,
+    /// The app has a session hook: a route's missing session goes to JavaScript with the
+    /// body, as the hook may supply a session.
+    pub session_hook: bool,
 }
 
 /// A server accepting connections; [`close`](RunningServer::close) stops it.
@@ -42,16 +49,19 @@ impl RunningServer {
     }
 }
 
-/// Binds `addr` and serves the engine's routes on the current tokio runtime.
-pub async fn serve(
-    addr: SocketAddr,
+/// Serves the engine's routes on `listener` (bound by the caller, so that a taken port is an
+/// error at once), on the current tokio runtime.
+pub fn serve(
+    listener: std::net::TcpListener,
     engine: Arc<Engine>,
     dispatch: Arc<dyn Dispatch>,
     options: ServerOptions,
 ) -> std::io::Result<RunningServer> {
-    let listener = TcpListener::bind(addr).await?;
+    listener.set_nonblocking(true)?;
+    let listener = TcpListener::from_std(listener)?;
     let local_addr = listener.local_addr()?;
     let (stop, mut stopped) = watch::channel(false);
+    let options = Arc::new(options);
     let done = tokio::spawn(async move {
         let graceful = GracefulShutdown::new();
         loop {
@@ -59,15 +69,16 @@ pub async fn serve(
                 accepted = listener.accept() => {
                     let Ok((stream, _)) = accepted else { continue };
                     let _ = stream.set_nodelay(true);
-                    let (engine, dispatch, options) = (Arc::clone(&engine), Arc::clone(&dispatch), options.clone());
+                    let (engine, dispatch, options) = (Arc::clone(&engine), Arc::clone(&dispatch), Arc::clone(&options));
                     let service = service_fn(move |request| {
-                        let (engine, dispatch) = (Arc::clone(&engine), Arc::clone(&dispatch));
-                        let errors_to_js = options.errors_to_js;
+                        let (engine, dispatch, options) = (Arc::clone(&engine), Arc::clone(&dispatch), Arc::clone(&options));
                         async move {
-                            Ok::<_, std::convert::Infallible>(answer(&engine, &*dispatch, errors_to_js, request).await)
+                            Ok::<_, std::convert::Infallible>(answer(&engine, &*dispatch, &options, request).await)
                         }
                     });
-                    let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+                    let connection = http1::Builder::new()
+                        .max_buf_size(MAX_HEAD_BYTES)
+                        .serve_connection(TokioIo::new(stream), service);
                     let watched = graceful.watch(connection);
                     tokio::spawn(async move {
                         let _ = watched.await; // a client that goes away is not an error of ours

@@ -49,7 +49,7 @@ impl Dispatch for Echo {
                 status: 200,
                 headers: vec![
                     ("content-type".into(), "application/json".into()),
-                    ("x-method".into(), call.method),
+                    ("x-method".into(), call.method.to_string()),
                 ],
                 body: call.wire,
             });
@@ -58,14 +58,8 @@ impl Dispatch for Echo {
 }
 
 async fn start(echo: Arc<Echo>) -> pikku_server::RunningServer {
-    serve(
-        "127.0.0.1:0".parse().unwrap(),
-        engine(),
-        echo,
-        ServerOptions::default(),
-    )
-    .await
-    .unwrap()
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    serve(listener, engine(), echo, ServerOptions::default()).unwrap()
 }
 
 /// Sends raw requests on one connection and reads one response per request.

@@ -1,0 +1,126 @@
+// What the standalone server adds to the shared behaviour suite (which it also runs): many
+// calls in flight at once, keep-alive, graceful close, errors at listen, a process that exits
+// after close, and the body limit on streamed bodies.
+import { spawnSync } from 'node:child_process'
+import { connect } from 'node:net'
+import { fileURLToPath } from 'node:url'
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { createApp, pikkuSessionlessFunc, type RouteWiring } from '@pikku/native'
+import { listen, type StandaloneServer } from '@pikku/native/standalone'
+
+import { rawHttp } from './helpers/raw-http.js'
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+// No schemas here: path and query values stay strings.
+const slow = pikkuSessionlessFunc<{ n: string; ms?: string }, { n: string }>({
+  name: 'slowEcho',
+  func: async (_services, { n, ms }) => {
+    await sleep(Number(ms ?? 50))
+    return { n }
+  },
+})
+const boom = pikkuSessionlessFunc<Record<string, never>, never>({
+  name: 'syncBoom',
+  func: (() => {
+    throw new Error('thrown before any await')
+  }) as never,
+})
+const sizeOf = pikkuSessionlessFunc<{ data: string }, { length: number }>({
+  name: 'sizeOf',
+  func: async (_services, { data }) => ({ length: data.length }),
+})
+
+const routes: RouteWiring[] = [
+  { method: 'get', route: '/slow/:n', func: slow, auth: false },
+  { method: 'get', route: '/boom', func: boom, auth: false },
+  { method: 'post', route: '/size', func: sizeOf, auth: false },
+]
+
+describe('standalone server', () => {
+  let server: StandaloneServer
+
+  beforeAll(() => {
+    server = listen(createApp({ routes, maxBodyBytes: 64 * 1024 }))
+  })
+  afterAll(() => server.close())
+
+  it('keeps many calls in flight at once, each answered with its own result', async () => {
+    const started = Date.now()
+    const answers = await Promise.all(
+      Array.from({ length: 300 }, (_, n) => fetch(`${server.url}/slow/${n}?ms=200`).then((res) => res.json() as Promise<{ n: string }>)),
+    )
+    expect(answers.map((a) => a.n)).toEqual(Array.from({ length: 300 }, (_, n) => String(n)))
+    // 300 calls of 200 ms each: together, not one after another (that would be 60 s).
+    expect(Date.now() - started).toBeLessThan(10_000)
+  })
+
+  it('serves several requests on one keep-alive connection', async () => {
+    const replies = await new Promise<string>((resolve, reject) => {
+      let text = ''
+      const socket = connect(server.port, '127.0.0.1', () => {
+        socket.write('GET /slow/1?ms=1 HTTP/1.1\r\nHost: x\r\n\r\nGET /slow/2?ms=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+      })
+      socket.on('data', (chunk) => (text += chunk.toString()))
+      socket.on('close', () => resolve(text))
+      socket.on('error', reject)
+    })
+    expect(replies.match(/HTTP\/1\.1 200/g)).toHaveLength(2)
+    expect(replies).toContain('{"n":"1"}')
+    expect(replies).toContain('{"n":"2"}')
+  })
+
+  it('answers a function that throws before any await with 500, and keeps serving', async () => {
+    const res = await fetch(`${server.url}/boom`)
+    expect(res.status).toBe(500)
+    expect(((await res.json()) as { message: string }).message).toBe('thrown before any await')
+    expect((await fetch(`${server.url}/slow/3?ms=1`)).status).toBe(200)
+  })
+
+  it('answers 413 to a chunked body over the limit, and 200 to one within it', async () => {
+    const chunk = 'x'.repeat(16 * 1024)
+    const over = await rawHttp(
+      server.url,
+      `POST /size HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n` +
+        `${(chunk.length).toString(16)}\r\n${chunk}\r\n`.repeat(5) +
+        '0\r\n\r\n',
+    )
+    expect(over.status).toBe(413)
+    const within = await fetch(`${server.url}/size`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: chunk })
+    expect(await within.json()).toEqual({ length: chunk.length })
+  })
+
+  it('refuses a port that is taken, naming the address', () => {
+    expect(() => listen(createApp({ routes }), { port: server.port })).toThrow(`PIKKU_ERR_LISTEN: cannot listen on 127.0.0.1:${server.port}`)
+  })
+})
+
+describe('closing the standalone server', () => {
+  it('lets a request in flight finish, then refuses connections', async () => {
+    const server = listen(createApp({ routes }))
+    const inFlight = fetch(`${server.url}/slow/7?ms=300`).then((res) => res.json())
+    await sleep(50)
+    await server.close()
+    expect(await inFlight).toEqual({ n: '7' })
+    await expect(fetch(`${server.url}/slow/8`)).rejects.toThrow()
+  })
+
+  it('lets the process exit once closed', () => {
+    const script = `
+      import { createApp, pikkuSessionlessFunc } from '@pikku/native'
+      import { listen } from '@pikku/native/standalone'
+      const hello = pikkuSessionlessFunc({ name: 'hello', func: async () => ({ hello: 'world' }) })
+      const server = listen(createApp({ routes: [{ method: 'get', route: '/hello', func: hello, auth: false }] }))
+      const res = await fetch(server.url + '/hello')
+      console.log(res.status, JSON.stringify(await res.json()))
+      await server.close()
+    `
+    const root = fileURLToPath(new URL('..', import.meta.url))
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 15_000 })
+    expect(child.stderr).toBe('')
+    expect(child.stdout.trim()).toBe('200 {"hello":"world"}')
+    expect(child.status).toBe(0) // not killed by the timeout: nothing kept Node alive
+  })
+})

@@ -1,0 +1,164 @@
+//! The mailbox between the server and JavaScript, over real TCP, with a Rust loop in the part
+//! of JavaScript: it is woken once per batch, takes the batch as JSON text, and answers by id.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use pikku_engine::{Engine, EngineConfig};
+use pikku_server::{serve, Mailbox, Reply, ServerOptions};
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::Notify;
+
+fn engine() -> Arc<Engine> {
+    let config: EngineConfig = serde_json::from_value(json!({
+        "routes": [
+            { "method": "get", "route": "/hello", "auth": false },
+            { "method": "post", "route": "/secret", "auth": true }
+        ]
+    }))
+    .unwrap();
+    Arc::new(Engine::new(config).unwrap())
+}
+
+/// Plays JavaScript: on each wake takes the batch and answers every call with the call itself
+/// (as JSON) as the body. Counts wakes and calls.
+struct FakeJs {
+    mailbox: Arc<Mailbox>,
+    wakes: Arc<AtomicUsize>,
+    calls: AtomicUsize,
+}
+
+async fn start(options: ServerOptions) -> (pikku_server::RunningServer, Arc<FakeJs>) {
+    let notify = Arc::new(Notify::new());
+    let wakes = Arc::new(AtomicUsize::new(0));
+    let (woken, counted) = (Arc::clone(&notify), Arc::clone(&wakes));
+    let mailbox = Arc::new(Mailbox::new(Arc::new(move || {
+        counted.fetch_add(1, Ordering::SeqCst);
+        woken.notify_one();
+    })));
+    let js = Arc::new(FakeJs {
+        mailbox: Arc::clone(&mailbox),
+        wakes,
+        calls: AtomicUsize::new(0),
+    });
+    let runner = Arc::clone(&js);
+    tokio::spawn(async move {
+        loop {
+            notify.notified().await;
+            let batch: Vec<Value> = serde_json::from_str(&runner.mailbox.take()).unwrap();
+            for call in batch {
+                runner.calls.fetch_add(1, Ordering::SeqCst);
+                let id = call[0].as_u64().unwrap() as u32;
+                let reply = Reply {
+                    status: 200,
+                    headers: vec![("content-type".into(), "application/json".into())],
+                    body: call.to_string(),
+                };
+                assert!(runner.mailbox.answer(id, reply));
+            }
+        }
+    });
+    let server = serve(
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
+        engine(),
+        mailbox,
+        options,
+    )
+    .unwrap();
+    (server, js)
+}
+
+/// One request on a fresh connection; the body of the answer.
+async fn request(addr: std::net::SocketAddr, text: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(text.as_bytes()).await.unwrap();
+    let mut buffer = Vec::new();
+    stream.read_to_end(&mut buffer).await.unwrap();
+    let text = String::from_utf8(buffer).unwrap();
+    let status = text[9..12].parse().unwrap();
+    let body = text.split_once("\r\n\r\n").unwrap().1.to_owned();
+    (status, body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_carries_method_url_headers_and_the_engines_answer() {
+    let (server, _js) = start(ServerOptions::default()).await;
+    let (status, body) = request(
+        server.local_addr,
+        "GET /hello?x=1 HTTP/1.1\r\nhost: h\r\ncookie: a=1\r\ncookie: b=2\r\naccept: x\r\naccept: y\r\nx-odd: \"quoted\"\r\nconnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status, 200);
+    let call: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(call[1], "GET");
+    assert_eq!(call[2], "/hello?x=1");
+    assert_eq!(call[3]["cookie"], "a=1; b=2");
+    assert_eq!(call[3]["accept"], "x, y");
+    assert_eq!(call[3]["x-odd"], "\"quoted\"");
+    assert_eq!(call[4], json!([0, { "x": "1" }]));
+    assert_eq!(call.as_array().unwrap().len(), 5, "no body: {call}");
+    server.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_session_travels_with_the_body_only_when_a_hook_may_supply_one() {
+    let secret = "POST /secret HTTP/1.1\r\nhost: h\r\ncontent-type: application/json\r\ncontent-length: 10\r\nconnection: close\r\n\r\n{\"a\":\"é\"}";
+    let (server, js) = start(ServerOptions::default()).await;
+    let (status, body) = request(server.local_addr, secret).await;
+    assert_eq!(status, 401);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["name"],
+        "MissingSessionError"
+    );
+    assert_eq!(js.calls.load(Ordering::SeqCst), 0, "answered in Rust");
+    server.close().await;
+
+    let hooked = ServerOptions {
+        session_hook: true,
+        ..ServerOptions::default()
+    };
+    let (server, js) = start(hooked).await;
+    let (status, body) = request(server.local_addr, secret).await;
+    assert_eq!(status, 200);
+    let call: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(call[4][0], -401);
+    assert_eq!(call[5], "{\"a\":\"é\"}");
+    assert_eq!(js.calls.load(Ordering::SeqCst), 1);
+    server.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_in_flight_together_share_wakes_and_each_gets_its_own_answer() {
+    let (server, js) = start(ServerOptions::default()).await;
+    let addr = server.local_addr;
+    let clients: Vec<_> = (0..200)
+        .map(|n| {
+            tokio::spawn(async move {
+                let text =
+                    format!("GET /hello?n={n} HTTP/1.1\r\nhost: h\r\nconnection: close\r\n\r\n");
+                let (status, body) = request(addr, &text).await;
+                let call: Value = serde_json::from_str(&body).unwrap();
+                (status, call[4][1]["n"].as_str().unwrap().to_owned(), n)
+            })
+        })
+        .collect();
+    for client in clients {
+        let (status, echoed, n) = client.await.unwrap();
+        assert_eq!(status, 200);
+        assert_eq!(echoed, n.to_string(), "each request got its own answer");
+    }
+    assert_eq!(js.calls.load(Ordering::SeqCst), 200);
+    assert!(js.wakes.load(Ordering::SeqCst) <= 200);
+    assert_eq!(js.mailbox.owed(), 0);
+    assert!(!js.mailbox.answer(
+        12345,
+        Reply {
+            status: 200,
+            headers: vec![],
+            body: String::new()
+        }
+    ));
+    server.close().await;
+}

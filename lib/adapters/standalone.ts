@@ -1,0 +1,71 @@
+import type { PikkuApp } from '../app.js'
+import type { HttpAnswer, HttpRequestLike, WireAnswer } from '../http/answer.js'
+import { serverClose, serverListen, serverPort, serverRespond, serverTake } from '../native.js'
+
+/** Where the standalone server listens. */
+export interface ListenOptions {
+  /** The TCP port; 0 (the default) lets the system pick one (see `port` on the result). */
+  port?: number
+  /** The address to bind (default `127.0.0.1`; `0.0.0.0` for every interface). */
+  host?: string
+}
+
+/** A running standalone server. */
+export interface StandaloneServer {
+  /** The port it listens on. */
+  readonly port: number
+  /** `http://host:port`. */
+  readonly url: string
+  /** Stops accepting connections, lets requests in flight finish, then resolves. */
+  close(): Promise<void>
+}
+
+/**
+ * Serves the app's routes from Rust: hyper on tokio owns the socket, parses HTTP, routes,
+ * validates and decodes sessions on its own threads, and answers the engine's errors itself;
+ * only requests that reach a function come to JavaScript, many at once, in batches. HTTP/1.1
+ * with keep-alive; WebSocket channels need `attachChannels` on a node:http server instead.
+ *
+ * ```ts
+ * const server = listen(app, { port: 3000 })
+ * // later
+ * await server.close()
+ * ```
+ */
+export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneServer {
+  const host = options.host ?? '127.0.0.1'
+  const setup = app.standaloneSetup()
+  const handle = serverListen(setup.config, host, options.port ?? 0, setup.errorsToJs, setup.sessionHook, () => {
+    for (const call of JSON.parse(serverTake(handle)) as Call[]) answer(call)
+  })
+  const answer = ([id, method, url, headers, wire, body]: Call): void => {
+    const request: HttpRequestLike = { method, url, headers: { get: (name) => (Object.hasOwn(headers, name) ? headers[name] : undefined) } }
+    app.answerRouted(request, wire, body).then(
+      (result) => respond(id, result),
+      (error: unknown) => respond(id, app.failure(error, request)),
+    )
+  }
+  const respond = (id: number, result: HttpAnswer): void => {
+    serverRespond(handle, id, result.status, result.body, result.headers && flatHeaders(result.headers))
+  }
+  const port = serverPort(handle)
+  return {
+    port,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    close: () => serverClose(handle),
+  }
+}
+
+/** A call as the server sends it: `[id, method, url, headers, wire, body?]`. */
+type Call = [number, string, string, Record<string, string>, WireAnswer, (string | null)?]
+
+/** `[name, value, name, value, …]`, a repeated header once per value. */
+function flatHeaders(headers: Record<string, string | string[]>): string[] {
+  const flat: string[] = []
+  for (const name in headers) {
+    const value = headers[name]!
+    if (Array.isArray(value)) for (const one of value) flat.push(name, one)
+    else flat.push(name, value)
+  }
+  return flat
+}

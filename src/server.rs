@@ -1,0 +1,140 @@
+//! The standalone server's binding: starts `pikku-server` with an engine of its own (built
+//! from the app's config, so the server's threads never share a lock with JavaScript's
+//! calls), wakes JavaScript through a thread-safe function when calls wait, and moves the
+//! batch and the answers as strings. The request path is all in `pikku-server`.
+
+use std::net::ToSocketAddrs;
+use std::sync::{Arc, Mutex};
+
+use napi::bindgen_prelude::*;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi_derive::napi;
+use pikku_engine::{Engine, EngineConfig};
+use pikku_server::{serve, Mailbox, Reply, RunningServer, ServerOptions};
+
+/// The JS callback that takes the waiting calls (`serverTake`), called without arguments.
+type WakeCallback = ThreadsafeFunction<(), (), (), Status, false>;
+
+/// A listening server, as JavaScript holds it.
+pub struct StandaloneServer {
+    mailbox: Arc<Mailbox>,
+    running: Mutex<Option<RunningServer>>,
+    port: u16,
+}
+
+/// Starts serving the routes of `config_json` (an `EngineConfig`) on `host:port` (port 0: one
+/// the system picks). `errors_to_js`: the engine's error answers go to JavaScript too (the app
+/// has global middleware); `session_hook`: a missing session goes to JavaScript with the body.
+/// `on_calls` is woken when calls wait; it takes them with `serverTake`. Throws when the
+/// address cannot be bound.
+#[napi(ts_return_type = "ExternalObject<'PikkuServer'>")]
+pub fn server_listen(
+    config_json: String,
+    host: String,
+    port: u32,
+    errors_to_js: bool,
+    session_hook: bool,
+    #[napi(ts_arg_type = "() => void")] on_calls: WakeCallback,
+) -> Result<External<StandaloneServer>> {
+    let config: EngineConfig = serde_json::from_str(&config_json).map_err(|err| {
+        Error::from_reason(format!("PIKKU_ERR_CONFIG: invalid engine config: {err}"))
+    })?;
+    let engine = Arc::new(Engine::new(config).map_err(|err| Error::from_reason(err.to_string()))?);
+    let port = u16::try_from(port).map_err(|_| {
+        Error::from_reason(format!(
+            "PIKKU_ERR_LISTEN: port {port} is not a TCP port (0 to 65535)"
+        ))
+    })?;
+    let listener = (host.as_str(), port)
+        .to_socket_addrs()
+        .and_then(|mut addrs| {
+            let addr = addrs
+                .next()
+                .ok_or_else(|| std::io::Error::other("no address"))?;
+            std::net::TcpListener::bind(addr)
+        })
+        .map_err(|err| {
+            Error::from_reason(format!(
+                "PIKKU_ERR_LISTEN: cannot listen on {host}:{port}: {err}"
+            ))
+        })?;
+    let mailbox = Arc::new(Mailbox::new(Arc::new(move || {
+        // Fails only while Node shuts down, when no one is left to answer.
+        let _ = on_calls.call((), ThreadsafeFunctionCallMode::NonBlocking);
+    })));
+    let options = ServerOptions {
+        errors_to_js,
+        session_hook,
+    };
+    let running =
+        within_runtime_if_available(|| serve(listener, engine, Arc::clone(&mailbox) as _, options))
+            .map_err(|err| Error::from_reason(format!("PIKKU_ERR_LISTEN: {err}")))?;
+    Ok(External::new(StandaloneServer {
+        mailbox,
+        port: running.local_addr.port(),
+        running: Mutex::new(Some(running)),
+    }))
+}
+
+/// The port the server listens on.
+#[napi]
+pub fn server_port(
+    #[napi(ts_arg_type = "ExternalObject<'PikkuServer'>")] server: &External<StandaloneServer>,
+) -> u32 {
+    u32::from(server.port)
+}
+
+/// Every waiting call as one JSON array of `[id, method, url, headers, wire, body?]`.
+#[napi]
+pub fn server_take(
+    #[napi(ts_arg_type = "ExternalObject<'PikkuServer'>")] server: &External<StandaloneServer>,
+) -> String {
+    server.mailbox.take()
+}
+
+/// Answers call `id`; `headers` is flat: `[name, value, name, value, …]`. False when no
+/// request waits for it any more.
+#[napi]
+pub fn server_respond(
+    #[napi(ts_arg_type = "ExternalObject<'PikkuServer'>")] server: &External<StandaloneServer>,
+    id: u32,
+    status: u32,
+    body: Option<String>,
+    headers: Option<Vec<String>>,
+) -> bool {
+    let mut pairs = Vec::new();
+    if let Some(flat) = headers {
+        let mut flat = flat.into_iter();
+        while let (Some(name), Some(value)) = (flat.next(), flat.next()) {
+            pairs.push((name, value));
+        }
+    }
+    let reply = Reply {
+        status: u16::try_from(status).unwrap_or(500),
+        headers: pairs,
+        body: body.unwrap_or_default(),
+    };
+    server.mailbox.answer(id, reply)
+}
+
+/// Stops accepting, lets requests in flight finish, then resolves; the wake callback is then
+/// released, so that Node may exit.
+#[napi(ts_return_type = "Promise<void>")]
+pub fn server_close<'env>(
+    env: &'env Env,
+    #[napi(ts_arg_type = "ExternalObject<'PikkuServer'>")] server: &External<StandaloneServer>,
+) -> Result<PromiseRaw<'env, ()>> {
+    let running = server
+        .running
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .take();
+    let mailbox = Arc::clone(&server.mailbox);
+    env.spawn_future(async move {
+        if let Some(running) = running {
+            running.close().await;
+        }
+        mailbox.close();
+        Ok(())
+    })
+}
