@@ -145,20 +145,26 @@ export declare function schedulerStop(scheduler: ExternalObject<'PikkuScheduler'
 export declare function serverClose(server: ExternalObject<'PikkuServer'>): Promise<void>
 
 /**
- * Starts serving the routes of `config_json` (an `EngineConfig`) on `host:port` (port 0: one
- * the system picks). `errors_to_js`: the engine's error answers go to JavaScript too (the app
- * has global middleware); `session_hook`: a missing session goes to JavaScript with the body.
- * `on_calls` is woken when calls wait; it takes them with `serverTake`. Throws when the
- * address cannot be bound.
+ * Hands every answer given so far to its request (once per turn of the event loop, so that
+ * the server's threads are woken once for many answers).
  */
-export declare function serverListen(configJson: string, host: string, port: number, errorsToJs: boolean, sessionHook: boolean, onCalls: () => void): ExternalObject<'PikkuServer'>
+export declare function serverDeliver(server: ExternalObject<'PikkuServer'>): void
+
+/**
+ * Starts serving the routes of `config_json` (an `EngineConfig`) on `host:port` (port 0: one
+ * the system picks) with `threads` threads (0: one per CPU). `errors_to_js`: the engine's
+ * error answers go to JavaScript too (the app has global middleware); `session_hook`: a
+ * missing session goes to JavaScript with the body. `on_calls` is woken when calls wait; it
+ * takes them with `serverTake`. Throws when the address cannot be bound.
+ */
+export declare function serverListen(configJson: string, host: string, port: number, threads: number, errorsToJs: boolean, sessionHook: boolean, onCalls: () => void): ExternalObject<'PikkuServer'>
 
 /** The port the server listens on. */
 export declare function serverPort(server: ExternalObject<'PikkuServer'>): number
 
 /**
- * Answers call `id`; `headers` is flat: `[name, value, name, value, …]`. False when no
- * request waits for it any more.
+ * Answers call `id` (delivered by `serverDeliver`); `headers` is flat: `[name, value, name,
+ * value, …]`. False when no request waits for it any more.
  */
 export declare function serverRespond(server: ExternalObject<'PikkuServer'>, id: number, status: number, body?: string | undefined | null, headers?: Array<string> | undefined | null): boolean
 

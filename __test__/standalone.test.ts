@@ -3,7 +3,7 @@
 // after close, and the body limit on streamed bodies.
 import { spawnSync } from 'node:child_process'
 import { connect } from 'node:net'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -117,7 +117,7 @@ describe('closing the standalone server', () => {
       console.log(res.status, JSON.stringify(await res.json()))
       await server.close()
     `
-    const root = fileURLToPath(new URL('..', import.meta.url))
+    const root = join(__dirname, '..')
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 15_000 })
     expect(child.stderr).toBe('')
     expect(child.stdout.trim()).toBe('200 {"hello":"world"}')

@@ -21,6 +21,7 @@ export {
   schedulerStart,
   schedulerStop,
   serverClose,
+  serverDeliver,
   serverListen,
   serverPort,
   serverRespond,

@@ -10,7 +10,7 @@ use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use pikku_engine::{Engine, EngineConfig};
-use pikku_server::{serve, Mailbox, Reply, RunningServer, ServerOptions};
+use pikku_server::{start, Mailbox, Reply, RunningServer, ServerOptions};
 
 /// The JS callback that takes the waiting calls (`serverTake`), called without arguments.
 type WakeCallback = ThreadsafeFunction<(), (), (), Status, false>;
@@ -23,15 +23,16 @@ pub struct StandaloneServer {
 }
 
 /// Starts serving the routes of `config_json` (an `EngineConfig`) on `host:port` (port 0: one
-/// the system picks). `errors_to_js`: the engine's error answers go to JavaScript too (the app
-/// has global middleware); `session_hook`: a missing session goes to JavaScript with the body.
-/// `on_calls` is woken when calls wait; it takes them with `serverTake`. Throws when the
-/// address cannot be bound.
+/// the system picks) with `threads` threads (0: one per CPU). `errors_to_js`: the engine's
+/// error answers go to JavaScript too (the app has global middleware); `session_hook`: a
+/// missing session goes to JavaScript with the body. `on_calls` is woken when calls wait; it
+/// takes them with `serverTake`. Throws when the address cannot be bound.
 #[napi(ts_return_type = "ExternalObject<'PikkuServer'>")]
 pub fn server_listen(
     config_json: String,
     host: String,
     port: u32,
+    threads: u32,
     errors_to_js: bool,
     session_hook: bool,
     #[napi(ts_arg_type = "() => void")] on_calls: WakeCallback,
@@ -65,10 +66,10 @@ pub fn server_listen(
     let options = ServerOptions {
         errors_to_js,
         session_hook,
+        threads: threads as usize,
     };
-    let running =
-        within_runtime_if_available(|| serve(listener, engine, Arc::clone(&mailbox) as _, options))
-            .map_err(|err| Error::from_reason(format!("PIKKU_ERR_LISTEN: {err}")))?;
+    let running = start(listener, engine, Arc::clone(&mailbox) as _, options)
+        .map_err(|err| Error::from_reason(format!("PIKKU_ERR_LISTEN: {err}")))?;
     Ok(External::new(StandaloneServer {
         mailbox,
         port: running.local_addr.port(),
@@ -92,8 +93,8 @@ pub fn server_take(
     server.mailbox.take()
 }
 
-/// Answers call `id`; `headers` is flat: `[name, value, name, value, …]`. False when no
-/// request waits for it any more.
+/// Answers call `id` (delivered by `serverDeliver`); `headers` is flat: `[name, value, name,
+/// value, …]`. False when no request waits for it any more.
 #[napi]
 pub fn server_respond(
     #[napi(ts_arg_type = "ExternalObject<'PikkuServer'>")] server: &External<StandaloneServer>,
@@ -115,6 +116,15 @@ pub fn server_respond(
         body: body.unwrap_or_default(),
     };
     server.mailbox.answer(id, reply)
+}
+
+/// Hands every answer given so far to its request (once per turn of the event loop, so that
+/// the server's threads are woken once for many answers).
+#[napi]
+pub fn server_deliver(
+    #[napi(ts_arg_type = "ExternalObject<'PikkuServer'>")] server: &External<StandaloneServer>,
+) {
+    server.mailbox.deliver();
 }
 
 /// Stops accepting, lets requests in flight finish, then resolves; the wake callback is then

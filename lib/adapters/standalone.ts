@@ -1,6 +1,6 @@
 import type { PikkuApp } from '../app.js'
 import type { HttpAnswer, HttpRequestLike, WireAnswer } from '../http/answer.js'
-import { serverClose, serverListen, serverPort, serverRespond, serverTake } from '../native.js'
+import { serverClose, serverDeliver, serverListen, serverPort, serverRespond, serverTake } from '../native.js'
 
 /** Where the standalone server listens. */
 export interface ListenOptions {
@@ -8,6 +8,8 @@ export interface ListenOptions {
   port?: number
   /** The address to bind (default `127.0.0.1`; `0.0.0.0` for every interface). */
   host?: string
+  /** The server's threads for HTTP, routing and validation (default: one per CPU). */
+  threads?: number
 }
 
 /** A running standalone server. */
@@ -35,9 +37,16 @@ export interface StandaloneServer {
 export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneServer {
   const host = options.host ?? '127.0.0.1'
   const setup = app.standaloneSetup()
-  const handle = serverListen(setup.config, host, options.port ?? 0, setup.errorsToJs, setup.sessionHook, () => {
+  const handle = serverListen(setup.config, host, options.port ?? 0, options.threads ?? 0, setup.errorsToJs, setup.sessionHook, () => {
     for (const call of JSON.parse(serverTake(handle)) as Call[]) answer(call)
   })
+  // Answers are delivered together once per turn of the event loop: one wake of the server's
+  // threads for all of them.
+  let deliveryQueued = false
+  const deliver = () => {
+    deliveryQueued = false
+    serverDeliver(handle)
+  }
   const answer = ([id, method, url, headers, wire, body]: Call): void => {
     const request: HttpRequestLike = { method, url, headers: { get: (name) => (Object.hasOwn(headers, name) ? headers[name] : undefined) } }
     app.answerRouted(request, wire, body).then(
@@ -47,6 +56,10 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
   }
   const respond = (id: number, result: HttpAnswer): void => {
     serverRespond(handle, id, result.status, result.body, result.headers && flatHeaders(result.headers))
+    if (!deliveryQueued) {
+      deliveryQueued = true
+      setImmediate(deliver)
+    }
   }
   const port = serverPort(handle)
   return {

@@ -13,6 +13,7 @@ export const SERVERS = [
   { name: 'ours-node', label: 'ours: node:http adapter', ours: true },
   { name: 'ours-express', label: 'ours: Express adapter', ours: true },
   { name: 'ours-fetch', label: 'ours: Fetch adapter (node:http bridge)', ours: true },
+  { name: 'ours-standalone', label: 'ours: standalone server (Rust owns the socket)', ours: true },
 ]
 
 /**

@@ -6,7 +6,7 @@
 //! without JavaScript, unless the app has global middleware that must see them.
 //!
 //! [`Mailbox`] is the dispatch the binding uses: calls queue up as one JSON batch that
-//! JavaScript takes whenever it is woken, and answers come back by call id.
+//! JavaScript takes when it is woken, and answers come back by call id, delivered together.
 //!
 //! No napi types: the binding only wakes JavaScript and moves strings.
 
@@ -15,7 +15,7 @@ mod request;
 mod server;
 
 pub use mailbox::Mailbox;
-pub use server::{serve, RunningServer, ServerOptions};
+pub use server::{start, RunningServer, ServerOptions};
 
 use bytes::Bytes;
 use hyper::{HeaderMap, Method};
@@ -55,4 +55,8 @@ pub struct Reply {
 pub trait Dispatch: Send + Sync + 'static {
     /// Starts one call.
     fn dispatch(&self, call: Call, reply: tokio::sync::oneshot::Sender<Reply>);
+
+    /// A server thread has nothing left to do and is about to sleep: the moment to hand over
+    /// calls held back to be sent together.
+    fn idle(&self) {}
 }

@@ -1,7 +1,13 @@
-//! Calls waiting for JavaScript, batched. The server posts each call; the first call into an
-//! empty mailbox wakes JavaScript, which takes every waiting call as one JSON text (one string
-//! to cross, one `JSON.parse`) and answers each by its id. Under load one wake carries many
-//! calls.
+//! Calls waiting for JavaScript, and answers waiting for their requests, both batched: on one
+//! core every hand-over between the server's threads and JavaScript's is a context switch, so
+//! each side hands over many at once.
+//!
+//! - Calls: the server posts each call into a JSON batch. JavaScript is woken once per batch,
+//!   when a server thread has nothing left to do ([`Dispatch::idle`]) or the batch holds
+//!   [`WAKE_AT`] calls, and takes the whole batch as one text (one string to cross, one
+//!   `JSON.parse`).
+//! - Answers: JavaScript answers calls by id ([`Mailbox::answer`]), then hands them all to their
+//!   requests at once ([`Mailbox::deliver`]), which wakes the server's threads once.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -15,6 +21,10 @@ use crate::{Call, Dispatch, Reply};
 /// What wakes JavaScript (the binding: a thread-safe function).
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
 
+/// JavaScript is woken at once when this many calls wait, even while the server's threads are
+/// still busy.
+pub const WAKE_AT: usize = 64;
+
 /// The queue of calls for JavaScript and the replies it owes.
 pub struct Mailbox {
     state: Mutex<State>,
@@ -22,23 +32,33 @@ pub struct Mailbox {
 
 struct State {
     /// Waiting calls, each `[id,method,url,headers,wire]` (`,body` before `]` when it travels:
-    /// a string, or `null` when it went over the limit),
-    /// separated by commas: the batch's text without its brackets.
+    /// a string, or `null` when it went over the limit), separated by commas: the batch's
+    /// text without its brackets.
     batch: Vec<u8>,
+    /// Calls in `batch`.
+    calls: usize,
+    /// The batch has calls JavaScript has not been woken for.
+    wake_owed: bool,
     next_id: u32,
+    /// Requests waiting for their answer, by call id.
     waiting: HashMap<u32, oneshot::Sender<Reply>>,
+    /// Answers given and not yet delivered.
+    ready: Vec<(oneshot::Sender<Reply>, Reply)>,
     /// `None` once closed: nothing wakes JavaScript any more.
     wake: Option<Wake>,
 }
 
 impl Mailbox {
-    /// A mailbox that calls `wake` when a call arrives in an empty queue.
+    /// A mailbox that calls `wake` when calls wait for JavaScript.
     pub fn new(wake: Wake) -> Self {
         Mailbox {
             state: Mutex::new(State {
                 batch: Vec::with_capacity(4096),
+                calls: 0,
+                wake_owed: false,
                 next_id: 0,
                 waiting: HashMap::new(),
+                ready: Vec::new(),
                 wake: Some(wake),
             }),
         }
@@ -53,16 +73,32 @@ impl Mailbox {
         out.push(b'[');
         out.append(&mut state.batch);
         out.push(b']');
+        state.calls = 0;
+        state.wake_owed = false;
         drop(state);
         // Only JSON text and UTF-8 strings were written into the batch.
         String::from_utf8(out).unwrap_or_else(|_| "[]".to_owned())
     }
 
-    /// Hands JavaScript's answer of call `id` to its request; false when no request waits for
-    /// it (already answered, or the client went away).
+    /// Takes JavaScript's answer of call `id`, to be delivered by [`deliver`](Self::deliver);
+    /// false when no request waits for it (already answered, or the client went away).
     pub fn answer(&self, id: u32, reply: Reply) -> bool {
-        let sender = self.lock().waiting.remove(&id);
-        sender.is_some_and(|sender| sender.send(reply).is_ok())
+        let mut state = self.lock();
+        match state.waiting.remove(&id) {
+            Some(sender) => {
+                state.ready.push((sender, reply));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Hands every answer taken so far to its request.
+    pub fn deliver(&self) {
+        let ready = std::mem::take(&mut self.lock().ready);
+        for (sender, reply) in ready {
+            let _ = sender.send(reply); // the client may have gone away
+        }
     }
 
     /// Calls whose answer is still owed.
@@ -84,6 +120,15 @@ impl Mailbox {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+
+    /// The wake to call now, when one is owed.
+    fn owed_wake(state: &mut State) -> Option<Wake> {
+        if !state.wake_owed {
+            return None;
+        }
+        state.wake_owed = false;
+        state.wake.clone()
+    }
 }
 
 impl Dispatch for Mailbox {
@@ -94,14 +139,27 @@ impl Dispatch for Mailbox {
             id = id.wrapping_add(1);
         }
         state.next_id = id.wrapping_add(1);
-        let was_empty = state.batch.is_empty();
-        if !was_empty {
+        if state.calls > 0 {
             state.batch.push(b',');
+        } else {
+            state.wake_owed = true;
         }
         write_call(&mut state.batch, id, &call);
+        state.calls += 1;
         state.waiting.insert(id, reply);
-        let wake = if was_empty { state.wake.clone() } else { None };
+        let wake = if state.calls >= WAKE_AT {
+            Self::owed_wake(&mut state)
+        } else {
+            None
+        };
         drop(state);
+        if let Some(wake) = wake {
+            wake();
+        }
+    }
+
+    fn idle(&self) {
+        let wake = Self::owed_wake(&mut self.lock());
         if let Some(wake) = wake {
             wake();
         }

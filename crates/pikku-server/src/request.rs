@@ -3,7 +3,7 @@
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
+use hyper::body::{Body, Incoming};
 use hyper::header::{HeaderMap, HeaderValue, ALLOW, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
 use pikku_engine::error::MISSING_SESSION;
@@ -23,15 +23,47 @@ pub async fn answer(
     let (parts, body) = request.into_parts();
     let limit = engine.max_body_bytes();
     let declared_too_large = content_length(&parts.headers).is_some_and(|n| n > limit);
-    let reads_body = !matches!(parts.method.as_str(), "GET" | "HEAD" | "OPTIONS");
-    let (body, body_too_large) = if !reads_body || declared_too_large {
-        (Bytes::new(), declared_too_large)
+    // A body left unread would be taken for the next request on the connection: every body is
+    // read (within the limit) or the connection is closed after the answer.
+    let (body, body_too_large) = if declared_too_large {
+        (Bytes::new(), true)
+    } else if body.is_end_stream() {
+        (Bytes::new(), false)
     } else {
         match Limited::new(body, limit as usize).collect().await {
             Ok(collected) => (collected.to_bytes(), false),
             Err(_) => (Bytes::new(), true), // over the limit (or the client went away)
         }
     };
+    // Bodies of GET, HEAD and OPTIONS are read but carry no input.
+    let body = if reads_body(&parts.method) {
+        body
+    } else {
+        Bytes::new()
+    };
+    let mut response = respond(engine, dispatch, options, parts, body, body_too_large).await;
+    if body_too_large {
+        response
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
+
+fn reads_body(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// The engine's decision, answered here when it is an error JavaScript need not see, else
+/// JavaScript's answer.
+async fn respond(
+    engine: &Engine,
+    dispatch: &dyn Dispatch,
+    options: &ServerOptions,
+    parts: hyper::http::request::Parts,
+    body: Bytes,
+    body_too_large: bool,
+) -> Response<Full<Bytes>> {
     let url = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
     let request_id = header("x-request-id");
@@ -60,11 +92,6 @@ pub async fn answer(
                 .and_then(|a| HeaderValue::from_str(a).ok())
             {
                 response.headers_mut().insert(ALLOW, allow);
-            }
-            if err.kind.status == 413 {
-                response
-                    .headers_mut()
-                    .insert(CONNECTION, HeaderValue::from_static("close"));
             }
             return response;
         }

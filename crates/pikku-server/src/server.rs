@@ -10,6 +10,7 @@ use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use pikku_engine::Engine;
 use tokio::net::TcpListener;
+use tokio::runtime::Runtime;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -29,70 +30,105 @@ pub struct ServerOptions {
     /// The app has a session hook: a route's missing session goes to JavaScript with the
     /// body, as the hook may supply a session.
     pub session_hook: bool,
+    /// The server's threads; 0: one per CPU the process may run on.
+    pub threads: usize,
 }
 
-/// A server accepting connections; [`close`](RunningServer::close) stops it.
+/// A server accepting connections on threads of its own; [`close`](RunningServer::close)
+/// stops it.
 #[derive(Debug)]
 pub struct RunningServer {
     /// The address it listens on (port 0 resolved).
     pub local_addr: SocketAddr,
     stop: watch::Sender<bool>,
     done: JoinHandle<()>,
+    runtime: Runtime,
 }
 
 impl RunningServer {
     /// Stops accepting, lets requests in flight finish and closes idle keep-alive
-    /// connections; resolves when every connection has ended.
+    /// connections; resolves when every connection has ended, then ends the server's threads.
     pub async fn close(self) {
         let _ = self.stop.send(true);
         let _ = self.done.await;
+        self.runtime.shutdown_background();
     }
 }
 
 /// Serves the engine's routes on `listener` (bound by the caller, so that a taken port is an
-/// error at once), on the current tokio runtime.
-pub fn serve(
+/// error at once) on a tokio runtime of its own, whose threads tell `dispatch` when they are
+/// about to sleep ([`Dispatch::idle`]).
+pub fn start(
     listener: std::net::TcpListener,
     engine: Arc<Engine>,
     dispatch: Arc<dyn Dispatch>,
     options: ServerOptions,
 ) -> std::io::Result<RunningServer> {
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    let idle = Arc::clone(&dispatch);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .thread_name("pikku-server")
+        .enable_io()
+        .enable_time()
+        .on_thread_park(move || idle.idle())
+        .build()?;
     listener.set_nonblocking(true)?;
-    let listener = TcpListener::from_std(listener)?;
+    let listener = {
+        let _entered = runtime.enter();
+        TcpListener::from_std(listener)?
+    };
     let local_addr = listener.local_addr()?;
-    let (stop, mut stopped) = watch::channel(false);
-    let options = Arc::new(options);
-    let done = tokio::spawn(async move {
-        let graceful = GracefulShutdown::new();
-        loop {
-            tokio::select! {
-                accepted = listener.accept() => {
-                    let Ok((stream, _)) = accepted else { continue };
-                    let _ = stream.set_nodelay(true);
-                    let (engine, dispatch, options) = (Arc::clone(&engine), Arc::clone(&dispatch), Arc::clone(&options));
-                    let service = service_fn(move |request| {
-                        let (engine, dispatch, options) = (Arc::clone(&engine), Arc::clone(&dispatch), Arc::clone(&options));
-                        async move {
-                            Ok::<_, std::convert::Infallible>(answer(&engine, &*dispatch, &options, request).await)
-                        }
-                    });
-                    let connection = http1::Builder::new()
-                        .max_buf_size(MAX_HEAD_BYTES)
-                        .serve_connection(TokioIo::new(stream), service);
-                    let watched = graceful.watch(connection);
-                    tokio::spawn(async move {
-                        let _ = watched.await; // a client that goes away is not an error of ours
-                    });
-                }
-                _ = stopped.changed() => break,
-            }
-        }
-        drop(listener);
-        graceful.shutdown().await;
-    });
+    let (stop, stopped) = watch::channel(false);
+    let done = runtime.spawn(accept_loop(
+        listener,
+        engine,
+        dispatch,
+        Arc::new(options),
+        stopped,
+    ));
     Ok(RunningServer {
         local_addr,
         stop,
         done,
+        runtime,
     })
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    engine: Arc<Engine>,
+    dispatch: Arc<dyn Dispatch>,
+    options: Arc<ServerOptions>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let graceful = GracefulShutdown::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                let (engine, dispatch, options) = (Arc::clone(&engine), Arc::clone(&dispatch), Arc::clone(&options));
+                let service = service_fn(move |request| {
+                    let (engine, dispatch, options) = (Arc::clone(&engine), Arc::clone(&dispatch), Arc::clone(&options));
+                    async move {
+                        Ok::<_, std::convert::Infallible>(answer(&engine, &*dispatch, &options, request).await)
+                    }
+                });
+                let connection = http1::Builder::new()
+                    .max_buf_size(MAX_HEAD_BYTES)
+                    .serve_connection(TokioIo::new(stream), service);
+                let watched = graceful.watch(connection);
+                tokio::spawn(async move {
+                    let _ = watched.await; // a client that goes away is not an error of ours
+                });
+            }
+            _ = stopped.changed() => break,
+        }
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }

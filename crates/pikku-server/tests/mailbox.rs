@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use pikku_engine::{Engine, EngineConfig};
-use pikku_server::{serve, Mailbox, Reply, ServerOptions};
+use pikku_server::{Mailbox, Reply, ServerOptions};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -58,15 +58,11 @@ async fn start(options: ServerOptions) -> (pikku_server::RunningServer, Arc<Fake
                 };
                 assert!(runner.mailbox.answer(id, reply));
             }
+            runner.mailbox.deliver();
         }
     });
-    let server = serve(
-        std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
-        engine(),
-        mailbox,
-        options,
-    )
-    .unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let server = pikku_server::start(listener, engine(), mailbox, options).unwrap();
     (server, js)
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pikku_engine::{Engine, EngineConfig};
-use pikku_server::{serve, Call, Dispatch, Reply, ServerOptions};
+use pikku_server::{Call, Dispatch, Reply, ServerOptions};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -59,7 +59,7 @@ impl Dispatch for Echo {
 
 async fn start(echo: Arc<Echo>) -> pikku_server::RunningServer {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    serve(listener, engine(), echo, ServerOptions::default()).unwrap()
+    pikku_server::start(listener, engine(), echo, ServerOptions::default()).unwrap()
 }
 
 /// Sends raw requests on one connection and reads one response per request.
@@ -190,4 +190,30 @@ async fn close_lets_a_request_in_flight_finish() {
         TcpStream::connect(addr).await.is_err(),
         "no longer accepting"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_is_read_or_the_connection_closed_after_the_answer() {
+    let echo = Arc::new(Echo::default());
+    let server = start(Arc::clone(&echo)).await;
+    let mut stream = connect(&server).await;
+    // A GET's body is read and dropped: the connection goes on with the next request.
+    let (status, head, _) = exchange(
+        &mut stream,
+        "GET /hello HTTP/1.1\r\nhost: x\r\ncontent-length: 5\r\n\r\nhello",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(!head.contains("connection: close"), "{head}");
+    let (status, _, _) = exchange(&mut stream, "GET /hello HTTP/1.1\r\nhost: x\r\n\r\n").await;
+    assert_eq!(status, 200);
+    // A body declared over the limit is not read: whatever the answer, the connection closes.
+    let (status, head, _) = exchange(
+        &mut stream,
+        "POST /nowhere HTTP/1.1\r\nhost: x\r\ncontent-length: 5000\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert!(head.contains("connection: close"), "{head}");
+    server.close().await;
 }
