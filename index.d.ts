@@ -145,12 +145,6 @@ export declare function schedulerStop(scheduler: ExternalObject<'PikkuScheduler'
 export declare function serverClose(server: ExternalObject<'PikkuServer'>): Promise<void>
 
 /**
- * Hands every answer given so far to its request (once per turn of the event loop, so that
- * the server's threads are woken once for many answers).
- */
-export declare function serverDeliver(server: ExternalObject<'PikkuServer'>): void
-
-/**
  * Starts serving the routes of `config_json` (an `EngineConfig`) on `host:port` (port 0: one
  * the system picks) with `threads` threads (0: one per CPU). `errors_to_js`: the engine's
  * error answers go to JavaScript too (the app has global middleware); `session_hook`: a
@@ -163,10 +157,11 @@ export declare function serverListen(configJson: string, host: string, port: num
 export declare function serverPort(server: ExternalObject<'PikkuServer'>): number
 
 /**
- * Answers call `id` (delivered by `serverDeliver`); `headers` is flat: `[name, value, name,
- * value, …]`. False when no request waits for it any more.
+ * Answers calls and hands the answers to their requests: `answers` is a JSON array of
+ * `[id, status, headers, body]` (`headers` flat: `[name, value, …]`; `body`: the text, or
+ * `null` for none). Throws on a malformed batch (a bug of the adapter, not of a request).
  */
-export declare function serverRespond(server: ExternalObject<'PikkuServer'>, id: number, status: number, body?: string | undefined | null, headers?: Array<string> | undefined | null): boolean
+export declare function serverRespond(server: ExternalObject<'PikkuServer'>, answers: string): void
 
 /** Every waiting call as one JSON array of `[id, method, url, headers, wire, body?]`. */
 export declare function serverTake(server: ExternalObject<'PikkuServer'>): string

@@ -855,7 +855,6 @@ module.exports.schedulerList = nativeBinding.schedulerList
 module.exports.schedulerStart = nativeBinding.schedulerStart
 module.exports.schedulerStop = nativeBinding.schedulerStop
 module.exports.serverClose = nativeBinding.serverClose
-module.exports.serverDeliver = nativeBinding.serverDeliver
 module.exports.serverListen = nativeBinding.serverListen
 module.exports.serverPort = nativeBinding.serverPort
 module.exports.serverRespond = nativeBinding.serverRespond

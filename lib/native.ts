@@ -21,7 +21,6 @@ export {
   schedulerStart,
   schedulerStop,
   serverClose,
-  serverDeliver,
   serverListen,
   serverPort,
   serverRespond,

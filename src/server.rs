@@ -10,7 +10,7 @@ use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use pikku_engine::{Engine, EngineConfig};
-use pikku_server::{start, Mailbox, Reply, RunningServer, ServerOptions};
+use pikku_server::{start, Mailbox, RunningServer, ServerOptions};
 
 /// The JS callback that takes the waiting calls (`serverTake`), called without arguments.
 type WakeCallback = ThreadsafeFunction<(), (), (), Status, false>;
@@ -93,38 +93,18 @@ pub fn server_take(
     server.mailbox.take()
 }
 
-/// Answers call `id` (delivered by `serverDeliver`); `headers` is flat: `[name, value, name,
-/// value, …]`. False when no request waits for it any more.
+/// Answers calls and hands the answers to their requests: `answers` is a JSON array of
+/// `[id, status, headers, body]` (`headers` flat: `[name, value, …]`; `body`: the text, or
+/// `null` for none). Throws on a malformed batch (a bug of the adapter, not of a request).
 #[napi]
 pub fn server_respond(
     #[napi(ts_arg_type = "ExternalObject<'PikkuServer'>")] server: &External<StandaloneServer>,
-    id: u32,
-    status: u32,
-    body: Option<String>,
-    headers: Option<Vec<String>>,
-) -> bool {
-    let mut pairs = Vec::new();
-    if let Some(flat) = headers {
-        let mut flat = flat.into_iter();
-        while let (Some(name), Some(value)) = (flat.next(), flat.next()) {
-            pairs.push((name, value));
-        }
-    }
-    let reply = Reply {
-        status: u16::try_from(status).unwrap_or(500),
-        headers: pairs,
-        body: body.unwrap_or_default(),
-    };
-    server.mailbox.answer(id, reply)
-}
-
-/// Hands every answer given so far to its request (once per turn of the event loop, so that
-/// the server's threads are woken once for many answers).
-#[napi]
-pub fn server_deliver(
-    #[napi(ts_arg_type = "ExternalObject<'PikkuServer'>")] server: &External<StandaloneServer>,
-) {
-    server.mailbox.deliver();
+    answers: String,
+) -> Result<()> {
+    server
+        .mailbox
+        .answer_all(&answers)
+        .map_err(|err| Error::from_reason(format!("PIKKU_ERR_SERVER: {err}")))
 }
 
 /// Stops accepting, lets requests in flight finish, then resolves; the wake callback is then

@@ -1,6 +1,6 @@
 import type { PikkuApp } from '../app.js'
 import type { HttpAnswer, HttpRequestLike, WireAnswer } from '../http/answer.js'
-import { serverClose, serverDeliver, serverListen, serverPort, serverRespond, serverTake } from '../native.js'
+import { serverClose, serverListen, serverPort, serverRespond, serverTake } from '../native.js'
 
 /** Where the standalone server listens. */
 export interface ListenOptions {
@@ -40,12 +40,13 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
   const handle = serverListen(setup.config, host, options.port ?? 0, options.threads ?? 0, setup.errorsToJs, setup.sessionHook, () => {
     for (const call of JSON.parse(serverTake(handle)) as Call[]) answer(call)
   })
-  // Answers are delivered together once per turn of the event loop: one wake of the server's
-  // threads for all of them.
-  let deliveryQueued = false
-  const deliver = () => {
-    deliveryQueued = false
-    serverDeliver(handle)
+  // Answers go back together once per turn of the event loop: one native call, and one wake
+  // of the server's threads, for all of them.
+  let answers: string[] = []
+  const sendAnswers = () => {
+    const batch = `[${answers.join(',')}]`
+    answers = []
+    serverRespond(handle, batch)
   }
   const answer = ([id, method, url, headers, wire, body]: Call): void => {
     const request: HttpRequestLike = { method, url, headers: { get: (name) => (Object.hasOwn(headers, name) ? headers[name] : undefined) } }
@@ -55,11 +56,8 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
     )
   }
   const respond = (id: number, result: HttpAnswer): void => {
-    serverRespond(handle, id, result.status, result.body, result.headers && flatHeaders(result.headers))
-    if (!deliveryQueued) {
-      deliveryQueued = true
-      setImmediate(deliver)
-    }
+    answers.push(JSON.stringify([id, result.status, result.headers ? flatHeaders(result.headers) : [], result.body ?? null]))
+    if (answers.length === 1) setImmediate(sendAnswers)
   }
   const port = serverPort(handle)
   return {

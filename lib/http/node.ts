@@ -30,10 +30,8 @@ export function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8
       }
       chunks.push(chunk)
     }
-    const onEnd = () => {
-      cleanup()
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))
-    }
+    // At the end the request is spent: its listeners go with it, no need to remove them.
+    const onEnd = () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))
     const onError = (error: Error) => {
       cleanup()
       reject(error)

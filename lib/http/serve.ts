@@ -33,6 +33,7 @@ export type SessionCookie = (session: Session | undefined) => string
  * every request), then the answer with middleware headers and the session cookie.
  */
 export async function serveDecision(env: InvokeEnv, request: HttpRequestLike, decision: Decision, sessionCookie: SessionCookie): Promise<HttpAnswer> {
+  if (!decision.failure && isPlain(env, decision.target)) return servePlain(env, request, decision, sessionCookie)
   const state: ResponseState = { headers: {} }
   const response: MiddlewareResponse = {
     status: (code) => void (state.status = code),
@@ -63,19 +64,56 @@ export async function serveDecision(env: InvokeEnv, request: HttpRequestLike, de
   }
   const answer = core ?? ownAnswer(state)
   if (Object.keys(state.headers).length > 0) answer.headers = { ...state.headers, ...answer.headers } // set by middleware or the function
-  if (userSession.changed && answer.status < 400) {
-    try {
-      const cookie = sessionCookie(userSession.get())
-      const headers = (answer.headers ??= {})
-      const earlier = headers['set-cookie']
-      headers['set-cookie'] = earlier === undefined ? cookie : [...(Array.isArray(earlier) ? earlier : [earlier]), cookie]
-    } catch (error) {
-      const failed = answerForThrow(env, error, clientId)
-      failed.headers = { ...state.headers, ...failed.headers }
-      return failed
-    }
+  return withSessionCookie(env, answer, userSession, sessionCookie, clientId, state.headers)
+}
+
+/** A target with no middleware, no permissions and no session services: nothing runs around it. */
+function isPlain(env: InvokeEnv, target: HttpTarget): boolean {
+  return target.chain.length === 0 && target.permissions.global.length === 0 && target.permissions.levels.length === 0 && !env.createSessionServices
+}
+
+/**
+ * The function of a plain target, without the middleware context (only session services and
+ * middleware read it), so that the common request allocates little besides its answer.
+ */
+async function servePlain(env: InvokeEnv, request: HttpRequestLike, decision: Extract<Decision, { target: HttpTarget }>, sessionCookie: SessionCookie): Promise<HttpAnswer> {
+  const userSession = new SessionTracker(decision.session)
+  let answer: HttpAnswer
+  try {
+    answer = resultAnswer(await invokeFunction(env, decision.target.func, decision.input, decision.session, { userSession }), undefined)
+  } catch (error) {
+    return answerForThrow(env, error, request.headers.get('x-request-id'))
   }
-  return answer
+  return userSession.changed ? withSessionCookie(env, answer, userSession, sessionCookie, request.headers.get('x-request-id'), {}) : answer
+}
+
+/** The answer with the `Set-Cookie` of a changed session (successful answers only). */
+function withSessionCookie(
+  env: InvokeEnv,
+  answer: HttpAnswer,
+  userSession: SessionTracker,
+  sessionCookie: SessionCookie,
+  clientId: string | undefined,
+  setHeaders: Record<string, string>,
+): HttpAnswer {
+  if (!userSession.changed || answer.status >= 400) return answer
+  try {
+    const cookie = sessionCookie(userSession.get())
+    const headers = (answer.headers ??= {})
+    const earlier = headers['set-cookie']
+    headers['set-cookie'] = earlier === undefined ? cookie : [...(Array.isArray(earlier) ? earlier : [earlier]), cookie]
+    return answer
+  } catch (error) {
+    const failed = answerForThrow(env, error, clientId)
+    failed.headers = { ...setHeaders, ...failed.headers }
+    return failed
+  }
+}
+
+/** A function's result as the answer: JSON, or 204 for nothing (`status`: set by the function). */
+function resultAnswer(result: unknown, status: number | undefined): HttpAnswer {
+  if (result === undefined || result === null) return { status: status || 204, headers: undefined, body: undefined }
+  return { status: status || 200, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(result) }
 }
 
 interface ResponseState {
@@ -100,9 +138,7 @@ async function runTarget(
       const denied = await deniedBy(permissions, env.singletonServices, input, session)
       if (denied !== undefined) throw permissionDenied(target.label, denied, env.production)
     }
-    const result = await invokeFunction(env, target.func, input, session, context)
-    if (result === undefined || result === null) return { status: state.status || 204, headers: undefined, body: undefined }
-    return { status: state.status || 200, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(result) }
+    return resultAnswer(await invokeFunction(env, target.func, input, session, context), state.status)
   } catch (error) {
     return answerForThrow(env, error, clientId)
   }

@@ -6,8 +6,8 @@
 //!   when a server thread has nothing left to do ([`Dispatch::idle`]) or the batch holds
 //!   [`WAKE_AT`] calls, and takes the whole batch as one text (one string to cross, one
 //!   `JSON.parse`).
-//! - Answers: JavaScript answers calls by id ([`Mailbox::answer`]), then hands them all to their
-//!   requests at once ([`Mailbox::deliver`]), which wakes the server's threads once.
+//! - Answers: JavaScript answers many calls at once, by id ([`Mailbox::answer_all`]), which
+//!   wakes the server's threads once for all of them.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -80,21 +80,25 @@ impl Mailbox {
         String::from_utf8(out).unwrap_or_else(|_| "[]".to_owned())
     }
 
-    /// Takes JavaScript's answer of call `id`, to be delivered by [`deliver`](Self::deliver);
-    /// false when no request waits for it (already answered, or the client went away).
-    pub fn answer(&self, id: u32, reply: Reply) -> bool {
-        let mut state = self.lock();
-        match state.waiting.remove(&id) {
-            Some(sender) => {
-                state.ready.push((sender, reply));
-                true
+    /// Takes a batch of JavaScript's answers, `[[id, status, headers, body], …]` (`headers`
+    /// flat: `[name, value, …]`; `body`: the text, or `null` for none), and delivers every
+    /// answer taken so far. Answers for requests no longer waiting are dropped; a malformed batch is
+    /// an error naming what is wrong, and none of it is taken.
+    pub fn answer_all(&self, batch: &str) -> Result<(), String> {
+        let taken = parse_answers(batch).map(|answers| {
+            let mut state = self.lock();
+            for (id, reply) in answers {
+                if let Some(sender) = state.waiting.remove(&id) {
+                    state.ready.push((sender, reply));
+                }
             }
-            None => false,
-        }
+        });
+        self.deliver();
+        taken
     }
 
     /// Hands every answer taken so far to its request.
-    pub fn deliver(&self) {
+    fn deliver(&self) {
         let ready = std::mem::take(&mut self.lock().ready);
         for (sender, reply) in ready {
             let _ = sender.send(reply); // the client may have gone away
@@ -164,6 +168,32 @@ impl Dispatch for Mailbox {
             wake();
         }
     }
+}
+
+fn parse_answers(batch: &str) -> Result<Vec<(u32, Reply)>, String> {
+    type Answer = (u32, u16, Vec<String>, Option<String>);
+    let answers: Vec<Answer> = serde_json::from_str(batch).map_err(|err| {
+        format!("answers are not a JSON array of [id, status, headers, body]: {err}")
+    })?;
+    Ok(answers
+        .into_iter()
+        .map(|(id, status, flat, body)| {
+            let mut flat = flat.into_iter();
+            let mut headers = Vec::with_capacity(flat.len() / 2);
+            while let (Some(name), Some(value)) = (flat.next(), flat.next()) {
+                headers.push((name, value));
+            }
+            let body = body.unwrap_or_default();
+            (
+                id,
+                Reply {
+                    status,
+                    headers,
+                    body,
+                },
+            )
+        })
+        .collect())
 }
 
 fn write_call(out: &mut Vec<u8>, id: u32, call: &Call) {

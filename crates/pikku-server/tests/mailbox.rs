@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use pikku_engine::{Engine, EngineConfig};
-use pikku_server::{Mailbox, Reply, ServerOptions};
+use pikku_server::{Mailbox, ServerOptions};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -48,17 +48,22 @@ async fn start(options: ServerOptions) -> (pikku_server::RunningServer, Arc<Fake
         loop {
             notify.notified().await;
             let batch: Vec<Value> = serde_json::from_str(&runner.mailbox.take()).unwrap();
-            for call in batch {
-                runner.calls.fetch_add(1, Ordering::SeqCst);
-                let id = call[0].as_u64().unwrap() as u32;
-                let reply = Reply {
-                    status: 200,
-                    headers: vec![("content-type".into(), "application/json".into())],
-                    body: call.to_string(),
-                };
-                assert!(runner.mailbox.answer(id, reply));
-            }
-            runner.mailbox.deliver();
+            let answers: Vec<Value> = batch
+                .iter()
+                .map(|call| {
+                    runner.calls.fetch_add(1, Ordering::SeqCst);
+                    json!([
+                        call[0],
+                        200,
+                        ["content-type", "application/json"],
+                        call.to_string()
+                    ])
+                })
+                .collect();
+            runner
+                .mailbox
+                .answer_all(&serde_json::to_string(&answers).unwrap())
+                .unwrap();
         }
     });
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -148,13 +153,12 @@ async fn calls_in_flight_together_share_wakes_and_each_gets_its_own_answer() {
     assert_eq!(js.calls.load(Ordering::SeqCst), 200);
     assert!(js.wakes.load(Ordering::SeqCst) <= 200);
     assert_eq!(js.mailbox.owed(), 0);
-    assert!(!js.mailbox.answer(
-        12345,
-        Reply {
-            status: 200,
-            headers: vec![],
-            body: String::new()
-        }
-    ));
+    // An answer for a call no one waits for is dropped; a malformed batch is an error.
+    js.mailbox
+        .answer_all(r#"[[12345, 200, [], null]]"#)
+        .unwrap();
+    assert_eq!(js.mailbox.owed(), 0);
+    let err = js.mailbox.answer_all(r#"[[1, "200"]]"#).unwrap_err();
+    assert!(err.starts_with("answers are not a JSON array"), "{err}");
     server.close().await;
 }
