@@ -30,9 +30,6 @@ import { registeredRoutes, type RouteWiring } from './wiring.js'
 
 const NO_BODY = new Uint8Array(0)
 
-/** What `handle` and `invoke` take after the engine (and the entry): the request's parts. */
-type RequestArgs = Parameters<typeof handle> extends [unknown, ...infer Rest] ? Rest : never
-
 /** How an app is set up. */
 export interface AppOptions {
   /** Services made once at start-up and shared by every invocation. */
@@ -198,7 +195,7 @@ export class PikkuApp {
    * (no middleware runs) unless it is a CORS preflight.
    */
   handleHttp(request: HttpRequestLike, body: Uint8Array | null, options: { fallThrough?: boolean } = {}): Promise<HttpAnswer> {
-    return this.serve(request, body, (args) => handle(this.engine, ...args), (index) => this.routed(index, request.url), options)
+    return this.serve(request, (hasSession) => this.ask(request, body, hasSession), (index) => this.routed(index, request.url), options)
   }
 
   /**
@@ -209,7 +206,7 @@ export class PikkuApp {
    */
   answerRouted(request: HttpRequestLike, wire: WireAnswer, body?: string | null): Promise<HttpAnswer> {
     const bytes = body === undefined ? NO_BODY : body === null ? null : Buffer.from(body)
-    return this.serve(request, bytes, (args) => handle(this.engine, ...args), (index) => this.routed(index, request.url), { first: wire })
+    return this.serve(request, (hasSession) => this.ask(request, bytes, hasSession), (index) => this.routed(index, request.url), { first: wire })
   }
 
   /**
@@ -230,9 +227,8 @@ export class PikkuApp {
     options: EntryOptions = {},
   ): Promise<HttpAnswer> {
     const auth = options.auth ?? true
-    const entry = this.entryFor(func, auth)
-    const paramsJson = JSON.stringify(params)
-    return this.serve(request, body, (args) => invoke(this.engine, entry, paramsJson, ...args), () => ({
+    const entry = { index: this.entryFor(func, auth), paramsJson: JSON.stringify(params) }
+    return this.serve(request, (hasSession) => this.ask(request, body, hasSession, entry), () => ({
       target: this.hostRoutedTarget(func, request.url),
       auth,
     }))
@@ -246,38 +242,47 @@ export class PikkuApp {
     return { target: { ...target, chain: [...this.globalChain, ...scoped, ...own] }, auth }
   }
 
-  /** The one engine call of a request, the session hook, then middleware and the function. */
-  private async serve(
+  /**
+   * The engine's one call for a request, parsed: routed by the engine, or by the host for
+   * `entry`. `body` is `null` when it went over the limit.
+   */
+  private ask(request: HttpRequestLike, body: Uint8Array | null, hasSession: boolean, entry?: { index: number; paramsJson: string }): WireAnswer {
+    const headers = request.headers
+    const sessions = this.readsSessions
+    const contentType = headers.get('content-type')
+    const requestId = headers.get('x-request-id')
+    const authorization = sessions ? headers.get('authorization') : undefined
+    const cookie = sessions ? headers.get('cookie') : undefined
+    const apiKey = this.apiKeyHeader === null ? undefined : headers.get(this.apiKeyHeader)
+    const bytes = body ?? NO_BODY
+    const text =
+      entry === undefined
+        ? handle(this.engine, request.method, request.url, contentType, requestId, authorization, cookie, apiKey, hasSession, bytes, body === null)
+        : invoke(this.engine, entry.index, entry.paramsJson, request.method, request.url, contentType, requestId, authorization, cookie, apiKey, hasSession, bytes, body === null)
+    return JSON.parse(text) as WireAnswer
+  }
+
+  /**
+   * The engine's call, the session hook, then middleware and the function. Never throws: a
+   * failure is a rejected promise.
+   */
+  private serve(
     request: HttpRequestLike,
-    body: Uint8Array | null,
-    call: (args: RequestArgs) => string,
+    ask: (hasSession: boolean) => WireAnswer,
     targetOf: (target: number) => { target: HttpTarget; auth: boolean },
     options: { fallThrough?: boolean; first?: WireAnswer } = {},
   ): Promise<HttpAnswer> {
-    const headers = request.headers
-    const sessions = this.readsSessions
-    const engineCall = (hasSession: boolean) =>
-      JSON.parse(
-        call([
-          request.method,
-          request.url,
-          headers.get('content-type'),
-          headers.get('x-request-id'),
-          sessions ? headers.get('authorization') : undefined,
-          sessions ? headers.get('cookie') : undefined,
-          this.apiKeyHeader === null ? undefined : headers.get(this.apiKeyHeader),
-          hasSession,
-          body ?? NO_BODY,
-          body === null,
-        ]),
-      ) as WireAnswer
-    const wire = options.first ?? engineCall(false)
-    if (wire[0] === -404 && options.fallThrough && !isPreflight(request)) return errorAnswer(wire)
-    if (this.enrichSession) return serveDecision(this.env, request, await this.decide(wire, request, targetOf, engineCall), this.cookieFor)
-    // Without a hook the engine decided everything: no await before the function.
-    if (wire[0] < 0) return serveDecision(this.env, request, { failure: errorAnswer(wire), chain: this.globalChain }, this.cookieFor)
-    const { target } = targetOf(wire[0])
-    return serveDecision(this.env, request, { target, input: wire[1], session: wire[2] as Session | undefined }, this.cookieFor)
+    try {
+      const wire = options.first ?? ask(false)
+      if (wire[0] === -404 && options.fallThrough && !isPreflight(request)) return Promise.resolve(errorAnswer(wire))
+      if (this.enrichSession) return this.decide(wire, request, targetOf, ask).then((decision) => serveDecision(this.env, request, decision, this.cookieFor))
+      // Without a hook the engine decided everything: no await before the function.
+      if (wire[0] < 0) return serveDecision(this.env, request, { failure: errorAnswer(wire), chain: this.globalChain }, this.cookieFor)
+      const { target } = targetOf(wire[0])
+      return serveDecision(this.env, request, { target, input: wire[1], session: wire[2] as Session | undefined }, this.cookieFor)
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 
   /**

@@ -18,21 +18,35 @@ export interface InvokeEnv {
  * invocation (closed exactly once when it ends, also on a throw), over the singletons (the
  * prototype: not copied per invocation).
  */
-export async function invokeFunction(
+export function invokeFunction(
   env: InvokeEnv,
   func: AnyAPIFunction,
   input: unknown,
   session: Session | undefined,
   context: InvocationContext,
 ): Promise<unknown> {
-  if (!env.createSessionServices) {
-    // The singletons as prototype: no copy of them per invocation.
-    const services = Object.create(env.singletonServices) as Record<string, unknown>
-    services.userSession = context.userSession
-    if (context.channel) services.channel = context.channel
-    return func(services as never, input as never, session as never)
+  if (env.createSessionServices) return invokeWithSessionServices(env, env.createSessionServices, func, input, session, context)
+  // The singletons as prototype: no copy of them per invocation.
+  const services = Object.create(env.singletonServices) as Record<string, unknown>
+  services.userSession = context.userSession
+  if (context.channel) services.channel = context.channel
+  try {
+    // The function's own promise, not one wrapping it: no extra turns of the microtask queue.
+    return Promise.resolve(func(services as never, input as never, session as never))
+  } catch (error) {
+    return Promise.reject(error)
   }
-  const sessionServices = await env.createSessionServices(env.singletonServices, session, context)
+}
+
+async function invokeWithSessionServices(
+  env: InvokeEnv,
+  createSessionServices: NonNullable<InvokeEnv['createSessionServices']>,
+  func: AnyAPIFunction,
+  input: unknown,
+  session: Session | undefined,
+  context: InvocationContext,
+): Promise<unknown> {
+  const sessionServices = await createSessionServices(env.singletonServices, session, context)
   try {
     const framework = context.channel ? { userSession: context.userSession, channel: context.channel } : { userSession: context.userSession }
     const services = Object.assign(Object.create(env.singletonServices) as Record<string, unknown>, framework, sessionServices)

@@ -7,14 +7,15 @@ export function readsBody(method: string | undefined): boolean {
   return method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS'
 }
 
-const EMPTY = new Uint8Array(0)
+/** The body of a request without one. */
+export const NO_BODY = new Uint8Array(0)
 
 /**
  * Reads a Node request body, stopping at `limit` bytes: resolves `null` when the body is
  * larger (declared by Content-Length, or counted while reading).
  */
 export function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array | null> {
-  if (!readsBody(req.method)) return Promise.resolve(EMPTY)
+  if (!readsBody(req.method)) return Promise.resolve(NO_BODY)
   const declared = Number(req.headers['content-length'])
   if (declared > limit) return Promise.resolve(null)
   return new Promise((resolve, reject) => {

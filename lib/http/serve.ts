@@ -32,8 +32,13 @@ export type SessionCookie = (session: Session | undefined) => string
  * function (or around the engine's error answer, so that global middleware such as CORS sees
  * every request), then the answer with middleware headers and the session cookie.
  */
-export async function serveDecision(env: InvokeEnv, request: HttpRequestLike, decision: Decision, sessionCookie: SessionCookie): Promise<HttpAnswer> {
+export function serveDecision(env: InvokeEnv, request: HttpRequestLike, decision: Decision, sessionCookie: SessionCookie): Promise<HttpAnswer> {
   if (!decision.failure && isPlain(env, decision.target)) return servePlain(env, request, decision, sessionCookie)
+  return serveInContext(env, request, decision, sessionCookie)
+}
+
+/** Middleware around permissions and the function, with the full middleware context. */
+async function serveInContext(env: InvokeEnv, request: HttpRequestLike, decision: Decision, sessionCookie: SessionCookie): Promise<HttpAnswer> {
   const state: ResponseState = { headers: {} }
   const response: MiddlewareResponse = {
     status: (code) => void (state.status = code),
@@ -76,15 +81,18 @@ function isPlain(env: InvokeEnv, target: HttpTarget): boolean {
  * The function of a plain target, without the middleware context (only session services and
  * middleware read it), so that the common request allocates little besides its answer.
  */
-async function servePlain(env: InvokeEnv, request: HttpRequestLike, decision: Extract<Decision, { target: HttpTarget }>, sessionCookie: SessionCookie): Promise<HttpAnswer> {
+function servePlain(env: InvokeEnv, request: HttpRequestLike, decision: Extract<Decision, { target: HttpTarget }>, sessionCookie: SessionCookie): Promise<HttpAnswer> {
   const userSession = new SessionTracker(decision.session)
-  let answer: HttpAnswer
-  try {
-    answer = resultAnswer(await invokeFunction(env, decision.target.func, decision.input, decision.session, { userSession }), undefined)
-  } catch (error) {
-    return answerForThrow(env, error, request.headers.get('x-request-id'))
-  }
-  return userSession.changed ? withSessionCookie(env, answer, userSession, sessionCookie, request.headers.get('x-request-id'), {}) : answer
+  const failed = (error: unknown) => answerForThrow(env, error, request.headers.get('x-request-id'))
+  return invokeFunction(env, decision.target.func, decision.input, decision.session, { userSession }).then((result) => {
+    let answer: HttpAnswer
+    try {
+      answer = resultAnswer(result, undefined)
+    } catch (error) {
+      return failed(error) // a result JSON cannot hold (a BigInt, a cycle)
+    }
+    return userSession.changed ? withSessionCookie(env, answer, userSession, sessionCookie, request.headers.get('x-request-id'), {}) : answer
+  }, failed)
 }
 
 /** The answer with the `Set-Cookie` of a changed session (successful answers only). */
