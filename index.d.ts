@@ -163,7 +163,10 @@ export declare function serverPort(server: ExternalObject<'PikkuServer'>): numbe
  */
 export declare function serverRespond(server: ExternalObject<'PikkuServer'>, answers: string): void
 
-/** Every waiting call as one JSON array of `[id, method, url, headers, wire, body?]`. */
+/**
+ * Every waiting call as one JSON array of `[id, method, url, headers, wire, body?]`
+ * (`headers`: one string of `name:value` lines).
+ */
 export declare function serverTake(server: ExternalObject<'PikkuServer'>): string
 
 /** The `Set-Cookie` header that stores a session (`session_json`) or clears it (`null`). */

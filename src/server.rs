@@ -85,7 +85,8 @@ pub fn server_port(
     u32::from(server.port)
 }
 
-/// Every waiting call as one JSON array of `[id, method, url, headers, wire, body?]`.
+/// Every waiting call as one JSON array of `[id, method, url, headers, wire, body?]`
+/// (`headers`: one string of `name:value` lines).
 #[napi]
 pub fn server_take(
     #[napi(ts_arg_type = "ExternalObject<'PikkuServer'>")] server: &External<StandaloneServer>,

@@ -49,7 +49,7 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
     serverRespond(handle, batch)
   }
   const answer = ([id, method, url, headers, wire, body]: Call): void => {
-    const request: HttpRequestLike = { method, url, headers: { get: (name) => (Object.hasOwn(headers, name) ? headers[name] : undefined) } }
+    const request: HttpRequestLike = { method, url, headers: headerReader(headers) }
     app.answerRouted(request, wire, body).then(
       (result) => respond(id, result),
       (error: unknown) => respond(id, app.failure(error, request)),
@@ -68,7 +68,24 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
 }
 
 /** A call as the server sends it: `[id, method, url, headers, wire, body?]`. */
-type Call = [number, string, string, Record<string, string>, WireAnswer, (string | null)?]
+type Call = [number, string, string, string, WireAnswer, (string | null)?]
+
+/** Reads `name:value` lines (lower-case names), split only when a header is first read. */
+function headerReader(block: string): HttpRequestLike['headers'] {
+  let byName: Map<string, string> | undefined
+  return {
+    get(name) {
+      if (byName === undefined) {
+        byName = new Map()
+        for (const line of block.split('\n')) {
+          const colon = line.indexOf(':')
+          if (colon > 0) byName.set(line.slice(0, colon), line.slice(colon + 1))
+        }
+      }
+      return byName.get(name)
+    },
+  }
+}
 
 /** `[name, value, name, value, …]`, a repeated header once per value. */
 function flatHeaders(headers: Record<string, string | string[]>): string[] {

@@ -200,13 +200,24 @@ pub fn coerce_pairs(
     plan: Option<&CoercionPlan>,
     pairs: Vec<(String, String)>,
 ) -> Map<String, Value> {
-    let mut positions: HashMap<String, usize> = HashMap::with_capacity(pairs.len());
+    // A few pairs (path params, a short query) are grouped by a scan; many by a map, so that a
+    // query of thousands of keys stays linear.
+    const SCAN_UP_TO: usize = 16;
+    let mut positions: HashMap<String, usize> = HashMap::new();
     let mut grouped: Vec<(String, Vec<String>)> = Vec::with_capacity(pairs.len());
+    let many = pairs.len() > SCAN_UP_TO;
     for (key, value) in pairs {
-        match positions.get(&key) {
-            Some(&index) => grouped[index].1.push(value),
+        let known = if many {
+            positions.get(&key).copied()
+        } else {
+            grouped.iter().position(|(k, _)| *k == key)
+        };
+        match known {
+            Some(index) => grouped[index].1.push(value),
             None => {
-                positions.insert(key.clone(), grouped.len());
+                if many {
+                    positions.insert(key.clone(), grouped.len());
+                }
                 grouped.push((key, vec![value]));
             }
         }

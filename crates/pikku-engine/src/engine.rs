@@ -12,7 +12,9 @@ use crate::config::{EngineConfig, EntryConfig, HttpMethod};
 use crate::error::{
     RequestError, BAD_REQUEST, METHOD_NOT_ALLOWED, MISSING_SESSION, NOT_FOUND, PAYLOAD_TOO_LARGE,
 };
-use crate::input::{check_keys, check_object_keys, decode_param, merge_into, parse_query, Source};
+use crate::input::{
+    check_keys, check_object_keys, decode_param, merge_before_body, merge_into, parse_query, Source,
+};
 use crate::router::{RouteMatch, Router};
 use crate::session::{SessionParts, Sessions};
 use crate::validate::InputSchema;
@@ -434,8 +436,9 @@ impl Engine {
             return Ok(Input::Raw(raw));
         }
         let prefix = serde_json::to_string(&merged).unwrap_or_default();
-        merge_into(&mut merged, &mut sources, from_body, Source::Body)?;
-        self.validate(target, &Value::Object(merged))?;
+        let mut input = from_body;
+        merge_before_body(&mut input, merged, &sources)?;
+        self.validate(target, &Value::Object(input))?;
         Ok(Input::Spliced { prefix, body: raw })
     }
 
@@ -519,10 +522,9 @@ pub(crate) fn normalize_path(path: &str) -> std::borrow::Cow<'_, str> {
     };
     let is_dot = |s: &str| s == "." || s.eq_ignore_ascii_case("%2e");
     let is_dot_dot = |s: &str| {
-        matches!(
-            s.to_ascii_lowercase().as_str(),
-            ".." | ".%2e" | "%2e." | "%2e%2e"
-        )
+        ["..", ".%2e", "%2e.", "%2e%2e"]
+            .iter()
+            .any(|dots| s.eq_ignore_ascii_case(dots))
     };
     if !path.split('/').any(|s| is_dot(s) || is_dot_dot(s)) {
         return std::borrow::Cow::Borrowed(path);

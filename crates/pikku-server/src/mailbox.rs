@@ -65,7 +65,7 @@ impl Mailbox {
     }
 
     /// Every waiting call as one JSON array of `[id, method, url, headers, wire, body?]`
-    /// (`headers`: an object of lower-case names; `wire`: the engine's answer, inline; `body`:
+    /// (`headers`: one string of `name:value` lines; `wire`: the engine's answer, inline; `body`:
     /// see [`Call::body`], `null` when it went over the limit), and an empty queue.
     pub fn take(&self) -> String {
         let mut state = self.lock();
@@ -216,26 +216,26 @@ fn write_call(out: &mut Vec<u8>, id: u32, call: &Call) {
     out.push(b']');
 }
 
-/// Headers as a JSON object; repeated headers joined as Node joins them (`; ` for cookies).
+/// Headers as one JSON string of `name:value` lines (names lower-case; neither part can hold a
+/// line break), parsed by JavaScript only if something reads a header; repeated headers
+/// joined as Node joins them (`; ` for cookies).
 fn write_headers(out: &mut Vec<u8>, headers: &HeaderMap) {
-    out.push(b'{');
-    for (index, name) in headers.keys().enumerate() {
-        if index > 0 {
-            out.push(b',');
+    let mut block = String::with_capacity(256);
+    for name in headers.keys() {
+        if !block.is_empty() {
+            block.push('\n');
         }
-        write_string(out, name.as_str());
-        out.push(b':');
+        block.push_str(name.as_str());
+        block.push(':');
         let separator = if name == COOKIE { "; " } else { ", " };
-        let mut values = headers.get_all(name).iter();
-        let first = values.next().map(|v| String::from_utf8_lossy(v.as_bytes()));
-        let mut joined = first.unwrap_or_default().into_owned();
-        for value in values {
-            joined.push_str(separator);
-            joined.push_str(&String::from_utf8_lossy(value.as_bytes()));
+        for (index, value) in headers.get_all(name).iter().enumerate() {
+            if index > 0 {
+                block.push_str(separator);
+            }
+            block.push_str(&String::from_utf8_lossy(value.as_bytes()));
         }
-        write_string(out, &joined);
     }
-    out.push(b'}');
+    write_string(out, &block);
 }
 
 fn write_string(out: &mut Vec<u8>, text: &str) {
