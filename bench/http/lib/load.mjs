@@ -67,8 +67,9 @@ function run(command, args) {
 
 const MS = { us: 1e-3, ms: 1, s: 1000, m: 60000 }
 const ms = (text) => {
-  const [, value, unit] = /([\d.]+)(us|ms|s|m)/.exec(text)
-  return Number(value) * MS[unit]
+  const match = /^([\d.]+)(us|ms|s|m)$/.exec(text)
+  if (!match) throw new Error(`wrk printed a latency this script cannot read: ${JSON.stringify(text)}`)
+  return Number(match[1]) * MS[match[2]]
 }
 
 /** One load run against 127.0.0.1:port; `pin` is the taskset prefix (or []). */
@@ -80,8 +81,9 @@ export async function runLoad(tool, { port, load, seconds, connections, pin }) {
     const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)
     return {
       rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]),
-      p50: ms(/50%\s+(\S+)/.exec(out)[1]),
-      p99: ms(/99%\s+(\S+)/.exec(out)[1]),
+      // Lines of the latency distribution only: the thread stats also end in percentages (`75.50%`).
+      p50: ms(/^\s+50%\s+(\S+)/m.exec(out)[1]),
+      p99: ms(/^\s+99%\s+(\S+)/m.exec(out)[1]),
       non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
       errors: socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0,
     }
