@@ -1,5 +1,5 @@
 import type { PikkuApp } from '../app.js'
-import type { HttpAnswer, HttpRequestLike, WireAnswer } from '../http/answer.js'
+import { JSON_TYPE, type HttpAnswer, type HttpRequestLike, type WireAnswer } from '../http/answer.js'
 import { serverClose, serverListen, serverPort, serverRespond, serverTake } from '../native.js'
 
 /** Where the standalone server listens. */
@@ -87,11 +87,15 @@ function headerReader(block: string): HttpRequestLike['headers'] {
   }
 }
 
-/** `[name, value, name, value, …]`, a repeated header once per value. */
+/**
+ * `[name, value, name, value, …]`, a repeated header once per value; the JSON content type is
+ * left out (the server sends a body without one as JSON).
+ */
 function flatHeaders(headers: Record<string, string | string[]>): string[] {
   const flat: string[] = []
   for (const name in headers) {
     const value = headers[name]!
+    if (name === 'content-type' && value === JSON_TYPE) continue
     if (Array.isArray(value)) for (const one of value) flat.push(name, one)
     else flat.push(name, value)
   }

@@ -44,7 +44,7 @@ pub struct Call {
 pub struct Reply {
     /// The status.
     pub status: u16,
-    /// Response headers.
+    /// Response headers; a body without `content-type` is sent as JSON.
     pub headers: Vec<(String, String)>,
     /// The body (JSON text), or empty.
     pub body: String,

@@ -135,6 +135,7 @@ fn json_response(status: u16, body: String) -> Response<Full<Bytes>> {
 }
 
 fn reply_response(reply: Reply, head: bool) -> Response<Full<Bytes>> {
+    let has_body = !reply.body.is_empty();
     let body = if head {
         Bytes::new()
     } else {
@@ -151,6 +152,9 @@ fn reply_response(reply: Reply, head: bool) -> Response<Full<Bytes>> {
         ) {
             headers.append(name, value);
         }
+    }
+    if has_body && !headers.contains_key(CONTENT_TYPE) {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
     }
     response
 }

@@ -11,8 +11,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use pikku_engine::Engine;
 use tokio::net::TcpListener;
 use tokio::runtime::Runtime;
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
+use tokio::sync::{oneshot, watch};
 
 use crate::request::answer;
 use crate::Dispatch;
@@ -41,8 +40,9 @@ pub struct RunningServer {
     /// The address it listens on (port 0 resolved).
     pub local_addr: SocketAddr,
     stop: watch::Sender<bool>,
-    done: JoinHandle<()>,
-    runtime: Runtime,
+    done: oneshot::Receiver<()>,
+    /// The runtime of several threads; one thread runs its own runtime and ends by itself.
+    runtime: Option<Runtime>,
 }
 
 impl RunningServer {
@@ -51,13 +51,16 @@ impl RunningServer {
     pub async fn close(self) {
         let _ = self.stop.send(true);
         let _ = self.done.await;
-        self.runtime.shutdown_background();
+        if let Some(runtime) = self.runtime {
+            runtime.shutdown_background();
+        }
     }
 }
 
 /// Serves the engine's routes on `listener` (bound by the caller, so that a taken port is an
 /// error at once) on a tokio runtime of its own, whose threads tell `dispatch` when they are
-/// about to sleep ([`Dispatch::idle`]).
+/// about to sleep ([`Dispatch::idle`]). One thread runs a single-threaded runtime, which
+/// hands tasks over more cheaply than a work-stealing one.
 pub fn start(
     listener: std::net::TcpListener,
     engine: Arc<Engine>,
@@ -69,9 +72,14 @@ pub fn start(
         n => n,
     };
     let idle = Arc::clone(&dispatch);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(threads)
-        .thread_name("pikku-server")
+    let mut builder = if threads == 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut builder = tokio::runtime::Builder::new_multi_thread();
+        builder.worker_threads(threads).thread_name("pikku-server");
+        builder
+    };
+    let runtime = builder
         .enable_io()
         .enable_time()
         .on_thread_park(move || idle.idle())
@@ -83,13 +91,20 @@ pub fn start(
     };
     let local_addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
-    let done = runtime.spawn(accept_loop(
-        listener,
-        engine,
-        dispatch,
-        Arc::new(options),
-        stopped,
-    ));
+    let (finished, done) = oneshot::channel();
+    let serving = async move {
+        accept_loop(listener, engine, dispatch, Arc::new(options), stopped).await;
+        let _ = finished.send(());
+    };
+    let runtime = if threads == 1 {
+        std::thread::Builder::new()
+            .name("pikku-server".into())
+            .spawn(move || runtime.block_on(serving))?;
+        None
+    } else {
+        runtime.spawn(serving);
+        Some(runtime)
+    };
     Ok(RunningServer {
         local_addr,
         stop,
@@ -120,6 +135,7 @@ async fn accept_loop(
                 });
                 let connection = http1::Builder::new()
                     .max_buf_size(MAX_HEAD_BYTES)
+                    .writev(false)
                     .serve_connection(TokioIo::new(stream), service);
                 let watched = graceful.watch(connection);
                 tokio::spawn(async move {

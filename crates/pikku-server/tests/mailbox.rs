@@ -67,6 +67,11 @@ async fn start(options: ServerOptions) -> (pikku_server::RunningServer, Arc<Fake
         }
     });
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    // One server thread: the single-threaded runtime (the server tests run the multi-threaded one).
+    let options = ServerOptions {
+        threads: 1,
+        ..options
+    };
     let server = pikku_server::start(listener, engine(), mailbox, options).unwrap();
     (server, js)
 }
