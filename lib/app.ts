@@ -236,9 +236,11 @@ export class PikkuApp {
 
   /** A routed request's target, with the route-pattern middleware that covers it. */
   private routed(index: number, url: string): { target: HttpTarget; auth: boolean } {
-    const { target, own, auth } = this.routeTargets[index]!
+    const routeTarget = this.routeTargets[index]!
+    if (this.scopedMiddleware.length === 0) return routeTarget
+    const { target, own, auth } = routeTarget
     const scoped = patternMiddleware(this.scopedMiddleware, url, target.route)
-    if (scoped.length === 0) return { target, auth }
+    if (scoped.length === 0) return routeTarget
     return { target: { ...target, chain: [...this.globalChain, ...scoped, ...own] }, auth }
   }
 
