@@ -266,6 +266,13 @@ describe.each(ADAPTERS)('the session hook behind %s', (kind) => {
     expect((await res.json()).name).toBe('MissingSessionError')
   })
 
+  it('reads the body as received when the hook supplies the session (bytes that are not UTF-8 are refused)', async () => {
+    const body = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]) // {"a":"<0xff>"}
+    const res = await fetch(server.url + '/logout', { method: 'POST', headers: { 'content-type': 'application/json', 'x-guest': '1' }, body })
+    expect(res.status).toBe(400)
+    expect((await res.json()).message).toBe('The body is not valid UTF-8 (at byte 6)')
+  })
+
   it('answers 401 before validating when neither the engine nor the hook finds a session', async () => {
     const res = await fetch(server.url + '/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"extra":1}' })
     expect(res.status).toBe(401)

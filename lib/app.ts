@@ -201,11 +201,11 @@ export class PikkuApp {
   /**
    * Answers a request that the standalone server already put through an engine built from
    * this app's config: `wire` is that engine's answer. `body` travels only when the session
-   * hook may supply a missing session (the engine is then asked again): the text, or `null`
+   * hook may supply a missing session (the engine is then asked again): base64, or `null`
    * when it went over the limit.
    */
   answerRouted(request: HttpRequestLike, wire: WireAnswer, body?: string | null): Promise<HttpAnswer> {
-    const bytes = body === undefined ? NO_BODY : body === null ? null : Buffer.from(body)
+    const bytes = body === undefined ? NO_BODY : body === null ? null : Buffer.from(body, 'base64')
     return this.serve(request, (hasSession) => this.ask(request, bytes, hasSession), (index) => this.routed(index, request.url), { first: wire })
   }
 

@@ -12,6 +12,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
 use hyper::header::COOKIE;
 use hyper::HeaderMap;
 use tokio::sync::oneshot;
@@ -32,7 +34,7 @@ pub struct Mailbox {
 
 struct State {
     /// Waiting calls, each `[id,method,url,headers,wire]` (`,body` before `]` when it travels:
-    /// a string, or `null` when it went over the limit), separated by commas: the batch's
+    /// base64, or `null` when it went over the limit), separated by commas: the batch's
     /// text without its brackets.
     batch: Vec<u8>,
     /// Calls in `batch`.
@@ -66,7 +68,7 @@ impl Mailbox {
 
     /// Every waiting call as one JSON array of `[id, method, url, headers, wire, body?]`
     /// (`headers`: one string of `name:value` lines; `wire`: the engine's answer, inline; `body`:
-    /// see [`Call::body`], `null` when it went over the limit), and an empty queue.
+    /// see [`Call::body`], in base64, `null` when it went over the limit), and an empty queue.
     pub fn take(&self) -> String {
         let mut state = self.lock();
         let mut out = Vec::with_capacity(state.batch.len() + 2);
@@ -210,8 +212,10 @@ fn write_call(out: &mut Vec<u8>, id: u32, call: &Call) {
     if call.body_too_large {
         out.extend_from_slice(b",null");
     } else if let Some(body) = &call.body {
+        // Base64: the bytes exactly as received, UTF-8 or not, so that the engine's second
+        // look at them answers as its first would have.
         out.push(b',');
-        write_string(out, &String::from_utf8_lossy(body));
+        write_string(out, &STANDARD.encode(body));
     }
     out.push(b']');
 }
