@@ -1,7 +1,7 @@
 import { MissingSessionError, errorFromBody } from './errors.js'
-import type { ChannelConfig, ErrorBody } from './generated/contract.js'
+import type { ErrorBody } from './generated/contract.js'
 import { functionMeta, functionName, toJSONSchema } from './functions.js'
-import type { EngineConfig, EntryConfig, MetadataFile, RouteConfig, SessionConfig } from './generated/contract.js'
+import type { EngineConfig, EntryConfig, MetadataFile, RouteConfig } from './generated/contract.js'
 import { errorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from './http/answer.js'
 import { serveDecision, type Decision, type HttpTarget } from './http/serve.js'
 import { answerForThrow, describeThrow, invokeFunction, type InvokeEnv } from './invoke.js'
@@ -25,73 +25,15 @@ import {
   type EngineHandle,
 } from './native.js'
 import { deniedBy, permissionDenied, type Permission, type PermissionPlan } from './permissions.js'
-import type { AnyAPIFunction, HttpRequestInfo, InputOf, InvocationContext, Logger, OutputOf, Session, SessionServices, UserSessionService } from './types.js'
+import type { AnyAPIFunction, InputOf, InvocationContext, Logger, OutputOf, Session } from './types.js'
+import { checkedSession, inProcessSession } from './user-session.js'
 import { registeredRoutes, type RouteWiring } from './wiring.js'
 
+import type { AppOptions, CallOptions, EntryOptions } from './app-options.js'
+
+export type { AppOptions, CallOptions, EntryOptions } from './app-options.js'
+
 const NO_BODY = new Uint8Array(0)
-
-/** How an app is set up. */
-export interface AppOptions {
-  /** Services made once at start-up and shared by every invocation. */
-  singletonServices?: Record<string, unknown>
-  /** Makes per-invocation services; their `close()` runs when the invocation ends. */
-  createSessionServices?: (
-    singletons: any,
-    session: Session | undefined,
-    context: InvocationContext,
-  ) => SessionServices | Promise<SessionServices>
-  /**
-   * Enriches or replaces the session the engine decoded (a database lookup): runs after the
-   * engine's call, before middleware. Return the session to use, or `undefined` for none;
-   * throw a `PikkuError` to answer with it. With this hook, a route's missing session is
-   * decided after it (the hook may find one the engine cannot).
-   */
-  enrichSession?: (
-    session: Session | undefined,
-    request: HttpRequestInfo,
-    singletons: any,
-  ) => Session | undefined | Promise<Session | undefined>
-  /** Middleware around every request the app answers (outermost, before `addHTTPMiddleware`'s). */
-  middleware?: readonly PikkuMiddleware[]
-  /** Checks that every invocation must pass (AND), before route and function permissions. */
-  permissions?: readonly Permission[]
-  /** The code generator's metadata file (a path or the parsed object): input schemas by route. */
-  metadata?: string | MetadataFile
-  /**
-   * Sessions decoded by the engine: a JWT from `Authorization: Bearer` or from `cookie`
-   * (one fixed algorithm, so `alg: none` and algorithm confusion are refused; PEM or a JWK
-   * set; `exp` / `nbf` with leeway; `iss` / `aud`), the engine's signed session cookie, or
-   * API keys from a header or the query. A bad one answers 401 InvalidSessionError.
-   */
-  session?: SessionConfig
-  /** The largest accepted body in bytes (default 1 MiB). */
-  maxBodyBytes?: number
-  /** Where unhandled errors (and failed scheduled tasks) are logged (default `console`). */
-  logger?: Logger
-  /** Hides messages and stacks of unknown errors (default: `NODE_ENV === 'production'`). */
-  production?: boolean
-  /** The routes to serve (default: every `addRoute` made so far). */
-  routes?: readonly RouteWiring[]
-  /** The WebSocket channels to serve (default: every `addChannel` made so far). */
-  channels?: readonly ChannelWiring[]
-}
-
-/** Options of an in-process call. */
-export interface CallOptions extends EntryOptions {
-  /** The session the function runs with. */
-  session?: Session
-  /**
-   * What the invocation runs for (a scheduled task, a queue job, a channel message), given
-   * to the session services factory.
-   */
-  context?: Omit<InvocationContext, 'userSession' | 'http'>
-}
-
-/** Options of a call that skips routing (Next.js file routes, per-route Express handlers, `call`). */
-export interface EntryOptions {
-  /** Whether a session is required (default true, as for routes). */
-  auth?: boolean
-}
 
 /**
  * An app: the engine built from the wirings, and the functions it runs. Adapters hand it
@@ -529,21 +471,6 @@ function routedValue(text: string, key: string): Record<string, string> {
 /** A function's name for messages. */
 function labelOf(func: AnyAPIFunction): string {
   return functionName(func) ?? 'anonymous function'
-}
-
-/** What a session hook returned, as a session: an object, or none for `undefined`/`null`/`false`/`''`. */
-function checkedSession(value: unknown): Session | undefined {
-  if (value === undefined || value === null || value === false || value === '') return undefined
-  if (typeof value === 'object' && !Array.isArray(value)) return value as Session
-  throw new TypeError(`PIKKU_ERR_SESSION: enrichSession returned ${Array.isArray(value) ? 'an array' : `a ${typeof value}`}; return the session object, or undefined for none`)
-}
-
-/** `userSession` of an in-process call: there is no response to carry a cookie. */
-function inProcessSession(session: Session | undefined): UserSessionService {
-  const refuse = () => {
-    throw new Error('PIKKU_ERR_SESSION: userSession.set() and clear() need an HTTP request to carry the cookie; call the function through a route')
-  }
-  return { get: () => session, set: refuse, clear: refuse }
 }
 
 /** Builds an app from the wirings made so far. */

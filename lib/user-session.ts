@@ -27,3 +27,18 @@ export class SessionTracker implements UserSessionService {
     this.changed = true
   }
 }
+
+/** What a session hook returned, as a session: an object, or none for `undefined`/`null`/`false`/`''`. */
+export function checkedSession(value: unknown): Session | undefined {
+  if (value === undefined || value === null || value === false || value === '') return undefined
+  if (typeof value === 'object' && !Array.isArray(value)) return value as Session
+  throw new TypeError(`PIKKU_ERR_SESSION: enrichSession returned ${Array.isArray(value) ? 'an array' : `a ${typeof value}`}; return the session object, or undefined for none`)
+}
+
+/** `userSession` of an in-process call: there is no response to carry a cookie. */
+export function inProcessSession(session: Session | undefined): UserSessionService {
+  const refuse = () => {
+    throw new Error('PIKKU_ERR_SESSION: userSession.set() and clear() need an HTTP request to carry the cookie; call the function through a route')
+  }
+  return { get: () => session, set: refuse, clear: refuse }
+}
