@@ -7,7 +7,7 @@ import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { createApp, pikkuSessionlessFunc, type RouteWiring } from '@pikku/native'
+import { createApp, pikkuSessionlessFunc, type PikkuMiddleware, type RouteWiring } from '@pikku/native'
 import { listen, type StandaloneServer } from '@pikku/native/standalone'
 
 import { rawHttp } from './helpers/raw-http.js'
@@ -33,10 +33,23 @@ const sizeOf = pikkuSessionlessFunc<{ data: string }, { length: number }>({
   func: async (_services, { data }) => ({ length: data.length }),
 })
 
+// Middleware that gets the response wrong in ways plain JavaScript allows.
+const wrongLength: PikkuMiddleware = async (_services, context, next) => {
+  context.http?.response.header('content-length', '3')
+  await next()
+}
+const wrongStatus: PikkuMiddleware = async (_services, context, next) => {
+  context.http?.response.status(70000)
+  await next()
+}
+const hello = pikkuSessionlessFunc<Record<string, never>, { hello: string }>({ name: 'standaloneHello', func: async () => ({ hello: 'world' }) })
+
 const routes: RouteWiring[] = [
   { method: 'get', route: '/slow/:n', func: slow, auth: false },
   { method: 'get', route: '/boom', func: boom, auth: false },
   { method: 'post', route: '/size', func: sizeOf, auth: false },
+  { method: 'get', route: '/wrong-length', func: hello, auth: false, middleware: [wrongLength] },
+  { method: 'get', route: '/wrong-status', func: hello, auth: false, middleware: [wrongStatus] },
 ]
 
 describe('standalone server', () => {
@@ -90,6 +103,27 @@ describe('standalone server', () => {
     expect(over.status).toBe(413)
     const within = await fetch(`${server.url}/size`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: chunk })
     expect(await within.json()).toEqual({ length: chunk.length })
+  })
+
+  it('states the length itself, whatever middleware set, and the connection stays in step', async () => {
+    const replies = await new Promise<string>((resolve, reject) => {
+      let text = ''
+      const socket = connect(server.port, '127.0.0.1', () => {
+        socket.write('GET /wrong-length HTTP/1.1\r\nHost: x\r\n\r\nGET /slow/5?ms=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+      })
+      socket.on('data', (chunk) => (text += chunk.toString()))
+      socket.on('close', () => resolve(text))
+      socket.on('error', reject)
+    })
+    expect(replies).toContain('{"hello":"world"}')
+    expect(replies).toContain('{"n":"5"}')
+    expect(replies.toLowerCase()).not.toContain('content-length: 3\r\n')
+  })
+
+  it('answers a status that is no HTTP status with 500 for that request alone', async () => {
+    const [wrong, right] = await Promise.all([fetch(`${server.url}/wrong-status`), fetch(`${server.url}/slow/6?ms=1`)])
+    expect(wrong.status).toBe(500)
+    expect(right.status).toBe(200)
   })
 
   it('refuses a port that is taken, naming the address', () => {

@@ -67,6 +67,7 @@ pub fn server_listen(
         errors_to_js,
         session_hook,
         threads: threads as usize,
+        ..ServerOptions::default()
     };
     let running = start(listener, engine, Arc::clone(&mailbox) as _, options)
         .map_err(|err| Error::from_reason(format!("PIKKU_ERR_LISTEN: {err}")))?;

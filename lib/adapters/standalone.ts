@@ -46,14 +46,21 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
   const sendAnswers = () => {
     const batch = `[${answers.join(',')}]`
     answers = []
-    serverRespond(handle, batch)
+    try {
+      serverRespond(handle, batch)
+    } catch (error) {
+      app.logger.error('pikku: the standalone server refused a batch of answers', error)
+    }
   }
   const answer = ([id, method, url, headers, wire, body]: Call): void => {
     const request: HttpRequestLike = { method, url, headers: headerReader(headers) }
-    app.answerRouted(request, wire, body).then(
-      (result) => respond(id, result),
-      (error: unknown) => respond(id, app.failure(error, request)),
-    )
+    app
+      .answerRouted(request, wire, body)
+      .then(
+        (result) => respond(id, result),
+        (error: unknown) => respond(id, app.failure(error, request)),
+      )
+      .catch(() => respond(id, LAST_RESORT)) // an answer that could not even be described
   }
   const respond = (id: number, result: HttpAnswer): void => {
     answers.push(JSON.stringify([id, result.status, result.headers ? flatHeaders(result.headers) : [], result.body ?? null]))
@@ -66,6 +73,8 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
     close: () => serverClose(handle),
   }
 }
+
+const LAST_RESORT: HttpAnswer = { status: 500, headers: undefined, body: '{"name":"InternalServerError","message":"Internal server error"}' }
 
 /** A call as the server sends it: `[id, method, url, headers, wire, body?]`. */
 type Call = [number, string, string, string, WireAnswer, (string | null)?]

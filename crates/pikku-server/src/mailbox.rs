@@ -16,6 +16,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use hyper::header::COOKIE;
 use hyper::HeaderMap;
+use serde_json::Value;
 use tokio::sync::oneshot;
 
 use crate::{Call, Dispatch, Reply};
@@ -84,8 +85,8 @@ impl Mailbox {
 
     /// Takes a batch of JavaScript's answers, `[[id, status, headers, body], …]` (`headers`
     /// flat: `[name, value, …]`; `body`: the text, or `null` for none), and delivers every
-    /// answer taken so far. Answers for requests no longer waiting are dropped; a malformed batch is
-    /// an error naming what is wrong, and none of it is taken.
+    /// answer taken so far. Answers for requests no longer waiting are dropped; a batch that is
+    /// not a JSON array is an error naming what is wrong, and none of it is taken.
     pub fn answer_all(&self, batch: &str) -> Result<(), String> {
         let taken = parse_answers(batch).map(|answers| {
             let mut state = self.lock();
@@ -172,30 +173,53 @@ impl Dispatch for Mailbox {
     }
 }
 
+/// The answers of a batch. An answer JavaScript got wrong (a status that is no HTTP status, a
+/// header value that is not a string, a body that is not text) is a 500 for its request alone;
+/// one without a readable id cannot be matched to a request and is left out.
 fn parse_answers(batch: &str) -> Result<Vec<(u32, Reply)>, String> {
-    type Answer = (u32, u16, Vec<String>, Option<String>);
-    let answers: Vec<Answer> = serde_json::from_str(batch).map_err(|err| {
+    let answers: Vec<Value> = serde_json::from_str(batch).map_err(|err| {
         format!("answers are not a JSON array of [id, status, headers, body]: {err}")
     })?;
     Ok(answers
-        .into_iter()
-        .map(|(id, status, flat, body)| {
-            let mut flat = flat.into_iter();
-            let mut headers = Vec::with_capacity(flat.len() / 2);
-            while let (Some(name), Some(value)) = (flat.next(), flat.next()) {
-                headers.push((name, value));
-            }
-            let body = body.unwrap_or_default();
-            (
-                id,
-                Reply {
-                    status,
-                    headers,
-                    body,
-                },
-            )
+        .iter()
+        .filter_map(|answer| {
+            let id = u32::try_from(answer.get(0)?.as_u64()?).ok()?;
+            Some((id, reply_of(answer).unwrap_or_else(malformed_reply)))
         })
         .collect())
+}
+
+fn reply_of(answer: &Value) -> Option<Reply> {
+    let status = u16::try_from(answer.get(1)?.as_u64()?)
+        .ok()
+        .filter(|s| (100..=999).contains(s))?;
+    let flat = answer.get(2)?.as_array()?;
+    let mut headers = Vec::with_capacity(flat.len() / 2);
+    for pair in flat.chunks(2) {
+        let [name, value] = pair else { return None };
+        headers.push((name.as_str()?.to_owned(), value.as_str()?.to_owned()));
+    }
+    let body = match answer.get(3) {
+        None | Some(Value::Null) => String::new(),
+        Some(body) => body.as_str()?.to_owned(),
+    };
+    Some(Reply {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn malformed_reply() -> Reply {
+    let body = serde_json::json!({
+        "name": "InternalServerError",
+        "message": "The function's answer could not be sent (a status or header of the wrong type)",
+    });
+    Reply {
+        status: 500,
+        headers: Vec::new(),
+        body: body.to_string(),
+    }
 }
 
 fn write_call(out: &mut Vec<u8>, id: u32, call: &Call) {
@@ -221,8 +245,9 @@ fn write_call(out: &mut Vec<u8>, id: u32, call: &Call) {
 }
 
 /// Headers as one JSON string of `name:value` lines (names lower-case; neither part can hold a
-/// line break), parsed by JavaScript only if something reads a header; repeated headers
-/// joined as Node joins them (`; ` for cookies).
+/// line break), parsed by JavaScript only if something reads a header. Repeated headers as
+/// Node has them: joined with `, ` (`; ` for cookies), or the first only for headers that
+/// cannot repeat (`authorization`, `content-type`, …).
 fn write_headers(out: &mut Vec<u8>, headers: &HeaderMap) {
     let mut block = String::with_capacity(256);
     for name in headers.keys() {
@@ -232,8 +257,12 @@ fn write_headers(out: &mut Vec<u8>, headers: &HeaderMap) {
         block.push_str(name.as_str());
         block.push(':');
         let separator = if name == COOKIE { "; " } else { ", " };
+        let first_only = SINGLE_HEADERS.contains(&name.as_str());
         for (index, value) in headers.get_all(name).iter().enumerate() {
             if index > 0 {
+                if first_only {
+                    break;
+                }
                 block.push_str(separator);
             }
             block.push_str(&String::from_utf8_lossy(value.as_bytes()));
@@ -241,6 +270,28 @@ fn write_headers(out: &mut Vec<u8>, headers: &HeaderMap) {
     }
     write_string(out, &block);
 }
+
+/// Headers of which Node keeps only the first when a request repeats them.
+const SINGLE_HEADERS: &[&str] = &[
+    "age",
+    "authorization",
+    "content-length",
+    "content-type",
+    "etag",
+    "expires",
+    "from",
+    "host",
+    "if-modified-since",
+    "if-unmodified-since",
+    "last-modified",
+    "location",
+    "max-forwards",
+    "proxy-authorization",
+    "referer",
+    "retry-after",
+    "server",
+    "user-agent",
+];
 
 fn write_string(out: &mut Vec<u8>, text: &str) {
     // Writing a string into a Vec cannot fail.

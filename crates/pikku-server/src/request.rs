@@ -1,12 +1,17 @@
-//! One request through the engine: read the body within the limit, ask the engine, and either
-//! answer its error here or hand the call to JavaScript.
+//! One request through the engine: read the body within the limit and the time allowed, ask
+//! the engine, and either answer its error here or hand the call to JavaScript.
+
+use std::borrow::Cow;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Body, Incoming};
-use hyper::header::{HeaderMap, HeaderValue, ALLOW, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
+use hyper::header::{
+    HeaderMap, HeaderName, HeaderValue, ALLOW, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE,
+    TRANSFER_ENCODING,
+};
 use hyper::{Method, Request, Response, StatusCode};
-use pikku_engine::error::MISSING_SESSION;
+use pikku_engine::error::{RequestError, MISSING_SESSION, REQUEST_TIMEOUT};
 use pikku_engine::{wire, Engine, HttpRequest, Outcome};
 
 use crate::{Call, Dispatch, Reply, ServerOptions};
@@ -25,33 +30,64 @@ pub async fn answer(
     let declared_too_large = content_length(&parts.headers).is_some_and(|n| n > limit);
     // A body left unread would be taken for the next request on the connection: every body is
     // read (within the limit) or the connection is closed after the answer.
-    let (body, body_too_large) = if declared_too_large {
-        (Bytes::new(), true)
+    let read = if declared_too_large {
+        BodyRead::TooLarge
     } else if body.is_end_stream() {
-        (Bytes::new(), false)
+        BodyRead::Whole(Bytes::new())
     } else {
-        match Limited::new(body, limit as usize).collect().await {
-            Ok(collected) => (collected.to_bytes(), false),
-            Err(_) => (Bytes::new(), true), // over the limit (or the client went away)
+        let reading = Limited::new(body, limit as usize).collect();
+        match tokio::time::timeout(options.body_timeout(), reading).await {
+            Ok(Ok(collected)) => BodyRead::Whole(collected.to_bytes()),
+            Ok(Err(_)) => BodyRead::TooLarge, // over the limit (or the client went away)
+            Err(_) => BodyRead::TimedOut,
         }
     };
-    // Bodies of GET, HEAD and OPTIONS are read but carry no input.
-    let body = if reads_body(&parts.method) {
-        body
+    let (body, unread) = match read {
+        BodyRead::Whole(bytes) => (bytes, false),
+        BodyRead::TooLarge => (Bytes::new(), true),
+        BodyRead::TimedOut => {
+            let seconds = options.body_timeout().as_secs();
+            let err = RequestError::new(
+                REQUEST_TIMEOUT,
+                format!("The request body did not arrive within {seconds} s"),
+            );
+            let request_id = parts
+                .headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok());
+            let mut response = json_response(408, wire::error_body(&err, request_id));
+            closing(&mut response);
+            return response;
+        }
+    };
+    // Bodies of GET, HEAD and OPTIONS are read (or the connection closed) but carry no input,
+    // so their size is no error.
+    let (body, body_too_large) = if reads_body(&parts.method) {
+        (body, unread)
     } else {
-        Bytes::new()
+        (Bytes::new(), false)
     };
     let mut response = respond(engine, dispatch, options, parts, body, body_too_large).await;
-    if body_too_large {
-        response
-            .headers_mut()
-            .insert(CONNECTION, HeaderValue::from_static("close"));
+    if unread {
+        closing(&mut response);
     }
     response
 }
 
+enum BodyRead {
+    Whole(Bytes),
+    TooLarge,
+    TimedOut,
+}
+
 fn reads_body(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn closing(response: &mut Response<Full<Bytes>>) {
+    response
+        .headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
 }
 
 /// The engine's decision, answered here when it is an error JavaScript need not see, else
@@ -68,13 +104,14 @@ async fn respond(
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
     let request_id = header("x-request-id");
     let api_key = engine.api_key_header().and_then(header);
+    let cookie = cookies(&parts.headers);
     let outcome = engine.handle(&HttpRequest {
         method: parts.method.as_str(),
         url,
         content_type: header("content-type"),
         has_session: false,
         authorization: header("authorization"),
-        cookie: header("cookie"),
+        cookie: cookie.as_deref(),
         api_key,
         body: &body,
         body_too_large,
@@ -99,7 +136,7 @@ async fn respond(
     let wire = wire::encode(&outcome, request_id);
     let url = url.to_owned();
     drop(outcome);
-    let head = parts.method == Method::HEAD;
+    drop(cookie);
     let call = Call {
         wire,
         method: parts.method,
@@ -111,12 +148,29 @@ async fn respond(
     let (sender, receiver) = tokio::sync::oneshot::channel();
     dispatch.dispatch(call, sender);
     match receiver.await {
-        Ok(reply) => reply_response(reply, head),
-        Err(_) => json_response(
-            500,
-            r#"{"name":"InternalServerError","message":"The function's answer was lost"}"#
-                .to_owned(),
-        ),
+        Ok(reply) => reply_response(reply),
+        Err(_) => internal_error("The function's answer was lost"),
+    }
+}
+
+/// Every `Cookie` header, joined as Node joins them (`; `), so that a session cookie in a
+/// second header is found as behind the other adapters.
+fn cookies(headers: &HeaderMap) -> Option<Cow<'_, str>> {
+    let mut values = headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok());
+    let first = values.next()?;
+    match values.next() {
+        None => Some(Cow::Borrowed(first)),
+        Some(second) => {
+            let mut joined = format!("{first}; {second}");
+            for more in values {
+                joined.push_str("; ");
+                joined.push_str(more);
+            }
+            Some(Cow::Owned(joined))
+        }
     }
 }
 
@@ -134,22 +188,29 @@ fn json_response(status: u16, body: String) -> Response<Full<Bytes>> {
     response
 }
 
-fn reply_response(reply: Reply, head: bool) -> Response<Full<Bytes>> {
+fn internal_error(message: &str) -> Response<Full<Bytes>> {
+    let body = serde_json::json!({ "name": "InternalServerError", "message": message });
+    json_response(500, body.to_string())
+}
+
+/// JavaScript's answer as a response. The body's length is the server's to state (a
+/// `content-length` or `transfer-encoding` from JavaScript would desynchronize the
+/// connection); a header Node would refuse makes the answer a 500, as behind `node:http`.
+/// For HEAD, hyper sends the length and leaves the body out.
+fn reply_response(reply: Reply) -> Response<Full<Bytes>> {
     let has_body = !reply.body.is_empty();
-    let body = if head {
-        Bytes::new()
-    } else {
-        Bytes::from(reply.body)
-    };
-    let mut response = Response::new(Full::new(body));
+    let mut response = Response::new(Full::new(Bytes::from(reply.body)));
     *response.status_mut() =
         StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
     for (name, value) in reply.headers {
-        if let (Ok(name), Ok(value)) = (
-            name.parse::<hyper::header::HeaderName>(),
-            HeaderValue::from_str(&value),
-        ) {
+        let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_bytes(value.as_bytes()),
+        ) else {
+            return internal_error("The answer has a header that HTTP cannot carry");
+        };
+        if name != CONTENT_LENGTH && name != TRANSFER_ENCODING {
             headers.append(name, value);
         }
     }

@@ -3,10 +3,11 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use pikku_engine::Engine;
 use tokio::net::TcpListener;
@@ -31,6 +32,24 @@ pub struct ServerOptions {
     pub session_hook: bool,
     /// The server's threads; 0: one per CPU the process may run on.
     pub threads: usize,
+    /// How long a client may take to send a request's head, also the wait for the next
+    /// request on an idle keep-alive connection (default 30 s).
+    pub header_timeout: Option<Duration>,
+    /// How long a client may take to send a request's body (default 300 s, Node's request
+    /// timeout); then 408 and the connection is closed.
+    pub body_timeout: Option<Duration>,
+}
+
+impl ServerOptions {
+    /// The head timeout in force.
+    pub fn header_timeout(&self) -> Duration {
+        self.header_timeout.unwrap_or(Duration::from_secs(30))
+    }
+
+    /// The body timeout in force.
+    pub fn body_timeout(&self) -> Duration {
+        self.body_timeout.unwrap_or(Duration::from_secs(300))
+    }
 }
 
 /// A server accepting connections on threads of its own; [`close`](RunningServer::close)
@@ -124,8 +143,13 @@ async fn accept_loop(
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
+                let Ok((stream, _)) = accepted else {
+                    // Out of descriptors, say: wait a little instead of spinning on the error.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                };
                 let _ = stream.set_nodelay(true);
+                let header_timeout = options.header_timeout();
                 let (engine, dispatch, options) = (Arc::clone(&engine), Arc::clone(&dispatch), Arc::clone(&options));
                 let service = service_fn(move |request| {
                     let (engine, dispatch, options) = (Arc::clone(&engine), Arc::clone(&dispatch), Arc::clone(&options));
@@ -134,6 +158,8 @@ async fn accept_loop(
                     }
                 });
                 let connection = http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(header_timeout)
                     .max_buf_size(MAX_HEAD_BYTES)
                     .writev(false)
                     .serve_connection(TokioIo::new(stream), service);

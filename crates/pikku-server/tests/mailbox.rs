@@ -52,6 +52,10 @@ async fn start(options: ServerOptions) -> (pikku_server::RunningServer, Arc<Fake
                 .iter()
                 .map(|call| {
                     runner.calls.fetch_add(1, Ordering::SeqCst);
+                    if call[2].as_str().unwrap().contains("bad") {
+                        // A status JavaScript got wrong: a 500 for this request alone.
+                        return json!([call[0], "200", [], call.to_string()]);
+                    }
                     json!([
                         call[0],
                         200,
@@ -171,7 +175,51 @@ async fn calls_in_flight_together_share_wakes_and_each_gets_its_own_answer() {
         .answer_all(r#"[[12345, 200, [], null]]"#)
         .unwrap();
     assert_eq!(js.mailbox.owed(), 0);
-    let err = js.mailbox.answer_all(r#"[[1, "200"]]"#).unwrap_err();
+    let err = js.mailbox.answer_all(r#"{"not": "an array"}"#).unwrap_err();
     assert!(err.starts_with("answers are not a JSON array"), "{err}");
+    server.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_javascript_got_wrong_is_a_500_for_its_request_alone() {
+    let (server, _js) = start(ServerOptions::default()).await;
+    let addr = server.local_addr;
+    let bad = tokio::spawn(async move {
+        request(
+            addr,
+            "GET /hello?bad=1 HTTP/1.1\r\nhost: h\r\nconnection: close\r\n\r\n",
+        )
+        .await
+    });
+    let good = tokio::spawn(async move {
+        request(
+            addr,
+            "GET /hello?good=1 HTTP/1.1\r\nhost: h\r\nconnection: close\r\n\r\n",
+        )
+        .await
+    });
+    let (status, body) = bad.await.unwrap();
+    assert_eq!(status, 500);
+    assert!(body.contains("could not be sent"), "{body}");
+    assert_eq!(good.await.unwrap().0, 200);
+    server.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_headers_reach_javascript_as_node_has_them() {
+    let (server, _js) = start(ServerOptions::default()).await;
+    let (_, body) = request(
+        server.local_addr,
+        "GET /hello HTTP/1.1\r\nhost: h\r\nauthorization: Bearer a\r\nauthorization: Bearer b\r\nconnection: close\r\n\r\n",
+    )
+    .await;
+    let call: Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        call[3]
+            .as_str()
+            .unwrap()
+            .contains("authorization:Bearer a\n"),
+        "{call}"
+    );
     server.close().await;
 }
