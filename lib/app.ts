@@ -137,7 +137,7 @@ export class PikkuApp {
    * (no middleware runs) unless it is a CORS preflight.
    */
   handleHttp(request: HttpRequestLike, body: Uint8Array | null, options: { fallThrough?: boolean } = {}): Promise<HttpAnswer> {
-    return this.serve(request, (hasSession) => this.ask(request, body, hasSession), (index) => this.routed(index, request.url), options)
+    return this.serve(request, body, undefined, undefined, options.fallThrough === true)
   }
 
   /**
@@ -148,7 +148,7 @@ export class PikkuApp {
    */
   answerRouted(request: HttpRequestLike, wire: WireAnswer, body?: string | null): Promise<HttpAnswer> {
     const bytes = body === undefined ? NO_BODY : body === null ? null : Buffer.from(body, 'base64')
-    return this.serve(request, (hasSession) => this.ask(request, bytes, hasSession), (index) => this.routed(index, request.url), { first: wire })
+    return this.serve(request, bytes, undefined, wire, false)
   }
 
   /**
@@ -169,11 +169,13 @@ export class PikkuApp {
     options: EntryOptions = {},
   ): Promise<HttpAnswer> {
     const auth = options.auth ?? true
-    const entry = { index: this.entryFor(func, auth), paramsJson: JSON.stringify(params) }
-    return this.serve(request, (hasSession) => this.ask(request, body, hasSession, entry), () => ({
-      target: this.hostRoutedTarget(func, request.url),
-      auth,
-    }))
+    const host: HostRouted = { func, auth, index: this.entryFor(func, auth), paramsJson: JSON.stringify(params) }
+    return this.serve(request, body, host, undefined, false)
+  }
+
+  /** The target of an engine answer: a route's, or the host-routed function's. */
+  private targetOf(index: number, url: string, host: HostRouted | undefined): { target: HttpTarget; auth: boolean } {
+    return host === undefined ? this.routed(index, url) : { target: this.hostRoutedTarget(host.func, url), auth: host.auth }
   }
 
   /** A routed request's target, with the route-pattern middleware that covers it. */
@@ -187,10 +189,10 @@ export class PikkuApp {
   }
 
   /**
-   * The engine's one call for a request, parsed: routed by the engine, or by the host for
-   * `entry`. `body` is `null` when it went over the limit.
+   * The engine's one call for a request, parsed: routed by the engine, or by the host
+   * (`host`). `body` is `null` when it went over the limit.
    */
-  private ask(request: HttpRequestLike, body: Uint8Array | null, hasSession: boolean, entry?: { index: number; paramsJson: string }): WireAnswer {
+  private ask(request: HttpRequestLike, body: Uint8Array | null, hasSession: boolean, host: HostRouted | undefined): WireAnswer {
     const headers = request.headers
     const sessions = this.readsSessions
     const contentType = headers.get('content-type')
@@ -200,29 +202,24 @@ export class PikkuApp {
     const apiKey = this.apiKeyHeader === null ? undefined : headers.get(this.apiKeyHeader)
     const bytes = body ?? NO_BODY
     const text =
-      entry === undefined
+      host === undefined
         ? handle(this.engine, request.method, request.url, contentType, requestId, authorization, cookie, apiKey, hasSession, bytes, body === null)
-        : invoke(this.engine, entry.index, entry.paramsJson, request.method, request.url, contentType, requestId, authorization, cookie, apiKey, hasSession, bytes, body === null)
+        : invoke(this.engine, host.index, host.paramsJson, request.method, request.url, contentType, requestId, authorization, cookie, apiKey, hasSession, bytes, body === null)
     return JSON.parse(text) as WireAnswer
   }
 
   /**
-   * The engine's call, the session hook, then middleware and the function. Never throws: a
-   * failure is a rejected promise.
+   * The engine's call (unless `first` is its answer already), the session hook, then
+   * middleware and the function. Never throws: a failure is a rejected promise.
    */
-  private serve(
-    request: HttpRequestLike,
-    ask: (hasSession: boolean) => WireAnswer,
-    targetOf: (target: number) => { target: HttpTarget; auth: boolean },
-    options: { fallThrough?: boolean; first?: WireAnswer } = {},
-  ): Promise<HttpAnswer> {
+  private serve(request: HttpRequestLike, body: Uint8Array | null, host: HostRouted | undefined, first: WireAnswer | undefined, fallThrough: boolean): Promise<HttpAnswer> {
     try {
-      const wire = options.first ?? ask(false)
-      if (wire[0] === -404 && options.fallThrough && !isPreflight(request)) return Promise.resolve(errorAnswer(wire))
-      if (this.enrichSession) return this.decide(wire, request, targetOf, ask).then((decision) => serveDecision(this.env, request, decision, this.cookieFor))
+      const wire = first ?? this.ask(request, body, false, host)
+      if (wire[0] === -404 && fallThrough && !isPreflight(request)) return Promise.resolve(errorAnswer(wire))
+      if (this.enrichSession) return this.decide(wire, request, body, host).then((decision) => serveDecision(this.env, request, decision, this.cookieFor))
       // Without a hook the engine decided everything: no await before the function.
       if (wire[0] < 0) return serveDecision(this.env, request, { failure: errorAnswer(wire), chain: this.globalChain }, this.cookieFor)
-      const { target } = targetOf(wire[0])
+      const { target } = this.targetOf(wire[0], request.url, host)
       return serveDecision(this.env, request, { target, input: wire[1], session: wire[2] as Session | undefined }, this.cookieFor)
     } catch (error) {
       return Promise.reject(error)
@@ -234,12 +231,7 @@ export class PikkuApp {
    * `auth` route 401 before validating; the hook may then supply one, and the engine is
    * asked again with it.
    */
-  private async decide(
-    wire: WireAnswer,
-    request: HttpRequestLike,
-    targetOf: (target: number) => { target: HttpTarget; auth: boolean },
-    engineCall: (hasSession: boolean) => WireAnswer,
-  ): Promise<Decision> {
+  private async decide(wire: WireAnswer, request: HttpRequestLike, body: Uint8Array | null, host: HostRouted | undefined): Promise<Decision> {
     const missing = wire[0] === -401 && (wire[1] as { name?: string }).name === 'MissingSessionError'
     if (wire[0] < 0 && !(missing && this.enrichSession)) return { failure: errorAnswer(wire), chain: this.globalChain }
     let session = wire[0] < 0 ? undefined : (wire[2] as Session | undefined)
@@ -251,11 +243,11 @@ export class PikkuApp {
       }
       if (missing) {
         if (session === undefined) return { failure: errorAnswer(wire), chain: this.globalChain }
-        wire = engineCall(true)
+        wire = this.ask(request, body, true, host)
         if (wire[0] < 0) return { failure: errorAnswer(wire), chain: this.globalChain }
       }
     }
-    const { target, auth } = targetOf(wire[0])
+    const { target, auth } = this.targetOf(wire[0], request.url, host)
     if (auth && session === undefined) {
       // The hook ended a session the engine had decoded.
       const failure = answerForThrow(this.env, new MissingSessionError(`${target.label} requires a session and the request has none; sign in first`), request.headers.get('x-request-id'))
@@ -447,6 +439,14 @@ export class PikkuApp {
     }
     return metadataInputSchema(this.metadata, wiring, functionName(func))
   }
+}
+
+/** A function the host framework routed: its engine entry, path parameters and auth gate. */
+interface HostRouted {
+  func: AnyAPIFunction
+  auth: boolean
+  index: number
+  paramsJson: string
 }
 
 /** A routed target, with the middleware of its route and function. */

@@ -54,16 +54,27 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
   }
   const answer = ([id, method, url, headers, wire, body]: Call): void => {
     const request: HttpRequestLike = { method, url, headers: headerReader(headers) }
-    app
-      .answerRouted(request, wire, body)
-      .then(
-        (result) => respond(id, result),
-        (error: unknown) => respond(id, app.failure(error, request)),
-      )
-      .catch(() => respond(id, LAST_RESORT)) // an answer that could not even be described
+    app.answerRouted(request, wire, body).then(
+      (result) => respond(id, result),
+      (error: unknown) => {
+        let failed = LAST_RESORT
+        try {
+          failed = app.failure(error, request)
+        } catch {
+          // an error that cannot even be described (a BigInt in its payload, say)
+        }
+        respond(id, failed)
+      },
+    )
   }
   const respond = (id: number, result: HttpAnswer): void => {
-    answers.push(JSON.stringify([id, result.status, result.headers ? flatHeaders(result.headers) : [], result.body ?? null]))
+    let text: string
+    try {
+      text = JSON.stringify([id, result.status, result.headers ? flatHeaders(result.headers) : [], result.body ?? null])
+    } catch {
+      text = JSON.stringify([id, LAST_RESORT.status, [], LAST_RESORT.body])
+    }
+    answers.push(text)
     if (answers.length === 1) setImmediate(sendAnswers)
   }
   const port = serverPort(handle)
