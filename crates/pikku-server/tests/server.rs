@@ -293,6 +293,13 @@ async fn slow_clients_are_cut_off() {
     let closed =
         tokio::time::timeout(Duration::from_secs(3), slow_head.read_to_end(&mut rest)).await;
     assert!(closed.is_ok(), "still open after 3 s");
+    // An idle keep-alive connection: closed too.
+    let mut idle = connect(&server).await;
+    let (status, _, _) = exchange(&mut idle, "GET /hello HTTP/1.1\r\nhost: x\r\n\r\n").await;
+    assert_eq!(status, 200);
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(3), idle.read_to_end(&mut rest)).await;
+    assert!(closed.is_ok(), "idle connection still open after 3 s");
     // A body that stops halfway: 408, and the connection is closed.
     let mut slow_body = connect(&server).await;
     let request = "POST /todos/1 HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 20\r\n\r\n{\"ti";
