@@ -2,7 +2,6 @@
 // calls in flight at once, keep-alive, graceful close, errors at listen, a process that exits
 // after close, and the body limit on streamed bodies.
 import { spawnSync } from 'node:child_process'
-import { connect } from 'node:net'
 import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, pikkuSessionlessFunc, type PikkuMiddleware, type RouteWiring } from '@pikku/native'
 import { listen, type StandaloneServer } from '@pikku/native/standalone'
 
-import { rawHttp } from './helpers/raw-http.js'
+import { rawHttp, rawText } from './helpers/raw-http.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -71,15 +70,7 @@ describe('standalone server', () => {
   })
 
   it('serves several requests on one keep-alive connection', async () => {
-    const replies = await new Promise<string>((resolve, reject) => {
-      let text = ''
-      const socket = connect(server.port, '127.0.0.1', () => {
-        socket.write('GET /slow/1?ms=1 HTTP/1.1\r\nHost: x\r\n\r\nGET /slow/2?ms=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
-      })
-      socket.on('data', (chunk) => (text += chunk.toString()))
-      socket.on('close', () => resolve(text))
-      socket.on('error', reject)
-    })
+    const replies = await rawText(server.url, 'GET /slow/1?ms=1 HTTP/1.1\r\nHost: x\r\n\r\nGET /slow/2?ms=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
     expect(replies.match(/HTTP\/1\.1 200/g)).toHaveLength(2)
     expect(replies).toContain('{"n":"1"}')
     expect(replies).toContain('{"n":"2"}')
@@ -106,15 +97,7 @@ describe('standalone server', () => {
   })
 
   it('states the length itself, whatever middleware set, and the connection stays in step', async () => {
-    const replies = await new Promise<string>((resolve, reject) => {
-      let text = ''
-      const socket = connect(server.port, '127.0.0.1', () => {
-        socket.write('GET /wrong-length HTTP/1.1\r\nHost: x\r\n\r\nGET /slow/5?ms=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
-      })
-      socket.on('data', (chunk) => (text += chunk.toString()))
-      socket.on('close', () => resolve(text))
-      socket.on('error', reject)
-    })
+    const replies = await rawText(server.url, 'GET /wrong-length HTTP/1.1\r\nHost: x\r\n\r\nGET /slow/5?ms=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
     expect(replies).toContain('{"hello":"world"}')
     expect(replies).toContain('{"n":"5"}')
     expect(replies.toLowerCase()).not.toContain('content-length: 3\r\n')

@@ -8,20 +8,24 @@ export interface RawResponse {
   body: string
 }
 
-export function rawHttp(baseUrl: string, request: string): Promise<RawResponse> {
+export async function rawHttp(baseUrl: string, request: string): Promise<RawResponse> {
+  const text = await rawText(baseUrl, request)
+  const split = text.indexOf('\r\n\r\n')
+  const match = /^HTTP\/1\.1 (\d{3})/.exec(text)
+  if (!match) throw new Error(`no HTTP response: ${JSON.stringify(text.slice(0, 200))}`)
+  return { status: Number(match[1]), headers: text.slice(0, split), body: text.slice(split + 4) }
+}
+
+/** Everything the server sends back on one connection (several answers when `request`
+ * holds several requests), until it closes. */
+export function rawText(baseUrl: string, request: string): Promise<string> {
   const { hostname, port } = new URL(baseUrl)
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = []
     const socket = connect(Number(port), hostname, () => socket.write(request))
     socket.on('data', (chunk) => chunks.push(chunk))
     socket.on('error', () => {}) // the server may close while we still send; read what it said
-    socket.on('close', () => {
-      const text = Buffer.concat(chunks).toString()
-      const split = text.indexOf('\r\n\r\n')
-      const match = /^HTTP\/1\.1 (\d{3})/.exec(text)
-      if (!match) return reject(new Error(`no HTTP response: ${JSON.stringify(text.slice(0, 200))}`))
-      resolve({ status: Number(match[1]), headers: text.slice(0, split), body: text.slice(split + 4) })
-    })
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString()))
   })
 }
 

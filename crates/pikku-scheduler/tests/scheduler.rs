@@ -44,6 +44,11 @@ impl Recorder {
         })
     }
 
+    /// The dispatch that records into this recorder.
+    fn dispatch(self: &Arc<Self>) -> Arc<dyn Dispatch> {
+        Arc::new(Handle(Arc::clone(self)))
+    }
+
     fn runs(&self) -> Vec<Run> {
         self.runs.lock().unwrap().clone()
     }
@@ -80,7 +85,7 @@ impl Dispatch for Handle {
 async fn a_seconds_schedule_runs_every_second_until_stopped() {
     let scheduler = every_second(false);
     let recorder = Recorder::new(&scheduler, Duration::from_millis(10));
-    let dispatch: Arc<dyn Dispatch> = Arc::new(Handle(Arc::clone(&recorder)));
+    let dispatch = recorder.dispatch();
     scheduler.start(Arc::clone(&dispatch)).unwrap();
     assert!(scheduler.is_started());
     tokio::time::sleep(Duration::from_millis(50)).await;
@@ -119,9 +124,7 @@ async fn a_seconds_schedule_runs_every_second_until_stopped() {
 async fn a_run_slower_than_the_period_skips_ticks_and_never_overlaps() {
     let scheduler = every_second(false);
     let recorder = Recorder::new(&scheduler, Duration::from_millis(1600));
-    scheduler
-        .start(Arc::new(Handle(Arc::clone(&recorder))))
-        .unwrap();
+    scheduler.start(recorder.dispatch()).unwrap();
     tokio::time::sleep(Duration::from_millis(3200)).await;
     scheduler.stop().await;
 
@@ -140,9 +143,7 @@ async fn a_run_slower_than_the_period_skips_ticks_and_never_overlaps() {
 async fn overlap_allows_concurrent_runs() {
     let scheduler = every_second(true);
     let recorder = Recorder::new(&scheduler, Duration::from_millis(1600));
-    scheduler
-        .start(Arc::new(Handle(Arc::clone(&recorder))))
-        .unwrap();
+    scheduler.start(recorder.dispatch()).unwrap();
     tokio::time::sleep(Duration::from_millis(3200)).await;
     scheduler.stop().await;
     assert_eq!(recorder.most_at_once.load(Ordering::SeqCst), 2);
@@ -153,9 +154,7 @@ async fn overlap_allows_concurrent_runs() {
 async fn stop_waits_for_the_running_run() {
     let scheduler = every_second(false);
     let recorder = Recorder::new(&scheduler, Duration::from_millis(800));
-    scheduler
-        .start(Arc::new(Handle(Arc::clone(&recorder))))
-        .unwrap();
+    scheduler.start(recorder.dispatch()).unwrap();
     while recorder.running.load(Ordering::SeqCst) == 0 {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
@@ -166,7 +165,7 @@ async fn stop_waits_for_the_running_run() {
     });
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert_eq!(
-        scheduler.start(Arc::new(Handle(Arc::clone(&recorder)))),
+        scheduler.start(recorder.dispatch()),
         Err(StartError::Stopping)
     );
     stop.await.unwrap();
@@ -177,9 +176,7 @@ async fn stop_waits_for_the_running_run() {
         recorder.runs().len()
     );
     // Stopped: it may start again.
-    scheduler
-        .start(Arc::new(Handle(Arc::clone(&recorder))))
-        .unwrap();
+    scheduler.start(recorder.dispatch()).unwrap();
     scheduler.stop().await;
 }
 
@@ -187,10 +184,8 @@ async fn stop_waits_for_the_running_run() {
 async fn starting_twice_is_refused() {
     let scheduler = every_second(false);
     let recorder = Recorder::new(&scheduler, Duration::ZERO);
-    scheduler
-        .start(Arc::new(Handle(Arc::clone(&recorder))))
-        .unwrap();
-    let err = scheduler.start(Arc::new(Handle(recorder))).unwrap_err();
+    scheduler.start(recorder.dispatch()).unwrap();
+    let err = scheduler.start(recorder.dispatch()).unwrap_err();
     assert_eq!(err, StartError::AlreadyStarted);
     assert!(err
         .to_string()
@@ -228,7 +223,7 @@ async fn a_run_that_cannot_be_handed_over_ends_at_once() {
     let scheduler = every_second(false);
     let mut recorder = Recorder::new(&scheduler, Duration::ZERO);
     Arc::get_mut(&mut recorder).unwrap().accept = false;
-    scheduler.start(Arc::new(Handle(recorder))).unwrap();
+    scheduler.start(recorder.dispatch()).unwrap();
     tokio::time::sleep(Duration::from_millis(2200)).await;
     let status = scheduler.status()[0].clone();
     assert!(status.runs >= 2);
@@ -242,7 +237,7 @@ async fn the_next_run_is_known_as_soon_as_start_returns() {
     let scheduler = every_second(false);
     assert_eq!(scheduler.status()[0].next_run_at, None);
     let recorder = Recorder::new(&scheduler, Duration::ZERO);
-    scheduler.start(Arc::new(Handle(recorder))).unwrap();
+    scheduler.start(recorder.dispatch()).unwrap();
     // The timer loop has not been polled yet on this single-threaded runtime.
     let next = scheduler.status()[0]
         .next_run_at

@@ -16,6 +16,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use hyper::header::COOKIE;
 use hyper::HeaderMap;
+use pikku_engine::error::{RequestError, INTERNAL_SERVER};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
@@ -173,79 +174,60 @@ impl Dispatch for Mailbox {
     }
 }
 
+/// An answer as JavaScript sends it: `[id, status, headers (flat), body or null]`.
+type Answer = (u32, u16, Vec<String>, Option<String>);
+
 /// The answers of a batch. An answer JavaScript got wrong (a status that is no HTTP status, a
 /// header value that is not a string, a body that is not text) is a 500 for its request alone;
 /// one without a readable id cannot be matched to a request and is left out.
 fn parse_answers(batch: &str) -> Result<Vec<(u32, Reply)>, String> {
-    // The common case, every answer well-formed, in one typed pass.
-    type Answer = (u32, u16, Vec<String>, Option<String>);
+    // The common case, every answer of the right types, in one typed pass.
     if let Ok(answers) = serde_json::from_str::<Vec<Answer>>(batch) {
-        if answers
-            .iter()
-            .all(|(_, status, flat, _)| (100..=999).contains(status) && flat.len() % 2 == 0)
-        {
-            return Ok(answers
-                .into_iter()
-                .map(|(id, status, flat, body)| {
-                    let mut flat = flat.into_iter();
-                    let mut headers = Vec::with_capacity(flat.len() / 2);
-                    while let (Some(name), Some(value)) = (flat.next(), flat.next()) {
-                        headers.push((name, value));
-                    }
-                    (
-                        id,
-                        Reply {
-                            status,
-                            headers,
-                            body: body.unwrap_or_default(),
-                        },
-                    )
-                })
-                .collect());
-        }
+        return Ok(answers
+            .into_iter()
+            .map(|answer| (answer.0, reply(Some(answer))))
+            .collect());
     }
     let answers: Vec<Value> = serde_json::from_str(batch).map_err(|err| {
         format!("answers are not a JSON array of [id, status, headers, body]: {err}")
     })?;
     Ok(answers
-        .iter()
+        .into_iter()
         .filter_map(|answer| {
             let id = u32::try_from(answer.get(0)?.as_u64()?).ok()?;
-            Some((id, reply_of(answer).unwrap_or_else(malformed_reply)))
+            Some((id, reply(serde_json::from_value(answer).ok())))
         })
         .collect())
 }
 
-fn reply_of(answer: &Value) -> Option<Reply> {
-    let status = u16::try_from(answer.get(1)?.as_u64()?)
-        .ok()
-        .filter(|s| (100..=999).contains(s))?;
-    let flat = answer.get(2)?.as_array()?;
-    let mut headers = Vec::with_capacity(flat.len() / 2);
-    for pair in flat.chunks(2) {
-        let [name, value] = pair else { return None };
-        headers.push((name.as_str()?.to_owned(), value.as_str()?.to_owned()));
+/// JavaScript's answer as a reply, or a 500 when it is not one.
+fn reply(answer: Option<Answer>) -> Reply {
+    match answer {
+        Some((_, status, flat, body)) if (100..=999).contains(&status) && flat.len() % 2 == 0 => {
+            let mut flat = flat.into_iter();
+            let mut headers = Vec::with_capacity(flat.len() / 2);
+            while let (Some(name), Some(value)) = (flat.next(), flat.next()) {
+                headers.push((name, value));
+            }
+            Reply {
+                status,
+                headers,
+                body: body.unwrap_or_default(),
+            }
+        }
+        _ => malformed_reply(),
     }
-    let body = match answer.get(3) {
-        None | Some(Value::Null) => String::new(),
-        Some(body) => body.as_str()?.to_owned(),
-    };
-    Some(Reply {
-        status,
-        headers,
-        body,
-    })
 }
 
 fn malformed_reply() -> Reply {
-    let body = serde_json::json!({
-        "name": "InternalServerError",
-        "message": "The function's answer could not be sent (a status or header of the wrong type)",
-    });
+    let err = RequestError::new(
+        INTERNAL_SERVER,
+        "The function's answer could not be sent (a status or header of the wrong type)",
+    );
     Reply {
-        status: 500,
+        status: err.kind.status,
         headers: Vec::new(),
-        body: body.to_string(),
+        body: pikku_engine::wire::error_body(&err, None),
     }
 }
 

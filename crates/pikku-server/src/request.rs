@@ -11,7 +11,7 @@ use hyper::header::{
     TRANSFER_ENCODING,
 };
 use hyper::{Method, Request, Response, StatusCode};
-use pikku_engine::error::{RequestError, MISSING_SESSION, REQUEST_TIMEOUT};
+use pikku_engine::error::{RequestError, INTERNAL_SERVER, MISSING_SESSION, REQUEST_TIMEOUT};
 use pikku_engine::{wire, Engine, HttpRequest, Outcome};
 
 use crate::{Call, Dispatch, Reply, ServerOptions};
@@ -55,7 +55,7 @@ pub async fn answer(
                 .headers
                 .get("x-request-id")
                 .and_then(|v| v.to_str().ok());
-            let mut response = json_response(408, wire::error_body(&err, request_id));
+            let mut response = error_response(&err, request_id);
             closing(&mut response);
             return response;
         }
@@ -122,7 +122,7 @@ async fn respond(
         if hook_may_help {
             body_for_js = Some(body.clone());
         } else if !options.errors_to_js {
-            let mut response = json_response(err.kind.status, wire::error_body(err, request_id));
+            let mut response = error_response(err, request_id);
             if let Some(allow) = err
                 .allow
                 .as_deref()
@@ -188,9 +188,15 @@ fn json_response(status: u16, body: String) -> Response<Full<Bytes>> {
     response
 }
 
+/// An error answer through the engine's error table (status, name, `errorId`).
+fn error_response(err: &RequestError, request_id: Option<&str>) -> Response<Full<Bytes>> {
+    json_response(err.kind.status, wire::error_body(err, request_id))
+}
+
+/// A 500 for a failure between the server and JavaScript (the request's headers are gone by
+/// then, so the `errorId` is a fresh one).
 fn internal_error(message: &str) -> Response<Full<Bytes>> {
-    let body = serde_json::json!({ "name": "InternalServerError", "message": message });
-    json_response(500, body.to_string())
+    error_response(&RequestError::new(INTERNAL_SERVER, message), None)
 }
 
 /// JavaScript's answer as a response. The body's length is the server's to state (a
