@@ -8,7 +8,7 @@ export interface RawResponse {
   body: string
 }
 
-export async function rawHttp(baseUrl: string, request: string): Promise<RawResponse> {
+export async function rawHttp(baseUrl: string, request: string | string[]): Promise<RawResponse> {
   const text = await rawText(baseUrl, request)
   const split = text.indexOf('\r\n\r\n')
   const match = /^HTTP\/1\.1 (\d{3})/.exec(text)
@@ -17,12 +17,18 @@ export async function rawHttp(baseUrl: string, request: string): Promise<RawResp
 }
 
 /** Everything the server sends back on one connection (several answers when `request`
- * holds several requests), until it closes. */
-export function rawText(baseUrl: string, request: string): Promise<string> {
+ * holds several requests), until it closes. A request given in parts is sent in pieces. */
+export function rawText(baseUrl: string, request: string | string[], pauseMs = 20): Promise<string> {
   const { hostname, port } = new URL(baseUrl)
+  const parts = typeof request === 'string' ? [request] : request
   return new Promise((resolve) => {
     const chunks: Buffer[] = []
-    const socket = connect(Number(port), hostname, () => socket.write(request))
+    // Several parts go out as separate writes, `pauseMs` apart: separate reads on the server.
+    const send = (index: number) => {
+      socket.write(parts[index]!)
+      if (index + 1 < parts.length) setTimeout(() => send(index + 1), pauseMs)
+    }
+    const socket = connect(Number(port), hostname, () => send(0))
     socket.on('data', (chunk) => chunks.push(chunk))
     socket.on('error', () => {}) // the server may close while we still send; read what it said
     socket.on('close', () => resolve(Buffer.concat(chunks).toString()))

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 import type { PikkuApp } from '../app.js'
+import type { HttpAnswer } from '../http/answer.js'
 import { NO_BODY, nodeRequest, readNodeBody, readsBody, writeNodeAnswer, writeNodeFailure } from '../http/node.js'
 
 /**
@@ -14,15 +15,16 @@ import { NO_BODY, nodeRequest, readNodeBody, readsBody, writeNodeAnswer, writeNo
 export function createRequestListener(app: PikkuApp): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const request = nodeRequest(req)
-    // Methods without a body input go straight to the engine: no body promise to wait for.
-    const answered = readsBody(req.method) ? readNodeBody(req, app.maxBodyBytes).then((body) => app.handleHttp(request, body)) : app.handleHttp(request, NO_BODY)
     const fail = (error: unknown) => writeNodeFailure(res, app.failure(error, request))
-    answered.then((answer) => {
+    const write = (answer: HttpAnswer) => {
       try {
         writeNodeAnswer(res, answer)
       } catch (error) {
         fail(error) // a header Node refuses, say
       }
-    }, fail)
+    }
+    // Methods without a body input go straight to the engine: no body promise to wait for.
+    if (!readsBody(req.method)) app.respondHttp(request, NO_BODY, write, fail)
+    else readNodeBody(req, app.maxBodyBytes).then((body) => app.respondHttp(request, body, write, fail), fail)
   }
 }

@@ -1,5 +1,5 @@
 import type { PikkuApp } from '../app.js'
-import { JSON_TYPE, type HttpAnswer, type HttpRequestLike, type WireAnswer } from '../http/answer.js'
+import { JSON_TYPE, internalErrorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from '../http/answer.js'
 import { serverClose, serverListen, serverPort, serverRespond, serverTake } from '../native.js'
 
 /** Where the standalone server listens. */
@@ -54,17 +54,12 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
   }
   const answer = ([id, method, url, headers, wire, body]: Call): void => {
     const request: HttpRequestLike = { method, url, headers: headerReader(headers) }
-    app.answerRouted(request, wire, body).then(
+    app.answerRouted(
+      request,
+      wire,
+      body,
       (result) => respond(id, result),
-      (error: unknown) => {
-        let failed = LAST_RESORT
-        try {
-          failed = app.failure(error, request)
-        } catch {
-          // an error that cannot even be described (a BigInt in its payload, say)
-        }
-        respond(id, failed)
-      },
+      (error) => respond(id, app.failure(error, request)),
     )
   }
   const respond = (id: number, result: HttpAnswer): void => {
@@ -72,7 +67,8 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
     try {
       text = JSON.stringify([id, result.status, result.headers ? flatHeaders(result.headers) : [], result.body ?? null])
     } catch {
-      text = JSON.stringify([id, LAST_RESORT.status, [], LAST_RESORT.body])
+      const last = internalErrorAnswer()
+      text = JSON.stringify([id, last.status, [], last.body])
     }
     answers.push(text)
     if (answers.length === 1) setImmediate(sendAnswers)
@@ -84,8 +80,6 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
     close: () => serverClose(handle),
   }
 }
-
-const LAST_RESORT: HttpAnswer = { status: 500, headers: undefined, body: '{"name":"InternalServerError","message":"Internal server error"}' }
 
 /** A call as the server sends it: `[id, method, url, headers, wire, body?]`. */
 type Call = [number, string, string, string, WireAnswer, (string | null)?]

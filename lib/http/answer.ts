@@ -31,3 +31,8 @@ export function errorAnswer(wire: WireAnswer): HttpAnswer {
 }
 
 export const JSON_TYPE = 'application/json; charset=utf-8'
+
+/** The last resort: a 500 for a failure that cannot even be described. */
+export function internalErrorAnswer(): HttpAnswer {
+  return { status: 500, headers: { 'content-type': JSON_TYPE }, body: '{"name":"InternalServerError","message":"Internal server error"}' }
+}

@@ -13,39 +13,58 @@ export const NO_BODY = new Uint8Array(0)
 /**
  * Reads a Node request body, stopping at `limit` bytes: resolves `null` when the body is
  * larger (declared by Content-Length, or counted while reading).
+ *
+ * Call it from the request listener: a body that arrived with the head (its whole
+ * Content-Length) is taken as one buffer, without the stream's events.
  */
 export function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array | null> {
   if (!readsBody(req.method)) return Promise.resolve(NO_BODY)
   const declared = Number(req.headers['content-length'])
   if (declared > limit) return Promise.resolve(null)
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    const onData = (chunk: Buffer) => {
-      size += chunk.length
-      if (size > limit) {
-        cleanup()
-        req.resume()
-        resolve(null)
-        return
-      }
-      chunks.push(chunk)
-    }
-    // At the end the request is spent: its listeners go with it, no need to remove them.
-    const onEnd = () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))
-    const onError = (error: Error) => {
-      cleanup()
-      reject(error)
-    }
-    const cleanup = () => {
-      req.off('data', onData)
-      req.off('end', onEnd)
-      req.off('error', onError)
-    }
-    req.on('data', onData)
-    req.on('end', onEnd)
-    req.on('error', onError)
+    // Node runs microtasks once the parser has pushed the body of its current read.
+    queueMicrotask(() => {
+      if (req.readableFlowing === null && req.readableLength === declared) resolve(bufferedBody(req, limit))
+      else streamBody(req, limit, resolve, reject)
+    })
   })
+}
+
+/** The whole body, buffered by the parser and still unread. */
+function bufferedBody(req: IncomingMessage, limit: number): Uint8Array | null {
+  const body = req.read() as Buffer | null // everything buffered; null for an empty body
+  if (body === null) return NO_BODY
+  return body.length > limit ? null : body
+}
+
+/** The body as it streams in, counted against `limit`. */
+function streamBody(req: IncomingMessage, limit: number, resolve: (body: Uint8Array | null) => void, reject: (error: Error) => void): void {
+  const chunks: Buffer[] = []
+  let size = 0
+  const onData = (chunk: Buffer) => {
+    size += chunk.length
+    if (size > limit) {
+      cleanup()
+      req.resume()
+      resolve(null)
+      return
+    }
+    chunks.push(chunk)
+  }
+  // At the end the request is spent: its listeners go with it, no need to remove them.
+  const onEnd = () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))
+  const onError = (error: Error) => {
+    cleanup()
+    reject(error)
+  }
+  const cleanup = () => {
+    req.off('data', onData)
+    req.off('end', onEnd)
+    req.off('error', onError)
+  }
+  req.on('data', onData)
+  req.on('end', onEnd)
+  req.on('error', onError)
 }
 
 /** The request descriptor of a Node request. */

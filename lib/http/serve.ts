@@ -27,14 +27,21 @@ export type Decision =
 /** Builds the `Set-Cookie` of a changed session (`undefined`: clear it). */
 export type SessionCookie = (session: Session | undefined) => string
 
+/** Takes a request's answer. It must not throw. */
+export type Deliver = (answer: HttpAnswer) => void
+
+/** Takes a throw outside any function (the adapter answers it with `app.failure`). It must not throw. */
+export type Fail = (error: unknown) => void
+
 /**
  * Runs one HTTP request after the engine's call: middleware around permissions and the
  * function (or around the engine's error answer, so that global middleware such as CORS sees
- * every request), then the answer with middleware headers and the session cookie.
+ * every request), then the answer with middleware headers and the session cookie, handed
+ * to `deliver`.
  */
-export function serveDecision(env: InvokeEnv, request: HttpRequestLike, decision: Decision, sessionCookie: SessionCookie): Promise<HttpAnswer> {
-  if (!decision.failure && isPlain(env, decision.target)) return servePlain(env, request, decision, sessionCookie)
-  return serveInContext(env, request, decision, sessionCookie)
+export function serveDecision(env: InvokeEnv, request: HttpRequestLike, decision: Decision, sessionCookie: SessionCookie, deliver: Deliver, fail: Fail): void {
+  if (!decision.failure && isPlain(env, decision.target)) servePlain(env, request, decision, sessionCookie, deliver, fail)
+  else serveInContext(env, request, decision, sessionCookie).then(deliver, fail)
 }
 
 /** Middleware around permissions and the function, with the full middleware context. */
@@ -79,20 +86,36 @@ function isPlain(env: InvokeEnv, target: HttpTarget): boolean {
 
 /**
  * The function of a plain target, without the middleware context (only session services and
- * middleware read it), so that the common request allocates little besides its answer.
+ * middleware read it), so that the common request allocates little besides its answer. The
+ * answer goes to `deliver` from the function's own `then`: no promise of ours in between.
  */
-function servePlain(env: InvokeEnv, request: HttpRequestLike, decision: Extract<Decision, { target: HttpTarget }>, sessionCookie: SessionCookie): Promise<HttpAnswer> {
+function servePlain(
+  env: InvokeEnv,
+  request: HttpRequestLike,
+  decision: Extract<Decision, { target: HttpTarget }>,
+  sessionCookie: SessionCookie,
+  deliver: Deliver,
+  fail: Fail,
+): void {
   const userSession = new SessionTracker(decision.session)
-  const failed = (error: unknown) => answerForThrow(env, error, request.headers.get('x-request-id'))
-  return invokeFunction(env, decision.target.func, decision.input, decision.session, { userSession }).then((result) => {
+  const thrown = (error: unknown) => {
+    let answer: HttpAnswer
+    try {
+      answer = answerForThrow(env, error, request.headers.get('x-request-id'))
+    } catch (failure) {
+      return fail(failure) // an error that cannot be described
+    }
+    deliver(answer)
+  }
+  invokeFunction(env, decision.target.func, decision.input, decision.session, { userSession }).then((result) => {
     let answer: HttpAnswer
     try {
       answer = resultAnswer(result, undefined)
     } catch (error) {
-      return failed(error) // a result JSON cannot hold (a BigInt, a cycle)
+      return thrown(error) // a result JSON cannot hold (a BigInt, a cycle)
     }
-    return userSession.changed ? withSessionCookie(env, answer, userSession, sessionCookie, request.headers.get('x-request-id'), {}) : answer
-  }, failed)
+    deliver(userSession.changed ? withSessionCookie(env, answer, userSession, sessionCookie, request.headers.get('x-request-id'), {}) : answer)
+  }, thrown)
 }
 
 /** The answer with the `Set-Cookie` of a changed session (successful answers only). */

@@ -17,6 +17,10 @@ mod server;
 pub use mailbox::Mailbox;
 pub use server::{start, RunningServer, ServerOptions};
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
 use bytes::Bytes;
 use hyper::{HeaderMap, Method};
 
@@ -59,4 +63,11 @@ pub trait Dispatch: Send + Sync + 'static {
     /// A server thread has nothing left to do and is about to sleep: the moment to hand over
     /// calls held back to be sent together.
     fn idle(&self) {}
+
+    /// Work to run on the server's runtime for as long as the server runs, if any. The mailbox
+    /// hands JavaScript's answers to their requests there: a request woken from a thread of
+    /// the runtime costs nothing, one woken from JavaScript's thread costs a system call.
+    fn on_runtime(self: Arc<Self>) -> Option<Pin<Box<dyn Future<Output = ()> + Send>>> {
+        None
+    }
 }

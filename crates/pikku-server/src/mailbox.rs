@@ -7,9 +7,12 @@
 //!   [`WAKE_AT`] calls, and takes the whole batch as one text (one string to cross, one
 //!   `JSON.parse`).
 //! - Answers: JavaScript answers many calls at once, by id ([`Mailbox::answer_all`]), which
-//!   wakes the server's threads once for all of them.
+//!   wakes the server's runtime once for all of them: a task there hands each answer to its
+//!   request ([`Dispatch::on_runtime`]).
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use base64::engine::general_purpose::STANDARD;
@@ -18,7 +21,7 @@ use hyper::header::COOKIE;
 use hyper::HeaderMap;
 use pikku_engine::error::{RequestError, INTERNAL_SERVER};
 use serde_json::Value;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, Notify};
 
 use crate::{Call, Dispatch, Reply};
 
@@ -32,6 +35,8 @@ pub const WAKE_AT: usize = 64;
 /// The queue of calls for JavaScript and the replies it owes.
 pub struct Mailbox {
     state: Mutex<State>,
+    /// Wakes the task on the server's runtime that delivers the answers taken.
+    answers_taken: Notify,
 }
 
 struct State {
@@ -65,6 +70,7 @@ impl Mailbox {
                 ready: Vec::new(),
                 wake: Some(wake),
             }),
+            answers_taken: Notify::new(),
         }
     }
 
@@ -85,20 +91,20 @@ impl Mailbox {
     }
 
     /// Takes a batch of JavaScript's answers, `[[id, status, headers, body], …]` (`headers`
-    /// flat: `[name, value, …]`; `body`: the text, or `null` for none), and delivers every
-    /// answer taken so far. Answers for requests no longer waiting are dropped; a batch that is
+    /// flat: `[name, value, …]`; `body`: the text, or `null` for none), for the server's
+    /// runtime to deliver. Answers for requests no longer waiting are dropped; a batch that is
     /// not a JSON array is an error naming what is wrong, and none of it is taken.
     pub fn answer_all(&self, batch: &str) -> Result<(), String> {
-        let taken = parse_answers(batch).map(|answers| {
-            let mut state = self.lock();
-            for (id, reply) in answers {
-                if let Some(sender) = state.waiting.remove(&id) {
-                    state.ready.push((sender, reply));
-                }
+        let answers = parse_answers(batch)?;
+        let mut state = self.lock();
+        for (id, reply) in answers {
+            if let Some(sender) = state.waiting.remove(&id) {
+                state.ready.push((sender, reply));
             }
-        });
-        self.deliver();
-        taken
+        }
+        drop(state);
+        self.answers_taken.notify_one();
+        Ok(())
     }
 
     /// Hands every answer taken so far to its request.
@@ -171,6 +177,15 @@ impl Dispatch for Mailbox {
         if let Some(wake) = wake {
             wake();
         }
+    }
+
+    fn on_runtime(self: Arc<Self>) -> Option<Pin<Box<dyn Future<Output = ()> + Send>>> {
+        Some(Box::pin(async move {
+            loop {
+                self.answers_taken.notified().await;
+                self.deliver();
+            }
+        }))
     }
 }
 

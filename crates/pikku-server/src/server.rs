@@ -140,6 +140,7 @@ async fn accept_loop(
     mut stopped: watch::Receiver<bool>,
 ) {
     let graceful = GracefulShutdown::new();
+    let background = Arc::clone(&dispatch).on_runtime().map(tokio::spawn);
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -173,4 +174,7 @@ async fn accept_loop(
     }
     drop(listener);
     graceful.shutdown().await;
+    if let Some(task) = background {
+        task.abort(); // every request has its answer
+    }
 }
