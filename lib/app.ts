@@ -209,12 +209,12 @@ export class PikkuApp {
   private ask(request: HttpRequestLike, body: Uint8Array | null, hasSession: boolean, host: HostRouted | undefined): WireAnswer {
     const headers = request.headers
     const sessions = this.readsSessions
-    const contentType = headers.get('content-type')
+    const bytes = body ?? NO_BODY
+    const contentType = bytes.length === 0 ? undefined : headers.get('content-type') // no body, nothing to parse
     const requestId = headers.get('x-request-id')
     const authorization = sessions ? headers.get('authorization') : undefined
     const cookie = sessions ? headers.get('cookie') : undefined
     const apiKey = this.apiKeyHeader === null ? undefined : headers.get(this.apiKeyHeader)
-    const bytes = body ?? NO_BODY
     const text =
       host === undefined
         ? handle(this.engine, request.method, request.url, contentType, requestId, authorization, cookie, apiKey, hasSession, bytes, body === null)

@@ -69,16 +69,16 @@ function streamBody(req: IncomingMessage, limit: number, resolve: (body: Uint8Ar
 
 /** The request descriptor of a Node request. */
 export function nodeRequest(req: IncomingMessage, url: string = req.url ?? '/'): HttpRequestLike {
-  const raw = req.headers
-  return {
-    method: req.method ?? 'GET',
-    url,
-    headers: {
-      get(name: string) {
-        const value = raw[name]
-        return Array.isArray(value) ? value.join(', ') : value
-      },
-    },
+  return { method: req.method ?? 'GET', url, headers: new NodeHeaders(req) }
+}
+
+/** A Node request's headers by lower-case name, repeated ones joined (a class: no closure per request). */
+class NodeHeaders {
+  constructor(private readonly req: IncomingMessage) {}
+
+  get(name: string): string | undefined {
+    const value = this.req.headers[name]
+    return Array.isArray(value) ? value.join(', ') : value
   }
 }
 
