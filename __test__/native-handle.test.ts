@@ -1,0 +1,47 @@
+// The engine's per-request call at the N-API boundary (a plain N-API callback, see
+// src/fast_handle.rs): its arguments as the adapters pass them, and as they should not.
+import { describe, expect, it } from 'vitest'
+
+import { createApp, pikkuSessionlessFunc } from '@pikku/native'
+
+import { handle } from '../index.js'
+
+const echo = pikkuSessionlessFunc({
+  input: { type: 'object', properties: { id: { type: 'integer' }, note: { type: 'string' } }, additionalProperties: true },
+  func: async (_services, data) => data,
+})
+const app = createApp({ routes: [{ method: 'post', route: '/echo/:id', func: echo, auth: false }] })
+const JSON_TYPE = 'application/json'
+
+const call = (url: string, body: Uint8Array, contentType: string | undefined = JSON_TYPE, requestId?: string) =>
+  JSON.parse(handle(app.engine, 'POST', url, contentType, requestId, undefined, undefined, undefined, false, body, false)) as [number, unknown]
+
+describe('the engine call', () => {
+  it('reads a Buffer that is a slice of a larger one from its own offset', () => {
+    const whole = Buffer.from('xxxx{"note":"sliced"}yyyy')
+    const body = whole.subarray(4, whole.length - 4)
+    expect(call('/echo/1', body)).toEqual([0, { id: 1, note: 'sliced' }])
+    expect(call('/echo/1', new Uint8Array(0))).toEqual([0, { id: 1 }])
+  })
+
+  it('reads strings longer than its stack buffer, and text beyond ASCII', () => {
+    const note = 'ü'.repeat(3000) // 6000 bytes of UTF-8
+    expect(call('/echo/2', Buffer.from(JSON.stringify({ note })))).toEqual([0, { id: 2, note }])
+    const long = `/echo/3?note=${'n'.repeat(5000)}`
+    expect(call(long, new Uint8Array(0))).toEqual([0, { id: 3, note: 'n'.repeat(5000) }])
+    const missing = call(`/${'m'.repeat(1500)}`, new Uint8Array(0), 'text/plain; charset=utf-8', 'request-7')
+    expect(missing[0]).toBe(-404)
+    expect(missing[1]).toMatchObject({ errorId: 'request-7', message: expect.stringContaining('m'.repeat(1500)) })
+  })
+
+  it('throws a TypeError for arguments of the wrong type, naming what it expected', () => {
+    const args = [app.engine, 'POST', '/echo/1', JSON_TYPE, undefined, undefined, undefined, undefined, false, new Uint8Array(0), false]
+    const bad = (index: number, value: unknown) => () => (handle as (...a: unknown[]) => string)(...args.map((arg, i) => (i === index ? value : arg)))
+    expect(bad(0, {})).toThrow(TypeError)
+    expect(bad(1, 7)).toThrow(/method and url must be strings/)
+    expect(bad(3, 7)).toThrow(/headers strings or undefined/)
+    expect(bad(9, 'body')).toThrow(/body a Uint8Array/)
+    expect(bad(8, 'yes')).toThrow(/hasSession and bodyTooLarge must be booleans/)
+    expect(() => (handle as (...a: unknown[]) => string)(app.engine, 'GET')).toThrow(/expected 11 arguments/)
+  })
+})

@@ -1,0 +1,206 @@
+//! `handle`, the call every HTTP request makes, as a plain N-API callback. A `#[napi]`
+//! function opens and closes napi-rs's borrow bookkeeping on every call and copies each
+//! string argument onto the heap; here the strings are read into stack buffers and nothing
+//! else runs around the engine. At load time this callback replaces the typed `handle`
+//! export, which stays for its TypeScript declaration and as the reference of what the
+//! arguments are.
+
+use std::mem::MaybeUninit;
+use std::ptr;
+
+use napi::bindgen_prelude::{External, FromNapiRef};
+use napi::sys;
+use pikku_engine::{wire, Engine, HttpRequest};
+
+/// `handle`'s arguments: engine, method, url, contentType, requestId, authorization, cookie,
+/// apiKey, hasSession, body, bodyTooLarge.
+const ARGS: usize = 11;
+
+/// Stack room for one string argument; a longer one goes to the heap.
+const INLINE: usize = 1024;
+
+/// One string argument's bytes: in a stack buffer, or on the heap when longer.
+struct StringArg {
+    /// Not zeroed: only the `len` bytes N-API wrote are ever read.
+    inline: MaybeUninit<[u8; INLINE]>,
+    heap: Vec<u8>,
+    len: usize,
+    present: bool,
+}
+
+impl StringArg {
+    fn new() -> Self {
+        StringArg {
+            inline: MaybeUninit::uninit(),
+            heap: Vec::new(),
+            len: 0,
+            present: false,
+        }
+    }
+
+    /// Reads `value`: a string, or (when `optional`) undefined or null.
+    unsafe fn read(&mut self, env: sys::napi_env, value: sys::napi_value, optional: bool) -> bool {
+        let mut len = 0;
+        let buffer = self.inline.as_mut_ptr().cast::<std::os::raw::c_char>();
+        let status =
+            unsafe { sys::napi_get_value_string_utf8(env, value, buffer, INLINE, &mut len) };
+        if status == sys::Status::napi_string_expected {
+            // Not a string: fine when the argument may be left out.
+            let mut kind = 0;
+            let known = unsafe { sys::napi_typeof(env, value, &mut kind) } == sys::Status::napi_ok;
+            self.present = false;
+            return optional
+                && known
+                && (kind == sys::ValueType::napi_undefined || kind == sys::ValueType::napi_null);
+        }
+        if status != sys::Status::napi_ok {
+            return false;
+        }
+        self.present = true;
+        self.heap.clear();
+        if len < INLINE - 1 {
+            self.len = len;
+            return true;
+        }
+        // It may have been cut at the buffer's end: ask its length, then read it whole.
+        if unsafe { sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len) }
+            != sys::Status::napi_ok
+        {
+            return false;
+        }
+        self.heap = vec![0; len + 1];
+        self.len = len;
+        let status = unsafe {
+            sys::napi_get_value_string_utf8(
+                env,
+                value,
+                self.heap.as_mut_ptr().cast(),
+                len + 1,
+                &mut len,
+            )
+        };
+        status == sys::Status::napi_ok
+    }
+
+    fn get(&self) -> Option<&str> {
+        if !self.present {
+            return None;
+        }
+        let bytes = if self.heap.is_empty() {
+            // N-API wrote the first `len` bytes of the buffer.
+            unsafe { std::slice::from_raw_parts(self.inline.as_ptr().cast::<u8>(), self.len) }
+        } else {
+            &self.heap[..self.len]
+        };
+        // N-API wrote UTF-8.
+        std::str::from_utf8(bytes).ok()
+    }
+}
+
+unsafe fn read_bool(env: sys::napi_env, value: sys::napi_value) -> Option<bool> {
+    let mut out = false;
+    (unsafe { sys::napi_get_value_bool(env, value, &mut out) } == sys::Status::napi_ok)
+        .then_some(out)
+}
+
+/// The bytes of a Uint8Array (a Buffer is one).
+unsafe fn read_bytes<'a>(env: sys::napi_env, value: sys::napi_value) -> Option<&'a [u8]> {
+    let mut kind = 0;
+    let mut len = 0;
+    let mut data = ptr::null_mut();
+    let mut buffer = ptr::null_mut();
+    let mut offset = 0;
+    let status = unsafe {
+        sys::napi_get_typedarray_info(
+            env,
+            value,
+            &mut kind,
+            &mut len,
+            &mut data,
+            &mut buffer,
+            &mut offset,
+        )
+    };
+    if status != sys::Status::napi_ok || kind != sys::TypedarrayType::uint8_array {
+        return None;
+    }
+    // `data` already points at the first element; it is null for an empty array.
+    Some(if len == 0 || data.is_null() {
+        &[]
+    } else {
+        unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len) }
+    })
+}
+
+unsafe fn throw_type_error(env: sys::napi_env, message: &str) -> sys::napi_value {
+    let text = std::ffi::CString::new(message).unwrap_or_default();
+    unsafe { sys::napi_throw_type_error(env, ptr::null(), text.as_ptr()) };
+    ptr::null_mut()
+}
+
+/// The callback: the same arguments and answer as the typed `handle`.
+pub unsafe extern "C" fn handle_callback(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    let mut argc = ARGS;
+    let mut argv = [ptr::null_mut(); ARGS];
+    if unsafe {
+        sys::napi_get_cb_info(
+            env,
+            info,
+            &mut argc,
+            argv.as_mut_ptr(),
+            ptr::null_mut(),
+            ptr::null_mut(),
+        )
+    } != sys::Status::napi_ok
+        || argc < ARGS
+    {
+        return unsafe { throw_type_error(env, "handle: expected 11 arguments") };
+    }
+    let Ok(engine) = (unsafe { <External<Engine> as FromNapiRef>::from_napi_ref(env, argv[0]) })
+    else {
+        return unsafe { throw_type_error(env, "handle: the first argument is not the engine") };
+    };
+    let mut strings: [StringArg; 7] = std::array::from_fn(|_| StringArg::new());
+    for (index, string) in strings.iter_mut().enumerate() {
+        if !unsafe { string.read(env, argv[index + 1], index >= 2) } {
+            return unsafe {
+                throw_type_error(
+                    env,
+                    "handle: method and url must be strings, and headers strings or undefined",
+                )
+            };
+        }
+    }
+    let (Some(has_session), Some(body), Some(body_too_large)) = (
+        unsafe { read_bool(env, argv[8]) },
+        unsafe { read_bytes(env, argv[9]) },
+        unsafe { read_bool(env, argv[10]) },
+    ) else {
+        return unsafe {
+            throw_type_error(
+                env,
+                "handle: hasSession and bodyTooLarge must be booleans, body a Uint8Array",
+            )
+        };
+    };
+    let request = HttpRequest {
+        method: strings[0].get().unwrap_or(""),
+        url: strings[1].get().unwrap_or(""),
+        content_type: strings[2].get(),
+        has_session,
+        authorization: strings[4].get(),
+        cookie: strings[5].get(),
+        api_key: strings[6].get(),
+        body,
+        body_too_large,
+    };
+    let answer = wire::encode(&engine.handle(&request), strings[3].get());
+    let mut out = ptr::null_mut();
+    unsafe {
+        sys::napi_create_string_utf8(env, answer.as_ptr().cast(), answer.len() as isize, &mut out)
+    };
+    out
+}
