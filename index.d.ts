@@ -64,7 +64,9 @@ export declare function generate(root: string): string
 /**
  * Routes and prepares one request (`body_too_large`: the adapter stopped reading the body
  * at the limit; `authorization`, `cookie` and `api_key` only when sessions are configured).
- * Returns `[target, input, session?]` or `[-status, errorBody, allow?]`.
+ * Returns `[target, input, session?]` or `[-status, errorBody, allow?]`. At load time a
+ * plain N-API callback with the same arguments takes this name (src/fast_handle.rs): this
+ * typed export gives its declaration.
  */
 export declare function handle(engine: ExternalObject<'PikkuEngine'>, method: string, url: string, contentType: string | undefined | null, requestId: string | undefined | null, authorization: string | undefined | null, cookie: string | undefined | null, apiKey: string | undefined | null, hasSession: boolean, body: Uint8Array, bodyTooLarge: boolean): string
 

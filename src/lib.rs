@@ -56,9 +56,9 @@ pub fn owns(
 
 /// Routes and prepares one request (`body_too_large`: the adapter stopped reading the body
 /// at the limit; `authorization`, `cookie` and `api_key` only when sessions are configured).
-/// Returns `[target, input, session?]` or `[-status, errorBody, allow?]`. JavaScript calls
-/// [`fast_handle`]'s callback under this name, with these arguments; this typed export gives
-/// the declaration (and is what the callback must match).
+/// Returns `[target, input, session?]` or `[-status, errorBody, allow?]`. At load time a
+/// plain N-API callback with the same arguments takes this name (src/fast_handle.rs): this
+/// typed export gives its declaration.
 #[napi]
 #[allow(clippy::too_many_arguments)] // one flat call: an options object would cost N-API lookups
 pub fn handle(
