@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use serde_json::{Map, Value};
 
 /// What a top-level field of an input schema accepts.
@@ -20,14 +22,15 @@ pub struct FieldKind {
 /// How to coerce each top-level field of one input schema.
 #[derive(Debug, Clone, Default)]
 pub struct CoercionPlan {
-    fields: HashMap<String, FieldKind>,
+    /// Built at start-up from the schema, only read per request.
+    fields: FxHashMap<String, FieldKind>,
 }
 
 impl CoercionPlan {
     /// Reads the plan from an input schema (its top-level `properties`, following local
     /// `$ref`s and `allOf`/`anyOf`/`oneOf`).
     pub fn from_schema(schema: &Value) -> Self {
-        let mut fields = HashMap::new();
+        let mut fields = FxHashMap::default();
         collect_properties(schema, schema, &mut fields, 0);
         Self { fields }
     }
@@ -42,6 +45,15 @@ impl CoercionPlan {
         }
         let items = kind.and_then(|k| k.array.as_deref());
         Value::Array(values.into_iter().map(|v| coerce_one(items, v)).collect())
+    }
+
+    /// [`coerce`](Self::coerce) for a key given once.
+    fn coerce_single(&self, key: &str, value: String) -> Value {
+        let kind = self.fields.get(key);
+        match kind.and_then(|k| k.array.as_deref().filter(|_| !k.string)) {
+            Some(items) => Value::Array(vec![coerce_one(Some(items), value)]),
+            None => coerce_one(kind, value),
+        }
     }
 }
 
@@ -86,7 +98,7 @@ const MAX_DEPTH: usize = 16;
 fn collect_properties(
     root: &Value,
     schema: &Value,
-    out: &mut HashMap<String, FieldKind>,
+    out: &mut FxHashMap<String, FieldKind>,
     depth: usize,
 ) {
     if depth > MAX_DEPTH {
@@ -203,6 +215,24 @@ pub fn coerce_pairs(
     // A few pairs (path params, a short query) are grouped by a scan; many by a map, so that a
     // query of thousands of keys stays linear.
     const SCAN_UP_TO: usize = 16;
+    let empty = CoercionPlan::default();
+    let plan = plan.unwrap_or(&empty);
+    // The usual case, path params and a short query without a repeated key: no grouping.
+    let repeats = |pairs: &[(String, String)]| {
+        pairs
+            .iter()
+            .enumerate()
+            .any(|(i, (key, _))| pairs[..i].iter().any(|(k, _)| k == key))
+    };
+    if pairs.len() <= SCAN_UP_TO && !repeats(&pairs) {
+        return pairs
+            .into_iter()
+            .map(|(key, value)| {
+                let value = plan.coerce_single(&key, value);
+                (key, value)
+            })
+            .collect();
+    }
     let mut positions: HashMap<String, usize> = HashMap::new();
     let mut grouped: Vec<(String, Vec<String>)> = Vec::with_capacity(pairs.len());
     let many = pairs.len() > SCAN_UP_TO;
@@ -222,8 +252,6 @@ pub fn coerce_pairs(
             }
         }
     }
-    let empty = CoercionPlan::default();
-    let plan = plan.unwrap_or(&empty);
     grouped
         .into_iter()
         .map(|(key, values)| {
@@ -291,5 +319,39 @@ mod tests {
             p.coerce("name", vec!["a".into(), "b".into()]),
             json!(["a", "b"])
         );
+    }
+
+    #[test]
+    fn pairs_given_once_or_repeated_coerce_as_their_values_do() {
+        let p = plan();
+        let pairs = |list: &[(&str, &str)]| {
+            list.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<Vec<_>>()
+        };
+        let once = coerce_pairs(
+            Some(&p),
+            pairs(&[
+                ("limit", "10"),
+                ("tags", "a"),
+                ("ids", "7"),
+                ("either", "3"),
+                ("x", "1"),
+            ]),
+        );
+        assert_eq!(
+            Value::Object(once),
+            json!({ "limit": 10, "tags": ["a"], "ids": [7], "either": "3", "x": "1" })
+        );
+        let repeated = coerce_pairs(
+            Some(&p),
+            pairs(&[("ids", "1"), ("limit", "5"), ("ids", "2")]),
+        );
+        assert_eq!(
+            Value::Object(repeated),
+            json!({ "ids": [1, 2], "limit": 5 })
+        );
+        let unplanned = coerce_pairs(None, pairs(&[("limit", "10"), ("limit", "11")]));
+        assert_eq!(Value::Object(unplanned), json!({ "limit": ["10", "11"] }));
     }
 }

@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use rustc_hash::FxHashMap;
+
 use crate::config::HttpMethod;
 
 /// Why a route could not be registered.
@@ -87,7 +89,8 @@ struct Slot {
 #[derive(Debug, Default)]
 pub struct Router {
     tree: matchit::Router<usize>,
-    statics: HashMap<String, usize>,
+    /// Static paths: looked up on every request, never grown after start-up.
+    statics: FxHashMap<String, usize>,
     slots: Vec<Slot>,
     /// matchit pattern → index of its slot, to find the slot of a re-registered pattern.
     by_tree_pattern: HashMap<String, usize>,
