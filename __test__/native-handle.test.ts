@@ -34,6 +34,14 @@ describe('the engine call', () => {
     expect(missing[1]).toMatchObject({ errorId: 'request-7', message: expect.stringContaining('m'.repeat(1500)) })
   })
 
+  it('reads a string whose last character would straddle the end of its stack buffer', () => {
+    // 'ü' is two bytes: around 1 KB of them, one length puts a character across the boundary.
+    for (let count = 495; count <= 515; count++) {
+      const note = 'ü'.repeat(count)
+      expect(call(`/echo/4?note=${note}`, new Uint8Array(0))).toEqual([0, { id: 4, note }])
+    }
+  })
+
   it('throws a TypeError for arguments of the wrong type, naming what it expected', () => {
     const args = [app.engine, 'POST', '/echo/1', JSON_TYPE, undefined, undefined, undefined, undefined, false, new Uint8Array(0), false]
     const bad = (index: number, value: unknown) => () => (handle as (...a: unknown[]) => string)(...args.map((arg, i) => (i === index ? value : arg)))

@@ -236,20 +236,23 @@ export class PikkuApp {
     deliver: Deliver,
     fail: Fail,
   ): void {
+    let unmatched: HttpAnswer | undefined
     try {
       const wire = first ?? this.ask(request, body, false, host)
-      if (wire[0] === -404 && fallThrough && !isPreflight(request)) return deliver(errorAnswer(wire))
-      if (this.enrichSession) {
+      if (wire[0] === -404 && fallThrough && !isPreflight(request)) unmatched = errorAnswer(wire)
+      else if (this.enrichSession) {
         this.decide(wire, request, body, host).then((decision) => serveDecision(this.env, request, decision, this.cookieFor, deliver, fail), fail)
-        return
+      } else if (wire[0] < 0) {
+        // Without a hook the engine decided everything: no await before the function.
+        serveDecision(this.env, request, { failure: errorAnswer(wire), chain: this.globalChain }, this.cookieFor, deliver, fail)
+      } else {
+        const { target } = this.targetOf(wire[0], request.url, host)
+        serveDecision(this.env, request, { target, input: wire[1], session: wire[2] as Session | undefined }, this.cookieFor, deliver, fail)
       }
-      // Without a hook the engine decided everything: no await before the function.
-      if (wire[0] < 0) return serveDecision(this.env, request, { failure: errorAnswer(wire), chain: this.globalChain }, this.cookieFor, deliver, fail)
-      const { target } = this.targetOf(wire[0], request.url, host)
-      serveDecision(this.env, request, { target, input: wire[1], session: wire[2] as Session | undefined }, this.cookieFor, deliver, fail)
     } catch (error) {
-      fail(error)
+      return fail(error)
     }
+    if (unmatched) deliver(unmatched) // outside the try: `deliver` is not `fail`'s to answer for
   }
 
   /**

@@ -58,18 +58,19 @@ impl StringArg {
         }
         self.present = true;
         self.heap.clear();
-        if len < INLINE - 1 {
+        // N-API stops before a character that does not fit whole (up to 4 bytes), so a text
+        // that came back this close to the buffer's end may have been cut.
+        if len < INLINE - 4 {
             self.len = len;
             return true;
         }
-        // It may have been cut at the buffer's end: ask its length, then read it whole.
+        // Ask its length, then read it whole.
         if unsafe { sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len) }
             != sys::Status::napi_ok
         {
             return false;
         }
         self.heap = vec![0; len + 1];
-        self.len = len;
         let status = unsafe {
             sys::napi_get_value_string_utf8(
                 env,
@@ -79,6 +80,7 @@ impl StringArg {
                 &mut len,
             )
         };
+        self.len = len;
         status == sys::Status::napi_ok
     }
 
@@ -130,6 +132,12 @@ unsafe fn read_bytes<'a>(env: sys::napi_env, value: sys::napi_value) -> Option<&
     } else {
         unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len) }
     })
+}
+
+unsafe fn throw_error(env: sys::napi_env, message: &str) -> sys::napi_value {
+    let text = std::ffi::CString::new(message).unwrap_or_default();
+    unsafe { sys::napi_throw_error(env, ptr::null(), text.as_ptr()) };
+    ptr::null_mut()
 }
 
 unsafe fn throw_type_error(env: sys::napi_env, message: &str) -> sys::napi_value {
@@ -199,8 +207,16 @@ pub unsafe extern "C" fn handle_callback(
     };
     let answer = wire::encode(&engine.handle(&request), strings[3].get());
     let mut out = ptr::null_mut();
-    unsafe {
+    let status = unsafe {
         sys::napi_create_string_utf8(env, answer.as_ptr().cast(), answer.len() as isize, &mut out)
     };
+    if status != sys::Status::napi_ok {
+        return unsafe {
+            throw_error(
+                env,
+                "handle: the engine's answer could not be made a string",
+            )
+        };
+    }
     out
 }

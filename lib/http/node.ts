@@ -33,6 +33,9 @@ export function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8
 /** The whole body, buffered by the parser and still unread. */
 function bufferedBody(req: IncomingMessage, limit: number): Uint8Array | null {
   const body = req.read() as Buffer | null // everything buffered; null for an empty body
+  // The parser ends the stream after this microtask: flowing, it then emits 'end' and closes,
+  // as a request whose body was streamed does.
+  if (!req.readableEnded) req.resume()
   if (body === null) return NO_BODY
   return body.length > limit ? null : body
 }

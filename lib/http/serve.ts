@@ -114,7 +114,14 @@ function servePlain(
     } catch (error) {
       return thrown(error) // a result JSON cannot hold (a BigInt, a cycle)
     }
-    deliver(userSession.changed ? withSessionCookie(env, answer, userSession, sessionCookie, request.headers.get('x-request-id'), {}) : answer)
+    if (userSession.changed) {
+      try {
+        answer = withSessionCookie(env, answer, userSession, sessionCookie, request.headers.get('x-request-id'), {})
+      } catch (error) {
+        return fail(error) // not even the cookie's failure could be described
+      }
+    }
+    deliver(answer)
   }, thrown)
 }
 
