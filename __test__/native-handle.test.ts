@@ -35,10 +35,13 @@ describe('the engine call', () => {
   })
 
   it('reads a string whose last character would straddle the end of its stack buffer', () => {
-    // 'ü' is two bytes: around 1 KB of them, one length puts a character across the boundary.
-    for (let count = 495; count <= 515; count++) {
-      const note = 'ü'.repeat(count)
-      expect(call(`/echo/4?note=${note}`, new Uint8Array(0))).toEqual([0, { id: 4, note }])
+    // 'ü' is two bytes: around 1 KB of them behind a prefix of either parity, one length puts a
+    // character across the buffer's last byte.
+    for (const lead of ['', 'a']) {
+      for (let count = 495; count <= 515; count++) {
+        const note = lead + 'ü'.repeat(count)
+        expect(call(`/echo/4?note=${note}`, new Uint8Array(0))).toEqual([0, { id: 4, note }])
+      }
     }
   })
 
