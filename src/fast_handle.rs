@@ -94,8 +94,10 @@ impl StringArg {
         } else {
             &self.heap[..self.len]
         };
-        // N-API wrote UTF-8.
-        std::str::from_utf8(bytes).ok()
+        // SAFETY: napi_get_value_string_utf8 writes UTF-8 (lone surrogates become U+FFFD) and
+        // stops before a character that does not fit; a text near the buffer's end was read
+        // again whole (`read`).
+        Some(unsafe { std::str::from_utf8_unchecked(bytes) })
     }
 }
 
@@ -207,9 +209,13 @@ pub unsafe extern "C" fn handle_callback(
     };
     let answer = wire::encode(&engine.handle(&request), strings[3].get());
     let mut out = ptr::null_mut();
-    let status = unsafe {
-        sys::napi_create_string_utf8(env, answer.as_ptr().cast(), answer.len() as isize, &mut out)
+    // Answers are nearly always ASCII: then V8 copies them without decoding UTF-8.
+    let create = if answer.is_ascii() {
+        sys::napi_create_string_latin1
+    } else {
+        sys::napi_create_string_utf8
     };
+    let status = unsafe { create(env, answer.as_ptr().cast(), answer.len() as isize, &mut out) };
     if status != sys::Status::napi_ok {
         return unsafe {
             throw_error(

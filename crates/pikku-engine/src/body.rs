@@ -65,8 +65,19 @@ pub fn parse_body<'a>(
 }
 
 fn is_json(media_type: &str) -> bool {
-    let lower = media_type.to_ascii_lowercase();
-    lower == "application/json" || (lower.starts_with("application/") && lower.ends_with("+json"))
+    let starts = |prefix: &str| {
+        media_type
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    };
+    let ends = |suffix: &str| {
+        media_type
+            .len()
+            .checked_sub(suffix.len())
+            .and_then(|at| media_type.get(at..))
+            .is_some_and(|tail| tail.eq_ignore_ascii_case(suffix))
+    };
+    media_type.eq_ignore_ascii_case("application/json") || (starts("application/") && ends("+json"))
 }
 
 fn utf8(bytes: &[u8]) -> Result<&str, RequestError> {
@@ -99,6 +110,9 @@ mod tests {
         assert!(matches!(json, Body::Json { value, .. } if value == json!({"a": 1})));
         let vendor = parse_body(Some("application/vnd.api+json"), b"[1]").unwrap();
         assert!(matches!(vendor, Body::Json { .. }));
+        let upper = parse_body(Some("APPLICATION/VND.API+JSON"), b"[1]").unwrap();
+        assert!(matches!(upper, Body::Json { .. }));
+        assert!(parse_body(Some("text/json+plain"), b"[1]").is_err());
         assert_eq!(
             parse_body(Some("application/x-www-form-urlencoded"), b"a=1&b=x+y").unwrap(),
             Body::Form(vec![("a".into(), "1".into()), ("b".into(), "x y".into())])

@@ -225,13 +225,13 @@ pub fn coerce_pairs(
             .any(|(i, (key, _))| pairs[..i].iter().any(|(k, _)| k == key))
     };
     if pairs.len() <= SCAN_UP_TO && !repeats(&pairs) {
-        return pairs
-            .into_iter()
-            .map(|(key, value)| {
-                let value = plan.coerce_single(&key, value);
-                (key, value)
-            })
-            .collect();
+        // Inserted one by one: collecting would sort a copy first, for a handful of keys.
+        let mut map = Map::new();
+        for (key, value) in pairs {
+            let value = plan.coerce_single(&key, value);
+            map.insert(key, value);
+        }
+        return map;
     }
     let mut positions: HashMap<String, usize> = HashMap::new();
     let mut grouped: Vec<(String, Vec<String>)> = Vec::with_capacity(pairs.len());

@@ -35,9 +35,22 @@ impl HttpMethod {
 
     /// Parses a request method, case-insensitively. Unknown methods give `None`.
     pub fn parse(method: &str) -> Option<HttpMethod> {
-        Self::ALL
-            .into_iter()
-            .find(|m| m.as_upper().eq_ignore_ascii_case(method))
+        // As sent (upper case) by every client in practice: one comparison.
+        let exact = match method {
+            "GET" => Some(HttpMethod::Get),
+            "POST" => Some(HttpMethod::Post),
+            "PUT" => Some(HttpMethod::Put),
+            "PATCH" => Some(HttpMethod::Patch),
+            "DELETE" => Some(HttpMethod::Delete),
+            "HEAD" => Some(HttpMethod::Head),
+            "OPTIONS" => Some(HttpMethod::Options),
+            _ => None,
+        };
+        exact.or_else(|| {
+            Self::ALL
+                .into_iter()
+                .find(|m| m.as_upper().eq_ignore_ascii_case(method))
+        })
     }
 
     /// The method as sent on the wire (`GET`).
@@ -55,7 +68,15 @@ impl HttpMethod {
 
     /// Position in [`HttpMethod::ALL`], used as an array index.
     pub fn index(self) -> usize {
-        Self::ALL.iter().position(|m| *m == self).unwrap_or(0)
+        match self {
+            HttpMethod::Get => 0,
+            HttpMethod::Head => 1,
+            HttpMethod::Post => 2,
+            HttpMethod::Put => 3,
+            HttpMethod::Patch => 4,
+            HttpMethod::Delete => 5,
+            HttpMethod::Options => 6,
+        }
     }
 
     /// Whether a request body carries input for this method.

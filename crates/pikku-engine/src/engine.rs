@@ -393,14 +393,9 @@ impl Engine {
             Body::Empty
         };
         let plan = target.schema.as_deref().map(|s| &s.coercion);
-        let mut merged = Map::new();
+        // Path params come first and their names are distinct: they are the merge so far.
+        let mut merged = coerce_pairs(plan, params);
         let mut sources = Vec::new();
-        merge_into(
-            &mut merged,
-            &mut sources,
-            coerce_pairs(plan, params),
-            Source::Path,
-        )?;
         if !query.is_empty() {
             let mut pairs = parse_query(query)?;
             if let Some(key) = self.sessions.as_ref().and_then(|s| s.api_key_query()) {
@@ -516,6 +511,10 @@ fn shorten_method(method: &str) -> String {
 /// scheme and authority, and `.`/`..` segments (also as `%2e`) are resolved as a URL parser
 /// would, so `/a/../b` and `/b` route alike whichever adapter received them.
 pub(crate) fn normalize_path(path: &str) -> std::borrow::Cow<'_, str> {
+    // The usual origin-form path: no scheme to drop, and no `.` or `%2e` segment possible.
+    if path.starts_with('/') && !path.bytes().any(|b| b == b'.' || b == b'%') {
+        return std::borrow::Cow::Borrowed(path);
+    }
     let path = match path.split_once("://") {
         Some((scheme, rest)) if !scheme.contains('/') => rest.find('/').map_or("/", |i| &rest[i..]),
         _ => path,
@@ -549,10 +548,17 @@ pub(crate) fn normalize_path(path: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(format!("/{}", segments.join("/")))
 }
 
+/// The path and query of a URL (`/todos?x=1#top` → `/todos`, `x=1`); a fragment is dropped.
 pub(crate) fn split_url(url: &str) -> (&str, &str) {
-    let url = url.split_once('#').map_or(url, |(before, _)| before);
-    match url.split_once('?') {
-        Some((path, query)) => (path, query),
+    match url.bytes().position(|b| b == b'?' || b == b'#') {
+        Some(at) if url.as_bytes()[at] == b'?' => {
+            let rest = &url[at + 1..];
+            (
+                &url[..at],
+                rest.split_once('#').map_or(rest, |(query, _)| query),
+            )
+        }
+        Some(at) => (&url[..at], ""),
         None => (url, ""),
     }
 }
@@ -574,4 +580,43 @@ fn flatten_params(map: Map<String, Value>) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_splits_into_path_and_query_without_fragment() {
+        assert_eq!(split_url("/todos"), ("/todos", ""));
+        assert_eq!(split_url("/todos?a=1&b=2"), ("/todos", "a=1&b=2"));
+        assert_eq!(split_url("/todos?a=1#top"), ("/todos", "a=1"));
+        assert_eq!(split_url("/todos#top?a=1"), ("/todos", ""));
+        assert_eq!(split_url("/todos?"), ("/todos", ""));
+        assert_eq!(split_url("/é?q=ü"), ("/é", "q=ü"));
+    }
+
+    #[test]
+    fn paths_are_normalized_only_when_needed() {
+        assert!(matches!(
+            normalize_path("/todos/42"),
+            std::borrow::Cow::Borrowed("/todos/42")
+        ));
+        assert_eq!(normalize_path("/a/./b/../c"), "/a/c");
+        assert_eq!(normalize_path("/a/%2E%2e/b"), "/b");
+        assert_eq!(normalize_path("/file.txt"), "/file.txt");
+        assert_eq!(normalize_path("http://host/x/../y"), "/y");
+        assert_eq!(normalize_path("todos"), "todos");
+    }
+
+    #[test]
+    fn methods_parse_in_any_case() {
+        assert_eq!(HttpMethod::parse("GET"), Some(HttpMethod::Get));
+        assert_eq!(HttpMethod::parse("delete"), Some(HttpMethod::Delete));
+        assert_eq!(HttpMethod::parse("Options"), Some(HttpMethod::Options));
+        assert_eq!(HttpMethod::parse("BREW"), None);
+        for (i, method) in HttpMethod::ALL.into_iter().enumerate() {
+            assert_eq!(method.index(), i);
+        }
+    }
 }

@@ -79,14 +79,33 @@ pub fn decode_param(name: &str, raw: &str) -> Result<String, RequestError> {
 
 /// Refuses input holding a forbidden key anywhere, naming its JSON pointer.
 pub fn check_keys(value: &Value, source: Source) -> Result<(), RequestError> {
+    if !holds_forbidden_key(value) {
+        return Ok(());
+    }
     let mut path = String::new();
     check_keys_at(value, &mut path, source)
 }
 
 /// [`check_keys`] for the members of an object.
 pub fn check_object_keys(map: &Map<String, Value>, source: Source) -> Result<(), RequestError> {
+    if !map
+        .iter()
+        .any(|(key, child)| is_forbidden_key(key) || holds_forbidden_key(child))
+    {
+        return Ok(()); // the usual case: no walk that builds pointers
+    }
     let mut path = String::new();
     check_members(map, &mut path, source)
+}
+
+fn holds_forbidden_key(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .any(|(key, child)| is_forbidden_key(key) || holds_forbidden_key(child)),
+        Value::Array(items) => items.iter().any(holds_forbidden_key),
+        _ => false,
+    }
 }
 
 fn check_members(
@@ -151,8 +170,9 @@ pub fn merge_into(
             }
             Some(_) => {}
             None => {
-                // The body is merged last, so its keys are never the first of a conflict.
-                if source != Source::Body {
+                // Only the query is noted: a key not found is the path's (`first_source`), and
+                // the body is merged last, so its keys are never the first of a conflict.
+                if source == Source::Query {
                     sources.push((key.clone(), source));
                 }
                 merged.insert(key, value);
@@ -271,6 +291,14 @@ mod tests {
         assert!(err.message.contains("/a/0/b/__proto__"), "{}", err.message);
         let ctor = json!({"constructor": {"prototype": {}}});
         assert!(check_keys(&ctor, Source::Query).is_err());
+        let nested = json!({"a": {"list": [1, {"prototype": 2}]}});
+        let err = check_object_keys(nested.as_object().unwrap(), Source::Body).unwrap_err();
+        assert!(
+            err.message.contains("/a/list/1/prototype"),
+            "{}",
+            err.message
+        );
+        assert!(check_object_keys(ok.as_object().unwrap(), Source::Body).is_ok());
     }
 
     #[test]

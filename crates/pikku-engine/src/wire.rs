@@ -18,10 +18,13 @@ pub fn encode(outcome: &Outcome<'_>, client_request_id: Option<&str>) -> String 
         } => {
             let mut out = String::with_capacity(16 + input_len(input));
             out.push('[');
-            out.push_str(itoa(*target).as_str());
+            out.push_str(itoa::Buffer::new().format(*target));
             out.push(',');
             match input {
                 Input::Raw(text) => out.push_str(text),
+                Input::Built(serde_json::Value::Object(map)) if map.is_empty() => {
+                    out.push_str("{}")
+                }
                 Input::Built(value) => out.push_str(&value.to_string()),
                 Input::Spliced { prefix, body } => splice(&mut out, prefix, body),
             }
@@ -77,8 +80,4 @@ fn input_len(input: &Input<'_>) -> usize {
         Input::Spliced { prefix, body } => prefix.len() + body.len(),
         Input::Built(_) => 64,
     }
-}
-
-fn itoa(n: u32) -> String {
-    n.to_string()
 }
