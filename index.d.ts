@@ -64,11 +64,13 @@ export declare function generate(root: string): string
 /**
  * Routes and prepares one request (`body_too_large`: the adapter stopped reading the body
  * at the limit; `authorization`, `cookie` and `api_key` only when sessions are configured).
- * Returns `[target, input, session?]` or `[-status, errorBody, allow?]`. At load time a
+ * Arguments after the url may be left out: no body, no headers, no session.
+ * Returns `[target, input, session?]` or `[-status, errorBody, allow?]` as JSON text, or the
+ * bare `target` of a run with an empty input and no session (no text to parse). At load time a
  * plain N-API callback with the same arguments takes this name (src/fast_handle.rs): this
  * typed export gives its declaration.
  */
-export declare function handle(engine: ExternalObject<'PikkuEngine'>, method: string, url: string, contentType: string | undefined | null, requestId: string | undefined | null, authorization: string | undefined | null, cookie: string | undefined | null, apiKey: string | undefined | null, hasSession: boolean, body: Uint8Array, bodyTooLarge: boolean): string
+export declare function handle(engine: ExternalObject<'PikkuEngine'>, method: string, url: string, body?: Uint8Array | undefined | null, bodyTooLarge?: boolean | undefined | null, contentType?: string | undefined | null, hasSession?: boolean | undefined | null, requestId?: string | undefined | null, authorization?: string | undefined | null, cookie?: string | undefined | null, apiKey?: string | undefined | null): number | string
 
 /**
  * Prepares a call of an entry routed by the host framework (Next.js file routes, Express

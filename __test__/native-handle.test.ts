@@ -10,13 +10,30 @@ const echo = pikkuSessionlessFunc({
   input: { type: 'object', properties: { id: { type: 'integer' }, note: { type: 'string' } }, additionalProperties: true },
   func: async (_services, data) => data,
 })
-const app = createApp({ routes: [{ method: 'post', route: '/echo/:id', func: echo, auth: false }] })
+const ping = pikkuSessionlessFunc({ func: async () => 'pong' })
+const app = createApp({
+  routes: [
+    { method: 'post', route: '/echo/:id', func: echo, auth: false },
+    { method: 'get', route: '/ping', func: ping, auth: false },
+  ],
+})
 const JSON_TYPE = 'application/json'
 
-const call = (url: string, body: Uint8Array, contentType: string | undefined = JSON_TYPE, requestId?: string) =>
-  JSON.parse(handle(app.engine, 'POST', url, contentType, requestId, undefined, undefined, undefined, false, body, false)) as [number, unknown]
+const call = (url: string, body: Uint8Array, contentType: string | undefined = JSON_TYPE, requestId?: string) => {
+  const answer = handle(app.engine, 'POST', url, body, false, contentType, false, requestId)
+  if (typeof answer !== 'string') throw new Error(`expected JSON text, got ${answer}`)
+  return JSON.parse(answer) as [number, unknown]
+}
 
 describe('the engine call', () => {
+  it('answers a run with no input and no session as its bare target, anything else as JSON text', () => {
+    const get = (url: string) => handle(app.engine, 'GET', url)
+    expect(get('/ping')).toBe(1)
+    expect(JSON.parse(get('/ping?x=1') as string)).toEqual([1, { x: '1' }])
+    expect(JSON.parse(get('/nowhere') as string)[0]).toBe(-404)
+    expect(call('/echo/5', new Uint8Array(0))).toEqual([0, { id: 5 }])
+  })
+
   it('reads a Buffer that is a slice of a larger one from its own offset', () => {
     const whole = Buffer.from('xxxx{"note":"sliced"}yyyy')
     const body = whole.subarray(4, whole.length - 4)
@@ -46,13 +63,24 @@ describe('the engine call', () => {
   })
 
   it('throws a TypeError for arguments of the wrong type, naming what it expected', () => {
-    const args = [app.engine, 'POST', '/echo/1', JSON_TYPE, undefined, undefined, undefined, undefined, false, new Uint8Array(0), false]
+    const args = [app.engine, 'POST', '/echo/1', new Uint8Array(0), false, JSON_TYPE, false, undefined, undefined, undefined, undefined]
     const bad = (index: number, value: unknown) => () => (handle as (...a: unknown[]) => string)(...args.map((arg, i) => (i === index ? value : arg)))
     expect(bad(0, {})).toThrow(TypeError)
     expect(bad(1, 7)).toThrow(/method and url must be strings/)
-    expect(bad(3, 7)).toThrow(/headers strings or undefined/)
-    expect(bad(9, 'body')).toThrow(/body a Uint8Array/)
-    expect(bad(8, 'yes')).toThrow(/hasSession and bodyTooLarge must be booleans/)
-    expect(() => (handle as (...a: unknown[]) => string)(app.engine, 'GET')).toThrow(/expected 11 arguments/)
+    expect(bad(5, 7)).toThrow(/headers strings or undefined/)
+    expect(bad(8, {})).toThrow(/headers strings or undefined/)
+    expect(bad(3, 'body')).toThrow(/body must be a Uint8Array/)
+    expect(bad(6, 'yes')).toThrow(/bodyTooLarge and hasSession booleans/)
+    expect(bad(4, 1)).toThrow(/bodyTooLarge and hasSession booleans/)
+    expect(() => (handle as (...a: unknown[]) => string)(app.engine, 'GET')).toThrow(/expected the engine, a method and a url/)
+  })
+
+  it('reads arguments left out, undefined or null as absent', () => {
+    const body = Buffer.from('{"note":"x"}')
+    expect(JSON.parse(handle(app.engine, 'POST', '/echo/8', body, undefined, JSON_TYPE) as string)).toEqual([0, { id: 8, note: 'x' }])
+    expect(JSON.parse(handle(app.engine, 'POST', '/echo/8', null, null, null, null, null) as string)).toEqual([0, { id: 8 }])
+    expect(handle(app.engine, 'GET', '/ping', undefined, false)).toBe(1)
+    // A body left out is no body: the size check and content type do not apply.
+    expect(JSON.parse(handle(app.engine, 'POST', '/echo/9') as string)).toEqual([0, { id: 9 }])
   })
 })

@@ -150,9 +150,13 @@ async function jsHandleAuth(method, url, contentType, authorization, body) {
   if (claims !== null && out[0] >= 0) out.push(claims);
   return out;
 }
+// `handle`'s answer parsed: JSON text, or the bare target of a run with no input and no session.
+const wire = (answer) => (typeof answer === 'number' ? [answer, {}] : JSON.parse(answer));
+// What the `handle()`-only column sums: the answer's size (a bare target counts 1).
+const size = (answer) => (typeof answer === 'number' ? 1 : answer.length);
 // The native side timed the same way: one async call per request, awaited in an async loop.
 async function nativeHandleAsync(method, url, contentType, authorization, body) {
-  return JSON.parse(native.handle(engine, method, url, contentType, null, authorization, null, null, false, body, false));
+  return wire(native.handle(engine, method, url, body, false, contentType, false, null, authorization));
 }
 
 // ---- cases -------------------------------------------------------------------------------
@@ -172,13 +176,13 @@ const cases = [
 
 // Both sides must do the same work: same successful result, and both reject a bad input.
 for (const c of cases) {
-  c.result = native.handle(engine, c.method, c.url, c.ct, null, null, null, null, false, c.body, false);
-  const fromNative = JSON.parse(c.result);
+  c.result = native.handle(engine, c.method, c.url, c.body, false, c.ct);
+  const fromNative = wire(c.result);
   if (fromNative[0] < 0) fail(`native rejected ${c.name}: ${c.result}`);
   deepStrictEqual(jsHandle(c.method, c.url, c.ct, c.body), fromNative, `results differ for ${c.name}`);
 }
 const bad = Buffer.from(JSON.stringify({ ...small, title: '' }));
-const nativeBad = JSON.parse(native.handle(engine, 'POST', '/todos/42', JSON_CT, null, null, null, null, false, bad, false))[0];
+const nativeBad = wire(native.handle(engine, 'POST', '/todos/42', bad, false, JSON_CT))[0];
 const jsBad = jsHandle('POST', '/todos/42', JSON_CT, bad)[0];
 if (nativeBad !== -422 || jsBad !== -422) fail(`expected both to reject an empty title with 422, got ${nativeBad} and ${jsBad}`);
 
@@ -194,13 +198,13 @@ const authCases = [
   { name: 'POST /todos/42, small, no token (baseline)', method: 'POST', url: '/todos/42', ct: JSON_CT, auth: null, body: smallBody, iters: 200_000 },
 ];
 for (const c of authCases) {
-  c.result = native.handle(engine, c.method, c.url, c.ct, null, c.auth, null, null, false, c.body, false);
-  const fromNative = JSON.parse(c.result);
+  c.result = native.handle(engine, c.method, c.url, c.body, false, c.ct, false, null, c.auth);
+  const fromNative = wire(c.result);
   if (fromNative[0] < 0) fail(`native rejected ${c.name}: ${c.result}`);
   deepStrictEqual(await jsHandleAuth(c.method, c.url, c.ct, c.auth, c.body), fromNative, `results differ for ${c.name}`);
   deepStrictEqual(await nativeHandleAsync(c.method, c.url, c.ct, c.auth, c.body), fromNative, `async native differs for ${c.name}`);
 }
-const claims = JSON.parse(authCases[0].result)[2];
+const claims = wire(authCases[0].result)[2];
 if (claims?.sub !== 'user-42' || !(claims.exp > Date.now() / 1000)) fail(`the engine's session is not the token's claims: ${authCases[0].result}`);
 // Both reject a tampered token (payload changed, signature kept) and a missing one with 401.
 const [h, p, sig] = token.split('.');
@@ -208,7 +212,7 @@ const forged = JSON.parse(Buffer.from(p, 'base64url').toString());
 forged.sub = 'user-1';
 const tampered = `Bearer ${h}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${sig}`;
 for (const [what, auth] of [['a tampered token', tampered], ['no token', null]]) {
-  const n = JSON.parse(native.handle(engine, 'POST', '/secure/todos/42', JSON_CT, null, auth, null, null, false, smallBody, false));
+  const n = wire(native.handle(engine, 'POST', '/secure/todos/42', smallBody, false, JSON_CT, false, null, auth));
   const j = await jsHandleAuth('POST', '/secure/todos/42', JSON_CT, auth, smallBody);
   if (n[0] !== -401 || j[0] !== -401) fail(`expected both to reject ${what} with 401, got ${n[0]} (${JSON.stringify(n[1])}) and ${j[0]}`);
 }
@@ -216,24 +220,24 @@ for (const [what, auth] of [['a tampered token', tampered], ['no token', null]])
 // ---- timing ------------------------------------------------------------------------------
 // Each variant is a closure returning a number that is summed, so no work can be dropped.
 const variants = {
-  handle: (c) => () => native.handle(engine, c.method, c.url, c.ct, null, null, null, null, false, c.body, false).length,
-  native: (c) => () => JSON.parse(native.handle(engine, c.method, c.url, c.ct, null, null, null, null, false, c.body, false))[0] + 1,
-  parse: (c) => () => JSON.parse(c.result)[0] + 1,
+  handle: (c) => () => size(native.handle(engine, c.method, c.url, c.body, false, c.ct)),
+  native: (c) => () => wire(native.handle(engine, c.method, c.url, c.body, false, c.ct))[0] + 1,
+  parse: (c) => () => wire(c.result)[0] + 1,
   js: (c) => () => jsHandle(c.method, c.url, c.ct, c.body)[0] + 1,
 };
 // The other boundary shape, only in a build with `--features boundary-shapes`: the same answer
 // built as JS objects through N-API (what `JSON.parse(result)` replaces).
 const objectShape = typeof native.benchValueToJs === 'function';
 if (objectShape) {
-  for (const c of cases) c.kept = native.benchKeepValue(c.result);
+  for (const c of cases) c.kept = native.benchKeepValue(JSON.stringify(wire(c.result)));
   variants.objects = (c) => () => native.benchValueToJs(c.kept)[0] + 1;
 }
 // The authenticated case: the synchronous native calls as above, plus both sides as async
 // functions awaited one request at a time (an `async` variant returns a promise of a number).
 const authVariants = {
-  handle: (c) => () => native.handle(engine, c.method, c.url, c.ct, null, c.auth, null, null, false, c.body, false).length,
-  parse: (c) => () => JSON.parse(c.result)[0] + 1,
-  native: (c) => () => JSON.parse(native.handle(engine, c.method, c.url, c.ct, null, c.auth, null, null, false, c.body, false))[0] + 1,
+  handle: (c) => () => size(native.handle(engine, c.method, c.url, c.body, false, c.ct, false, null, c.auth)),
+  parse: (c) => () => wire(c.result)[0] + 1,
+  native: (c) => () => wire(native.handle(engine, c.method, c.url, c.body, false, c.ct, false, null, c.auth))[0] + 1,
   nativeAwait: (c) => async () => (await nativeHandleAsync(c.method, c.url, c.ct, c.auth, c.body))[0] + 1,
   jsAwait: (c) => async () => (await jsHandleAuth(c.method, c.url, c.ct, c.auth, c.body))[0] + 1,
 };
@@ -293,7 +297,7 @@ const medians = (c) => Object.fromEntries(Object.entries(c.samples).map(([k, xs]
 const rows = cases.map((c) => {
   const m = medians(c);
   const objects = objectShape ? ` ${ns(m.objects)} |` : '';
-  return `| ${c.name} | ${c.body.length} | ${c.result.length} | ${ns(m.handle)} | ${ns(m.parse)} |${objects} **${ns(m.native)}** | **${ns(m.js)}** | ${(m.js / m.native).toFixed(2)}× |`;
+  return `| ${c.name} | ${c.body.length} | ${size(c.result)} | ${ns(m.handle)} | ${ns(m.parse)} |${objects} **${ns(m.native)}** | **${ns(m.js)}** | ${(m.js / m.native).toFixed(2)}× |`;
 });
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(`Node ${process.version}, ${cpu}, availableParallelism ${os.availableParallelism()} of ${os.cpus().length} CPUs, ${os.platform()} ${os.arch()}`);
@@ -311,7 +315,7 @@ console.log('| case | body B | result B | native `handle()` only | `JSON.parse(r
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const c of authCases) {
   const m = medians(c);
-  console.log(`| ${c.name} | ${c.body.length} | ${c.result.length} | ${ns(m.handle)} | ${ns(m.parse)} | ${ns(m.native)} | **${ns(m.nativeAwait)}** | **${ns(m.jsAwait)}** | ${(m.jsAwait / m.nativeAwait).toFixed(2)}× |`);
+  console.log(`| ${c.name} | ${c.body.length} | ${size(c.result)} | ${ns(m.handle)} | ${ns(m.parse)} | ${ns(m.native)} | **${ns(m.nativeAwait)}** | **${ns(m.jsAwait)}** | ${(m.jsAwait / m.nativeAwait).toFixed(2)}× |`);
 }
 console.log('\nwhere the JS time goes (awaited one at a time, ns per call):');
 for (const part of parts) {

@@ -215,11 +215,20 @@ export class PikkuApp {
     const authorization = sessions ? headers.get('authorization') : undefined
     const cookie = sessions ? headers.get('cookie') : undefined
     const apiKey = this.apiKeyHeader === null ? undefined : headers.get(this.apiKeyHeader)
-    const text =
-      host === undefined
-        ? handle(this.engine, request.method, request.url, contentType, requestId, authorization, cookie, apiKey, hasSession, bytes, body === null)
-        : invoke(this.engine, host.index, host.paramsJson, request.method, request.url, contentType, requestId, authorization, cookie, apiKey, hasSession, bytes, body === null)
-    return JSON.parse(text) as WireAnswer
+    if (host !== undefined) {
+      const text = invoke(this.engine, host.index, host.paramsJson, request.method, request.url, contentType, requestId, authorization, cookie, apiKey, hasSession, bytes, body === null)
+      return JSON.parse(text) as WireAnswer
+    }
+    // Only the arguments a request has: each one left out is an N-API read spared.
+    const { engine } = this
+    const answer =
+      requestId !== undefined || authorization !== undefined || cookie !== undefined || apiKey !== undefined || hasSession
+        ? handle(engine, request.method, request.url, bytes, body === null, contentType, hasSession, requestId, authorization, cookie, apiKey)
+        : bytes.length > 0 || body === null
+          ? handle(engine, request.method, request.url, bytes, body === null, contentType)
+          : handle(engine, request.method, request.url)
+    // A run with no input and no session comes as its bare target: nothing to parse.
+    return typeof answer === 'number' ? [answer, {}] : (JSON.parse(answer) as WireAnswer)
   }
 
   /**

@@ -12,8 +12,8 @@ use napi::bindgen_prelude::{External, FromNapiRef};
 use napi::sys;
 use pikku_engine::{wire, Engine, HttpRequest};
 
-/// `handle`'s arguments: engine, method, url, contentType, requestId, authorization, cookie,
-/// apiKey, hasSession, body, bodyTooLarge.
+/// `handle`'s arguments: engine, method, url, body, bodyTooLarge, contentType, hasSession,
+/// requestId, authorization, cookie, apiKey.
 const ARGS: usize = 11;
 
 /// Stack room for one string argument; a longer one goes to the heap.
@@ -107,6 +107,13 @@ unsafe fn read_bool(env: sys::napi_env, value: sys::napi_value) -> Option<bool> 
         .then_some(out)
 }
 
+/// Whether `value` is undefined or null.
+unsafe fn is_absent(env: sys::napi_env, value: sys::napi_value) -> bool {
+    let mut kind = 0;
+    (unsafe { sys::napi_typeof(env, value, &mut kind) } == sys::Status::napi_ok)
+        && (kind == sys::ValueType::napi_undefined || kind == sys::ValueType::napi_null)
+}
+
 /// The bytes of a Uint8Array (a Buffer is one).
 unsafe fn read_bytes<'a>(env: sys::napi_env, value: sys::napi_value) -> Option<&'a [u8]> {
     let mut kind = 0;
@@ -148,7 +155,13 @@ unsafe fn throw_type_error(env: sys::napi_env, message: &str) -> sys::napi_value
     ptr::null_mut()
 }
 
-/// The callback: the same arguments and answer as the typed `handle`.
+/// Positions of `handle`'s string arguments: method, url, contentType, requestId,
+/// authorization, cookie, apiKey (all but the first two may be left out).
+const STRING_ARGS: [usize; 7] = [1, 2, 5, 7, 8, 9, 10];
+
+/// The callback: the same arguments and answers as the typed `handle`. Arguments after the
+/// url may be left out (`handle(engine, 'GET', '/hello')`): each N-API read costs, and most
+/// requests have no body, no credentials and no request id.
 pub unsafe extern "C" fn handle_callback(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -165,17 +178,18 @@ pub unsafe extern "C" fn handle_callback(
             ptr::null_mut(),
         )
     } != sys::Status::napi_ok
-        || argc < ARGS
+        || argc < 3
     {
-        return unsafe { throw_type_error(env, "handle: expected 11 arguments") };
+        return unsafe { throw_type_error(env, "handle: expected the engine, a method and a url") };
     }
+    let given = argc.min(ARGS);
     let Ok(engine) = (unsafe { <External<Engine> as FromNapiRef>::from_napi_ref(env, argv[0]) })
     else {
         return unsafe { throw_type_error(env, "handle: the first argument is not the engine") };
     };
     let mut strings: [StringArg; 7] = std::array::from_fn(|_| StringArg::new());
-    for (index, string) in strings.iter_mut().enumerate() {
-        if !unsafe { string.read(env, argv[index + 1], index >= 2) } {
+    for (string, &at) in strings.iter_mut().zip(STRING_ARGS.iter()) {
+        if at < given && !unsafe { string.read(env, argv[at], at > 2) } {
             return unsafe {
                 throw_type_error(
                     env,
@@ -184,15 +198,23 @@ pub unsafe extern "C" fn handle_callback(
             };
         }
     }
-    let (Some(has_session), Some(body), Some(body_too_large)) = (
-        unsafe { read_bool(env, argv[8]) },
-        unsafe { read_bytes(env, argv[9]) },
-        unsafe { read_bool(env, argv[10]) },
-    ) else {
+    // Left out, undefined or null: false, and no body.
+    let absent = |at: usize| at >= given || unsafe { is_absent(env, argv[at]) };
+    let flag = |at: usize| {
+        (at < given)
+            .then(|| unsafe { read_bool(env, argv[at]) })
+            .flatten()
+            .or_else(|| absent(at).then_some(false))
+    };
+    let bytes = (given > 3)
+        .then(|| unsafe { read_bytes(env, argv[3]) })
+        .flatten()
+        .or_else(|| absent(3).then_some(&[][..]));
+    let (Some(body), Some(body_too_large), Some(has_session)) = (bytes, flag(4), flag(6)) else {
         return unsafe {
             throw_type_error(
                 env,
-                "handle: hasSession and bodyTooLarge must be booleans, body a Uint8Array",
+                "handle: body must be a Uint8Array, bodyTooLarge and hasSession booleans",
             )
         };
     };
@@ -207,8 +229,20 @@ pub unsafe extern "C" fn handle_callback(
         body,
         body_too_large,
     };
-    let answer = wire::encode(&engine.handle(&request), strings[3].get());
+    let outcome = engine.handle(&request);
     let mut out = ptr::null_mut();
+    if let Some(target) = wire::bare_target(&outcome) {
+        if unsafe { sys::napi_create_uint32(env, target, &mut out) } != sys::Status::napi_ok {
+            return unsafe {
+                throw_error(
+                    env,
+                    "handle: the engine's answer could not be made a number",
+                )
+            };
+        }
+        return out;
+    }
+    let answer = wire::encode(&outcome, strings[3].get());
     // Answers are nearly always ASCII: then V8 copies them without decoding UTF-8.
     let create = if answer.is_ascii() {
         sys::napi_create_string_latin1

@@ -56,7 +56,9 @@ pub fn owns(
 
 /// Routes and prepares one request (`body_too_large`: the adapter stopped reading the body
 /// at the limit; `authorization`, `cookie` and `api_key` only when sessions are configured).
-/// Returns `[target, input, session?]` or `[-status, errorBody, allow?]`. At load time a
+/// Arguments after the url may be left out: no body, no headers, no session.
+/// Returns `[target, input, session?]` or `[-status, errorBody, allow?]` as JSON text, or the
+/// bare `target` of a run with an empty input and no session (no text to parse). At load time a
 /// plain N-API callback with the same arguments takes this name (src/fast_handle.rs): this
 /// typed export gives its declaration.
 #[napi]
@@ -65,27 +67,31 @@ pub fn handle(
     #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: &External<Engine>,
     method: String,
     url: String,
+    body: Option<Uint8Array>,
+    body_too_large: Option<bool>,
     content_type: Option<String>,
+    has_session: Option<bool>,
     request_id: Option<String>,
     authorization: Option<String>,
     cookie: Option<String>,
     api_key: Option<String>,
-    has_session: bool,
-    body: &[u8],
-    body_too_large: bool,
-) -> String {
+) -> Either<u32, String> {
     let request = HttpRequest {
         method: &method,
         url: &url,
         content_type: content_type.as_deref(),
-        has_session,
+        has_session: has_session.unwrap_or(false),
         authorization: authorization.as_deref(),
         cookie: cookie.as_deref(),
         api_key: api_key.as_deref(),
-        body,
-        body_too_large,
+        body: body.as_deref().unwrap_or(&[]),
+        body_too_large: body_too_large.unwrap_or(false),
     };
-    wire::encode(&engine.handle(&request), request_id.as_deref())
+    let outcome = engine.handle(&request);
+    match wire::bare_target(&outcome) {
+        Some(target) => Either::A(target),
+        None => Either::B(wire::encode(&outcome, request_id.as_deref())),
+    }
 }
 
 /// Benchmark only: keeps a parsed JSON value on the Rust side.

@@ -3,10 +3,25 @@
 //!
 //! - `[target, input]` or `[target, input, session]` — run function `target` (≥ 0) with
 //!   `input` (a JSON object) and the session the engine decoded (a JSON object);
+//!   A caller may hand over a run with an empty input and no session as its bare `target`
+//!   ([`bare_target`]);
 //! - `[-status, errorBody]` or `[-405, errorBody, "GET, HEAD"]` — answer with this error.
 
 use crate::engine::{Input, Outcome};
 use crate::error::{request_id, ErrorBody, RequestError};
+
+/// The target of a run with an empty input and no session (`GET /hello`), which a caller may
+/// hand over as a bare number instead of `[target,{}]`.
+pub fn bare_target(outcome: &Outcome<'_>) -> Option<u32> {
+    match outcome {
+        Outcome::Run {
+            target,
+            input: Input::Built(serde_json::Value::Object(map)),
+            session: None,
+        } if map.is_empty() => Some(*target),
+        _ => None,
+    }
+}
 
 /// Encodes an outcome; `client_request_id` is the `x-request-id` header, used as `errorId`.
 pub fn encode(outcome: &Outcome<'_>, client_request_id: Option<&str>) -> String {
