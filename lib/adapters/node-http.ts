@@ -25,6 +25,6 @@ export function createRequestListener(app: PikkuApp): (req: IncomingMessage, res
     }
     // Methods without a body input go straight to the engine: no body promise to wait for.
     if (!readsBody(req.method)) app.respondHttp(request, NO_BODY, write, fail)
-    else readNodeBody(req, app.maxBodyBytes).then((body) => app.respondHttp(request, body, write, fail), fail)
+    else readNodeBody(req, app.maxBodyBytes, (body) => app.respondHttp(request, body, write, fail), fail)
   }
 }

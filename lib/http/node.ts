@@ -11,23 +11,34 @@ export function readsBody(method: string | undefined): boolean {
 export const NO_BODY = new Uint8Array(0)
 
 /**
- * Reads a Node request body, stopping at `limit` bytes: resolves `null` when the body is
- * larger (declared by Content-Length, or counted while reading).
+ * Reads a Node request body, stopping at `limit` bytes: `onBody` gets `null` when the body is
+ * larger (declared by Content-Length, or counted while reading), `onError` a stream error.
+ * Callbacks rather than a promise: the node:http adapter spares a promise and a turn of the
+ * microtask queue per request.
  *
  * Call it from the request listener: a body that arrived with the head (its whole
  * Content-Length) is taken as one buffer, without the stream's events.
  */
-export function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array | null> {
-  if (!readsBody(req.method)) return Promise.resolve(NO_BODY)
+export function readNodeBody(req: IncomingMessage, limit: number, onBody: (body: Uint8Array | null) => void, onError: (error: Error) => void): void {
+  if (!readsBody(req.method)) return onBody(NO_BODY)
   const declared = Number(req.headers['content-length'])
-  if (declared > limit) return Promise.resolve(null)
-  return new Promise((resolve, reject) => {
-    // Node runs microtasks once the parser has pushed the body of its current read.
-    queueMicrotask(() => {
-      if (req.readableFlowing === null && req.readableLength === declared) resolve(bufferedBody(req, limit))
-      else streamBody(req, limit, resolve, reject)
-    })
+  if (declared > limit) return onBody(null)
+  // Node runs microtasks once the parser has pushed the body of its current read.
+  queueMicrotask(() => {
+    if (req.readableFlowing !== null || req.readableLength !== declared) return streamBody(req, limit, onBody, onError)
+    let body: Uint8Array | null
+    try {
+      body = bufferedBody(req, limit)
+    } catch (error) {
+      return onError(error as Error) // a throw here would have no one to catch it
+    }
+    onBody(body)
   })
+}
+
+/** `readNodeBody` as a promise. */
+export function nodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array | null> {
+  return new Promise((resolve, reject) => readNodeBody(req, limit, resolve, reject))
 }
 
 /** The whole body, buffered by the parser and still unread. */
