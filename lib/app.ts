@@ -33,7 +33,7 @@ import type { AppOptions, CallOptions, EntryOptions } from './app-options.js'
 
 export type { AppOptions, CallOptions, EntryOptions } from './app-options.js'
 
-const NO_BODY = new Uint8Array(0)
+const NO_BODY: Uint8Array = Buffer.alloc(0) // a Buffer, as bodies from Node are: one kind of object
 
 /**
  * An app: the engine built from the wirings, and the functions it runs. Adapters hand it

@@ -7,8 +7,9 @@ export function readsBody(method: string | undefined): boolean {
   return method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS'
 }
 
-/** The body of a request without one. */
-export const NO_BODY = new Uint8Array(0)
+/** The body of a request without one: a Buffer, as the bodies read from Node are, so that code
+ * handling both sees one kind of object. */
+export const NO_BODY: Uint8Array = Buffer.alloc(0)
 
 /**
  * Reads a Node request body, stopping at `limit` bytes: `onBody` gets `null` when the body is
