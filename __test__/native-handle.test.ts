@@ -73,6 +73,10 @@ describe('the engine call', () => {
     expect(bad(6, 'yes')).toThrow(/bodyTooLarge and hasSession booleans/)
     expect(bad(4, 1)).toThrow(/bodyTooLarge and hasSession booleans/)
     expect(() => (handle as (...a: unknown[]) => string)(app.engine, 'GET')).toThrow(/expected the engine, a method and a url/)
+    expect(() => (handle as (...a: unknown[]) => string)(app.engine, null, '/ping')).toThrow(/method and url must be strings/)
+    expect(() => (handle as (...a: unknown[]) => string)(app.engine, 'GET', undefined)).toThrow(/method and url must be strings/)
+    // Arguments past the eleventh are not read.
+    expect((handle as (...a: unknown[]) => unknown)(app.engine, 'GET', '/ping', undefined, false, undefined, false, undefined, undefined, undefined, undefined, 'extra')).toBe(1)
   })
 
   it('reads arguments left out, undefined or null as absent', () => {

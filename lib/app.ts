@@ -3,6 +3,7 @@ import type { ErrorBody } from './generated/contract.js'
 import { functionMeta, functionName, toJSONSchema } from './functions.js'
 import type { EngineConfig, EntryConfig, MetadataFile, RouteConfig } from './generated/contract.js'
 import { errorAnswer, internalErrorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from './http/answer.js'
+import { NO_BODY } from './http/node.js'
 import { serveDecision, type Decision, type Deliver, type Fail, type HttpTarget } from './http/serve.js'
 import { answerForThrow, describeThrow, invokeFunction, type InvokeEnv } from './invoke.js'
 import { loadMetadata, metadataChannelFunction, metadataInputSchema } from './metadata.js'
@@ -33,7 +34,6 @@ import type { AppOptions, CallOptions, EntryOptions } from './app-options.js'
 
 export type { AppOptions, CallOptions, EntryOptions } from './app-options.js'
 
-const NO_BODY: Uint8Array = Buffer.alloc(0) // a Buffer, as bodies from Node are: one kind of object
 
 /**
  * An app: the engine built from the wirings, and the functions it runs. Adapters hand it

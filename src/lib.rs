@@ -1,5 +1,5 @@
 //! The napi binding: converts JavaScript arguments into engine calls and engine answers into
-//! one string. No request logic lives here; it is all in `pikku-engine`. The scheduler's
+//! one string (or, for a run without input, a bare target number). No request logic lives here; it is all in `pikku-engine`. The scheduler's
 //! binding is in [`scheduler`], over `pikku-scheduler`; the standalone server's in [`server`],
 //! over `pikku-server`.
 //!
@@ -22,7 +22,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Puts the plain N-API `handle` (see [`fast_handle`]) in place of the typed export.
 #[napi(module_exports)]
 pub fn export_fast_handle(mut exports: Object, env: Env) -> Result<()> {
-    let handle = env.create_function::<(), String>("handle", fast_handle::handle_callback)?;
+    let handle =
+        env.create_function::<(), Either<u32, String>>("handle", fast_handle::handle_callback)?;
     exports.set_named_property("handle", handle)
 }
 

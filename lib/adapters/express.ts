@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express'
 
 import type { EntryOptions, PikkuApp } from '../app.js'
 import { BadRequestError } from '../errors.js'
-import { nodeBody, nodeRequest, readsBody, writeNodeAnswer, writeNodeFailure } from '../http/node.js'
+import { NO_BODY, nodeBody, nodeRequest, readsBody, writeNodeAnswer, writeNodeFailure } from '../http/node.js'
 import type { AnyAPIFunction } from '../types.js'
 
 /**
@@ -66,7 +66,7 @@ async function bodyOf(req: Request, limit: number): Promise<{ body: Uint8Array |
   const parsed: unknown = req.body
   if (parsed === undefined) {
     // Nothing parsed it: read the stream, unless something consumed it already.
-    return { body: req.readableEnded ? new Uint8Array(0) : await nodeBody(req, limit) }
+    return { body: req.readableEnded ? NO_BODY : await nodeBody(req, limit) }
   }
   if (parsed instanceof Uint8Array) return { body: parsed }
   if (typeof parsed === 'string') return { body: Buffer.from(parsed) }

@@ -18,7 +18,9 @@ export const NO_BODY: Uint8Array = Buffer.alloc(0)
  * microtask queue per request.
  *
  * Call it from the request listener: a body that arrived with the head (its whole
- * Content-Length) is taken as one buffer, without the stream's events.
+ * Content-Length) is taken as one buffer, without the stream's events. `onBody` runs at once
+ * for a method without a body or a declared length over the limit, later otherwise; exactly
+ * one of the two callbacks runs, once.
  */
 export function readNodeBody(req: IncomingMessage, limit: number, onBody: (body: Uint8Array | null) => void, onError: (error: Error) => void): void {
   if (!readsBody(req.method)) return onBody(NO_BODY)
@@ -53,7 +55,7 @@ function bufferedBody(req: IncomingMessage, limit: number): Uint8Array | null {
 }
 
 /** The body as it streams in, counted against `limit`. */
-function streamBody(req: IncomingMessage, limit: number, resolve: (body: Uint8Array | null) => void, reject: (error: Error) => void): void {
+function streamBody(req: IncomingMessage, limit: number, onBody: (body: Uint8Array | null) => void, onError: (error: Error) => void): void {
   const chunks: Buffer[] = []
   let size = 0
   const onData = (chunk: Buffer) => {
@@ -61,25 +63,29 @@ function streamBody(req: IncomingMessage, limit: number, resolve: (body: Uint8Ar
     if (size > limit) {
       cleanup()
       req.resume()
-      resolve(null)
+      onBody(null)
       return
     }
     chunks.push(chunk)
   }
-  // At the end the request is spent: its listeners go with it, no need to remove them.
-  const onEnd = () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))
-  const onError = (error: Error) => {
+  // Each ending removes the listeners first: one callback, once, whatever the stream emits
+  // later (Node destroys a request at its end, but a wrapped stream need not).
+  const onEnd = () => {
     cleanup()
-    reject(error)
+    onBody(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))
+  }
+  const onFailure = (error: Error) => {
+    cleanup()
+    onError(error)
   }
   const cleanup = () => {
     req.off('data', onData)
     req.off('end', onEnd)
-    req.off('error', onError)
+    req.off('error', onFailure)
   }
   req.on('data', onData)
   req.on('end', onEnd)
-  req.on('error', onError)
+  req.on('error', onFailure)
 }
 
 /** The request descriptor of a Node request. */

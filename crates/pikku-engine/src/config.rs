@@ -247,3 +247,19 @@ pub struct ChannelWiringMeta {
 
 /// The metadata format version this engine reads.
 pub const METADATA_VERSION: u32 = 1;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn methods_parse_in_any_case() {
+        assert_eq!(HttpMethod::parse("GET"), Some(HttpMethod::Get));
+        assert_eq!(HttpMethod::parse("delete"), Some(HttpMethod::Delete));
+        assert_eq!(HttpMethod::parse("Options"), Some(HttpMethod::Options));
+        assert_eq!(HttpMethod::parse("BREW"), None);
+        for (i, method) in HttpMethod::ALL.into_iter().enumerate() {
+            assert_eq!(method.index(), i);
+        }
+    }
+}

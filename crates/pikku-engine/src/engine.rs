@@ -608,15 +608,4 @@ mod tests {
         assert_eq!(normalize_path("http://host/x/../y"), "/y");
         assert_eq!(normalize_path("todos"), "todos");
     }
-
-    #[test]
-    fn methods_parse_in_any_case() {
-        assert_eq!(HttpMethod::parse("GET"), Some(HttpMethod::Get));
-        assert_eq!(HttpMethod::parse("delete"), Some(HttpMethod::Delete));
-        assert_eq!(HttpMethod::parse("Options"), Some(HttpMethod::Options));
-        assert_eq!(HttpMethod::parse("BREW"), None);
-        for (i, method) in HttpMethod::ALL.into_iter().enumerate() {
-            assert_eq!(method.index(), i);
-        }
-    }
 }

@@ -387,3 +387,72 @@ fn start_up_problems_are_all_reported() {
         "{err}"
     );
 }
+
+#[test]
+fn conflicts_name_the_source_of_each_value() {
+    let e = engine();
+    const FORM: Option<&str> = Some("application/x-www-form-urlencoded");
+    // (method, url, content type, body, the part of the message naming both sources)
+    let cases: &[(&str, &str, Option<&str>, &str, &str)] = &[
+        (
+            "PUT",
+            "/todos/1?id=2",
+            JSON_TYPE,
+            r#"{"title":"a"}"#,
+            "the path gives 1 and the query string gives 2",
+        ),
+        (
+            "PUT",
+            "/todos/1",
+            JSON_TYPE,
+            r#"{"id":2,"title":"a"}"#,
+            "the path gives 1 and the body gives 2",
+        ),
+        (
+            "POST",
+            "/echo?a=1",
+            JSON_TYPE,
+            r#"{"a":2}"#,
+            "the query string gives \"1\" and the body gives 2",
+        ),
+        (
+            "POST",
+            "/echo/5?a=1",
+            JSON_TYPE,
+            r#"{"a":2}"#,
+            "the query string gives \"1\" and the body gives 2",
+        ),
+        (
+            "POST",
+            "/echo/5",
+            JSON_TYPE,
+            r#"{"id":"6"}"#,
+            "the path gives \"5\" and the body gives \"6\"",
+        ),
+        (
+            "POST",
+            "/echo/5?x=1",
+            FORM,
+            "x=2",
+            "the query string gives \"1\" and the body gives \"2\"",
+        ),
+        (
+            "POST",
+            "/echo/5",
+            FORM,
+            "id=6",
+            "the path gives \"5\" and the body gives \"6\"",
+        ),
+    ];
+    for (method, url, content_type, body, sources) in cases {
+        let wire = call(&e, method, url, *content_type, body);
+        assert_eq!(wire[0], -422, "{method} {url}: {wire}");
+        let message = wire[1]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(sources), "{method} {url}: {message}");
+    }
+    // The same value from two sources is no conflict.
+    assert_eq!(
+        call(&e, "POST", "/echo/5?id=5", JSON_TYPE, r#"{"id":"5"}"#),
+        json!([6, {"id": "5"}])
+    );
+}
