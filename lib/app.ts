@@ -34,7 +34,6 @@ import type { AppOptions, CallOptions, EntryOptions } from './app-options.js'
 
 export type { AppOptions, CallOptions, EntryOptions } from './app-options.js'
 
-
 /**
  * An app: the engine built from the wirings, and the functions it runs. Adapters hand it
  * requests; `call` runs a function in-process.

@@ -88,10 +88,7 @@ pub fn check_keys(value: &Value, source: Source) -> Result<(), RequestError> {
 
 /// [`check_keys`] for the members of an object.
 pub fn check_object_keys(map: &Map<String, Value>, source: Source) -> Result<(), RequestError> {
-    if !map
-        .iter()
-        .any(|(key, child)| is_forbidden_key(key) || holds_forbidden_key(child))
-    {
+    if !members_hold_forbidden_key(map) {
         return Ok(()); // the usual case: no walk that builds pointers
     }
     let mut path = String::new();
@@ -100,12 +97,15 @@ pub fn check_object_keys(map: &Map<String, Value>, source: Source) -> Result<(),
 
 fn holds_forbidden_key(value: &Value) -> bool {
     match value {
-        Value::Object(map) => map
-            .iter()
-            .any(|(key, child)| is_forbidden_key(key) || holds_forbidden_key(child)),
+        Value::Object(map) => members_hold_forbidden_key(map),
         Value::Array(items) => items.iter().any(holds_forbidden_key),
         _ => false,
     }
+}
+
+fn members_hold_forbidden_key(map: &Map<String, Value>) -> bool {
+    map.iter()
+        .any(|(key, child)| is_forbidden_key(key) || holds_forbidden_key(child))
 }
 
 fn check_members(
