@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use crate::body::{parse_body, Body};
+use crate::body::{parse_body, parse_json, Body};
 use crate::channel::Channels;
-use crate::coerce::coerce_pairs;
+use crate::coerce::{coerce_pairs, CoercionPlan};
 use crate::config::{EngineConfig, EntryConfig, HttpMethod};
 use crate::error::{
     RequestError, BAD_REQUEST, METHOD_NOT_ALLOWED, MISSING_SESSION, NOT_FOUND, PAYLOAD_TOO_LARGE,
@@ -17,7 +17,7 @@ use crate::input::{
 };
 use crate::router::{RouteMatch, Router};
 use crate::session::{SessionParts, Sessions};
-use crate::validate::InputSchema;
+use crate::validate::{text_accepted, InputSchema};
 
 /// The default body limit: 1 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 1024 * 1024;
@@ -397,21 +397,32 @@ impl Engine {
         let mut merged = coerce_pairs(plan, params);
         let mut sources = Vec::new();
         if !query.is_empty() {
-            let mut pairs = parse_query(query)?;
-            if let Some(key) = self.sessions.as_ref().and_then(|s| s.api_key_query()) {
-                pairs.retain(|(name, _)| name != key);
+            if let Err(err) = self.merge_query(plan, query, &mut merged, &mut sources) {
+                // The body is read first: a malformed one is the error to report.
+                if let Body::Json(text) = body {
+                    parse_json(text)?;
+                }
+                return Err(err);
             }
-            let pairs = coerce_pairs(plan, pairs);
-            check_object_keys(&pairs, Source::Query)?;
-            merge_into(&mut merged, &mut sources, pairs, Source::Query)?;
         }
+        // Params and query as a JSON object, to go in front of a JSON object body.
+        let prefix = || serde_json::to_string(&merged).unwrap_or_default();
         let (from_body, raw) = match body {
             Body::Empty => (Map::new(), None),
-            Body::Json {
-                value: Value::Object(map),
-                text,
-            } => (map, Some(text)),
-            Body::Json { value, .. } => (Map::from_iter([("data".to_owned(), value)]), None),
+            Body::Json(text) => {
+                let earlier = (!merged.is_empty()).then(prefix);
+                if text_accepted(target.schema.as_deref(), earlier.as_deref(), text) {
+                    // The usual request, decided on the text: no value is built.
+                    return Ok(match earlier {
+                        None => Input::Raw(text),
+                        Some(prefix) => Input::Spliced { prefix, body: text },
+                    });
+                }
+                match parse_json(text)? {
+                    Value::Object(map) => (map, Some(text)),
+                    value => (Map::from_iter([("data".to_owned(), value)]), None),
+                }
+            }
             Body::Form(pairs) => (coerce_pairs(plan, pairs), None),
             Body::Text(text) => (
                 Map::from_iter([("data".to_owned(), Value::String(text))]),
@@ -430,11 +441,28 @@ impl Engine {
             self.validate(target, &Value::Object(from_body))?;
             return Ok(Input::Raw(raw));
         }
-        let prefix = serde_json::to_string(&merged).unwrap_or_default();
+        let prefix = prefix();
         let mut input = from_body;
         merge_before_body(&mut input, merged, &sources)?;
         self.validate(target, &Value::Object(input))?;
         Ok(Input::Spliced { prefix, body: raw })
+    }
+
+    /// Adds the query's pairs (less an API key sent in it) to `merged`.
+    fn merge_query(
+        &self,
+        plan: Option<&CoercionPlan>,
+        query: &str,
+        merged: &mut Map<String, Value>,
+        sources: &mut Vec<(String, Source)>,
+    ) -> Result<(), RequestError> {
+        let mut pairs = parse_query(query)?;
+        if let Some(key) = self.sessions.as_ref().and_then(|s| s.api_key_query()) {
+            pairs.retain(|(name, _)| name != key);
+        }
+        let pairs = coerce_pairs(plan, pairs);
+        check_object_keys(&pairs, Source::Query)?;
+        merge_into(merged, sources, pairs, Source::Query)
     }
 
     /// The session of a request, when the app reads sessions.

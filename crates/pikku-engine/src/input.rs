@@ -11,7 +11,14 @@ const FORBIDDEN_KEYS: [&str; 3] = ["__proto__", "constructor", "prototype"];
 
 /// Whether `key` is one of the keys refused in any input.
 pub fn is_forbidden_key(key: &str) -> bool {
-    FORBIDDEN_KEYS.contains(&key)
+    is_forbidden_name(key.as_bytes())
+}
+
+/// [`is_forbidden_key`] for a key as written in JSON text.
+pub fn is_forbidden_name(key: &[u8]) -> bool {
+    FORBIDDEN_KEYS
+        .iter()
+        .any(|forbidden| forbidden.as_bytes() == key)
 }
 
 /// Where a piece of input came from, for error messages.

@@ -1,10 +1,16 @@
-//! Input schemas compiled once at start-up: a JSON Schema 2020-12 validator and the
-//! coercion plan read from the same schema.
+//! Input schemas compiled once at start-up: a JSON Schema 2020-12 validator, the coercion
+//! plan read from the same schema, and the plan that checks a JSON body on its text.
+
+mod plan;
+mod scan;
+
+use std::sync::LazyLock;
 
 use serde_json::{json, Value};
 
 use crate::coerce::CoercionPlan;
 use crate::error::{RequestError, UNPROCESSABLE_CONTENT};
+use plan::Plan;
 
 /// At most this many validation errors are reported for one input.
 const MAX_REPORTED_ERRORS: usize = 20;
@@ -14,6 +20,25 @@ pub struct InputSchema {
     validator: jsonschema::Validator,
     /// How string inputs are coerced before validation.
     pub coercion: CoercionPlan,
+    /// `None` when the schema uses keywords the plan leaves out.
+    text_plan: Option<Plan>,
+}
+
+/// The plan of inputs without a schema: any JSON without forbidden keys.
+static ANY_INPUT: LazyLock<Plan> = LazyLock::new(Plan::any);
+
+/// Whether a JSON object body (after `earlier`, the members of the params and query as a
+/// JSON object) is an input that `schema` accepts, with no forbidden key at any depth. Decided
+/// on the text, without building a value: `true` is certain, `false` means "not sure" (an
+/// invalid body, or one the plan leaves to the full path, which also words the error).
+pub fn text_accepted(schema: Option<&InputSchema>, earlier: Option<&str>, body: &str) -> bool {
+    match schema {
+        Some(schema) => schema
+            .text_plan
+            .as_ref()
+            .is_some_and(|plan| plan.accepts(earlier, body)),
+        None => ANY_INPUT.accepts(earlier, body),
+    }
 }
 
 impl std::fmt::Debug for InputSchema {
@@ -32,6 +57,7 @@ impl InputSchema {
         Ok(Self {
             validator,
             coercion: CoercionPlan::from_schema(schema),
+            text_plan: Plan::compile(schema),
         })
     }
 
@@ -140,3 +166,6 @@ mod tests {
         assert!(err.message.len() < 400);
     }
 }
+
+#[cfg(test)]
+mod differential_tests;
