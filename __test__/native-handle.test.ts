@@ -51,6 +51,16 @@ describe('the engine call', () => {
     expect(missing[1]).toMatchObject({ errorId: 'request-7', message: expect.stringContaining('m'.repeat(1500)) })
   })
 
+  it('reads short text beyond ASCII and beyond Latin-1 whole', () => {
+    // 'Ł' is U+0141 and '☃' U+2603: cut to one byte each, they would read as 'A' and U+0003.
+    for (const note of ['é', 'Ł', '☃', 'aŁb']) {
+      expect(call(`/echo/5?note=${note}`, new Uint8Array(0))).toEqual([0, { id: 5, note }])
+      expect(call('/echo/5', Buffer.from('{}'), `application/json; x=${note}`)).toEqual([0, { id: 5 }])
+    }
+    const pathNote = handle(app.engine, 'GET', '/Ł')
+    expect(JSON.parse(pathNote as string)[1]).toMatchObject({ message: expect.stringContaining('/Ł') })
+  })
+
   it('reads a string whose last character would straddle the end of its stack buffer', () => {
     // 'ü' is two bytes: around 1 KB of them behind a prefix of either parity, one length puts a
     // character across the buffer's last byte.

@@ -86,6 +86,21 @@ fn parse_number(text: &str, integer_only: bool) -> Option<Value> {
     if !starts || !text.ends_with(|c: char| c.is_ascii_digit()) {
         return None; // also keeps JSON's tolerated whitespace out
     }
+    // The usual path param (`42`), without a JSON parser.
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.bytes().all(|b| b.is_ascii_digit()) && !(digits.starts_with('0') && digits.len() > 1)
+    {
+        if text.len() == digits.len() {
+            if let Ok(n) = text.parse::<u64>() {
+                return Some(Value::from(n));
+            }
+        } else if let Ok(n) = text.parse::<i64>() {
+            // `-0` is a float to serde_json; `n == 0` leaves it to the parser below.
+            if n != 0 {
+                return Some(Value::from(n));
+            }
+        }
+    }
     let value: Value = serde_json::from_str(text).ok()?;
     match value {
         Value::Number(n) if !integer_only || n.is_i64() || n.is_u64() => Some(Value::Number(n)),
@@ -307,6 +322,31 @@ mod tests {
             "", " 1", "+5", "01", "0x10", "NaN", "Infinity", "1e999", "[1]", "null",
         ] {
             assert_eq!(one("ratio", junk), json!(junk), "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn integers_read_without_the_parser_match_it() {
+        for text in [
+            "0",
+            "-0",
+            "42",
+            "-42",
+            "007",
+            "-01",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "-",
+            "4-2",
+        ] {
+            for integer_only in [true, false] {
+                let by_parser = serde_json::from_str::<Value>(text)
+                    .ok()
+                    .filter(|v| !integer_only || v.is_i64() || v.is_u64());
+                assert_eq!(parse_number(text, integer_only), by_parser, "{text}");
+            }
         }
     }
 
