@@ -111,9 +111,9 @@ impl Engine {
         };
         let channel = &self.channels.channels[index as usize];
         let mut params = Map::new();
-        for (name, raw) in raw_params {
+        for (name, raw) in raw_params.iter() {
             match decode_param(name, raw) {
-                Ok(value) => params.insert(name.to_owned(), Value::String(value)),
+                Ok(value) => params.insert(name.to_owned(), Value::String(value.into_owned())),
                 Err(err) => return Outcome::Fail(err),
             };
         }

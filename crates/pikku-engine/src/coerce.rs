@@ -2,9 +2,11 @@
 //! a number or a boolean only where the schema asks for one and does not also accept a string.
 //! The plan is read from the schema once, at start-up.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use serde_json::{Map, Value};
 
@@ -48,7 +50,7 @@ impl CoercionPlan {
     }
 
     /// [`coerce`](Self::coerce) for a key given once.
-    fn coerce_single(&self, key: &str, value: String) -> Value {
+    fn coerce_single(&self, key: &str, value: Cow<'_, str>) -> Value {
         let kind = self.fields.get(key);
         match kind.and_then(|k| k.array.as_deref().filter(|_| !k.string)) {
             Some(items) => Value::Array(vec![coerce_one(Some(items), value)]),
@@ -57,12 +59,13 @@ impl CoercionPlan {
     }
 }
 
-fn coerce_one(kind: Option<&FieldKind>, value: String) -> Value {
+fn coerce_one<'v>(kind: Option<&FieldKind>, value: impl Into<Cow<'v, str>>) -> Value {
+    let value = value.into();
     let Some(kind) = kind else {
-        return Value::String(value);
+        return Value::String(value.into_owned());
     };
     if kind.string {
-        return Value::String(value);
+        return Value::String(value.into_owned());
     }
     if kind.integer || kind.number {
         if let Some(number) = parse_number(&value, kind.integer && !kind.number) {
@@ -70,13 +73,13 @@ fn coerce_one(kind: Option<&FieldKind>, value: String) -> Value {
         }
     }
     if kind.boolean {
-        match value.as_str() {
+        match &*value {
             "true" => return Value::Bool(true),
             "false" => return Value::Bool(false),
             _ => {}
         }
     }
-    Value::String(value)
+    Value::String(value.into_owned())
 }
 
 /// Parses a number written as JSON writes one (`-1`, `2.5`, `1e3`), rejecting `""`, `" 1"`,
@@ -222,6 +225,50 @@ fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
     current
 }
 
+/// Coerces path params (distinct names) into an object.
+pub fn coerce_params(plan: Option<&CoercionPlan>, params: PathParams<'_>) -> Map<String, Value> {
+    let mut map = Map::new();
+    for (name, value) in params {
+        let value = match plan {
+            Some(plan) => plan.coerce_single(&name, value),
+            None => Value::String(value.into_owned()),
+        };
+        map.insert(name.into_owned(), value);
+    }
+    map
+}
+
+/// The JSON text of the object [`coerce_params`] makes, written without making it: the
+/// same members, in the order of its map (by name).
+pub fn params_json(plan: Option<&CoercionPlan>, params: &PathParams<'_>) -> String {
+    let mut order: SmallVec<[usize; 4]> = (0..params.len()).collect();
+    order.sort_unstable_by(|&a, &b| params[a].0.cmp(&params[b].0));
+    let mut out = Vec::with_capacity(16 * params.len() + 2);
+    out.push(b'{');
+    for (i, &at) in order.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let (name, value) = &params[at];
+        let written = serde_json::to_writer(&mut out, name.as_ref()).and_then(|()| {
+            out.push(b':');
+            match plan {
+                Some(plan) => {
+                    serde_json::to_writer(&mut out, &plan.coerce_single(name, Cow::Borrowed(value)))
+                }
+                None => serde_json::to_writer(&mut out, value.as_ref()),
+            }
+        });
+        debug_assert!(written.is_ok(), "strings and numbers always serialize");
+    }
+    out.push(b'}');
+    // serde_json writes UTF-8.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Path params: names from the route, values percent-decoded (borrowed when unchanged).
+pub type PathParams<'a> = SmallVec<[(Cow<'a, str>, Cow<'a, str>); 4]>;
+
 /// Coerces string pairs into an object, grouping repeated keys (in first-seen order).
 pub fn coerce_pairs(
     plan: Option<&CoercionPlan>,
@@ -243,7 +290,7 @@ pub fn coerce_pairs(
         // Inserted one by one: collecting would sort a copy first, for a handful of keys.
         let mut map = Map::new();
         for (key, value) in pairs {
-            let value = plan.coerce_single(&key, value);
+            let value = plan.coerce_single(&key, Cow::Owned(value));
             map.insert(key, value);
         }
         return map;
@@ -322,6 +369,32 @@ mod tests {
             "", " 1", "+5", "01", "0x10", "NaN", "Infinity", "1e999", "[1]", "null",
         ] {
             assert_eq!(one("ratio", junk), json!(junk), "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn params_text_is_the_text_of_their_object() {
+        let p = plan();
+        let cases: [&[(&str, &str)]; 5] = [
+            &[("limit", "10"), ("done", "true"), ("name", "a \"b\" é")],
+            &[("tags", "a"), ("ids", "3")],
+            &[("zeta", "1"), ("alpha", "x"), ("ratio", "2.50")],
+            &[("limit", "nope"), ("done", "maybe")],
+            &[],
+        ];
+        for pairs in cases {
+            let params: PathParams<'_> = pairs
+                .iter()
+                .map(|(k, v)| (Cow::Borrowed(*k), Cow::Borrowed(*v)))
+                .collect();
+            for plan in [Some(&p), None] {
+                let object = coerce_params(plan, params.clone());
+                assert_eq!(
+                    params_json(plan, &params),
+                    serde_json::to_string(&object).unwrap(),
+                    "{pairs:?}"
+                );
+            }
         }
     }
 

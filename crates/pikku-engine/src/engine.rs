@@ -1,5 +1,6 @@
 //! The per-request work: route, gate, parse, merge, coerce, validate — one call, raw bytes in.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -7,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::body::{parse_body, parse_json, Body};
 use crate::channel::Channels;
-use crate::coerce::{coerce_pairs, CoercionPlan};
+use crate::coerce::{coerce_pairs, coerce_params, params_json, CoercionPlan, PathParams};
 use crate::config::{EngineConfig, EntryConfig, HttpMethod};
 use crate::error::{
     RequestError, BAD_REQUEST, METHOD_NOT_ALLOWED, MISSING_SESSION, NOT_FOUND, PAYLOAD_TOO_LARGE,
@@ -266,10 +267,10 @@ impl Engine {
                 return method_not_allowed(request.method, path, allow)
             }
         };
-        let mut params = Vec::with_capacity(raw_params.len());
-        for (name, raw) in raw_params {
+        let mut params = PathParams::new();
+        for (name, raw) in raw_params.iter() {
             match decode_param(name, raw) {
-                Ok(value) => params.push((name.to_owned(), value)),
+                Ok(value) => params.push((Cow::Borrowed(name), value)),
                 Err(err) => return fail(err),
             }
         }
@@ -348,7 +349,7 @@ impl Engine {
         target_index: u32,
         request: &HttpRequest<'a>,
         method: HttpMethod,
-        params: Vec<(String, String)>,
+        params: PathParams<'_>,
         query: &str,
     ) -> Outcome<'a> {
         let target = &self.targets[target_index as usize];
@@ -383,7 +384,7 @@ impl Engine {
         &self,
         target: &Target,
         method: HttpMethod,
-        params: Vec<(String, String)>,
+        params: PathParams<'_>,
         query: &str,
         request: &HttpRequest<'a>,
     ) -> Result<Input<'a>, RequestError> {
@@ -393,8 +394,18 @@ impl Engine {
             Body::Empty
         };
         let plan = target.schema.as_deref().map(|s| &s.coercion);
+        if let (Body::Json(text), true) = (&body, query.is_empty()) {
+            // The usual request with a body: decided on the text, with no value built.
+            let earlier = (!params.is_empty()).then(|| params_json(plan, &params));
+            if text_accepted(target.schema.as_deref(), earlier.as_deref(), text) {
+                return Ok(match earlier {
+                    None => Input::Raw(text),
+                    Some(prefix) => Input::Spliced { prefix, body: text },
+                });
+            }
+        }
         // Path params come first and their names are distinct: they are the merge so far.
-        let mut merged = coerce_pairs(plan, params);
+        let mut merged = coerce_params(plan, params);
         let mut sources = Vec::new();
         if !query.is_empty() {
             if let Err(err) = self.merge_query(plan, query, &mut merged, &mut sources) {
@@ -410,13 +421,14 @@ impl Engine {
         let (from_body, raw) = match body {
             Body::Empty => (Map::new(), None),
             Body::Json(text) => {
-                let earlier = (!merged.is_empty()).then(prefix);
-                if text_accepted(target.schema.as_deref(), earlier.as_deref(), text) {
-                    // The usual request, decided on the text: no value is built.
-                    return Ok(match earlier {
-                        None => Input::Raw(text),
-                        Some(prefix) => Input::Spliced { prefix, body: text },
-                    });
+                if !query.is_empty() {
+                    let earlier = (!merged.is_empty()).then(prefix);
+                    if text_accepted(target.schema.as_deref(), earlier.as_deref(), text) {
+                        return Ok(match earlier {
+                            None => Input::Raw(text),
+                            Some(prefix) => Input::Spliced { prefix, body: text },
+                        });
+                    }
                 }
                 match parse_json(text)? {
                     Value::Object(map) => (map, Some(text)),
@@ -591,21 +603,19 @@ pub(crate) fn split_url(url: &str) -> (&str, &str) {
     }
 }
 
-fn flatten_params(map: Map<String, Value>) -> Vec<(String, String)> {
-    let mut out = Vec::with_capacity(map.len());
+fn flatten_params(map: Map<String, Value>) -> PathParams<'static> {
+    let mut out = PathParams::with_capacity(map.len());
     for (key, value) in map {
-        match value {
-            Value::String(s) => out.push((key, s)),
-            Value::Array(items) => {
-                let joined = items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join("/");
-                out.push((key, joined));
-            }
-            other => out.push((key, other.to_string())),
-        }
+        let value = match value {
+            Value::String(s) => s,
+            Value::Array(items) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("/"),
+            other => other.to_string(),
+        };
+        out.push((Cow::Owned(key), Cow::Owned(value)));
     }
     out
 }

@@ -1,6 +1,8 @@
 //! Building a function's input: path params, query and body merged into one object, with the
 //! keys that could reach a JavaScript prototype refused.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use crate::error::{RequestError, BAD_REQUEST, UNPROCESSABLE_CONTENT};
@@ -71,11 +73,10 @@ fn decode_component(raw: &str) -> Result<String, RequestError> {
         })
 }
 
-/// Percent-decodes a path parameter.
-pub fn decode_param(name: &str, raw: &str) -> Result<String, RequestError> {
+/// Percent-decodes a path parameter (borrowed when there is nothing to decode).
+pub fn decode_param<'a>(name: &str, raw: &'a str) -> Result<Cow<'a, str>, RequestError> {
     percent_encoding::percent_decode_str(raw)
         .decode_utf8()
-        .map(|v| v.into_owned())
         .map_err(|_| {
             RequestError::new(
                 BAD_REQUEST,

@@ -69,7 +69,7 @@ pub enum RouteMatch<'r> {
     /// A route answers: its target and the raw (still percent-encoded) parameters.
     Found {
         target: u32,
-        params: Vec<(&'r str, &'r str)>,
+        params: matchit::Params<'r, 'r>,
     },
     /// No pattern matches the path.
     NotFound,
@@ -170,13 +170,13 @@ impl Router {
             .map(|(index, _)| self.slots[index].allow.as_str())
     }
 
-    fn slot<'r>(&'r self, path: &'r str) -> Option<(usize, Vec<(&'r str, &'r str)>)> {
+    fn slot<'r>(&'r self, path: &'r str) -> Option<(usize, matchit::Params<'r, 'r>)> {
         let path = normalize(path);
         if let Some(&index) = self.statics.get(path) {
-            return Some((index, Vec::new()));
+            return Some((index, matchit::Params::new()));
         }
         let found = self.tree.at(path).ok()?;
-        Some((*found.value, found.params.iter().collect()))
+        Some((*found.value, found.params))
     }
 
     /// Finds the route for `method` and `path` (the path without its query).
@@ -293,6 +293,14 @@ mod tests {
         r
     }
 
+    /// The target and params of a match.
+    fn found(m: RouteMatch<'_>) -> Option<(u32, Vec<(&str, &str)>)> {
+        match m {
+            RouteMatch::Found { target, params } => Some((target, params.iter().collect())),
+            _ => None,
+        }
+    }
+
     #[test]
     fn matches_static_param_and_splat_routes() {
         let r = router(&[
@@ -301,41 +309,17 @@ mod tests {
             (Get, "/files/*path"),
             (Get, "/"),
         ]);
+        assert_eq!(found(r.lookup(Get, "/todos")), Some((0, vec![])));
+        assert_eq!(found(r.lookup(Get, "/todos/")), Some((0, vec![])));
         assert_eq!(
-            r.lookup(Get, "/todos"),
-            RouteMatch::Found {
-                target: 0,
-                params: vec![]
-            }
+            found(r.lookup(Get, "/todos/42")),
+            Some((1, vec![("id", "42")]))
         );
         assert_eq!(
-            r.lookup(Get, "/todos/"),
-            RouteMatch::Found {
-                target: 0,
-                params: vec![]
-            }
+            found(r.lookup(Get, "/files/a/b.txt")),
+            Some((2, vec![("path", "a/b.txt")]))
         );
-        assert_eq!(
-            r.lookup(Get, "/todos/42"),
-            RouteMatch::Found {
-                target: 1,
-                params: vec![("id", "42")]
-            }
-        );
-        assert_eq!(
-            r.lookup(Get, "/files/a/b.txt"),
-            RouteMatch::Found {
-                target: 2,
-                params: vec![("path", "a/b.txt")]
-            }
-        );
-        assert_eq!(
-            r.lookup(Get, "/"),
-            RouteMatch::Found {
-                target: 3,
-                params: vec![]
-            }
-        );
+        assert_eq!(found(r.lookup(Get, "/")), Some((3, vec![])));
         assert_eq!(r.lookup(Get, "/nope"), RouteMatch::NotFound);
     }
 
