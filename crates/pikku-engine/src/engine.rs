@@ -393,6 +393,12 @@ impl Engine {
         } else {
             Body::Empty
         };
+        if matches!(body, Body::Empty) && query.is_empty() && params.is_empty() {
+            // No input at all (`GET /hello`): nothing to merge.
+            let input = Value::Object(Map::new());
+            self.validate(target, &input)?;
+            return Ok(Input::Built(input));
+        }
         let plan = target.schema.as_deref().map(|s| &s.coercion);
         if let (Body::Json(text), true) = (&body, query.is_empty()) {
             // The usual request with a body: decided on the text, with no value built.
