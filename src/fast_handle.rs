@@ -154,6 +154,14 @@ unsafe fn throw_type_error(env: sys::napi_env, message: &str) -> sys::napi_value
     ptr::null_mut()
 }
 
+thread_local! {
+    /// The buffer every answer is written into before V8 copies it: no allocation per call.
+    static ANSWER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Answers up to this size keep their buffer for the next call.
+const KEPT_ANSWER_BYTES: usize = 64 * 1024;
+
 /// Positions of `handle`'s string arguments: method, url, contentType, requestId,
 /// authorization, cookie, apiKey (all but the first two may be left out).
 const STRING_ARGS: [usize; 7] = [1, 2, 5, 7, 8, 9, 10];
@@ -241,14 +249,22 @@ pub unsafe extern "C" fn handle_callback(
         }
         return out;
     }
-    let answer = wire::encode(&outcome, strings[3].get());
-    // Answers are nearly always ASCII: then V8 copies them without decoding UTF-8.
-    let create = if answer.is_ascii() {
-        sys::napi_create_string_latin1
-    } else {
-        sys::napi_create_string_utf8
-    };
-    let status = unsafe { create(env, answer.as_ptr().cast(), answer.len() as isize, &mut out) };
+    let status = ANSWER.with_borrow_mut(|answer| {
+        answer.clear();
+        wire::encode_into(&outcome, strings[3].get(), answer);
+        // Answers are nearly always ASCII: then V8 copies them without decoding UTF-8.
+        let create = if answer.is_ascii() {
+            sys::napi_create_string_latin1
+        } else {
+            sys::napi_create_string_utf8
+        };
+        let status =
+            unsafe { create(env, answer.as_ptr().cast(), answer.len() as isize, &mut out) };
+        if answer.capacity() > KEPT_ANSWER_BYTES {
+            *answer = String::new(); // a rare large answer does not stay
+        }
+        status
+    });
     if status != sys::Status::napi_ok {
         return unsafe {
             throw_error(

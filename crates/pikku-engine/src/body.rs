@@ -33,6 +33,10 @@ pub fn parse_body<'a>(
             format!("The request has a body but no Content-Type header; send {ACCEPTED}"),
         ));
     };
+    // The usual header, as clients send it, before any splitting.
+    if content_type == "application/json" {
+        return Ok(Body::Json(utf8(bytes)?));
+    }
     let media_type = content_type.split(';').next().unwrap_or("").trim();
     if is_json(media_type) {
         Ok(Body::Json(utf8(bytes)?))

@@ -25,13 +25,20 @@ pub fn bare_target(outcome: &Outcome<'_>) -> Option<u32> {
 
 /// Encodes an outcome; `client_request_id` is the `x-request-id` header, used as `errorId`.
 pub fn encode(outcome: &Outcome<'_>, client_request_id: Option<&str>) -> String {
+    let mut out = String::new();
+    encode_into(outcome, client_request_id, &mut out);
+    out
+}
+
+/// [`encode`] appending to `out`, so that a caller may reuse one buffer for every answer.
+pub fn encode_into(outcome: &Outcome<'_>, client_request_id: Option<&str>, out: &mut String) {
     match outcome {
         Outcome::Run {
             target,
             input,
             session,
         } => {
-            let mut out = String::with_capacity(16 + input_len(input));
+            out.reserve(16 + input_len(input));
             out.push('[');
             out.push_str(itoa::Buffer::new().format(*target));
             out.push(',');
@@ -41,16 +48,15 @@ pub fn encode(outcome: &Outcome<'_>, client_request_id: Option<&str>) -> String 
                     out.push_str("{}")
                 }
                 Input::Built(value) => out.push_str(&value.to_string()),
-                Input::Spliced { prefix, body } => splice(&mut out, prefix, body),
+                Input::Spliced { prefix, body } => splice(out, prefix, body),
             }
             if let Some(session) = session {
                 out.push(',');
                 out.push_str(&serde_json::to_string(session).unwrap_or_else(|_| "null".into()));
             }
             out.push(']');
-            out
         }
-        Outcome::Fail(err) => encode_error(err, client_request_id),
+        Outcome::Fail(err) => out.push_str(&encode_error(err, client_request_id)),
     }
 }
 

@@ -367,17 +367,27 @@ fn read_number(text: &[u8], start: usize) -> Option<NumberToken> {
     if negative {
         at += 1;
     }
-    let digits_start = at;
+    // The magnitude, while it fits (past u64, serde_json reads a float anyway).
+    let mut magnitude: Option<u64> = Some(0);
+    let mut digit = |at: usize| {
+        let d = text.get(at).copied().filter(u8::is_ascii_digit)?;
+        magnitude = magnitude
+            .and_then(|m| m.checked_mul(10))
+            .and_then(|m| m.checked_add(u64::from(d - b'0')));
+        Some(())
+    };
     match text.get(at)? {
-        b'0' => at += 1,
+        b'0' => {
+            digit(at);
+            at += 1;
+        }
         b'1'..=b'9' => {
-            while text.get(at).is_some_and(u8::is_ascii_digit) {
+            while digit(at).is_some() {
                 at += 1;
             }
         }
         _ => return None,
     }
-    let digits_end = at;
     let mut fraction = false;
     if text.get(at) == Some(&b'.') {
         fraction = true;
@@ -404,28 +414,26 @@ fn read_number(text: &[u8], start: usize) -> Option<NumberToken> {
             return None;
         }
     }
-    let literal = std::str::from_utf8(&text[start..at]).ok()?;
-    let integer = if fraction {
-        None
-    } else {
-        let magnitude: i128 = std::str::from_utf8(&text[digits_start..digits_end])
-            .ok()?
-            .parse()
-            .ok()?;
-        let value = if negative { -magnitude } else { magnitude };
-        // serde_json reads `-0` as a float and integers past u64/i64 as floats.
-        if (negative && magnitude == 0) || value > u64::MAX as i128 || value < i64::MIN as i128 {
-            return None;
-        }
-        Some(value)
-    };
-    if integer.is_none() {
-        let value: f64 = literal.parse().ok()?;
+    if fraction {
+        let value: f64 = std::str::from_utf8(&text[start..at]).ok()?.parse().ok()?;
         if !value.is_finite() || value.abs() > 1e300 {
             return None;
         }
+        return Some(NumberToken {
+            end: at,
+            integer: None,
+        });
     }
-    Some(NumberToken { end: at, integer })
+    let magnitude = i128::from(magnitude?);
+    // serde_json reads `-0` as a float, and integers past u64 (or below i64) as floats.
+    if negative && (magnitude == 0 || magnitude > -(i64::MIN as i128)) {
+        return None;
+    }
+    let integer = if negative { -magnitude } else { magnitude };
+    Some(NumberToken {
+        end: at,
+        integer: Some(integer),
+    })
 }
 
 fn check_number(node: &Node, number: &NumberToken) -> Option<()> {
