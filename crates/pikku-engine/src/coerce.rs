@@ -225,8 +225,24 @@ fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
     current
 }
 
-/// Coerces path params (distinct names) into an object.
+/// Whether a name comes twice among `params` (`/a/:id/b/:id`): then they group into an
+/// array as repeated query keys do, through [`coerce_pairs`].
+pub fn params_repeat(params: &PathParams<'_>) -> bool {
+    params
+        .iter()
+        .enumerate()
+        .any(|(i, (name, _))| params[..i].iter().any(|(n, _)| n == name))
+}
+
+/// Coerces path params into an object.
 pub fn coerce_params(plan: Option<&CoercionPlan>, params: PathParams<'_>) -> Map<String, Value> {
+    if params_repeat(&params) {
+        let pairs = params
+            .into_iter()
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .collect();
+        return coerce_pairs(plan, pairs);
+    }
     let mut map = Map::new();
     for (name, value) in params {
         let value = match plan {
@@ -238,8 +254,8 @@ pub fn coerce_params(plan: Option<&CoercionPlan>, params: PathParams<'_>) -> Map
     map
 }
 
-/// The JSON text of the object [`coerce_params`] makes, written without making it: the
-/// same members, in the order of its map (by name).
+/// The JSON text of the object [`coerce_params`] makes for distinct names, written without
+/// making it: the same members, in the order of its map (by name).
 pub fn params_json(plan: Option<&CoercionPlan>, params: &PathParams<'_>) -> String {
     let mut order: SmallVec<[usize; 4]> = (0..params.len()).collect();
     order.sort_unstable_by(|&a, &b| params[a].0.cmp(&params[b].0));

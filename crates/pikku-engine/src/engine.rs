@@ -8,7 +8,9 @@ use serde_json::{Map, Value};
 
 use crate::body::{parse_body, parse_json, Body};
 use crate::channel::Channels;
-use crate::coerce::{coerce_pairs, coerce_params, params_json, CoercionPlan, PathParams};
+use crate::coerce::{
+    coerce_pairs, coerce_params, params_json, params_repeat, CoercionPlan, PathParams,
+};
 use crate::config::{EngineConfig, EntryConfig, HttpMethod};
 use crate::error::{
     RequestError, BAD_REQUEST, METHOD_NOT_ALLOWED, MISSING_SESSION, NOT_FOUND, PAYLOAD_TOO_LARGE,
@@ -400,7 +402,7 @@ impl Engine {
             return Ok(Input::Built(input));
         }
         let plan = target.schema.as_deref().map(|s| &s.coercion);
-        if let (Body::Json(text), true) = (&body, query.is_empty()) {
+        if let (Body::Json(text), true, false) = (&body, query.is_empty(), params_repeat(&params)) {
             // The usual request with a body: decided on the text, with no value built.
             let earlier = (!params.is_empty()).then(|| params_json(plan, &params));
             if text_accepted(target.schema.as_deref(), earlier.as_deref(), text) {

@@ -89,7 +89,7 @@ fn splice(out: &mut String, prefix: &str, body: &str) {
     let prefix_members = &prefix[..prefix.len() - 1]; // `{"id":1` without its `}`
     let body_members = body.trim_start().strip_prefix('{').unwrap_or("}");
     out.push_str(prefix_members);
-    if !body_members.trim_start().starts_with('}') {
+    if prefix_members.len() > 1 && !body_members.trim_start().starts_with('}') {
         out.push(',');
     }
     out.push_str(body_members);

@@ -456,3 +456,26 @@ fn conflicts_name_the_source_of_each_value() {
         json!([6, {"id": "5"}])
     );
 }
+
+#[test]
+fn a_param_name_given_twice_groups_its_values_as_a_repeated_query_key_does() {
+    let config: EngineConfig = serde_json::from_value(json!({
+        "routes": [
+            { "method": "post", "route": "/open/:id/x/:id", "auth": false },
+            { "method": "post", "route": "/typed/:id/x/:id", "auth": false, "inputSchema": "ById" }
+        ],
+        "schemas": { "ById": { "type": "object", "properties": { "id": { "type": "integer" } } } }
+    }))
+    .unwrap();
+    let e = Engine::new(config).unwrap();
+    assert_eq!(
+        call(&e, "POST", "/open/1/x/2", JSON_TYPE, r#"{"z":1}"#),
+        json!([0, {"id": ["1", "2"], "z": 1}])
+    );
+    assert_eq!(
+        call(&e, "POST", "/open/1/x/2", None, ""),
+        json!([0, {"id": ["1", "2"]}])
+    );
+    let refused = call(&e, "POST", "/typed/1/x/2", JSON_TYPE, "{}");
+    assert_eq!(refused[0], json!(-422), "{refused}");
+}

@@ -120,6 +120,11 @@ const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 impl Plan {
     /// The plan of `schema`, or `None` when it uses a keyword the plan leaves out.
     pub(super) fn compile(schema: &Value) -> Option<Plan> {
+        // An `$id` changes what the `$ref`s below it point to; the plan resolves every pointer
+        // from the root, so it leaves such schemas (even a property named `$id`) alone.
+        if has_key(schema, "$id") {
+            return None;
+        }
         let mut compiler = Compiler {
             root: schema,
             nodes: vec![Node::default()],
@@ -284,6 +289,15 @@ impl Compiler<'_> {
     }
 }
 
+/// Whether an object anywhere in `value` has the key `key`.
+fn has_key(value: &Value, key: &str) -> bool {
+    match value {
+        Value::Object(map) => map.contains_key(key) || map.values().any(|v| has_key(v, key)),
+        Value::Array(items) => items.iter().any(|v| has_key(v, key)),
+        _ => false,
+    }
+}
+
 fn types(value: &Value) -> Option<u8> {
     let one = |name: &str| match name {
         "null" => Some(kind::NULL),
@@ -383,6 +397,15 @@ mod tests {
             json!({ "$ref": "https://example.com/other" }),
             json!({ "$schema": "http://json-schema.org/draft-07/schema#" }),
             json!({ "type": "decimal" }),
+            // A `$ref` inside a schema with its own `$id` resolves against that `$id`.
+            json!({
+                "$defs": {
+                    "C": { "type": "string" },
+                    "B": { "$id": "https://example.com/b.json",
+                           "$defs": { "C": { "type": "integer" }, "A": { "$ref": "#/$defs/C" } } }
+                },
+                "properties": { "x": { "$ref": "#/$defs/B/$defs/A" } }
+            }),
         ] {
             assert!(Plan::compile(&schema).is_none(), "{schema}");
         }
