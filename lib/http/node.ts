@@ -26,17 +26,21 @@ export function readNodeBody(req: IncomingMessage, limit: number, onBody: (body:
   if (!readsBody(req.method)) return onBody(NO_BODY)
   const declared = Number(req.headers['content-length'])
   if (declared > limit) return onBody(null)
-  // Node runs microtasks once the parser has pushed the body of its current read.
-  queueMicrotask(() => {
-    if (req.readableFlowing !== null || req.readableLength !== declared) return streamBody(req, limit, onBody, onError)
-    let body: Uint8Array | null
-    try {
-      body = bufferedBody(req, limit)
-    } catch (error) {
-      return onError(error as Error) // a throw here would have no one to catch it
-    }
-    onBody(body)
-  })
+  // Node runs the tick queue once the parser has pushed the body of its current read. A tick
+  // with arguments, rather than a microtask: no closure, and no async resource per request.
+  process.nextTick(afterHead, req, limit, declared, onBody, onError)
+}
+
+/** `readNodeBody` once the parser is done with the read that carried the head. */
+function afterHead(req: IncomingMessage, limit: number, declared: number, onBody: (body: Uint8Array | null) => void, onError: (error: Error) => void): void {
+  if (req.readableFlowing !== null || req.readableLength !== declared) return streamBody(req, limit, onBody, onError)
+  let body: Uint8Array | null
+  try {
+    body = bufferedBody(req, limit)
+  } catch (error) {
+    return onError(error as Error) // a throw here would have no one to catch it
+  }
+  onBody(body)
 }
 
 /** `readNodeBody` as a promise. */
@@ -47,8 +51,8 @@ export function nodeBody(req: IncomingMessage, limit: number): Promise<Uint8Arra
 /** The whole body, buffered by the parser and still unread. */
 function bufferedBody(req: IncomingMessage, limit: number): Uint8Array | null {
   const body = req.read() as Buffer | null // everything buffered; null for an empty body
-  // The parser ends the stream after this microtask: flowing, it then emits 'end' and closes,
-  // as a request whose body was streamed does.
+  // Read to its end, the stream ends on a later tick: flowing, it then emits 'end' and
+  // closes, as a request whose body was streamed does.
   if (!req.readableEnded) req.resume()
   if (body === null) return NO_BODY
   return body.length > limit ? null : body
