@@ -403,13 +403,10 @@ impl Engine {
         }
         let plan = target.schema.as_deref().map(|s| &s.coercion);
         if let (Body::Json(text), true, false) = (&body, query.is_empty(), params_repeat(&params)) {
-            // The usual request with a body: decided on the text, with no value built.
+            // The usual request with a body: the params' object written without making it.
             let earlier = (!params.is_empty()).then(|| params_json(plan, &params));
-            if text_accepted(target.schema.as_deref(), earlier.as_deref(), text) {
-                return Ok(match earlier {
-                    None => Input::Raw(text),
-                    Some(prefix) => Input::Spliced { prefix, body: text },
-                });
+            if let Some(input) = accepted_text(target, earlier, text) {
+                return Ok(input);
             }
         }
         // Path params come first and their names are distinct: they are the merge so far.
@@ -430,12 +427,10 @@ impl Engine {
             Body::Empty => (Map::new(), None),
             Body::Json(text) => {
                 if !query.is_empty() {
-                    let earlier = (!merged.is_empty()).then(prefix);
-                    if text_accepted(target.schema.as_deref(), earlier.as_deref(), text) {
-                        return Ok(match earlier {
-                            None => Input::Raw(text),
-                            Some(prefix) => Input::Spliced { prefix, body: text },
-                        });
+                    if let Some(input) =
+                        accepted_text(target, (!merged.is_empty()).then(prefix), text)
+                    {
+                        return Ok(input);
                     }
                 }
                 match parse_json(text)? {
@@ -506,6 +501,19 @@ impl Engine {
             None => Ok(()),
         }
     }
+}
+
+/// The input of a JSON object body decided on its text, with `earlier` (params and query as a
+/// JSON object) in front of it: `None` when the text check is not sure, and the body takes
+/// the full path.
+fn accepted_text<'a>(target: &Target, earlier: Option<String>, text: &'a str) -> Option<Input<'a>> {
+    if !text_accepted(target.schema.as_deref(), earlier.as_deref(), text) {
+        return None;
+    }
+    Some(match earlier {
+        None => Input::Raw(text),
+        Some(prefix) => Input::Spliced { prefix, body: text },
+    })
 }
 
 fn fail(err: RequestError) -> Outcome<'static> {

@@ -258,7 +258,12 @@ pub fn preview(value: &Value) -> String {
     if text.len() <= 60 {
         return text;
     }
-    let mut end = 57;
+    cut(&text, 57)
+}
+
+/// The first `keep` bytes of `text` (fewer, to end on a character) and `...`.
+pub fn cut(text: &str, keep: usize) -> String {
+    let mut end = keep.min(text.len());
     while !text.is_char_boundary(end) {
         end -= 1;
     }

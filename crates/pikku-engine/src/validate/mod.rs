@@ -108,11 +108,7 @@ fn shorten(message: &str) -> String {
     if message.len() <= LIMIT {
         return message.to_owned();
     }
-    let mut end = LIMIT;
-    while !message.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}...", &message[..end])
+    crate::input::cut(message, LIMIT)
 }
 
 #[cfg(test)]

@@ -391,14 +391,7 @@ fn read_number(text: &[u8], start: usize) -> Option<NumberToken> {
     let mut fraction = false;
     if text.get(at) == Some(&b'.') {
         fraction = true;
-        at += 1;
-        let first = at;
-        while text.get(at).is_some_and(u8::is_ascii_digit) {
-            at += 1;
-        }
-        if at == first {
-            return None;
-        }
+        at = digit_run(text, at + 1)?;
     }
     if let Some(b'e' | b'E') = text.get(at) {
         fraction = true;
@@ -406,13 +399,7 @@ fn read_number(text: &[u8], start: usize) -> Option<NumberToken> {
         if let Some(b'+' | b'-') = text.get(at) {
             at += 1;
         }
-        let first = at;
-        while text.get(at).is_some_and(u8::is_ascii_digit) {
-            at += 1;
-        }
-        if at == first {
-            return None;
-        }
+        at = digit_run(text, at)?;
     }
     if fraction {
         let value: f64 = std::str::from_utf8(&text[start..at]).ok()?.parse().ok()?;
@@ -434,6 +421,15 @@ fn read_number(text: &[u8], start: usize) -> Option<NumberToken> {
         end: at,
         integer: Some(integer),
     })
+}
+
+/// The end of the digits from `at`; `None` when there is not one (`1.`, `1e`).
+fn digit_run(text: &[u8], start: usize) -> Option<usize> {
+    let mut at = start;
+    while text.get(at).is_some_and(u8::is_ascii_digit) {
+        at += 1;
+    }
+    (at > start).then_some(at)
 }
 
 fn check_number(node: &Node, number: &NumberToken) -> Option<()> {
