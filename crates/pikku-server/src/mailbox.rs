@@ -3,9 +3,10 @@
 //! each side hands over many at once.
 //!
 //! - Calls: the server posts each call into a JSON batch. JavaScript is woken once per batch,
-//!   when a server thread has nothing left to do ([`Dispatch::idle`]) or the batch holds
-//!   [`WAKE_AT`] calls, and takes the whole batch as one text (one string to cross, one
-//!   `JSON.parse`).
+//!   when the server's runtime found no new request in a look at its sockets that does not
+//!   wait ([`Mailbox::hand_over`]), when a server thread has nothing left to do
+//!   ([`Dispatch::idle`]), or when the batch holds [`WAKE_AT`] calls, and takes the whole batch
+//!   as one text (one string to cross, one `JSON.parse`).
 //! - Answers: JavaScript answers many calls at once, by id ([`Mailbox::answer_all`]), which
 //!   wakes the server's runtime once for all of them: a task there hands each answer to its
 //!   request ([`Dispatch::on_runtime`]).
@@ -37,6 +38,8 @@ pub struct Mailbox {
     state: Mutex<State>,
     /// Wakes the task on the server's runtime that delivers the answers taken.
     answers_taken: Notify,
+    /// Wakes the task on the server's runtime that hands a new batch over to JavaScript.
+    batch_started: Notify,
 }
 
 struct State {
@@ -46,6 +49,9 @@ struct State {
     batch: Vec<u8>,
     /// Calls in `batch`.
     calls: usize,
+    /// Calls posted since the server started (wrapping): tells whether a look at the sockets
+    /// brought new ones.
+    posted: u64,
     /// The batch has calls JavaScript has not been woken for.
     wake_owed: bool,
     next_id: u32,
@@ -64,6 +70,7 @@ impl Mailbox {
             state: Mutex::new(State {
                 batch: Vec::with_capacity(4096),
                 calls: 0,
+                posted: 0,
                 wake_owed: false,
                 next_id: 0,
                 waiting: HashMap::new(),
@@ -71,6 +78,7 @@ impl Mailbox {
                 wake: Some(wake),
             }),
             answers_taken: Notify::new(),
+            batch_started: Notify::new(),
         }
     }
 
@@ -105,6 +113,27 @@ impl Mailbox {
         drop(state);
         self.answers_taken.notify_one();
         Ok(())
+    }
+
+    /// Wakes JavaScript for a batch once the runtime has taken every request its sockets had:
+    /// on one core JavaScript runs as soon as it is woken, so waking it at the first call
+    /// would send small batches, and each batch costs two switches between the threads. Each
+    /// `yield_now` lets the runtime look at its sockets without waiting and serve what came.
+    async fn hand_over(&self) {
+        loop {
+            self.batch_started.notified().await;
+            loop {
+                let posted = self.lock().posted;
+                tokio::task::yield_now().await;
+                if self.lock().posted == posted {
+                    break;
+                }
+            }
+            let wake = Self::owed_wake(&mut self.lock());
+            if let Some(wake) = wake {
+                wake();
+            }
+        }
     }
 
     /// Hands every answer taken so far to its request.
@@ -153,13 +182,15 @@ impl Dispatch for Mailbox {
             id = id.wrapping_add(1);
         }
         state.next_id = id.wrapping_add(1);
-        if state.calls > 0 {
-            state.batch.push(b',');
-        } else {
+        let first = state.calls == 0;
+        if first {
             state.wake_owed = true;
+        } else {
+            state.batch.push(b',');
         }
         write_call(&mut state.batch, id, &call);
         state.calls += 1;
+        state.posted = state.posted.wrapping_add(1);
         state.waiting.insert(id, reply);
         let wake = if state.calls >= WAKE_AT {
             Self::owed_wake(&mut state)
@@ -169,6 +200,8 @@ impl Dispatch for Mailbox {
         drop(state);
         if let Some(wake) = wake {
             wake();
+        } else if first {
+            self.batch_started.notify_one();
         }
     }
 
@@ -181,10 +214,13 @@ impl Dispatch for Mailbox {
 
     fn on_runtime(self: Arc<Self>) -> Option<Pin<Box<dyn Future<Output = ()> + Send>>> {
         Some(Box::pin(async move {
-            loop {
-                self.answers_taken.notified().await;
-                self.deliver();
-            }
+            let delivering = async {
+                loop {
+                    self.answers_taken.notified().await;
+                    self.deliver();
+                }
+            };
+            tokio::join!(delivering, self.hand_over());
         }))
     }
 }
@@ -320,4 +356,80 @@ const SINGLE_HEADERS: &[&str] = &[
 fn write_string(out: &mut Vec<u8>, text: &str) {
     // Writing a string into a Vec cannot fail.
     let _ = serde_json::to_writer(&mut *out, text);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use hyper::Method;
+
+    use super::*;
+
+    fn call(url: &str) -> Call {
+        Call {
+            wire: "[0,{}]".to_owned(),
+            method: Method::GET,
+            url: url.to_owned(),
+            headers: HeaderMap::new(),
+            body: None,
+            body_too_large: false,
+        }
+    }
+
+    fn urls(batch: &str) -> Vec<String> {
+        let calls: Vec<Value> = serde_json::from_str(batch).unwrap();
+        calls
+            .iter()
+            .map(|call| call[2].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    async fn turns(count: usize) {
+        for _ in 0..count {
+            tokio::task::yield_now().await;
+        }
+    }
+
+    /// A mailbox whose wake takes the batch at once, as JavaScript does, and logs it.
+    fn logging_mailbox() -> (Arc<Mailbox>, Arc<Mutex<Vec<Vec<String>>>>) {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let slot: Arc<Mutex<std::sync::Weak<Mailbox>>> = Arc::default();
+        let (logged, taker) = (Arc::clone(&log), Arc::clone(&slot));
+        let mailbox = Arc::new(Mailbox::new(Arc::new(move || {
+            let mailbox = taker.lock().unwrap().upgrade().unwrap();
+            logged.lock().unwrap().push(urls(&mailbox.take()));
+        })));
+        *slot.lock().unwrap() = Arc::downgrade(&mailbox);
+        (mailbox, log)
+    }
+
+    // A runtime without the park hook: only the hand-over task wakes JavaScript.
+    #[tokio::test]
+    async fn a_batch_is_handed_over_once_a_look_at_the_sockets_brings_nothing_new() {
+        let (mailbox, log) = logging_mailbox();
+        tokio::spawn(Arc::clone(&mailbox).on_runtime().unwrap());
+        let mut replies = Vec::new();
+        let mut post = |url: &str| {
+            let (reply, waiting) = oneshot::channel();
+            mailbox.dispatch(call(url), reply);
+            replies.push(waiting);
+        };
+
+        // Calls posted in one turn: not woken at the first, woken once after them all.
+        post("/a");
+        post("/b");
+        post("/c");
+        assert!(log.lock().unwrap().is_empty());
+        turns(10).await;
+        assert_eq!(*log.lock().unwrap(), [vec!["/a", "/b", "/c"]]);
+
+        // A call that comes while the hand-over looks joins the batch, which waits for it.
+        post("/d");
+        turns(1).await;
+        post("/e");
+        turns(10).await;
+        assert_eq!(log.lock().unwrap()[1..], [vec!["/d", "/e"]]);
+        assert_eq!(mailbox.owed(), 5);
+    }
 }
