@@ -360,8 +360,6 @@ fn write_string(out: &mut Vec<u8>, text: &str) {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
     use hyper::Method;
 
     use super::*;
@@ -391,8 +389,11 @@ mod tests {
         }
     }
 
+    /// The urls of each batch JavaScript took.
+    type Log = Arc<Mutex<Vec<Vec<String>>>>;
+
     /// A mailbox whose wake takes the batch at once, as JavaScript does, and logs it.
-    fn logging_mailbox() -> (Arc<Mailbox>, Arc<Mutex<Vec<Vec<String>>>>) {
+    fn logging_mailbox() -> (Arc<Mailbox>, Log) {
         let log = Arc::new(Mutex::new(Vec::new()));
         let slot: Arc<Mutex<std::sync::Weak<Mailbox>>> = Arc::default();
         let (logged, taker) = (Arc::clone(&log), Arc::clone(&slot));
