@@ -162,10 +162,11 @@ export declare function serverPort(server: ExternalObject<'PikkuServer'>): numbe
 
 /**
  * Answers calls and hands the answers to their requests: `answers` is a JSON array of
- * `[id, status, headers, body]` (`headers` flat: `[name, value, …]`; `body`: the text, or
- * `null` for none). Throws on a malformed batch (a bug of the adapter, not of a request).
+ * `[id, status, headers, length]` (`headers` flat: `[name, value, …]`; `length`: the body's
+ * `.length`, or `null` for none) and `bodies` the bodies one after the other. Throws on a
+ * malformed batch (a bug of the adapter, not of a request).
  */
-export declare function serverRespond(server: ExternalObject<'PikkuServer'>, answers: string): void
+export declare function serverRespond(server: ExternalObject<'PikkuServer'>, answers: string, bodies: string): void
 
 /**
  * Every waiting call as one JSON array of `[id, method, url, headers, wire, body?]`

@@ -41,11 +41,17 @@ const wrongStatus: PikkuMiddleware = async (_services, context, next) => {
   context.http?.response.status(70000)
   await next()
 }
+// Bodies of every kind in one batch: beyond ASCII, beyond the BMP, quotes to escape, none.
+const textOf = pikkuSessionlessFunc<{ n: string }, { text: string } | null>({
+  name: 'textOf',
+  func: async (_services, { n }) => (Number(n) % 5 === 0 ? null : { text: `${'é😀"\\'.repeat(Number(n) % 7)}#${n}` }),
+})
 const hello = pikkuSessionlessFunc<Record<string, never>, { hello: string }>({ name: 'standaloneHello', func: async () => ({ hello: 'world' }) })
 
 const routes: RouteWiring[] = [
   { method: 'get', route: '/slow/:n', func: slow, auth: false },
   { method: 'get', route: '/boom', func: boom, auth: false },
+  { method: 'get', route: '/text/:n', func: textOf, auth: false },
   { method: 'post', route: '/size', func: sizeOf, auth: false },
   { method: 'get', route: '/wrong-length', func: hello, auth: false, middleware: [wrongLength] },
   { method: 'get', route: '/wrong-status', func: hello, auth: false, middleware: [wrongStatus] },
@@ -67,6 +73,19 @@ describe('standalone server', () => {
     expect(answers.map((a) => a.n)).toEqual(Array.from({ length: 300 }, (_, n) => String(n)))
     // 300 calls of 200 ms each: together, not one after another (that would be 60 s).
     expect(Date.now() - started).toBeLessThan(10_000)
+  })
+
+  it('gives each answer of a batch its own body, whatever its characters, or none', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, async (_, n) => {
+        const res = await fetch(`${server.url}/text/${n}`)
+        return { n, status: res.status, text: await res.text() }
+      }),
+    )
+    for (const { n, status, text } of answers) {
+      if (n % 5 === 0) expect([status, text]).toEqual([204, ''])
+      else expect([status, JSON.parse(text)]).toEqual([200, { text: `${'é😀"\\'.repeat(n % 7)}#${n}` }])
+    }
   })
 
   it('serves several requests on one keep-alive connection', async () => {

@@ -96,16 +96,18 @@ pub fn server_take(
 }
 
 /// Answers calls and hands the answers to their requests: `answers` is a JSON array of
-/// `[id, status, headers, body]` (`headers` flat: `[name, value, …]`; `body`: the text, or
-/// `null` for none). Throws on a malformed batch (a bug of the adapter, not of a request).
+/// `[id, status, headers, length]` (`headers` flat: `[name, value, …]`; `length`: the body's
+/// `.length`, or `null` for none) and `bodies` the bodies one after the other. Throws on a
+/// malformed batch (a bug of the adapter, not of a request).
 #[napi]
 pub fn server_respond(
     #[napi(ts_arg_type = "ExternalObject<'PikkuServer'>")] server: &External<StandaloneServer>,
     answers: String,
+    bodies: String,
 ) -> Result<()> {
     server
         .mailbox
-        .answer_all(&answers)
+        .answer_all(&answers, bodies)
         .map_err(|err| Error::from_reason(format!("PIKKU_ERR_SERVER: {err}")))
 }
 

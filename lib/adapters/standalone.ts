@@ -41,19 +41,23 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
     for (const call of JSON.parse(serverTake(handle)) as Call[]) answer(call)
   })
   // Answers go back together once per turn of the event loop: one native call, and one wake
-  // of the server's threads, for all of them.
-  let answers: string[] = []
+  // of the server's threads, for all of them. Bodies travel apart from the JSON of statuses
+  // and headers, joined as they are: no escaping on either side.
+  let answers = ''
+  let bodies = ''
   const sendAnswers = () => {
-    const batch = `[${answers.join(',')}]`
-    answers = []
+    const batch = `[${answers}]`
+    const texts = bodies
+    answers = ''
+    bodies = ''
     try {
-      serverRespond(handle, batch)
+      serverRespond(handle, batch, texts)
     } catch (error) {
       app.logger.error('pikku: the standalone server refused a batch of answers', error)
     }
   }
   const answer = ([id, method, url, headers, wire, body]: Call): void => {
-    const request: HttpRequestLike = { method, url, headers: headerReader(headers) }
+    const request: HttpRequestLike = { method, url, headers: new HeaderBlock(headers) }
     app.answerRouted(
       request,
       wire,
@@ -63,15 +67,25 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
     )
   }
   const respond = (id: number, result: HttpAnswer): void => {
-    let text: string
+    let entry: string
+    let body: string | undefined
     try {
-      text = JSON.stringify([id, result.status, result.headers ? flatHeaders(result.headers) : [], result.body ?? null])
+      const flat = result.headers ? flatHeaders(result.headers) : []
+      const headers = flat.length === 0 ? '[]' : JSON.stringify(flat)
+      body = result.body
+      // A status or body of the wrong type goes as status 0: the server answers it 500.
+      const status = Number.isInteger(result.status) && (body === undefined || typeof body === 'string') ? result.status : 0
+      entry = `[${id},${status},${headers},${typeof body === 'string' ? body.length : 'null'}]`
     } catch {
       const last = internalErrorAnswer()
-      text = JSON.stringify([id, last.status, [], last.body])
+      body = last.body!
+      entry = `[${id},${last.status},[],${body.length}]`
     }
-    answers.push(text)
-    if (answers.length === 1) setImmediate(sendAnswers)
+    if (typeof body === 'string') bodies += body
+    if (answers === '') {
+      answers = entry
+      setImmediate(sendAnswers)
+    } else answers += `,${entry}`
   }
   const port = serverPort(handle)
   return {
@@ -85,19 +99,20 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
 type Call = [number, string, string, string, WireAnswer, (string | null)?]
 
 /** Reads `name:value` lines (lower-case names), split only when a header is first read. */
-function headerReader(block: string): HttpRequestLike['headers'] {
-  let byName: Map<string, string> | undefined
-  return {
-    get(name) {
-      if (byName === undefined) {
-        byName = new Map()
-        for (const line of block.split('\n')) {
-          const colon = line.indexOf(':')
-          if (colon > 0) byName.set(line.slice(0, colon), line.slice(colon + 1))
-        }
+class HeaderBlock {
+  private byName: Map<string, string> | undefined
+
+  constructor(private readonly block: string) {}
+
+  get(name: string): string | undefined {
+    if (this.byName === undefined) {
+      this.byName = new Map()
+      for (const line of this.block.split('\n')) {
+        const colon = line.indexOf(':')
+        if (colon > 0) this.byName.set(line.slice(0, colon), line.slice(colon + 1))
       }
-      return byName.get(name)
-    },
+    }
+    return this.byName.get(name)
   }
 }
 

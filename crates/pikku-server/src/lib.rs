@@ -10,6 +10,7 @@
 //!
 //! No napi types: the binding only wakes JavaScript and moves strings.
 
+mod answers;
 mod mailbox;
 mod request;
 mod server;
@@ -51,7 +52,7 @@ pub struct Reply {
     /// Response headers; a body without `content-type` is sent as JSON.
     pub headers: Vec<(String, String)>,
     /// The body (JSON text), or empty.
-    pub body: String,
+    pub body: Bytes,
 }
 
 /// Hands calls to JavaScript. `reply` is answered once the function settled; dropping it

@@ -20,10 +20,9 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use hyper::header::COOKIE;
 use hyper::HeaderMap;
-use pikku_engine::error::{RequestError, INTERNAL_SERVER};
-use serde_json::Value;
 use tokio::sync::{oneshot, Notify};
 
+use crate::answers::{ids_of, malformed_reply, parse_answers};
 use crate::{Call, Dispatch, Reply};
 
 /// What wakes JavaScript (the binding: a thread-safe function).
@@ -98,12 +97,29 @@ impl Mailbox {
         String::from_utf8(out).unwrap_or_else(|_| "[]".to_owned())
     }
 
-    /// Takes a batch of JavaScript's answers, `[[id, status, headers, body], …]` (`headers`
-    /// flat: `[name, value, …]`; `body`: the text, or `null` for none), for the server's
-    /// runtime to deliver. Answers for requests no longer waiting are dropped; a batch that is
-    /// not a JSON array is an error naming what is wrong, and none of it is taken.
-    pub fn answer_all(&self, batch: &str) -> Result<(), String> {
-        let answers = parse_answers(batch)?;
+    /// Takes a batch of JavaScript's answers for the server's runtime to deliver: `answers`
+    /// is `[[id, status, headers, length], …]` (`headers` flat: `[name, value, …]`; `length`:
+    /// the body's length in UTF-16 code units, as JavaScript counts it, or `null` for none)
+    /// and `bodies` every body, one after the other. Answers for requests no longer waiting
+    /// are dropped. A batch that cannot be read is an error naming what is wrong; the
+    /// requests whose ids can be read in it are answered 500.
+    pub fn answer_all(&self, answers: &str, bodies: String) -> Result<(), String> {
+        let answers = match parse_answers(answers, bodies) {
+            Ok(answers) => answers,
+            Err(err) => {
+                let failed = ids_of(answers)
+                    .into_iter()
+                    .map(|id| (id, malformed_reply()));
+                self.settle(failed.collect());
+                return Err(err);
+            }
+        };
+        self.settle(answers);
+        Ok(())
+    }
+
+    /// Hands replies to the runtime, for the requests still waiting.
+    fn settle(&self, answers: Vec<(u32, Reply)>) {
         let mut state = self.lock();
         for (id, reply) in answers {
             if let Some(sender) = state.waiting.remove(&id) {
@@ -112,7 +128,6 @@ impl Mailbox {
         }
         drop(state);
         self.answers_taken.notify_one();
-        Ok(())
     }
 
     /// Wakes JavaScript for a batch once the runtime has taken every request its sockets had:
@@ -225,63 +240,6 @@ impl Dispatch for Mailbox {
     }
 }
 
-/// An answer as JavaScript sends it: `[id, status, headers (flat), body or null]`.
-type Answer = (u32, u16, Vec<String>, Option<String>);
-
-/// The answers of a batch. An answer JavaScript got wrong (a status that is no HTTP status, a
-/// header value that is not a string, a body that is not text) is a 500 for its request alone;
-/// one without a readable id cannot be matched to a request and is left out.
-fn parse_answers(batch: &str) -> Result<Vec<(u32, Reply)>, String> {
-    // The common case, every answer of the right types, in one typed pass.
-    if let Ok(answers) = serde_json::from_str::<Vec<Answer>>(batch) {
-        return Ok(answers
-            .into_iter()
-            .map(|answer| (answer.0, reply(Some(answer))))
-            .collect());
-    }
-    let answers: Vec<Value> = serde_json::from_str(batch).map_err(|err| {
-        format!("answers are not a JSON array of [id, status, headers, body]: {err}")
-    })?;
-    Ok(answers
-        .into_iter()
-        .filter_map(|answer| {
-            let id = u32::try_from(answer.get(0)?.as_u64()?).ok()?;
-            Some((id, reply(serde_json::from_value(answer).ok())))
-        })
-        .collect())
-}
-
-/// JavaScript's answer as a reply, or a 500 when it is not one.
-fn reply(answer: Option<Answer>) -> Reply {
-    match answer {
-        Some((_, status, flat, body)) if (100..=999).contains(&status) && flat.len() % 2 == 0 => {
-            let mut flat = flat.into_iter();
-            let mut headers = Vec::with_capacity(flat.len() / 2);
-            while let (Some(name), Some(value)) = (flat.next(), flat.next()) {
-                headers.push((name, value));
-            }
-            Reply {
-                status,
-                headers,
-                body: body.unwrap_or_default(),
-            }
-        }
-        _ => malformed_reply(),
-    }
-}
-
-fn malformed_reply() -> Reply {
-    let err = RequestError::new(
-        INTERNAL_SERVER,
-        "The function's answer could not be sent (a status or header of the wrong type)",
-    );
-    Reply {
-        status: err.kind.status,
-        headers: Vec::new(),
-        body: pikku_engine::wire::error_body(&err, None),
-    }
-}
-
 fn write_call(out: &mut Vec<u8>, id: u32, call: &Call) {
     out.push(b'[');
     out.extend_from_slice(id.to_string().as_bytes());
@@ -361,6 +319,7 @@ fn write_string(out: &mut Vec<u8>, text: &str) {
 #[cfg(test)]
 mod tests {
     use hyper::Method;
+    use serde_json::Value;
 
     use super::*;
 

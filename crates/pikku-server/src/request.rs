@@ -205,7 +205,7 @@ fn internal_error(message: &str) -> Response<Full<Bytes>> {
 /// For HEAD, hyper sends the length and leaves the body out.
 fn reply_response(reply: Reply) -> Response<Full<Bytes>> {
     let has_body = !reply.body.is_empty();
-    let mut response = Response::new(Full::new(Bytes::from(reply.body)));
+    let mut response = Response::new(Full::new(reply.body));
     *response.status_mut() =
         StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();

@@ -48,26 +48,31 @@ async fn start(options: ServerOptions) -> (pikku_server::RunningServer, Arc<Fake
         loop {
             notify.notified().await;
             let batch: Vec<Value> = serde_json::from_str(&runner.mailbox.take()).unwrap();
+            let mut bodies = String::new();
             let answers: Vec<Value> = batch
                 .iter()
                 .map(|call| {
                     runner.calls.fetch_add(1, Ordering::SeqCst);
+                    let body = call.to_string();
+                    bodies.push_str(&body);
+                    // Lengths in UTF-16 units, as JavaScript counts them.
+                    let length = body.encode_utf16().count();
                     if call[2].as_str().unwrap().contains("bad") {
                         // A status JavaScript got wrong: a 500 for this request alone.
-                        return json!([call[0], "200", [], call.to_string()]);
+                        return json!([call[0], "200", [], length]);
                     }
-                    json!([
-                        call[0],
-                        200,
-                        ["content-type", "application/json"],
-                        call.to_string()
-                    ])
+                    json!([call[0], 200, ["content-type", "application/json"], length])
                 })
                 .collect();
-            runner
-                .mailbox
-                .answer_all(&serde_json::to_string(&answers).unwrap())
-                .unwrap();
+            let text = serde_json::to_string(&answers).unwrap();
+            if bodies.contains("misfit") {
+                // Bodies that do not match the lengths: the batch is refused.
+                bodies.push('!');
+                let err = runner.mailbox.answer_all(&text, bodies).unwrap_err();
+                assert!(err.contains("1 bytes more"), "{err}");
+            } else {
+                runner.mailbox.answer_all(&text, bodies).unwrap();
+            }
         }
     });
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -172,10 +177,13 @@ async fn calls_in_flight_together_share_wakes_and_each_gets_its_own_answer() {
     assert_eq!(js.mailbox.owed(), 0);
     // An answer for a call no one waits for is dropped; a malformed batch is an error.
     js.mailbox
-        .answer_all(r#"[[12345, 200, [], null]]"#)
+        .answer_all(r#"[[12345, 200, [], 2]]"#, "{}".to_owned())
         .unwrap();
     assert_eq!(js.mailbox.owed(), 0);
-    let err = js.mailbox.answer_all(r#"{"not": "an array"}"#).unwrap_err();
+    let err = js
+        .mailbox
+        .answer_all(r#"{"not": "an array"}"#, String::new())
+        .unwrap_err();
     assert!(err.starts_with("answers are not a JSON array"), "{err}");
     server.close().await;
 }
@@ -202,6 +210,27 @@ async fn an_answer_javascript_got_wrong_is_a_500_for_its_request_alone() {
     assert_eq!(status, 500);
     assert!(body.contains("could not be sent"), "{body}");
     assert_eq!(good.await.unwrap().0, 200);
+    server.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_that_cannot_be_read_answers_its_requests_500_and_the_server_goes_on() {
+    let (server, js) = start(ServerOptions::default()).await;
+    let addr = server.local_addr;
+    let (status, body) = request(
+        addr,
+        "GET /hello?misfit=1 HTTP/1.1\r\nhost: h\r\nconnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status, 500);
+    assert!(body.contains("could not be sent"), "{body}");
+    let (status, _) = request(
+        addr,
+        "GET /hello HTTP/1.1\r\nhost: h\r\nconnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(js.mailbox.owed(), 0);
     server.close().await;
 }
 

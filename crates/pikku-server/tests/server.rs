@@ -53,7 +53,7 @@ impl Dispatch for Echo {
                     // Wrong on purpose: the server states the length itself.
                     ("content-length".into(), "1".into()),
                 ],
-                body: call.wire,
+                body: call.wire.into(),
             });
         });
     }
