@@ -46,12 +46,18 @@ const textOf = pikkuSessionlessFunc<{ n: string }, { text: string } | null>({
   name: 'textOf',
   func: async (_services, { n }) => (Number(n) % 5 === 0 ? null : { text: `${'é😀"\\'.repeat(Number(n) % 7)}#${n}` }),
 })
+// Large bodies: a turn that settles several goes back in parts.
+const big = pikkuSessionlessFunc<{ n: string }, { n: string; data: string }>({
+  name: 'bigBody',
+  func: async (_services, { n }) => ({ n, data: 'é'.repeat(5_000_000) }),
+})
 const hello = pikkuSessionlessFunc<Record<string, never>, { hello: string }>({ name: 'standaloneHello', func: async () => ({ hello: 'world' }) })
 
 const routes: RouteWiring[] = [
   { method: 'get', route: '/slow/:n', func: slow, auth: false },
   { method: 'get', route: '/boom', func: boom, auth: false },
   { method: 'get', route: '/text/:n', func: textOf, auth: false },
+  { method: 'get', route: '/big/:n', func: big, auth: false },
   { method: 'post', route: '/size', func: sizeOf, auth: false },
   { method: 'get', route: '/wrong-length', func: hello, auth: false, middleware: [wrongLength] },
   { method: 'get', route: '/wrong-status', func: hello, auth: false, middleware: [wrongStatus] },
@@ -86,6 +92,21 @@ describe('standalone server', () => {
       if (n % 5 === 0) expect([status, text]).toEqual([204, ''])
       else expect([status, JSON.parse(text)]).toEqual([200, { text: `${'é😀"\\'.repeat(n % 7)}#${n}` }])
     }
+  })
+
+  it('sends the answers of a turn in parts when their bodies are large, every one whole', async () => {
+    // 4 × 5M units: past the 16M units at which a turn's answers go back at once.
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, async (_, n) => {
+        const res = await fetch(`${server.url}/big/${n}`)
+        return { status: res.status, body: (await res.json()) as { n: string; data: string } }
+      }),
+    )
+    answers.forEach(({ status, body }, n) => {
+      expect(status).toBe(200)
+      expect(body.n).toBe(String(n))
+      expect(body.data.length).toBe(5_000_000)
+    })
   })
 
   it('serves several requests on one keep-alive connection', async () => {

@@ -46,6 +46,7 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
   let answers = ''
   let bodies = ''
   const sendAnswers = () => {
+    if (answers === '') return // sent early (below)
     const batch = `[${answers}]`
     const texts = bodies
     answers = ''
@@ -81,11 +82,15 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
       body = last.body!
       entry = `[${id},${last.status},[],${body.length}]`
     }
+    // Bodies are JSON from `JSON.stringify`, which escapes lone surrogates: joined, no two
+    // bodies can pair into one character across their boundary, so the lengths cut them whole.
     if (typeof body === 'string') bodies += body
     if (answers === '') {
       answers = entry
       setImmediate(sendAnswers)
     } else answers += `,${entry}`
+    // Far below the longest string V8 can build: a turn that settles a great deal is sent in parts.
+    if (bodies.length > SEND_AT_UNITS) sendAnswers()
   }
   const port = serverPort(handle)
   return {
@@ -94,6 +99,9 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
     close: () => serverClose(handle),
   }
 }
+
+/** Answers go back at once when their bodies reach this many UTF-16 units. */
+const SEND_AT_UNITS = 16 * 1024 * 1024
 
 /** A call as the server sends it: `[id, method, url, headers, wire, body?]`. */
 type Call = [number, string, string, string, WireAnswer, (string | null)?]

@@ -107,23 +107,27 @@ impl Bodies {
     }
 }
 
-/// How many bytes of `text` (UTF-8) hold its first `units` UTF-16 code units; `None` when it
-/// is shorter, or the count ends inside a character.
+/// How many bytes of `text` (UTF-8, from a `String`) hold its first `units` UTF-16 code
+/// units; `None` when it is shorter, or the count ends inside a character. Reads no further
+/// than that body.
 fn utf8_length(text: &[u8], units: usize) -> Option<usize> {
     // ASCII, the common case: a unit is a byte.
-    match text.get(..units) {
-        Some(head) if head.is_ascii() => return Some(units),
-        None if text.is_ascii() => return None,
-        _ => {}
+    if text.get(..units).is_some_and(<[u8]>::is_ascii) {
+        return Some(units);
     }
-    // The text came from a `String`, and a cut at a body's end falls on a character boundary.
-    let text = std::str::from_utf8(text).ok()?;
     let mut counted = 0;
-    for (at, char) in text.char_indices() {
+    for (at, &byte) in text.iter().enumerate() {
+        if byte & 0xC0 == 0x80 {
+            continue; // inside a character
+        }
         if counted == units {
             return Some(at);
         }
-        counted += char.len_utf16();
+        // A four-byte character is a surrogate pair in UTF-16.
+        counted += if byte >= 0xF0 { 2 } else { 1 };
+        if counted > units {
+            return None;
+        }
     }
     (counted == units).then_some(text.len())
 }
@@ -213,6 +217,31 @@ mod tests {
     }
 
     #[test]
+    fn a_body_is_measured_without_reading_past_it() {
+        // What follows the body is never read: here bytes that are no UTF-8 at all.
+        let mut text = "é😀x".as_bytes().to_vec();
+        text.extend_from_slice(&[0xFF, 0xFE]);
+        assert_eq!(utf8_length(&text, 1), Some(2));
+        assert_eq!(utf8_length(&text, 2), None); // inside the surrogate pair
+        assert_eq!(utf8_length(&text, 3), Some(6));
+        assert_eq!(utf8_length(&text, 4), Some(7));
+        // Many bodies beyond ASCII, each cut whole.
+        let body = format!("\"{}\"", "é".repeat(200));
+        let answers = format!(
+            "[{}]",
+            (0..200)
+                .map(|id| format!("[{id},200,[],{}]", body.encode_utf16().count()))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let replies = parse_answers(&answers, body.repeat(200)).unwrap();
+        assert_eq!(replies.len(), 200);
+        assert!(replies
+            .iter()
+            .all(|(_, reply)| reply.body == body.as_bytes()));
+    }
+
+    #[test]
     fn lengths_that_do_not_match_the_bodies_are_an_error_of_the_batch() {
         let short = parse_answers(r#"[[1,200,[],9]]"#, "{}".to_owned()).unwrap_err();
         assert!(short.contains("does not fit"), "{short}");
@@ -221,6 +250,11 @@ mod tests {
         // A count that ends inside a surrogate pair.
         let inside = parse_answers(r#"[[1,200,[],1]]"#, "😀".to_owned()).unwrap_err();
         assert!(inside.contains("does not fit"), "{inside}");
+        let short_beyond_ascii = parse_answers(r#"[[1,200,[],4]]"#, "é😀".to_owned()).unwrap_err();
+        assert!(
+            short_beyond_ascii.contains("does not fit"),
+            "{short_beyond_ascii}"
+        );
         let no_length = parse_answers(r#"[[1,200,[],"2"]]"#, "{}".to_owned()).unwrap_err();
         assert!(no_length.contains("no body length"), "{no_length}");
         let not_array = parse_answers(r#"{"not": "an array"}"#, String::new()).unwrap_err();

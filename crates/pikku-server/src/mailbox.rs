@@ -384,12 +384,15 @@ mod tests {
         turns(10).await;
         assert_eq!(*log.lock().unwrap(), [vec!["/a", "/b", "/c"]]);
 
-        // A call that comes while the hand-over looks joins the batch, which waits for it.
+        // Calls that come while the hand-over looks join the batch, which waits for them:
+        // one look after another, for as long as each brings something new.
         post("/d");
         turns(1).await;
         post("/e");
+        turns(1).await;
+        post("/f");
         turns(10).await;
-        assert_eq!(log.lock().unwrap()[1..], [vec!["/d", "/e"]]);
-        assert_eq!(mailbox.owed(), 5);
+        assert_eq!(log.lock().unwrap()[1..], [vec!["/d", "/e", "/f"]]);
+        assert_eq!(mailbox.owed(), 6);
     }
 }
