@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The end-to-end HTTP benchmark (bench/README.md, "HTTP: ours against peers"):
-//   node bench/http/run.mjs [--reps=3] [--duration=10] [--warmup=3] [--connections=50]
+//   node bench/http/run.mjs [--reps=5] [--duration=6] [--warmup=3] [--connections=50]
 //                           [--servers=raw,fastify,…] [--routes=hello,todo,secure]
 //                           [--cold-reps=5] [--no-cold | --cold-only] [--no-write] [--autocannon]
-// Each server is pinned to CPU 0 and wrk to CPU 1; the servers run interleaved (A B C … A B C …);
+// Each server is pinned to CPU 0 and wrk to CPU 1; all servers run at once and are measured in
+// turn, route by route, repetition after repetition (A B C … A B C …);
 // the tables go to stdout and, unless --no-write, to bench/RESULTS.md.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
@@ -15,11 +16,12 @@ import { LOADS, checkAnswers } from './lib/check.mjs'
 import { COLD_SERVERS, EXTRA, coldStart, packageSize } from './lib/cold.mjs'
 import { ensureLoadGenerator, loadGeneratorVersion, runLoad } from './lib/load.mjs'
 import { SERVERS, peakRssMb, resetPeakRss, startServer, stopServer } from './lib/servers.mjs'
+import { targetLines } from './lib/targets.mjs'
 
 const { values: opts } = parseArgs({
   options: {
-    reps: { type: 'string', default: '3' },
-    duration: { type: 'string', default: '10' },
+    reps: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '6' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
     servers: { type: 'string', default: SERVERS.map((s) => s.name).join(',') },
@@ -67,40 +69,55 @@ const load1 = loadavg()[0]
 if (load1 >= 0.5) console.error(`warning: load average ${load1.toFixed(2)} (≥ 0.5): the machine is not quiet, numbers will be noisy`)
 const tool = opts['cold-only'] ? 'wrk' : ensureLoadGenerator({ forceAutocannon: opts.autocannon })
 
-// Throughput: every server, every route, `reps` times, interleaved.
-const runs = new Map() // `${server}|${route}` -> [{ rps, p50, p99, rssMb, non2xx, errors }]
+// Throughput. Every server is started once and checked; each (server, route) is warmed up
+// once; then each repetition runs every route on every server in turn (route by route, so
+// that the runs a ratio compares are seconds apart, not minutes). Idle servers wait on
+// their sockets and cost nothing while another is measured.
+const runs = new Map() // `${server}|${route}` -> [{ rps, p50, p99, rssMb, non2xx, errors }], one per repetition
 const broken = new Map() // server -> problems
+const running = new Map() // server -> { child, port, pid }
+process.once('exit', () => {
+  for (const server of running.values()) server.child.kill('SIGKILL')
+})
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130))
 if (!opts['cold-only']) {
+  for (const server of servers) {
+    const started = await startServer(server.name, { pin: serverPin }).catch((error) => error)
+    if (started instanceof Error) {
+      broken.set(server.name, [started.message])
+      console.error(`${server.name}: ${started.message}`)
+      continue
+    }
+    running.set(server.name, started)
+    const problems = await checkAnswers(started.port)
+    if (problems.length) {
+      broken.set(server.name, problems)
+      console.error(`${server.name} answers wrongly, not measured:\n  ${problems.join('\n  ')}`)
+      running.delete(server.name)
+      await stopServer(started)
+    }
+  }
+  if (warmup > 0) {
+    for (const route of routes) {
+      for (const [, server] of running) await runLoad(tool, { port: server.port, load: LOADS[route], seconds: warmup, connections, pin: loadPin })
+    }
+  }
   for (let rep = 1; rep <= reps; rep++) {
-    for (const server of servers) {
-      if (broken.has(server.name)) continue
-      const running = await startServer(server.name, { pin: serverPin }).catch((error) => error)
-      if (running instanceof Error) {
-        broken.set(server.name, [running.message])
-        console.error(`${server.name}: ${running.message}`)
-        continue
-      }
-      try {
-        const problems = await checkAnswers(running.port)
-        if (problems.length) {
-          broken.set(server.name, problems)
-          console.error(`${server.name} answers wrongly, not measured:\n  ${problems.join('\n  ')}`)
-          continue
-        }
-        for (const route of routes) {
-          const load = LOADS[route]
-          if (warmup > 0) await runLoad(tool, { port: running.port, load, seconds: warmup, connections, pin: loadPin })
-          resetPeakRss(running.pid)
-          const result = await runLoad(tool, { port: running.port, load, seconds, connections, pin: loadPin })
-          result.rssMb = peakRssMb(running.pid)
-          const key = `${server.name}|${route}`
-          runs.set(key, [...(runs.get(key) ?? []), result])
-          console.error(`rep ${rep}/${reps}  ${server.name.padEnd(12)} ${load.label.padEnd(48)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  rss ${result.rssMb?.toFixed(0)} MB${result.non2xx || result.errors ? `  (${result.non2xx} non-2xx, ${result.errors} socket errors)` : ''}`)
-        }
-      } finally {
-        await stopServer(running)
+    for (const route of routes) {
+      const load = LOADS[route]
+      for (const [name, server] of running) {
+        resetPeakRss(server.pid)
+        const result = await runLoad(tool, { port: server.port, load, seconds, connections, pin: loadPin })
+        result.rssMb = peakRssMb(server.pid)
+        const key = `${name}|${route}`
+        runs.set(key, [...(runs.get(key) ?? []), result])
+        console.error(`rep ${rep}/${reps}  ${name.padEnd(15)} ${load.label.padEnd(48)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  rss ${result.rssMb?.toFixed(0)} MB${result.non2xx || result.errors ? `  (${result.non2xx} non-2xx, ${result.errors} socket errors)` : ''}`)
       }
     }
+  }
+  for (const [name, server] of running) {
+    running.delete(name)
+    await stopServer(server)
   }
 }
 
@@ -184,6 +201,7 @@ if (!opts['no-cold']) {
   lines.push('| packed | unpacked | files | native addon |', '|---:|---:|---:|---|')
   lines.push(`| ${mb(size.packed)} | ${mb(size.unpacked)} | ${size.files} | ${size.addons.map((a) => `\`${a.file}\` ${mb(a.bytes)}`).join(', ') || 'none built'} |`, '')
 }
+lines.unshift(...targetLines((server, route) => runs.get(`${server}|${route}`), (server) => cold.get(server), median))
 const tables = lines.join('\n')
 console.log(`\n${tables}`)
 
@@ -202,7 +220,7 @@ if (!opts['no-write']) {
     `- Machine: ${model}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}; Node ${process.version}; load average before the run ${load1.toFixed(2)}`,
     `- Command: \`${command}\` (from the repository root, after \`npm ci\`, the release build of the addon, \`npx tsc -p tsconfig.build.json\` and \`(cd bench/http && npm ci)\`)`,
     `- Library: @pikku/native at ${commit}; peers: ${peers}`,
-    opts['cold-only'] ? '' : `- Load: ${tool === 'wrk' ? loadGeneratorVersion(tool) : '**autocannon from npm (wrk could not be installed)**'}, 1 thread, ${connections} connections, ${warmup} s warm-up then ${seconds} s per run, ${reps} interleaved repetitions; server on CPU ${serverPin.length ? '0' : '(unpinned)'}, load generator on CPU ${loadPin.length ? '1' : '(unpinned)'}. Medians of the runs; peak RSS is the server's VmHWM during the measured run (reset after the warm-up).`,
+    opts['cold-only'] ? '' : `- Load: ${tool === 'wrk' ? loadGeneratorVersion(tool) : '**autocannon from npm (wrk could not be installed)**'}, 1 thread, ${connections} connections, ${warmup} s warm-up of each server and route, then ${reps} repetitions of ${seconds} s runs, interleaved (each route on every server in turn); server on CPU ${serverPin.length ? '0' : '(unpinned)'}, load generator on CPU ${loadPin.length ? '1' : '(unpinned)'}. Medians of the runs; peak RSS is the server's VmHWM during the measured run (reset after the warm-up).`,
     '',
     'What each server does and how to read this: [README.md](README.md#http-ours-against-peers).',
     '',
