@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util'
 import { LOADS, checkAnswers } from './lib/check.mjs'
 import { COLD_SERVERS, EXTRA, coldStart, packageSize } from './lib/cold.mjs'
 import { ensureLoadGenerator, loadGeneratorVersion, runLoad } from './lib/load.mjs'
-import { SERVERS, peakRssMb, resetPeakRss, startServer, stopServer } from './lib/servers.mjs'
+import { SERVERS, pauseServer, peakRssMb, resetPeakRss, startServer, stopServer } from './lib/servers.mjs'
 import { targetLines } from './lib/targets.mjs'
 
 const { values: opts } = parseArgs({
@@ -71,8 +71,9 @@ const tool = opts['cold-only'] ? 'wrk' : ensureLoadGenerator({ forceAutocannon: 
 
 // Throughput. Every server is started once and checked; each (server, route) is warmed up
 // once; then each repetition runs every route on every server in turn (route by route, so
-// that the runs a ratio compares are seconds apart, not minutes). Idle servers wait on
-// their sockets and cost nothing while another is measured.
+// that the runs a ratio compares are seconds apart, not minutes). Only the server under load
+// runs: the others are stopped (SIGSTOP), so that nothing of theirs shares its core. A
+// continued server gets a 1 s run before its measured one, to take up what waited for it.
 const runs = new Map() // `${server}|${route}` -> [{ rps, p50, p99, rssMb, non2xx, errors }], one per repetition
 const broken = new Map() // server -> problems
 const running = new Map() // server -> { child, port, pid }
@@ -95,19 +96,32 @@ if (!opts['cold-only']) {
       console.error(`${server.name} answers wrongly, not measured:\n  ${problems.join('\n  ')}`)
       running.delete(server.name)
       await stopServer(started)
+      continue
+    }
+    pauseServer(started, true)
+  }
+  /** A run of `load` on `server`, continued for it and stopped again after. */
+  const loadOn = async (server, load, runSeconds) => {
+    pauseServer(server, false)
+    try {
+      return await runLoad(tool, { port: server.port, load, seconds: runSeconds, connections, pin: loadPin })
+    } finally {
+      pauseServer(server, true)
     }
   }
   if (warmup > 0) {
     for (const route of routes) {
-      for (const [, server] of running) await runLoad(tool, { port: server.port, load: LOADS[route], seconds: warmup, connections, pin: loadPin })
+      for (const [, server] of running) await loadOn(server, LOADS[route], warmup)
     }
   }
   for (let rep = 1; rep <= reps; rep++) {
     for (const route of routes) {
       const load = LOADS[route]
       for (const [name, server] of running) {
+        pauseServer(server, false)
+        await runLoad(tool, { port: server.port, load, seconds: 1, connections, pin: loadPin })
         resetPeakRss(server.pid)
-        const result = await runLoad(tool, { port: server.port, load, seconds, connections, pin: loadPin })
+        const result = await loadOn(server, load, seconds)
         result.rssMb = peakRssMb(server.pid)
         const key = `${name}|${route}`
         runs.set(key, [...(runs.get(key) ?? []), result])
