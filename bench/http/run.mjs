@@ -4,8 +4,8 @@
 //                           [--servers=raw,fastify,…] [--routes=hello,todo,secure]
 //                           [--cold-reps=5] [--no-cold | --cold-only] [--no-write] [--autocannon]
 //                           [--max-steal=5] [--tries=4]
-// Each server is pinned to CPU 0 and wrk to CPU 1; all servers run at once and are measured in
-// turn, route by route, repetition after repetition (A B C … A B C …);
+// Each server is pinned to CPU 0 and wrk to CPU 1; the servers run one at a time, interleaved
+// (A B C … A B C …);
 // the tables go to stdout and, unless --no-write, to bench/RESULTS.md.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util'
 import { LOADS, checkAnswers } from './lib/check.mjs'
 import { COLD_SERVERS, EXTRA, coldStart, packageSize } from './lib/cold.mjs'
 import { ensureLoadGenerator, loadGeneratorVersion, runLoad } from './lib/load.mjs'
-import { SERVERS, pauseServer, peakRssMb, resetPeakRss, startServer, stopServer } from './lib/servers.mjs'
+import { SERVERS, peakRssMb, resetPeakRss, startServer, stopServer } from './lib/servers.mjs'
 import { cpuTimes, stealShare } from './lib/steal.mjs'
 import { targetLines } from './lib/targets.mjs'
 
@@ -75,78 +75,55 @@ const load1 = loadavg()[0]
 if (load1 >= 0.5) console.error(`warning: load average ${load1.toFixed(2)} (≥ 0.5): the machine is not quiet, numbers will be noisy`)
 const tool = opts['cold-only'] ? 'wrk' : ensureLoadGenerator({ forceAutocannon: opts.autocannon })
 
-// Throughput. Every server is started once and checked; each (server, route) is warmed up
-// once; then each repetition runs every route on every server in turn (route by route, so
-// that the runs a ratio compares are seconds apart, not minutes). Only the server under load
-// runs: the others are stopped (SIGSTOP), so that nothing of theirs shares its core. A
-// continued server gets a 1 s run before its measured one, to take up what waited for it.
-const runs = new Map() // `${server}|${route}` -> [{ rps, p50, p99, rssMb, non2xx, errors }], one per repetition
+// Throughput: every server, every route, `reps` times, interleaved (A B C … A B C …). One
+// server runs at a time: each repetition starts it afresh, warms each route up, measures it.
+const runs = new Map() // `${server}|${route}` -> [{ rps, p50, p99, rssMb, steal, attempts, non2xx, errors }]
 const broken = new Map() // server -> problems
-const running = new Map() // server -> { child, port, pid }
-process.once('exit', () => {
-  for (const server of running.values()) server.child.kill('SIGKILL')
-})
+let current // the server running now, killed if this script dies
+process.once('exit', () => current?.child.kill('SIGKILL'))
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130))
 if (!opts['cold-only']) {
-  for (const server of servers) {
-    const started = await startServer(server.name, { pin: serverPin }).catch((error) => error)
-    if (started instanceof Error) {
-      broken.set(server.name, [started.message])
-      console.error(`${server.name}: ${started.message}`)
-      continue
-    }
-    running.set(server.name, started)
-    const problems = await checkAnswers(started.port)
-    if (problems.length) {
-      broken.set(server.name, problems)
-      console.error(`${server.name} answers wrongly, not measured:\n  ${problems.join('\n  ')}`)
-      running.delete(server.name)
-      await stopServer(started)
-      continue
-    }
-    pauseServer(started, true)
-  }
-  /** A run of `load` on `server`, continued for it and stopped again after. */
-  const loadOn = async (server, load, runSeconds) => {
-    pauseServer(server, false)
-    try {
-      return await runLoad(tool, { port: server.port, load, seconds: runSeconds, connections, pin: loadPin })
-    } finally {
-      pauseServer(server, true)
-    }
-  }
-  if (warmup > 0) {
-    for (const route of routes) {
-      for (const [, server] of running) await loadOn(server, LOADS[route], warmup)
-    }
-  }
   for (let rep = 1; rep <= reps; rep++) {
-    for (const route of routes) {
-      const load = LOADS[route]
-      for (const [name, server] of running) {
-        // A run the hypervisor took more than `maxSteal` of either CPU from is done again.
-        let result
-        for (let attempt = 1; attempt <= tries; attempt++) {
-          pauseServer(server, false)
-          await runLoad(tool, { port: server.port, load, seconds: 1, connections, pin: loadPin })
-          resetPeakRss(server.pid)
-          const before = cpuTimes()
-          result = await loadOn(server, load, seconds)
-          result.steal = stealShare(before, cpuTimes(), [0, 1])
-          result.rssMb = peakRssMb(server.pid)
-          result.attempts = attempt
-          if (result.steal === null || result.steal <= maxSteal) break
-          console.error(`rep ${rep}/${reps}  ${name.padEnd(15)} ${load.label}: ${(result.steal * 100).toFixed(0)}% of a CPU stolen by the hypervisor${attempt < tries ? ', run again' : `, kept after ${tries} tries`}`)
+    for (const server of servers) {
+      if (broken.has(server.name)) continue
+      const running = await startServer(server.name, { pin: serverPin }).catch((error) => error)
+      if (running instanceof Error) {
+        broken.set(server.name, [running.message])
+        console.error(`${server.name}: ${running.message}`)
+        continue
+      }
+      current = running
+      try {
+        const problems = await checkAnswers(running.port)
+        if (problems.length) {
+          broken.set(server.name, problems)
+          console.error(`${server.name} answers wrongly, not measured:\n  ${problems.join('\n  ')}`)
+          continue
         }
-        const key = `${name}|${route}`
-        runs.set(key, [...(runs.get(key) ?? []), result])
-        console.error(`rep ${rep}/${reps}  ${name.padEnd(15)} ${load.label.padEnd(48)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  rss ${result.rssMb?.toFixed(0)} MB${result.non2xx || result.errors ? `  (${result.non2xx} non-2xx, ${result.errors} socket errors)` : ''}`)
+        for (const route of routes) {
+          const load = LOADS[route]
+          // A run the hypervisor took more than `maxSteal` of either CPU from is done again.
+          let result
+          for (let attempt = 1; attempt <= tries; attempt++) {
+            if (warmup > 0) await runLoad(tool, { port: running.port, load, seconds: warmup, connections, pin: loadPin })
+            resetPeakRss(running.pid)
+            const before = cpuTimes()
+            result = await runLoad(tool, { port: running.port, load, seconds, connections, pin: loadPin })
+            result.steal = stealShare(before, cpuTimes(), [0, 1])
+            result.rssMb = peakRssMb(running.pid)
+            result.attempts = attempt
+            if (result.steal === null || result.steal <= maxSteal) break
+            console.error(`rep ${rep}/${reps}  ${server.name.padEnd(15)} ${load.label}: ${(result.steal * 100).toFixed(0)}% of a CPU stolen by the hypervisor${attempt < tries ? ', run again' : `, kept after ${tries} tries`}`)
+          }
+          const key = `${server.name}|${route}`
+          runs.set(key, [...(runs.get(key) ?? []), result])
+          console.error(`rep ${rep}/${reps}  ${server.name.padEnd(15)} ${load.label.padEnd(48)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  rss ${result.rssMb?.toFixed(0)} MB${result.non2xx || result.errors ? `  (${result.non2xx} non-2xx, ${result.errors} socket errors)` : ''}`)
+        }
+      } finally {
+        await stopServer(running)
+        current = undefined
       }
     }
-  }
-  for (const [name, server] of running) {
-    running.delete(name)
-    await stopServer(server)
   }
 }
 
@@ -260,7 +237,7 @@ if (!opts['no-write']) {
     `- Machine: ${model}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}; Node ${process.version}; load average before the run ${load1.toFixed(2)}`,
     `- Command: \`${command}\` (from the repository root, after \`npm ci\`, the release build of the addon, \`npx tsc -p tsconfig.build.json\` and \`(cd bench/http && npm ci)\`)`,
     `- Library: @pikku/native at ${commit}; peers: ${peers}`,
-    opts['cold-only'] ? '' : `- Load: ${tool === 'wrk' ? loadGeneratorVersion(tool) : '**autocannon from npm (wrk could not be installed)**'}, 1 thread, ${connections} connections, ${warmup} s warm-up of each server and route, then ${reps} repetitions of ${seconds} s runs, interleaved (each route on every server in turn); server on CPU ${serverPin.length ? '0' : '(unpinned)'}, load generator on CPU ${loadPin.length ? '1' : '(unpinned)'}. Medians of the runs; peak RSS is the server's VmHWM during the measured run (reset before it).`,
+    opts['cold-only'] ? '' : `- Load: ${tool === 'wrk' ? loadGeneratorVersion(tool) : '**autocannon from npm (wrk could not be installed)**'}, 1 thread, ${connections} connections, ${warmup} s warm-up then ${seconds} s per run, ${reps} interleaved repetitions (a fresh server process in each); server on CPU ${serverPin.length ? '0' : '(unpinned)'}, load generator on CPU ${loadPin.length ? '1' : '(unpinned)'}. Medians of the runs; peak RSS is the server's VmHWM during the measured run (reset before it).`,
     opts['cold-only'] ? '' : `- Steal: a run in which the hypervisor took more than ${opts['max-steal']}% of either CPU was run again (up to ${tries} tries): ${stealNote()}.`,
     '',
     'What each server does and how to read this: [README.md](README.md#http-ours-against-peers).',

@@ -49,10 +49,9 @@ export function startServer(name, { pin = [], env = {} } = {}) {
   })
 }
 
-/** SIGTERM (after SIGCONT, for a paused one), then SIGKILL after 5 s; resolves when the process is gone. */
+/** SIGTERM, then SIGKILL after 5 s; resolves when the process is gone. */
 export function stopServer({ child }) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  child.kill('SIGCONT')
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
     child.once('exit', () => {
@@ -61,15 +60,6 @@ export function stopServer({ child }) {
     })
     child.kill('SIGTERM')
   })
-}
-
-/**
- * Stops (SIGSTOP) or continues (SIGCONT) a running server: a stopped server runs nothing —
- * no garbage collection after its load ended, no timer — on the core another is measured on.
- * The kernel still queues connections to it.
- */
-export function pauseServer({ child }, paused) {
-  if (child.exitCode === null && child.signalCode === null) child.kill(paused ? 'SIGSTOP' : 'SIGCONT')
 }
 
 /** The peak resident set (VmHWM) in MB, or null where /proc cannot tell. */
