@@ -9,14 +9,14 @@
 // the tables go to stdout and, unless --no-write, to bench/RESULTS.md.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { cpus, loadavg, release, totalmem } from 'node:os'
+import { constants, cpus, loadavg, release, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
 import { LOADS, checkAnswers } from './lib/check.mjs'
 import { COLD_SERVERS, EXTRA, coldStart, packageSize } from './lib/cold.mjs'
 import { ensureLoadGenerator, loadGeneratorVersion, runLoad } from './lib/load.mjs'
-import { SERVERS, peakRssMb, resetPeakRss, startServer, stopServer } from './lib/servers.mjs'
+import { SERVERS, killServers, peakRssMb, resetPeakRss, startServer, stopServer } from './lib/servers.mjs'
 import { cpuTimes, stealShare } from './lib/steal.mjs'
 import { targetLines } from './lib/targets.mjs'
 
@@ -42,7 +42,10 @@ const seconds = Number(opts.duration)
 const warmup = Number(opts.warmup)
 const connections = Number(opts.connections)
 const maxSteal = Number(opts['max-steal']) / 100
-const tries = Math.max(1, Number(opts.tries))
+const tries = Number(opts.tries)
+const counts = { reps, tries, connections, 'cold-reps': Number(opts['cold-reps']) }
+for (const [name, value] of Object.entries(counts)) if (!Number.isInteger(value) || value < 1) fail(`--${name} takes a whole number of at least 1, not ${JSON.stringify(opts[name])}`)
+for (const [name, value] of Object.entries({ duration: seconds, warmup, 'max-steal': maxSteal })) if (!Number.isFinite(value) || value < 0) fail(`--${name} takes a number of at least 0, not ${JSON.stringify(opts[name])}`)
 const servers = opts.servers.split(',').map((name) => SERVERS.find((s) => s.name === name) ?? fail(`unknown server ${name}`))
 const routes = opts.routes.split(',').map((name) => (LOADS[name] ? name : fail(`unknown route ${name}`)))
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -79,9 +82,9 @@ const tool = opts['cold-only'] ? 'wrk' : ensureLoadGenerator({ forceAutocannon: 
 // server runs at a time: each repetition starts it afresh, warms each route up, measures it.
 const runs = new Map() // `${server}|${route}` -> [{ rps, p50, p99, rssMb, steal, attempts, non2xx, errors }]
 const broken = new Map() // server -> problems
-let current // the server running now, killed if this script dies
-process.once('exit', () => current?.child.kill('SIGKILL'))
-for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130))
+// The servers this script started are killed if it dies.
+process.once('exit', killServers)
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(128 + constants.signals[signal]))
 if (!opts['cold-only']) {
   for (let rep = 1; rep <= reps; rep++) {
     for (const server of servers) {
@@ -92,7 +95,6 @@ if (!opts['cold-only']) {
         console.error(`${server.name}: ${running.message}`)
         continue
       }
-      current = running
       try {
         const problems = await checkAnswers(running.port)
         if (problems.length) {
@@ -121,7 +123,6 @@ if (!opts['cold-only']) {
         }
       } finally {
         await stopServer(running)
-        current = undefined
       }
     }
   }
@@ -138,7 +139,7 @@ if (!opts['no-cold']) {
         console.error(`cold start ${name}: ${result.message}`)
         continue
       }
-      cold.set(name, [...(cold.get(name) ?? []), result])
+      cold.set(name, [...(cold.get(name) ?? []), { ...result, rep }])
       console.error(`cold ${rep}  ${name.padEnd(12)} first answer ${result.ms.toFixed(1)} ms (listening at ${result.listenMs.toFixed(1)} ms), rss ${result.rssMb?.toFixed(0)} MB`)
     }
   }

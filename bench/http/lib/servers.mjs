@@ -16,6 +16,14 @@ export const SERVERS = [
   { name: 'ours-standalone', label: 'ours: standalone server (Rust owns the socket)', ours: true },
 ]
 
+/** The server processes started and not yet gone. */
+const started = new Set()
+
+/** Kills (SIGKILL) every server process still running: for the runner's exit. Synchronous. */
+export function killServers() {
+  for (const child of started) child.kill('SIGKILL')
+}
+
 /**
  * Spawns servers/<name>.mjs (through `pin`, e.g. ['taskset', '-c', '0']) and resolves once it
  * printed its port: `{ child, port, pid, startedAt }` (startedAt: performance.now() at spawn).
@@ -25,6 +33,8 @@ export function startServer(name, { pin = [], env = {} } = {}) {
   const startedAt = performance.now()
   const [command, ...args] = [...pin, process.execPath, script]
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production', ...env } })
+  started.add(child)
+  child.once('exit', () => started.delete(child))
   let stderr = ''
   child.stderr.on('data', (d) => (stderr += d))
   return new Promise((resolve, reject) => {

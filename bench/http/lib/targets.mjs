@@ -19,7 +19,8 @@ const meets = (ratio, bound, strict) => (strict ? ratio > bound : ratio >= bound
 
 /**
  * The targets table (Markdown lines). `runsOf(server, route)` gives that cell's runs in
- * repetition order, `coldOf(server)` the cold-start runs; `median` is the report's.
+ * repetition order, `coldOf(server)` the cold-start runs (each with its `rep`); `median` is
+ * the report's.
  */
 export function targetLines(runsOf, coldOf, median) {
   const lines = ['### Targets', '', '| target | ratio of the medians | each repetition | met in | verdict |', '|---|---:|---|---:|---|']
@@ -39,7 +40,9 @@ export function targetLines(runsOf, coldOf, median) {
   const express = coldOf('express')
   if (ours?.length && express?.length) {
     const [a, b] = [median(ours.map((r) => r.ms)), median(express.map((r) => r.ms))]
-    const pairs = ours.slice(0, express.length).map((r, i) => r.ms / express[i].ms)
+    // Paired by repetition: a cold start that failed leaves its repetition out.
+    const expressIn = new Map(express.map((r) => [r.rep, r.ms]))
+    const pairs = ours.filter((r) => expressIn.has(r.rep)).map((r) => r.ms / expressIn.get(r.rep))
     const met = pairs.filter((x) => x < 1).length
     lines.push(`| cold start of 100 routes below Express's (ours ÷ Express, ms) | ${(a / b).toFixed(2)}× | ${pairs.map((x) => x.toFixed(2)).join(', ')} | ${met} of ${pairs.length} | ${a < b ? 'met' : '**not met**'} |`)
   }
