@@ -1,7 +1,7 @@
 // The performance targets the suite is run against, and how one run meets them. A ratio is
 // the numerator's median req/s over the denominator's (as in the tables); beside it, the
-// ratio of each repetition's pair of runs (measured seconds apart), so that a target met by
-// the medians but missed in most repetitions shows as such.
+// ratio of the two runs of each repetition, so that a target met by the medians but missed
+// in most repetitions shows as such.
 
 /** `[label, numerator server, denominator server, route, bound, strict]`: ratio ≥ bound (> when strict). */
 const THROUGHPUT = [
