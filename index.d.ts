@@ -78,6 +78,18 @@ export declare function handle(engine: ExternalObject<'PikkuEngine'>, method: st
  */
 export declare function invoke(engine: ExternalObject<'PikkuEngine'>, entry: number, paramsJson: string, method: string, url: string, contentType: string | undefined | null, requestId: string | undefined | null, authorization: string | undefined | null, cookie: string | undefined | null, apiKey: string | undefined | null, hasSession: boolean, body: Uint8Array, bodyTooLarge: boolean): string
 
+/** How the server runs, as `listen` sets it. */
+export interface ListenSettings {
+  /** The server's threads; 0: one per CPU. */
+  threads: number
+  /** The engine's error answers go to JavaScript too (the app has global middleware). */
+  errorsToJs: boolean
+  /** A missing session goes to JavaScript with the body (the app has a session hook). */
+  sessionHook: boolean
+  /** The most headers a request may have; 0: hyper's 100. */
+  maxHeaders: number
+}
+
 /** The body limit in bytes. */
 export declare function maxBodyBytes(engine: ExternalObject<'PikkuEngine'>): number
 
@@ -150,12 +162,10 @@ export declare function serverClose(server: ExternalObject<'PikkuServer'>): Prom
 
 /**
  * Starts serving the routes of `config_json` (an `EngineConfig`) on `host:port` (port 0: one
- * the system picks) with `threads` threads (0: one per CPU). `errors_to_js`: the engine's
- * error answers go to JavaScript too (the app has global middleware); `session_hook`: a
- * missing session goes to JavaScript with the body. `on_calls` is woken when calls wait; it
- * takes them with `serverTake`. Throws when the address cannot be bound.
+ * the system picks) as `settings` say. `on_calls` is woken when calls wait; it takes them
+ * with `serverTake`. Throws when the address cannot be bound.
  */
-export declare function serverListen(configJson: string, host: string, port: number, threads: number, errorsToJs: boolean, sessionHook: boolean, onCalls: () => void): ExternalObject<'PikkuServer'>
+export declare function serverListen(configJson: string, host: string, port: number, settings: ListenSettings, onCalls: () => void): ExternalObject<'PikkuServer'>
 
 /** The port the server listens on. */
 export declare function serverPort(server: ExternalObject<'PikkuServer'>): number

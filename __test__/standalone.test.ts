@@ -154,6 +154,42 @@ describe('standalone server', () => {
   })
 })
 
+describe('the standalone server’s header count', () => {
+  // 150 headers of 12 bytes or so: far inside the 16 KB head limit, past the default count.
+  const manyHeaders = (count: number) => {
+    const lines = Array.from({ length: count }, (_, n) => `x-h${n}: ${n}\r\n`).join('')
+    return `GET /wrong-length HTTP/1.1\r\nHost: 127.0.0.1\r\n${lines}Connection: close\r\n\r\n`
+  }
+
+  it('answers a request of more than 100 headers with 431 by default, and keeps serving', async () => {
+    const server = listen(createApp({ routes }))
+    try {
+      expect((await rawHttp(server.url, manyHeaders(150))).status).toBe(431)
+      expect((await rawHttp(server.url, manyHeaders(90))).status).toBe(200)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('takes more with maxHeaders, up to its value', async () => {
+    const server = listen(createApp({ routes }), { maxHeaders: 200 })
+    try {
+      const answer = await rawHttp(server.url, manyHeaders(150))
+      expect(answer.status).toBe(200)
+      expect(JSON.parse(answer.body)).toEqual({ hello: 'world' })
+      expect((await rawHttp(server.url, manyHeaders(250))).status).toBe(431)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('refuses a maxHeaders that is no count, before binding anything', () => {
+    for (const maxHeaders of [0, -1, 1.5, Number.NaN, 100_000]) {
+      expect(() => listen(createApp({ routes }), { maxHeaders })).toThrow(`PIKKU_ERR_LISTEN: maxHeaders must be a whole number from 1 to 4096, not ${String(maxHeaders)}`)
+    }
+  })
+})
+
 describe('closing the standalone server', () => {
   it('lets a request in flight finish, then refuses connections', async () => {
     const server = listen(createApp({ routes }))

@@ -22,19 +22,28 @@ pub struct StandaloneServer {
     port: u16,
 }
 
+/// How the server runs, as `listen` sets it.
+#[napi(object)]
+pub struct ListenSettings {
+    /// The server's threads; 0: one per CPU.
+    pub threads: u32,
+    /// The engine's error answers go to JavaScript too (the app has global middleware).
+    pub errors_to_js: bool,
+    /// A missing session goes to JavaScript with the body (the app has a session hook).
+    pub session_hook: bool,
+    /// The most headers a request may have; 0: hyper's 100.
+    pub max_headers: u32,
+}
+
 /// Starts serving the routes of `config_json` (an `EngineConfig`) on `host:port` (port 0: one
-/// the system picks) with `threads` threads (0: one per CPU). `errors_to_js`: the engine's
-/// error answers go to JavaScript too (the app has global middleware); `session_hook`: a
-/// missing session goes to JavaScript with the body. `on_calls` is woken when calls wait; it
-/// takes them with `serverTake`. Throws when the address cannot be bound.
+/// the system picks) as `settings` say. `on_calls` is woken when calls wait; it takes them
+/// with `serverTake`. Throws when the address cannot be bound.
 #[napi(ts_return_type = "ExternalObject<'PikkuServer'>")]
 pub fn server_listen(
     config_json: String,
     host: String,
     port: u32,
-    threads: u32,
-    errors_to_js: bool,
-    session_hook: bool,
+    settings: ListenSettings,
     #[napi(ts_arg_type = "() => void")] on_calls: WakeCallback,
 ) -> Result<External<StandaloneServer>> {
     let config: EngineConfig = serde_json::from_str(&config_json).map_err(|err| {
@@ -64,9 +73,10 @@ pub fn server_listen(
         let _ = on_calls.call((), ThreadsafeFunctionCallMode::NonBlocking);
     })));
     let options = ServerOptions {
-        errors_to_js,
-        session_hook,
-        threads: threads as usize,
+        errors_to_js: settings.errors_to_js,
+        session_hook: settings.session_hook,
+        threads: settings.threads as usize,
+        max_headers: (settings.max_headers > 0).then_some(settings.max_headers as usize),
         ..ServerOptions::default()
     };
     let running = start(listener, engine, Arc::clone(&mailbox) as _, options)

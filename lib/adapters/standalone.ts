@@ -10,7 +10,16 @@ export interface ListenOptions {
   host?: string
   /** The server's threads for HTTP, routing and validation (default: one per CPU). */
   threads?: number
+  /**
+   * The most headers a request may have; a request with more is answered 431 (default 100:
+   * the parser then keeps them on the stack, while a larger count costs an allocation per
+   * request). The request line and headers are limited to 16 KB in any case, as in Node.
+   */
+  maxHeaders?: number
 }
+
+/** The largest `maxHeaders`: 16 KB of headers cannot hold more (`a:\r\n` is 4 bytes). */
+const MOST_HEADERS = 4096
 
 /** A running standalone server. */
 export interface StandaloneServer {
@@ -36,8 +45,13 @@ export interface StandaloneServer {
  */
 export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneServer {
   const host = options.host ?? '127.0.0.1'
+  const { maxHeaders } = options
+  if (maxHeaders !== undefined && (!Number.isInteger(maxHeaders) || maxHeaders < 1 || maxHeaders > MOST_HEADERS)) {
+    throw new RangeError(`PIKKU_ERR_LISTEN: maxHeaders must be a whole number from 1 to ${MOST_HEADERS}, not ${String(maxHeaders)}`)
+  }
   const setup = app.standaloneSetup()
-  const handle = serverListen(setup.config, host, options.port ?? 0, options.threads ?? 0, setup.errorsToJs, setup.sessionHook, () => {
+  const settings = { threads: options.threads ?? 0, errorsToJs: setup.errorsToJs, sessionHook: setup.sessionHook, maxHeaders: maxHeaders ?? 0 }
+  const handle = serverListen(setup.config, host, options.port ?? 0, settings, () => {
     for (const call of JSON.parse(serverTake(handle)) as Call[]) answer(call)
   })
   // Answers go back together once per turn of the event loop: one native call, and one wake

@@ -38,6 +38,9 @@ pub struct ServerOptions {
     /// How long a client may take to send a request's body (default 300 s, Node's request
     /// timeout); then 408 and the connection is closed.
     pub body_timeout: Option<Duration>,
+    /// The most headers a request may have; more is answered 431. `None`: hyper's 100, kept
+    /// on the stack (a larger count puts them on the heap for every request).
+    pub max_headers: Option<usize>,
 }
 
 impl ServerOptions {
@@ -151,6 +154,7 @@ async fn accept_loop(
                 };
                 let _ = stream.set_nodelay(true);
                 let header_timeout = options.header_timeout();
+                let max_headers = options.max_headers;
                 let (engine, dispatch, options) = (Arc::clone(&engine), Arc::clone(&dispatch), Arc::clone(&options));
                 let service = service_fn(move |request| {
                     let (engine, dispatch, options) = (Arc::clone(&engine), Arc::clone(&dispatch), Arc::clone(&options));
@@ -158,12 +162,15 @@ async fn accept_loop(
                         Ok::<_, std::convert::Infallible>(answer(&engine, &*dispatch, &options, request).await)
                     }
                 });
-                let connection = http1::Builder::new()
-                    .timer(TokioTimer::new())
+                let mut http = http1::Builder::new();
+                http.timer(TokioTimer::new())
                     .header_read_timeout(header_timeout)
                     .max_buf_size(MAX_HEAD_BYTES)
-                    .writev(false)
-                    .serve_connection(TokioIo::new(stream), service);
+                    .writev(false);
+                if let Some(max) = max_headers {
+                    http.max_headers(max);
+                }
+                let connection = http.serve_connection(TokioIo::new(stream), service);
                 let watched = graceful.watch(connection);
                 tokio::spawn(async move {
                     let _ = watched.await; // a client that goes away is not an error of ours
