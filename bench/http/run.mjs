@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // The end-to-end HTTP benchmark (bench/README.md, "HTTP: ours against peers"):
-//   node bench/http/run.mjs [--reps=5] [--duration=6] [--warmup=3] [--connections=50]
+//   node bench/http/run.mjs [--reps=3] [--duration=6] [--warmup=3] [--connections=50]
 //                           [--servers=raw,fastify,…] [--routes=hello,todo,secure]
 //                           [--cold-reps=5] [--no-cold | --cold-only] [--no-write] [--autocannon]
-//                           [--max-steal=5] [--tries=4]
+//                           [--max-steal=5] [--tries=4] [--pair-processes=6] [--pairs=5]
+//                           [--pair-duration=1]
 // Each server is pinned to CPU 0 and wrk to CPU 1; the servers run one at a time, interleaved
-// (A B C … A B C …);
+// (A B C … A B C …); then the paired runs of each target's two servers (lib/paired.mjs);
 // the tables go to stdout and, unless --no-write, to bench/RESULTS.md.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
@@ -16,13 +17,14 @@ import { parseArgs } from 'node:util'
 import { LOADS, checkAnswers } from './lib/check.mjs'
 import { COLD_SERVERS, EXTRA, coldStart, packageSize } from './lib/cold.mjs'
 import { ensureLoadGenerator, loadGeneratorVersion, runLoad } from './lib/load.mjs'
+import { pairPlan, pairedRuns } from './lib/paired.mjs'
 import { SERVERS, killServers, peakRssMb, resetPeakRss, startServer, stopServer } from './lib/servers.mjs'
 import { cpuTimes, stealShare } from './lib/steal.mjs'
-import { targetLines } from './lib/targets.mjs'
+import { CONTROL, THROUGHPUT, targetLines } from './lib/targets.mjs'
 
 const { values: opts } = parseArgs({
   options: {
-    reps: { type: 'string', default: '5' },
+    reps: { type: 'string', default: '3' },
     duration: { type: 'string', default: '6' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
@@ -31,6 +33,9 @@ const { values: opts } = parseArgs({
     'cold-reps': { type: 'string', default: '5' },
     'max-steal': { type: 'string', default: '5' },
     tries: { type: 'string', default: '4' },
+    'pair-processes': { type: 'string', default: '6' },
+    pairs: { type: 'string', default: '5' },
+    'pair-duration': { type: 'string', default: '1' },
     'no-cold': { type: 'boolean', default: false },
     'cold-only': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
@@ -43,8 +48,14 @@ const warmup = Number(opts.warmup)
 const connections = Number(opts.connections)
 const maxSteal = Number(opts['max-steal']) / 100
 const tries = Number(opts.tries)
-const counts = { reps, tries, connections, 'cold-reps': Number(opts['cold-reps']) }
+const pairProcesses = Number(opts['pair-processes'])
+const pairs = Number(opts.pairs)
+const pairSeconds = Number(opts['pair-duration'])
+const counts = { tries, connections, 'cold-reps': Number(opts['cold-reps']), 'pair-processes': pairProcesses }
 for (const [name, value] of Object.entries(counts)) if (!Number.isInteger(value) || value < 1) fail(`--${name} takes a whole number of at least 1, not ${JSON.stringify(opts[name])}`)
+if (!Number.isInteger(reps) || reps < 0) fail(`--reps takes a whole number of at least 0 (0: the paired runs alone), not ${JSON.stringify(opts.reps)}`)
+if (!Number.isInteger(pairs) || pairs < 0) fail(`--pairs takes a whole number of at least 0 (0: no paired runs), not ${JSON.stringify(opts.pairs)}`)
+if (!Number.isInteger(pairSeconds) || pairSeconds < 1) fail(`--pair-duration takes a whole number of seconds of at least 1 (wrk's unit), not ${JSON.stringify(opts['pair-duration'])}`)
 for (const [name, value] of Object.entries({ duration: seconds, warmup, 'max-steal': maxSteal })) if (!Number.isFinite(value) || value < 0) fail(`--${name} takes a number of at least 0, not ${JSON.stringify(opts[name])}`)
 const servers = opts.servers.split(',').map((name) => SERVERS.find((s) => s.name === name) ?? fail(`unknown server ${name}`))
 const routes = opts.routes.split(',').map((name) => (LOADS[name] ? name : fail(`unknown route ${name}`)))
@@ -124,6 +135,23 @@ if (!opts['cold-only']) {
       } finally {
         await stopServer(running)
       }
+    }
+  }
+}
+
+// Paired runs: for each target, its two servers side by side, short runs in turn.
+const paired = new Map() // `${top}|${bottom}|${route}` -> ratios
+const pairedBroken = []
+if (!opts['cold-only'] && pairs > 0) {
+  const chosen = new Set(servers.map((s) => s.name))
+  const comparisons = [...THROUGHPUT, ...CONTROL].filter(([, top, bottom, route]) => chosen.has(top) && chosen.has(bottom) && routes.includes(route))
+  for (const { top, bottom, routes: pairRoutes } of pairPlan(comparisons.map(([, top, bottom, route]) => [top, bottom, route]))) {
+    try {
+      const results = await pairedRuns({ top, bottom, routes: pairRoutes, processes: pairProcesses, pairs, seconds: pairSeconds, warmup, connections, tool, serverPin, loadPin, maxSteal, tries, log: (line) => console.error(line) })
+      for (const [route, result] of results) paired.set(`${top}|${bottom}|${route}`, result)
+    } catch (error) {
+      pairedBroken.push(`${top} ÷ ${bottom}: ${error.message}`)
+      console.error(`paired ${top} ÷ ${bottom} not measured: ${error.message}`)
     }
   }
 }
@@ -209,7 +237,7 @@ if (!opts['no-cold']) {
   lines.push('| packed | unpacked | files | native addon |', '|---:|---:|---:|---|')
   lines.push(`| ${mb(size.packed)} | ${mb(size.unpacked)} | ${size.files} | ${size.addons.map((a) => `\`${a.file}\` ${mb(a.bytes)}`).join(', ') || 'none built'} |`, '')
 }
-lines.unshift(...targetLines((server, route) => runs.get(`${server}|${route}`), (server) => cold.get(server), median))
+lines.unshift(...targetLines((server, route) => runs.get(`${server}|${route}`), (top, bottom, route) => paired.get(`${top}|${bottom}|${route}`)?.ratios, (server) => cold.get(server), median))
 const tables = lines.join('\n')
 console.log(`\n${tables}`)
 
@@ -221,6 +249,14 @@ function stealNote() {
   const steals = kept.map((r) => r.steal).filter((x) => x !== null)
   if (steals.length === 0) return 'not measured (no /proc/stat)'
   return `${again} of ${kept.length} runs were run again, ${high} kept above the limit; steal in the runs kept: median ${(median(steals) * 100).toFixed(1)}%, at most ${(Math.max(...steals) * 100).toFixed(1)}%`
+}
+
+/** How many pairs had to be run again for steal. */
+function pairedSteal() {
+  const all = [...paired.values()]
+  const again = all.reduce((n, r) => n + r.again, 0)
+  const broken = pairedBroken.length ? ` Not measured: ${pairedBroken.join('; ')}.` : ''
+  return `A pair in which more than ${opts['max-steal']}% of either CPU was stolen was run again: ${again} of ${all.reduce((n, r) => n + r.ratios.length, 0)} pairs.${broken}`
 }
 
 if (!opts['no-write']) {
@@ -239,6 +275,7 @@ if (!opts['no-write']) {
     `- Command: \`${command}\` (from the repository root, after \`npm ci\`, the release build of the addon, \`npx tsc -p tsconfig.build.json\` and \`(cd bench/http && npm ci)\`)`,
     `- Library: @pikku/native at ${commit}; peers: ${peers}`,
     opts['cold-only'] ? '' : `- Load: ${tool === 'wrk' ? loadGeneratorVersion(tool) : '**autocannon from npm (wrk could not be installed)**'}, 1 thread, ${connections} connections, ${warmup} s warm-up then ${seconds} s per run, ${reps} interleaved repetitions (a fresh server process in each); server on CPU ${serverPin.length ? '0' : '(unpinned)'}, load generator on CPU ${loadPin.length ? '1' : '(unpinned)'}. Medians of the runs; peak RSS is the server's VmHWM during the measured run (reset before it).`,
+    opts['cold-only'] || pairs === 0 ? '' : `- Paired runs (the targets' first column): for each target, its two servers up side by side (both on CPU 0), in ${pairProcesses} fresh pairs of processes: in each, a ${warmup} s warm-up of each server, then ${pairs} pairs of ${pairSeconds} s runs taking turns (A B, B A, …); the median and quartiles of the ${pairProcesses * pairs} pairs' ratios. ${pairedSteal()}`,
     opts['cold-only'] ? '' : `- Steal: a run in which the hypervisor took more than ${opts['max-steal']}% of either CPU was run again (up to ${tries} tries): ${stealNote()}.`,
     '',
     'What each server does and how to read this: [README.md](README.md#http-ours-against-peers).',
