@@ -4,6 +4,7 @@
 //! batch and the answers as strings. The request path is all in `pikku-server`.
 
 use std::net::ToSocketAddrs;
+use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 
 use napi::bindgen_prelude::*;
@@ -21,6 +22,12 @@ pub struct StandaloneServer {
     running: Mutex<Option<RunningServer>>,
     port: u16,
 }
+
+/// The largest `max_headers`: above 100 hyper allocates two buffers of that many entries
+/// per request.
+const MOST_HEADERS: u32 = 1024;
+/// The most threads a server may have.
+const MOST_THREADS: u32 = 1024;
 
 /// How the server runs, as `listen` sets it.
 #[napi(object)]
@@ -72,11 +79,18 @@ pub fn server_listen(
         // Fails only while Node shuts down, when no one is left to answer.
         let _ = on_calls.call((), ThreadsafeFunctionCallMode::NonBlocking);
     })));
+    // `listen` checks these; the binding holds to the same bounds for any other caller.
+    if settings.max_headers > MOST_HEADERS || settings.threads > MOST_THREADS {
+        return Err(Error::from_reason(format!(
+            "PIKKU_ERR_LISTEN: at most {MOST_HEADERS} headers and {MOST_THREADS} threads, not {} and {}",
+            settings.max_headers, settings.threads
+        )));
+    }
     let options = ServerOptions {
         errors_to_js: settings.errors_to_js,
         session_hook: settings.session_hook,
         threads: settings.threads as usize,
-        max_headers: (settings.max_headers > 0).then_some(settings.max_headers as usize),
+        max_headers: NonZeroUsize::new(settings.max_headers as usize),
         ..ServerOptions::default()
     };
     let running = start(listener, engine, Arc::clone(&mailbox) as _, options)

@@ -19,6 +19,7 @@ import { COLD_SERVERS, EXTRA, coldStart, packageSize } from './lib/cold.mjs'
 import { ensureLoadGenerator, loadGeneratorVersion, runLoad } from './lib/load.mjs'
 import { pairPlan, pairedRuns } from './lib/paired.mjs'
 import { SERVERS, killServers, peakRssMb, resetPeakRss, startServer, stopServer } from './lib/servers.mjs'
+import { median } from './lib/stats.mjs'
 import { cpuTimes, stealShare } from './lib/steal.mjs'
 import { CONTROL, THROUGHPUT, targetLines } from './lib/targets.mjs'
 
@@ -42,21 +43,26 @@ const { values: opts } = parseArgs({
     autocannon: { type: 'boolean', default: false },
   },
 })
-const reps = Number(opts.reps)
-const seconds = Number(opts.duration)
-const warmup = Number(opts.warmup)
-const connections = Number(opts.connections)
+/** A whole-number option of at least `min` (`why` says what its smallest value means). */
+function whole(name, min, why = '') {
+  const text = opts[name]
+  if (!/^\d+$/.test(text) || Number(text) < min) fail(`--${name} takes a whole number of at least ${min}${why}, not ${JSON.stringify(text)}`)
+  return Number(text)
+}
+const reps = whole('reps', 0, ' (0: the paired runs alone)')
+// wrk takes whole seconds.
+const seconds = whole('duration', 1)
+const warmup = whole('warmup', 0)
+const connections = whole('connections', 1)
+const tries = whole('tries', 1)
+const coldReps = whole('cold-reps', 1)
+const pairProcesses = whole('pair-processes', 1)
+const pairs = whole('pairs', 0, ' (0: no paired runs)')
+const pairSeconds = whole('pair-duration', 1)
 const maxSteal = Number(opts['max-steal']) / 100
-const tries = Number(opts.tries)
-const pairProcesses = Number(opts['pair-processes'])
-const pairs = Number(opts.pairs)
-const pairSeconds = Number(opts['pair-duration'])
-const counts = { tries, connections, 'cold-reps': Number(opts['cold-reps']), 'pair-processes': pairProcesses }
-for (const [name, value] of Object.entries(counts)) if (!Number.isInteger(value) || value < 1) fail(`--${name} takes a whole number of at least 1, not ${JSON.stringify(opts[name])}`)
-if (!Number.isInteger(reps) || reps < 0) fail(`--reps takes a whole number of at least 0 (0: the paired runs alone), not ${JSON.stringify(opts.reps)}`)
-if (!Number.isInteger(pairs) || pairs < 0) fail(`--pairs takes a whole number of at least 0 (0: no paired runs), not ${JSON.stringify(opts.pairs)}`)
-if (!Number.isInteger(pairSeconds) || pairSeconds < 1) fail(`--pair-duration takes a whole number of seconds of at least 1 (wrk's unit), not ${JSON.stringify(opts['pair-duration'])}`)
-for (const [name, value] of Object.entries({ duration: seconds, warmup, 'max-steal': maxSteal })) if (!Number.isFinite(value) || value < 0) fail(`--${name} takes a number of at least 0, not ${JSON.stringify(opts[name])}`)
+if (opts['max-steal'].trim() === '' || !Number.isFinite(maxSteal) || maxSteal < 0) fail(`--max-steal takes a percentage of at least 0, not ${JSON.stringify(opts['max-steal'])}`)
+const measuresThroughput = !opts['cold-only'] && (reps > 0 || pairs > 0)
+if (!measuresThroughput && opts['no-cold']) fail('nothing to measure: --reps=0 and --pairs=0 (or --cold-only) with --no-cold')
 const servers = opts.servers.split(',').map((name) => SERVERS.find((s) => s.name === name) ?? fail(`unknown server ${name}`))
 const routes = opts.routes.split(',').map((name) => (LOADS[name] ? name : fail(`unknown route ${name}`)))
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -66,10 +72,6 @@ const command = ['node bench/http/run.mjs', ...process.argv.slice(2)].join(' ')
 function fail(message) {
   console.error(message)
   process.exit(1)
-}
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 
 if (!existsSync(`${root}/dist/index.js`)) fail(`build the package first (in ${root}): npx napi build --platform --release && npx tsc -p tsconfig.build.json`)
@@ -140,19 +142,13 @@ if (!opts['cold-only']) {
 }
 
 // Paired runs: for each target, its two servers side by side, short runs in turn.
-const paired = new Map() // `${top}|${bottom}|${route}` -> ratios
-const pairedBroken = []
+const paired = new Map() // `${top}|${bottom}|${route}` -> { ratios, again, stolen, bad, error }
 if (!opts['cold-only'] && pairs > 0) {
   const chosen = new Set(servers.map((s) => s.name))
   const comparisons = [...THROUGHPUT, ...CONTROL].filter(([, top, bottom, route]) => chosen.has(top) && chosen.has(bottom) && routes.includes(route))
   for (const { top, bottom, routes: pairRoutes } of pairPlan(comparisons.map(([, top, bottom, route]) => [top, bottom, route]))) {
-    try {
-      const results = await pairedRuns({ top, bottom, routes: pairRoutes, processes: pairProcesses, pairs, seconds: pairSeconds, warmup, connections, tool, serverPin, loadPin, maxSteal, tries, log: (line) => console.error(line) })
-      for (const [route, result] of results) paired.set(`${top}|${bottom}|${route}`, result)
-    } catch (error) {
-      pairedBroken.push(`${top} ÷ ${bottom}: ${error.message}`)
-      console.error(`paired ${top} ÷ ${bottom} not measured: ${error.message}`)
-    }
+    const results = await pairedRuns({ top, bottom, routes: pairRoutes, processes: pairProcesses, pairs, seconds: pairSeconds, warmup, connections, tool, serverPin, loadPin, maxSteal, tries, log: (line) => console.error(line) })
+    for (const [route, result] of results) paired.set(`${top}|${bottom}|${route}`, result)
   }
 }
 
@@ -160,7 +156,7 @@ if (!opts['cold-only'] && pairs > 0) {
 const cold = new Map()
 let size
 if (!opts['no-cold']) {
-  for (let rep = 1; rep <= Number(opts['cold-reps']); rep++) {
+  for (let rep = 1; rep <= coldReps; rep++) {
     for (const name of COLD_SERVERS) {
       const result = await coldStart(name, serverPin).catch((error) => error)
       if (result instanceof Error) {
@@ -192,7 +188,7 @@ const summary = (server, route) => {
 }
 const ratio = (a, b) => (a && b ? `${(a.rps / b.rps).toFixed(2)}×` : '–')
 const lines = []
-if (!opts['cold-only']) {
+if (!opts['cold-only'] && reps > 0) {
   const ours = servers.filter((s) => s.ours)
   if (ours.length) {
     lines.push('### Headline: ours as a ratio of req/s', '')
@@ -237,7 +233,7 @@ if (!opts['no-cold']) {
   lines.push('| packed | unpacked | files | native addon |', '|---:|---:|---:|---|')
   lines.push(`| ${mb(size.packed)} | ${mb(size.unpacked)} | ${size.files} | ${size.addons.map((a) => `\`${a.file}\` ${mb(a.bytes)}`).join(', ') || 'none built'} |`, '')
 }
-lines.unshift(...targetLines((server, route) => runs.get(`${server}|${route}`), (top, bottom, route) => paired.get(`${top}|${bottom}|${route}`)?.ratios, (server) => cold.get(server), median))
+lines.unshift(...targetLines((server, route) => runs.get(`${server}|${route}`), (top, bottom, route) => paired.get(`${top}|${bottom}|${route}`), (server) => cold.get(server)))
 const tables = lines.join('\n')
 console.log(`\n${tables}`)
 
@@ -251,12 +247,11 @@ function stealNote() {
   return `${again} of ${kept.length} runs were run again, ${high} kept above the limit; steal in the runs kept: median ${(median(steals) * 100).toFixed(1)}%, at most ${(Math.max(...steals) * 100).toFixed(1)}%`
 }
 
-/** How many pairs had to be run again for steal. */
+/** How many pairs had to be run again for steal, and how many were kept above the limit. */
 function pairedSteal() {
   const all = [...paired.values()]
-  const again = all.reduce((n, r) => n + r.again, 0)
-  const broken = pairedBroken.length ? ` Not measured: ${pairedBroken.join('; ')}.` : ''
-  return `A pair in which more than ${opts['max-steal']}% of either CPU was stolen was run again: ${again} of ${all.reduce((n, r) => n + r.ratios.length, 0)} pairs.${broken}`
+  const count = (field) => all.reduce((n, r) => n + r[field], 0)
+  return `A pair in which the hypervisor took more than ${opts['max-steal']}% of either CPU was run again (up to ${tries} tries): ${count('again')} of ${all.reduce((n, r) => n + r.ratios.length, 0)} pairs were run again, ${count('stolen')} kept above the limit.`
 }
 
 if (!opts['no-write']) {
@@ -274,9 +269,10 @@ if (!opts['no-write']) {
     `- Machine: ${model}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}; Node ${process.version}; load average before the run ${load1.toFixed(2)}`,
     `- Command: \`${command}\` (from the repository root, after \`npm ci\`, the release build of the addon, \`npx tsc -p tsconfig.build.json\` and \`(cd bench/http && npm ci)\`)`,
     `- Library: @pikku/native at ${commit}; peers: ${peers}`,
-    opts['cold-only'] ? '' : `- Load: ${tool === 'wrk' ? loadGeneratorVersion(tool) : '**autocannon from npm (wrk could not be installed)**'}, 1 thread, ${connections} connections, ${warmup} s warm-up then ${seconds} s per run, ${reps} interleaved repetitions (a fresh server process in each); server on CPU ${serverPin.length ? '0' : '(unpinned)'}, load generator on CPU ${loadPin.length ? '1' : '(unpinned)'}. Medians of the runs; peak RSS is the server's VmHWM during the measured run (reset before it).`,
-    opts['cold-only'] || pairs === 0 ? '' : `- Paired runs (the targets' first column): for each target, its two servers up side by side (both on CPU 0), in ${pairProcesses} fresh pairs of processes: in each, a ${warmup} s warm-up of each server, then ${pairs} pairs of ${pairSeconds} s runs taking turns (A B, B A, …); the median and quartiles of the ${pairProcesses * pairs} pairs' ratios. ${pairedSteal()}`,
-    opts['cold-only'] ? '' : `- Steal: a run in which the hypervisor took more than ${opts['max-steal']}% of either CPU was run again (up to ${tries} tries): ${stealNote()}.`,
+    !measuresThroughput ? '' : `- Load: ${tool === 'wrk' ? loadGeneratorVersion(tool) : '**autocannon from npm (wrk could not be installed)**'}, 1 thread, ${connections} connections; server on CPU ${serverPin.length ? '0' : '(unpinned)'}, load generator on CPU ${loadPin.length ? '1' : '(unpinned)'}.`,
+    opts['cold-only'] || reps === 0 ? '' : `- Tables: ${reps} interleaved repetitions (a fresh server process in each), ${warmup} s warm-up then ${seconds} s per run; medians of the runs; peak RSS is the server's VmHWM during the measured run (reset before it).`,
+    opts['cold-only'] || pairs === 0 ? '' : `- Paired runs (the targets' \`paired runs\` column; they decide the verdicts): for each target, its two servers up side by side (both on CPU 0), in ${pairProcesses} fresh pairs of processes: in each, per route a ${warmup} s warm-up of each server, then ${pairs} pairs of ${pairSeconds} s runs taking turns (A B, B A, …, which one goes first alternating over pairs and rounds); the median and quartiles of the ${pairProcesses * pairs} pairs' ratios. ${pairedSteal()}`,
+    opts['cold-only'] || reps === 0 ? '' : `- Steal: a run in which the hypervisor took more than ${opts['max-steal']}% of either CPU was run again (up to ${tries} tries): ${stealNote()}.`,
     '',
     'What each server does and how to read this: [README.md](README.md#http-ours-against-peers).',
     '',

@@ -11,15 +11,13 @@ export interface ListenOptions {
   /** The server's threads for HTTP, routing and validation (default: one per CPU). */
   threads?: number
   /**
-   * The most headers a request may have; a request with more is answered 431 (default 100:
-   * the parser then keeps them on the stack, while a larger count costs an allocation per
-   * request). The request line and headers are limited to 16 KB in any case, as in Node.
+   * The most headers a request may have, up to 1024; a request with more is answered 431.
+   * Up to 100 (the default) the parser keeps them on the stack; above, it allocates two
+   * buffers of `maxHeaders` entries for every request. The request line and headers are
+   * limited to 16 KB in any case, as in Node.
    */
   maxHeaders?: number
 }
-
-/** The largest `maxHeaders`: 16 KB of headers cannot hold more (`a:\r\n` is 4 bytes). */
-const MOST_HEADERS = 4096
 
 /** A running standalone server. */
 export interface StandaloneServer {
@@ -45,13 +43,15 @@ export interface StandaloneServer {
  */
 export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneServer {
   const host = options.host ?? '127.0.0.1'
-  const { maxHeaders } = options
-  if (maxHeaders !== undefined && (!Number.isInteger(maxHeaders) || maxHeaders < 1 || maxHeaders > MOST_HEADERS)) {
-    throw new RangeError(`PIKKU_ERR_LISTEN: maxHeaders must be a whole number from 1 to ${MOST_HEADERS}, not ${String(maxHeaders)}`)
-  }
+  const requestedPort = wholeOption(options, 'port', 0, 65535) ?? 0 // 0: one the system picks
   const setup = app.standaloneSetup()
-  const settings = { threads: options.threads ?? 0, errorsToJs: setup.errorsToJs, sessionHook: setup.sessionHook, maxHeaders: maxHeaders ?? 0 }
-  const handle = serverListen(setup.config, host, options.port ?? 0, settings, () => {
+  const settings = {
+    threads: wholeOption(options, 'threads', 1, 1024) ?? 0, // 0: one per CPU
+    maxHeaders: wholeOption(options, 'maxHeaders', 1, 1024) ?? 0, // 0: hyper's 100
+    errorsToJs: setup.errorsToJs,
+    sessionHook: setup.sessionHook,
+  }
+  const handle = serverListen(setup.config, host, requestedPort, settings, () => {
     for (const call of JSON.parse(serverTake(handle)) as Call[]) answer(call)
   })
   // Answers go back together once per turn of the event loop: one native call, and one wake
@@ -112,6 +112,15 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     close: () => serverClose(handle),
   }
+}
+
+/** `options[name]`, checked to be a whole number from `min` to `max` (a RangeError naming it otherwise). */
+function wholeOption(options: ListenOptions, name: 'port' | 'threads' | 'maxHeaders', min: number, max: number): number | undefined {
+  const value: unknown = options[name]
+  if (value === undefined) return undefined
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value
+  const shown = typeof value === 'number' ? String(value) : `${typeof value === 'string' ? JSON.stringify(value) : String(value)} (a ${typeof value})`
+  throw new RangeError(`PIKKU_ERR_LISTEN: ${name} must be a whole number from ${min} to ${max}, not ${shown}`)
 }
 
 /** Answers go back at once when their bodies reach this many UTF-16 units. */

@@ -10,52 +10,72 @@
 import { LOADS, checkAnswers } from './check.mjs'
 import { runLoad } from './load.mjs'
 import { startServer, stopServer } from './servers.mjs'
+import { summarize } from './stats.mjs'
 import { cpuTimes, stealShare } from './steal.mjs'
 
 /**
  * Measures `top` against `bottom` on each of `routes`, in `processes` fresh pairs of server
- * processes: in each, a `warmup`-second run of each side, then `pairs` pairs of
+ * processes: in each, a `warmup`-second run of each side per route, then `pairs` pairs of
  * `seconds`-long runs. A pair in which the hypervisor took more than `maxSteal` of either CPU
- * is run again, up to `tries` times. Resolves to a Map from route to `{ ratios, again }`
- * (every pair's top ÷ bottom req/s, in order; the pairs run again); rejects when a server
- * does not start or answers wrongly.
+ * is run again, up to `tries` times. Resolves to a Map from route to
+ * `{ ratios, again, stolen, bad, error }`: every pair's top ÷ bottom req/s, the pairs run
+ * again for steal, those kept above the limit, the non-2xx answers and socket errors of the
+ * runs, and the error that ended the comparison early (the rounds before it are kept).
  */
 export async function pairedRuns({ top, bottom, routes, processes, pairs, seconds, warmup, connections, tool, serverPin, loadPin, maxSteal, tries, log }) {
-  const results = new Map(routes.map((route) => [route, { ratios: [], again: 0 }]))
+  const results = new Map(routes.map((route) => [route, { ratios: [], again: 0, stolen: 0, bad: 0, error: undefined }]))
   for (let round = 1; round <= processes; round++) {
     const sides = []
     try {
       // Started in turns too: which one starts first changes from one round to the next.
       for (const i of round % 2 === 1 ? [0, 1] : [1, 0]) {
         const name = [top, bottom][i]
-        const running = await startServer(name, { pin: serverPin })
-        sides[i] = running
-        const problems = await checkAnswers(running.port)
+        sides[i] = await startServer(name, { pin: serverPin })
+        sides[i].name = name
+        const problems = await checkAnswers(sides[i].port)
         if (problems.length) throw new Error(`${name} answers wrongly:\n  ${problems.join('\n  ')}`)
       }
       for (const route of routes) {
         const load = LOADS[route]
-        const run = (side, secs) => runLoad(tool, { port: side.port, load, seconds: secs, connections, pin: loadPin })
-        if (warmup > 0) for (const side of sides) await run(side, warmup)
         const result = results.get(route)
+        const run = async (side, secs) => {
+          const outcome = await runLoad(tool, { port: side.port, load, seconds: secs, connections, pin: loadPin })
+          if (!(outcome.rps > 0)) throw new Error(`${side.name} served nothing in a ${secs} s run of ${load.label}${side.child.exitCode !== null ? ` (it exited with ${side.child.exitCode})` : ''}`)
+          return outcome
+        }
+        if (warmup > 0) for (const side of sides) await run(side, warmup)
         const ratios = []
         for (let pair = 0; pair < pairs; pair++) {
-          // Alternate which side goes first, so that a drift within a pair cancels over pairs.
-          const order = pair % 2 === 0 ? [0, 1] : [1, 0]
+          // Which side goes first alternates over pairs and rounds: as often one as the other.
+          const order = (round + pair) % 2 === 1 ? [0, 1] : [1, 0]
           let rps
-          for (let attempt = 1; attempt <= tries; attempt++) {
+          for (let attempt = 1; ; attempt++) {
             rps = []
             const before = cpuTimes()
-            for (const i of order) rps[i] = (await run(sides[i], seconds)).rps
+            for (const i of order) {
+              const outcome = await run(sides[i], seconds)
+              rps[i] = outcome.rps
+              result.bad += outcome.non2xx + outcome.errors
+            }
             const steal = stealShare(before, cpuTimes(), [0, 1])
-            if (steal === null || steal <= maxSteal || attempt === tries) break
-            result.again++
+            if (steal === null || steal <= maxSteal) break
+            const last = attempt === tries
+            log(`paired ${round}/${processes}  ${top} ÷ ${bottom}, ${load.label}: ${(steal * 100).toFixed(0)}% of a CPU stolen by the hypervisor${last ? `, kept after ${tries} tries` : ', run again'}`)
+            if (attempt === 1 && !last) result.again++
+            if (last) {
+              result.stolen++
+              break
+            }
           }
           ratios.push(rps[0] / rps[1])
         }
         result.ratios.push(...ratios)
-        log(`paired ${round}/${processes}  ${top} ÷ ${bottom}, ${load.label}: ${summarize(ratios)}`)
+        log(`paired ${round}/${processes}  ${top} ÷ ${bottom}, ${load.label}: ${summarize(ratios)}${result.bad ? `  (${result.bad} non-2xx or socket errors so far)` : ''}`)
       }
+    } catch (error) {
+      for (const result of results.values()) result.error = `round ${round} of ${processes}: ${error.message}`
+      log(`paired ${top} ÷ ${bottom} stopped in round ${round}: ${error.message}`)
+      return results
     } finally {
       for (const side of sides) if (side) await stopServer(side)
     }
@@ -73,21 +93,4 @@ export function pairPlan(comparisons) {
     if (!entry.routes.includes(route)) entry.routes.push(route)
   }
   return [...plan.values()]
-}
-
-/** Quartiles of a list (linear interpolation between ranks). */
-export function quartiles(xs) {
-  const s = [...xs].sort((a, b) => a - b)
-  const at = (q) => {
-    const pos = (s.length - 1) * q
-    const low = Math.floor(pos)
-    return s[low] + (s[Math.min(low + 1, s.length - 1)] - s[low]) * (pos - low)
-  }
-  return { q1: at(0.25), median: at(0.5), q3: at(0.75) }
-}
-
-/** `0.97× (0.93–1.01, 20 pairs)`: the median pair ratio and its interquartile range. */
-export function summarize(ratios) {
-  const { q1, median, q3 } = quartiles(ratios)
-  return `${median.toFixed(2)}× (${q1.toFixed(2)}–${q3.toFixed(2)}, ${ratios.length} pairs)`
 }

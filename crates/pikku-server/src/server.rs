@@ -2,6 +2,7 @@
 //! flight finish.
 
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -39,8 +40,8 @@ pub struct ServerOptions {
     /// timeout); then 408 and the connection is closed.
     pub body_timeout: Option<Duration>,
     /// The most headers a request may have; more is answered 431. `None`: hyper's 100, kept
-    /// on the stack (a larger count puts them on the heap for every request).
-    pub max_headers: Option<usize>,
+    /// on the stack (a larger count puts them on the heap for every request). At least 1.
+    pub max_headers: Option<NonZeroUsize>,
 }
 
 impl ServerOptions {
@@ -168,7 +169,7 @@ async fn accept_loop(
                     .max_buf_size(MAX_HEAD_BYTES)
                     .writev(false);
                 if let Some(max) = max_headers {
-                    http.max_headers(max);
+                    http.max_headers(max.get());
                 }
                 let connection = http.serve_connection(TokioIo::new(stream), service);
                 let watched = graceful.watch(connection);
