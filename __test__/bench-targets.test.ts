@@ -1,0 +1,97 @@
+// The benchmark's verdicts (bench/http/lib/targets.mjs): the paired runs decide a target, the
+// tables' medians only when there are none; a control far from 1.00 is called out; a
+// comparison that stopped says why in one table cell. The benchmark itself is too long for
+// the test suite; its arithmetic is not.
+import { join } from 'node:path'
+
+import { beforeAll, describe, expect, it } from 'vitest'
+
+interface Run {
+  rps: number
+}
+interface Paired {
+  ratios: number[]
+  bad: number
+  error?: string
+}
+type TargetLines = (
+  runsOf: (server: string, route: string) => Run[] | undefined,
+  pairedOf: (top: string, bottom: string, route: string) => Paired | undefined,
+  coldOf: (server: string) => { ms: number; rep: number }[] | undefined,
+) => string[]
+
+type Quartiles = (xs: number[]) => { q1: number; median: number; q3: number }
+
+const lib = join(__dirname, '..', 'bench', 'http', 'lib')
+let targetLines: TargetLines
+let quartiles: Quartiles
+beforeAll(async () => {
+  ;({ targetLines } = (await import(join(lib, 'targets.mjs'))) as { targetLines: TargetLines })
+  ;({ quartiles } = (await import(join(lib, 'stats.mjs'))) as { quartiles: Quartiles })
+})
+
+const GET_ABOVE_FASTIFY = 'node:http adapter above Fastify on GET /hello'
+const rowOf = (lines: string[], label: string) => {
+  const row = lines.find((line) => line.startsWith(`| ${label} |`))
+  if (!row) throw new Error(`no row for ${label} in:\n${lines.join('\n')}`)
+  return row.split(' | ').map((cell) => cell.replace(/^\| | \|$/g, ''))
+}
+const runs = (...rps: number[]) => rps.map((x) => ({ rps: x }))
+
+describe('the benchmark’s targets table', () => {
+  it('takes its verdict from the paired runs, even when the medians say otherwise', () => {
+    const lines = targetLines(
+      (server, route) => (route !== 'hello' ? undefined : server === 'ours-node' ? runs(110, 108, 112) : server === 'fastify' ? runs(100, 100, 100) : undefined),
+      (top, bottom, route) => (top === 'ours-node' && bottom === 'fastify' && route === 'hello' ? { ratios: [0.9, 0.95, 0.97, 1.02, 1.2], bad: 0 } : undefined),
+      () => undefined,
+    )
+    const row = rowOf(lines, GET_ABOVE_FASTIFY)
+    expect(row[1]).toBe('0.97× (0.95–1.02, 5 pairs)')
+    expect(row[2]).toBe('2 of 5')
+    expect(row[3]).toBe('1.10×') // the medians would have met it
+    expect(row[4]).toBe('1.10, 1.08, 1.12')
+    expect(row[6]).toBe('**not met**')
+  })
+
+  it('falls back on the medians, and says so, when a target has no paired runs', () => {
+    const lines = targetLines(
+      (server, route) => (route === 'hello' && server === 'ours-node' ? runs(105) : route === 'hello' && server === 'fastify' ? runs(100) : undefined),
+      () => undefined,
+      () => undefined,
+    )
+    expect(rowOf(lines, GET_ABOVE_FASTIFY)[6]).toBe('met (by the medians: no paired runs)')
+  })
+
+  it('calls out a control that puts more than 5% between identical servers, and not one within', () => {
+    const controlAt = (ratios: number[]) =>
+      targetLines(
+        () => undefined,
+        (top, bottom, route) => (top === 'raw' && bottom === 'raw' && route === 'todo' ? { ratios, bad: 0 } : undefined),
+        () => undefined,
+      ).join('\n')
+    expect(controlAt([0.88, 0.9, 0.92])).toContain('⚠ The POST control came out at 0.90: in this run the method put 10% between two identical servers')
+    expect(controlAt([0.97, 0.99, 1.03])).not.toContain('⚠')
+  })
+
+  it('keeps a stopped comparison’s error, and its bad answers, inside one cell', () => {
+    const lines = targetLines(
+      () => undefined,
+      (top, bottom, route) => {
+        if (top !== 'ours-node' || bottom !== 'fastify') return undefined
+        if (route === 'hello') return { ratios: [], bad: 0, error: 'round 2 of 6: fastify answers wrongly:\n  GET /hello | 500\n' }
+        return route === 'todo' ? { ratios: [1.1, 1.2, 1.3], bad: 4, error: 'round 2 of 6: wrk exited 1' } : undefined
+      },
+      () => undefined,
+    )
+    expect(rowOf(lines, GET_ABOVE_FASTIFY)[1]).toBe('not measured: round 2 of 6: fastify answers wrongly:; GET /hello \\| 500')
+    const post = rowOf(lines, 'node:http adapter above Fastify on the validated POST')
+    expect(post[1]).toBe('1.20× (1.15–1.25, 3 pairs) ⚠ 4 non-2xx or socket errors ⚠ stopped early (round 2 of 6: wrk exited 1)')
+    expect(post[6]).toBe('met')
+    for (const line of lines.filter((l) => l.startsWith('|'))) expect(line.split(/(?<!\\)\|/).length).toBe(9) // 7 cells
+  })
+
+  it('reads quartiles between ranks', () => {
+    expect(quartiles([4, 1, 3, 2])).toEqual({ q1: 1.75, median: 2.5, q3: 3.25 })
+    expect(quartiles([7])).toEqual({ q1: 7, median: 7, q3: 7 })
+  })
+})
