@@ -53,6 +53,14 @@ pub fn server_listen(
     settings: ListenSettings,
     #[napi(ts_arg_type = "() => void")] on_calls: WakeCallback,
 ) -> Result<External<StandaloneServer>> {
+    // `listen` checks these; the binding holds to the same bounds for any other caller,
+    // before it binds anything.
+    if settings.max_headers > MOST_HEADERS || settings.threads > MOST_THREADS {
+        return Err(Error::from_reason(format!(
+            "PIKKU_ERR_LISTEN: at most {MOST_HEADERS} headers and {MOST_THREADS} threads, not {} and {}",
+            settings.max_headers, settings.threads
+        )));
+    }
     let config: EngineConfig = serde_json::from_str(&config_json).map_err(|err| {
         Error::from_reason(format!("PIKKU_ERR_CONFIG: invalid engine config: {err}"))
     })?;
@@ -79,13 +87,6 @@ pub fn server_listen(
         // Fails only while Node shuts down, when no one is left to answer.
         let _ = on_calls.call((), ThreadsafeFunctionCallMode::NonBlocking);
     })));
-    // `listen` checks these; the binding holds to the same bounds for any other caller.
-    if settings.max_headers > MOST_HEADERS || settings.threads > MOST_THREADS {
-        return Err(Error::from_reason(format!(
-            "PIKKU_ERR_LISTEN: at most {MOST_HEADERS} headers and {MOST_THREADS} threads, not {} and {}",
-            settings.max_headers, settings.threads
-        )));
-    }
     let options = ServerOptions {
         errors_to_js: settings.errors_to_js,
         session_hook: settings.session_hook,

@@ -20,7 +20,7 @@ import { ensureLoadGenerator, loadGeneratorVersion, runLoad } from './lib/load.m
 import { pairPlan, pairedRuns } from './lib/paired.mjs'
 import { SERVERS, killServers, peakRssMb, resetPeakRss, startServer, stopServer } from './lib/servers.mjs'
 import { median } from './lib/stats.mjs'
-import { cpuTimes, stealShare } from './lib/steal.mjs'
+import { withLittleSteal } from './lib/steal.mjs'
 import { CONTROL, THROUGHPUT, targetLines } from './lib/targets.mjs'
 
 const { values: opts } = parseArgs({
@@ -118,18 +118,16 @@ if (!opts['cold-only']) {
         for (const route of routes) {
           const load = LOADS[route]
           // A run the hypervisor took more than `maxSteal` of either CPU from is done again.
-          let result
-          for (let attempt = 1; attempt <= tries; attempt++) {
-            if (warmup > 0) await runLoad(tool, { port: running.port, load, seconds: warmup, connections, pin: loadPin })
-            resetPeakRss(running.pid)
-            const before = cpuTimes()
-            result = await runLoad(tool, { port: running.port, load, seconds, connections, pin: loadPin })
-            result.steal = stealShare(before, cpuTimes(), [0, 1])
-            result.rssMb = peakRssMb(running.pid)
-            result.attempts = attempt
-            if (result.steal === null || result.steal <= maxSteal) break
-            console.error(`rep ${rep}/${reps}  ${server.name.padEnd(15)} ${load.label}: ${(result.steal * 100).toFixed(0)}% of a CPU stolen by the hypervisor${attempt < tries ? ', run again' : `, kept after ${tries} tries`}`)
-          }
+          const { value: result, steal, attempts } = await withLittleSteal(() => runLoad(tool, { port: running.port, load, seconds, connections, pin: loadPin }), {
+            maxSteal,
+            tries,
+            prepare: async () => {
+              if (warmup > 0) await runLoad(tool, { port: running.port, load, seconds: warmup, connections, pin: loadPin })
+              resetPeakRss(running.pid)
+            },
+            onStolen: (stolen, last) => console.error(`rep ${rep}/${reps}  ${server.name.padEnd(15)} ${load.label}: ${(stolen * 100).toFixed(0)}% of a CPU stolen by the hypervisor${last ? `, kept after ${tries} tries` : ', run again'}`),
+          })
+          Object.assign(result, { steal, attempts, rssMb: peakRssMb(running.pid) })
           const key = `${server.name}|${route}`
           runs.set(key, [...(runs.get(key) ?? []), result])
           console.error(`rep ${rep}/${reps}  ${server.name.padEnd(15)} ${load.label.padEnd(48)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  rss ${result.rssMb?.toFixed(0)} MB${result.non2xx || result.errors ? `  (${result.non2xx} non-2xx, ${result.errors} socket errors)` : ''}`)

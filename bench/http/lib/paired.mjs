@@ -11,7 +11,7 @@ import { LOADS, checkAnswers } from './check.mjs'
 import { runLoad } from './load.mjs'
 import { startServer, stopServer } from './servers.mjs'
 import { summarize } from './stats.mjs'
-import { cpuTimes, stealShare } from './steal.mjs'
+import { withLittleSteal } from './steal.mjs'
 
 /**
  * Measures `top` against `bottom` on each of `routes`, in `processes` fresh pairs of server
@@ -48,25 +48,19 @@ export async function pairedRuns({ top, bottom, routes, processes, pairs, second
         for (let pair = 0; pair < pairs; pair++) {
           // Which side goes first alternates over pairs and rounds: as often one as the other.
           const order = (round + pair) % 2 === 1 ? [0, 1] : [1, 0]
-          let rps
-          for (let attempt = 1; ; attempt++) {
-            rps = []
-            const before = cpuTimes()
+          const bothSides = async () => {
+            const rps = []
             for (const i of order) {
               const outcome = await run(sides[i], seconds)
               rps[i] = outcome.rps
               result.bad += outcome.non2xx + outcome.errors
             }
-            const steal = stealShare(before, cpuTimes(), [0, 1])
-            if (steal === null || steal <= maxSteal) break
-            const last = attempt === tries
-            log(`paired ${round}/${processes}  ${top} ÷ ${bottom}, ${load.label}: ${(steal * 100).toFixed(0)}% of a CPU stolen by the hypervisor${last ? `, kept after ${tries} tries` : ', run again'}`)
-            if (attempt === 1 && !last) result.again++
-            if (last) {
-              result.stolen++
-              break
-            }
+            return rps
           }
+          const onStolen = (steal, last) => log(`paired ${round}/${processes}  ${top} ÷ ${bottom}, ${load.label}: ${(steal * 100).toFixed(0)}% of a CPU stolen by the hypervisor${last ? `, kept after ${tries} tries` : ', run again'}`)
+          const { value: rps, attempts, stolen } = await withLittleSteal(bothSides, { maxSteal, tries, onStolen })
+          if (attempts > 1) result.again++
+          if (stolen) result.stolen++
           ratios.push(rps[0] / rps[1])
         }
         result.ratios.push(...ratios)

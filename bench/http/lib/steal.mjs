@@ -31,3 +31,23 @@ export function stealShare(before, after, cpus) {
   }
   return worst
 }
+
+/**
+ * Runs `measure` until the hypervisor took at most `maxSteal` of CPU 0 or CPU 1 while it ran,
+ * `tries` times at most (`prepare`, a warm-up say, runs before each try, outside the window).
+ * `onStolen(steal, last)` hears of each try that lost too much. Resolves to
+ * `{ value, steal, attempts, stolen }`: the last try's result, its steal (null where
+ * /proc/stat cannot tell), the tries made, and whether it was kept above the limit.
+ */
+export async function withLittleSteal(measure, { maxSteal, tries, prepare, onStolen }) {
+  for (let attempt = 1; ; attempt++) {
+    if (prepare) await prepare()
+    const before = cpuTimes()
+    const value = await measure()
+    const steal = stealShare(before, cpuTimes(), [0, 1])
+    if (steal === null || steal <= maxSteal) return { value, steal, attempts: attempt, stolen: false }
+    const last = attempt >= tries
+    onStolen(steal, last)
+    if (last) return { value, steal, attempts: attempt, stolen: true }
+  }
+}
