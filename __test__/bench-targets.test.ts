@@ -1,8 +1,9 @@
-// The benchmark's verdicts (bench/http/lib/targets.mjs): the paired runs decide a target, the
-// tables' medians only when there are none; a control far from 1.00 is called out; a
-// comparison that stopped says why in one table cell; a run that lost too much CPU to the
-// hypervisor is done again. The benchmark itself is too long for the test suite; its
-// arithmetic is not.
+// The benchmark's verdicts (bench/http/lib/targets.mjs): the paired runs decide a target by
+// their interval over rounds (met, not met, or not shown when it spans the bound), the
+// tables' medians only when there are none; rounds are added while a target is not shown; a
+// control whose interval leaves out 1.00 is called out; a comparison that stopped says why in
+// one table cell; a run that lost too much CPU to the hypervisor is done again. The benchmark
+// itself is too long for the test suite; its arithmetic is not.
 import { join } from 'node:path'
 
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -11,7 +12,7 @@ interface Run {
   rps: number
 }
 interface Paired {
-  ratios: number[]
+  rounds: number[][]
   bad: number
   error?: string
 }
@@ -22,6 +23,8 @@ type TargetLines = (
 ) => string[]
 
 type Quartiles = (xs: number[]) => { q1: number; median: number; q3: number }
+type RoundsInterval = (rounds: number[][]) => [number, number]
+type Settles = (top: string, bottom: string, route: string) => (rounds: number[][]) => boolean
 type WithLittleSteal = <T>(
   measure: () => Promise<T>,
   options: { maxSteal: number; tries: number; prepare?: () => unknown; onStolen: (steal: number, last: boolean) => void },
@@ -30,10 +33,12 @@ type WithLittleSteal = <T>(
 const lib = join(__dirname, '..', 'bench', 'http', 'lib')
 let targetLines: TargetLines
 let quartiles: Quartiles
+let roundsInterval: RoundsInterval
+let settles: Settles
 let withLittleSteal: WithLittleSteal
 beforeAll(async () => {
-  ;({ targetLines } = (await import(join(lib, 'targets.mjs'))) as { targetLines: TargetLines })
-  ;({ quartiles } = (await import(join(lib, 'stats.mjs'))) as { quartiles: Quartiles })
+  ;({ targetLines, settles } = (await import(join(lib, 'targets.mjs'))) as { targetLines: TargetLines; settles: Settles })
+  ;({ quartiles, roundsInterval } = (await import(join(lib, 'stats.mjs'))) as { quartiles: Quartiles; roundsInterval: RoundsInterval })
   ;({ withLittleSteal } = (await import(join(lib, 'steal.mjs'))) as { withLittleSteal: WithLittleSteal })
 })
 
@@ -46,18 +51,42 @@ const rowOf = (lines: string[], label: string) => {
 const runs = (...rps: number[]) => rps.map((x) => ({ rps: x }))
 
 describe('the benchmark’s targets table', () => {
-  it('takes its verdict from the paired runs, even when the medians say otherwise', () => {
-    const lines = targetLines(
-      (server, route) => (route !== 'hello' ? undefined : server === 'ours-node' ? runs(110, 108, 112) : server === 'fastify' ? runs(100, 100, 100) : undefined),
-      (top, bottom, route) => (top === 'ours-node' && bottom === 'fastify' && route === 'hello' ? { ratios: [0.9, 0.95, 0.97, 1.02, 1.2], bad: 0 } : undefined),
-      () => undefined,
-    )
-    const row = rowOf(lines, GET_ABOVE_FASTIFY)
-    expect(row[1]).toBe('0.97× (0.95–1.02, 5 pairs)')
-    expect(row[2]).toBe('2 of 5')
-    expect(row[3]).toBe('1.10×') // the medians would have met it
-    expect(row[4]).toBe('1.10, 1.08, 1.12')
-    expect(row[6]).toBe('**not met**')
+  it('takes its verdict from the paired runs’ interval, even when the medians say otherwise', () => {
+    const pairedAt = (rounds: number[][]) =>
+      rowOf(
+        targetLines(
+          (server, route) => (route !== 'hello' ? undefined : server === 'ours-node' ? runs(110, 108, 112) : server === 'fastify' ? runs(100, 100, 100) : undefined),
+          (top, bottom, route) => (top === 'ours-node' && bottom === 'fastify' && route === 'hello' ? { rounds, bad: 0 } : undefined),
+          () => undefined,
+        ),
+        GET_ABOVE_FASTIFY,
+      )
+    const below = pairedAt([[0.9, 0.92], [0.94, 0.96], [0.91, 0.93]])
+    expect(below[1]).toMatch(/^0\.93× \(90%: 0\.9\d–0\.9\d; 3 rounds, 6 pairs\)$/)
+    expect(below[2]).toBe('0 of 6')
+    expect(below[3]).toBe('1.10×') // the medians would have met it
+    expect(below[4]).toBe('1.10, 1.08, 1.12')
+    expect(below[6]).toBe('**not met**')
+    // Rounds on both sides of the bound: the run cannot tell, whatever the median.
+    const spanning = pairedAt([[0.9, 0.92], [1.1, 1.12], [1.04, 1.06], [0.95, 0.97]])
+    expect(spanning[6]).toBe('**not shown**: the interval spans the bound')
+    expect(pairedAt([[1.1, 1.2], [1.05, 1.15], [1.2, 1.3]])[6]).toBe('met')
+  })
+
+  it('adds rounds while a target’s interval spans its bound, and runs the controls to the end', () => {
+    const getAboveFastify = settles('ours-node', 'fastify', 'hello')
+    expect(getAboveFastify([[0.9], [1.1], [1.0]])).toBe(false)
+    expect(getAboveFastify([[1.2], [1.3], [1.25]])).toBe(true)
+    expect(getAboveFastify([[0.8], [0.85], [0.9]])).toBe(true) // settled the other way
+    expect(settles('raw', 'raw', 'hello')([[1], [1], [1]])).toBe(false)
+  })
+
+  it('draws whole rounds in the bootstrap, seeded', () => {
+    // Two rounds: both drawn from the first, both from the second, or one of each.
+    expect(roundsInterval([[1, 1, 1], [2, 2, 2]])).toEqual([1, 2])
+    expect(roundsInterval([[1.05, 1.05], [1.05]])).toEqual([1.05, 1.05])
+    const rounds = [[0.9, 1.1], [1.2, 0.95], [1.0, 1.02], [0.97, 0.99]]
+    expect(roundsInterval(rounds)).toEqual(roundsInterval(rounds))
   })
 
   it('falls back on the medians, and says so, when a target has no paired runs', () => {
@@ -69,15 +98,15 @@ describe('the benchmark’s targets table', () => {
     expect(rowOf(lines, GET_ABOVE_FASTIFY)[6]).toBe('met (by the medians: no paired runs)')
   })
 
-  it('calls out a control that puts more than 5% between identical servers, and not one within', () => {
-    const controlAt = (ratios: number[]) =>
+  it('calls out a control whose interval leaves out 1.00, and not one that holds it', () => {
+    const controlAt = (rounds: number[][]) =>
       targetLines(
         () => undefined,
-        (top, bottom, route) => (top === 'raw' && bottom === 'raw' && route === 'todo' ? { ratios, bad: 0 } : undefined),
+        (top, bottom, route) => (top === 'raw' && bottom === 'raw' && route === 'todo' ? { rounds, bad: 0 } : undefined),
         () => undefined,
       ).join('\n')
-    expect(controlAt([0.88, 0.9, 0.92])).toContain('⚠ The POST control came out at 0.90: in this run the method put 10% between two identical servers')
-    expect(controlAt([0.97, 0.99, 1.03])).not.toContain('⚠')
+    expect(controlAt([[0.88, 0.9], [0.92, 0.9], [0.89, 0.91]])).toMatch(/⚠ The POST control's interval, 0\.\d\d–0\.9\d, leaves out 1\.00/)
+    expect(controlAt([[0.97, 0.99], [1.03, 1.01], [0.98, 1.02]])).not.toContain('⚠')
   })
 
   it('keeps a stopped comparison’s error, and its bad answers, inside one cell', () => {
@@ -85,14 +114,14 @@ describe('the benchmark’s targets table', () => {
       () => undefined,
       (top, bottom, route) => {
         if (top !== 'ours-node' || bottom !== 'fastify') return undefined
-        if (route === 'hello') return { ratios: [], bad: 0, error: 'round 2 of 6: fastify answers wrongly:\n  GET /hello | 500\n' }
-        return route === 'todo' ? { ratios: [1.1, 1.2, 1.3], bad: 4, error: 'round 2 of 6: wrk exited 1' } : undefined
+        if (route === 'hello') return { rounds: [], bad: 0, error: 'round 2 of 6: fastify answers wrongly:\n  GET /hello | 500\n' }
+        return route === 'todo' ? { rounds: [[1.1, 1.2, 1.3]], bad: 4, error: 'round 2 of 6: wrk exited 1' } : undefined
       },
       () => undefined,
     )
     expect(rowOf(lines, GET_ABOVE_FASTIFY)[1]).toBe('not measured: round 2 of 6: fastify answers wrongly:; GET /hello \\| 500')
     const post = rowOf(lines, 'node:http adapter above Fastify on the validated POST')
-    expect(post[1]).toBe('1.20× (1.15–1.25, 3 pairs) ⚠ 4 non-2xx or socket errors ⚠ stopped early (round 2 of 6: wrk exited 1)')
+    expect(post[1]).toBe('1.20× (90%: 1.20–1.20; 1 round, 3 pairs) ⚠ 4 non-2xx or socket errors ⚠ stopped early (round 2 of 6: wrk exited 1)')
     expect(post[6]).toBe('met')
     for (const line of lines.filter((l) => l.startsWith('|'))) expect(line.split(/(?<!\\)\|/).length).toBe(9) // 7 cells
   })

@@ -3,8 +3,8 @@
 //   node bench/http/run.mjs [--reps=3] [--duration=6] [--warmup=3] [--connections=50]
 //                           [--servers=raw,fastify,…] [--routes=hello,todo,secure]
 //                           [--cold-reps=5] [--no-cold | --cold-only] [--no-write] [--autocannon]
-//                           [--max-steal=5] [--tries=4] [--pair-processes=6] [--pairs=5]
-//                           [--pair-duration=1]
+//                           [--max-steal=5] [--tries=4] [--pair-processes=6]
+//                           [--max-pair-processes=20] [--pairs=3] [--pair-duration=1]
 // Each server is pinned to CPU 0 and wrk to CPU 1; the servers run one at a time, interleaved
 // (A B C … A B C …); then the paired runs of each target's two servers (lib/paired.mjs);
 // the tables go to stdout and, unless --no-write, to bench/RESULTS.md.
@@ -21,7 +21,7 @@ import { pairPlan, pairedRuns } from './lib/paired.mjs'
 import { SERVERS, killServers, peakRssMb, resetPeakRss, startServer, stopServer } from './lib/servers.mjs'
 import { median } from './lib/stats.mjs'
 import { withLittleSteal } from './lib/steal.mjs'
-import { CONTROL, THROUGHPUT, targetLines } from './lib/targets.mjs'
+import { CONTROL, THROUGHPUT, settles, targetLines } from './lib/targets.mjs'
 
 const { values: opts } = parseArgs({
   options: {
@@ -35,7 +35,8 @@ const { values: opts } = parseArgs({
     'max-steal': { type: 'string', default: '5' },
     tries: { type: 'string', default: '4' },
     'pair-processes': { type: 'string', default: '6' },
-    pairs: { type: 'string', default: '5' },
+    'max-pair-processes': { type: 'string', default: '20' },
+    pairs: { type: 'string', default: '3' },
     'pair-duration': { type: 'string', default: '1' },
     'no-cold': { type: 'boolean', default: false },
     'cold-only': { type: 'boolean', default: false },
@@ -57,6 +58,7 @@ const connections = whole('connections', 1)
 const tries = whole('tries', 1)
 const coldReps = whole('cold-reps', 1)
 const pairProcesses = whole('pair-processes', 1)
+const maxPairProcesses = whole('max-pair-processes', pairProcesses, ' (at least --pair-processes)')
 const pairs = whole('pairs', 0, ' (0: no paired runs)')
 const pairSeconds = whole('pair-duration', 1)
 const maxSteal = Number(opts['max-steal']) / 100
@@ -140,12 +142,14 @@ if (!opts['cold-only']) {
 }
 
 // Paired runs: for each target, its two servers side by side, short runs in turn.
-const paired = new Map() // `${top}|${bottom}|${route}` -> { ratios, again, stolen, bad, error }
+const paired = new Map() // `${top}|${bottom}|${route}` -> { ratios, rounds, again, stolen, bad, error }
 if (!opts['cold-only'] && pairs > 0) {
   const chosen = new Set(servers.map((s) => s.name))
   const comparisons = [...THROUGHPUT, ...CONTROL].filter(([, top, bottom, route]) => chosen.has(top) && chosen.has(bottom) && routes.includes(route))
   for (const { top, bottom, routes: pairRoutes } of pairPlan(comparisons.map(([, top, bottom, route]) => [top, bottom, route]))) {
-    const results = await pairedRuns({ top, bottom, routes: pairRoutes, processes: pairProcesses, pairs, seconds: pairSeconds, warmup, connections, tool, serverPin, loadPin, maxSteal, tries, log: (line) => console.error(line) })
+    // Rounds are added, up to the most, while a target's interval spans its bound.
+    const settled = (route, rounds) => settles(top, bottom, route)(rounds)
+    const results = await pairedRuns({ top, bottom, routes: pairRoutes, processes: pairProcesses, maxProcesses: maxPairProcesses, settled, pairs, seconds: pairSeconds, warmup, connections, tool, serverPin, loadPin, maxSteal, tries, log: (line) => console.error(line) })
     for (const [route, result] of results) paired.set(`${top}|${bottom}|${route}`, result)
   }
 }
@@ -269,7 +273,7 @@ if (!opts['no-write']) {
     `- Library: @pikku/native at ${commit}; peers: ${peers}`,
     !measuresThroughput ? '' : `- Load: ${tool === 'wrk' ? loadGeneratorVersion(tool) : '**autocannon from npm (wrk could not be installed)**'}, 1 thread, ${connections} connections; server on CPU ${serverPin.length ? '0' : '(unpinned)'}, load generator on CPU ${loadPin.length ? '1' : '(unpinned)'}.`,
     opts['cold-only'] || reps === 0 ? '' : `- Tables: ${reps} interleaved repetitions (a fresh server process in each), ${warmup} s warm-up then ${seconds} s per run; medians of the runs; peak RSS is the server's VmHWM during the measured run (reset before it).`,
-    opts['cold-only'] || pairs === 0 ? '' : `- Paired runs (the targets' \`paired runs\` column; they decide the verdicts): for each target, its two servers up side by side (both on CPU 0), in ${pairProcesses} fresh pairs of processes: in each, per route a ${warmup} s warm-up of each server, then ${pairs} pairs of ${pairSeconds} s runs taking turns (A B, B A, …, which one goes first alternating over pairs and rounds); the median and quartiles of the ${pairProcesses * pairs} pairs' ratios. ${pairedSteal()}`,
+    opts['cold-only'] || pairs === 0 ? '' : `- Paired runs (the targets' \`paired runs\` column; they decide the verdicts): for each target, its two servers up side by side (both on CPU 0), in fresh pairs of processes (rounds): in each, per route a ${warmup} s warm-up of each server, then ${pairs} pairs of ${pairSeconds} s runs taking turns (A B, B A, …, which one goes first alternating over pairs and rounds); the median of the pairs' ratios, with a 90% interval by a bootstrap over rounds (a process draws a speed of its own, so the pairs of one round move together). At least ${pairProcesses} rounds, and up to ${maxPairProcesses} while a target's interval spans its bound; the controls run all ${maxPairProcesses}. A target is met when its whole interval meets the bound, not met when none of it does, and not shown otherwise. ${pairedSteal()}`,
     opts['cold-only'] || reps === 0 ? '' : `- Steal: a run in which the hypervisor took more than ${opts['max-steal']}% of either CPU was run again (up to ${tries} tries): ${stealNote()}.`,
     '',
     'What each server does and how to read this: [README.md](README.md#http-ours-against-peers).',

@@ -14,17 +14,24 @@ import { summarize } from './stats.mjs'
 import { withLittleSteal } from './steal.mjs'
 
 /**
- * Measures `top` against `bottom` on each of `routes`, in `processes` fresh pairs of server
- * processes: in each, a `warmup`-second run of each side per route, then `pairs` pairs of
- * `seconds`-long runs. A pair in which the hypervisor took more than `maxSteal` of either CPU
- * is run again, up to `tries` times. Resolves to a Map from route to
- * `{ ratios, again, stolen, bad, error }`: every pair's top ÷ bottom req/s, the pairs run
- * again for steal, those kept above the limit, the non-2xx answers and socket errors of the
- * runs, and the error that ended the comparison early (the rounds before it are kept).
+ * Measures `top` against `bottom` on each of `routes`, in fresh pairs of server processes
+ * (rounds): in each, a `warmup`-second run of each side per route, then `pairs` pairs of
+ * `seconds`-long runs. At least `processes` rounds are run, and more up to `maxProcesses` for
+ * the routes that `settled(route, rounds)` does not call settled yet (a route once settled is
+ * left out of later rounds). A pair in which the hypervisor took more than `maxSteal` of
+ * either CPU is run again, up to `tries` times. Resolves to a Map from route to
+ * `{ ratios, rounds, again, stolen, bad, error }`: every pair's top ÷ bottom req/s, the same
+ * grouped by round, the pairs run again for steal, those kept above the limit, the non-2xx
+ * answers and socket errors of the runs, and the error that ended the comparison early (the
+ * rounds before it are kept).
  */
-export async function pairedRuns({ top, bottom, routes, processes, pairs, seconds, warmup, connections, tool, serverPin, loadPin, maxSteal, tries, log }) {
-  const results = new Map(routes.map((route) => [route, { ratios: [], again: 0, stolen: 0, bad: 0, error: undefined }]))
-  for (let round = 1; round <= processes; round++) {
+export async function pairedRuns({ top, bottom, routes, processes, maxProcesses = processes, settled = () => false, pairs, seconds, warmup, connections, tool, serverPin, loadPin, maxSteal, tries, log }) {
+  const results = new Map(routes.map((route) => [route, { ratios: [], rounds: [], again: 0, stolen: 0, bad: 0, error: undefined }]))
+  const open = (round) => routes.filter((route) => round <= processes || !settled(route, results.get(route).rounds))
+  const most = Math.max(processes, maxProcesses)
+  for (let round = 1; round <= most; round++) {
+    const measured = open(round)
+    if (measured.length === 0) break
     const sides = []
     try {
       // Started in turns too: which one starts first changes from one round to the next.
@@ -35,7 +42,7 @@ export async function pairedRuns({ top, bottom, routes, processes, pairs, second
         const problems = await checkAnswers(sides[i].port)
         if (problems.length) throw new Error(`${name} answers wrongly:\n  ${problems.join('\n  ')}`)
       }
-      for (const route of routes) {
+      for (const route of measured) {
         const load = LOADS[route]
         const result = results.get(route)
         const run = async (side, secs) => {
@@ -57,17 +64,18 @@ export async function pairedRuns({ top, bottom, routes, processes, pairs, second
             }
             return rps
           }
-          const onStolen = (steal, last) => log(`paired ${round}/${processes}  ${top} ÷ ${bottom}, ${load.label}: ${(steal * 100).toFixed(0)}% of a CPU stolen by the hypervisor${last ? `, kept after ${tries} tries` : ', run again'}`)
+          const onStolen = (steal, last) => log(`paired ${round}/${most}  ${top} ÷ ${bottom}, ${load.label}: ${(steal * 100).toFixed(0)}% of a CPU stolen by the hypervisor${last ? `, kept after ${tries} tries` : ', run again'}`)
           const { value: rps, attempts, stolen } = await withLittleSteal(bothSides, { maxSteal, tries, onStolen })
           if (attempts > 1) result.again++
           if (stolen) result.stolen++
           ratios.push(rps[0] / rps[1])
         }
         result.ratios.push(...ratios)
-        log(`paired ${round}/${processes}  ${top} ÷ ${bottom}, ${load.label}: ${summarize(ratios)}${result.bad ? `  (${result.bad} non-2xx or socket errors so far)` : ''}`)
+        result.rounds.push(ratios)
+        log(`paired ${round}/${most}  ${top} ÷ ${bottom}, ${load.label}: ${summarize(ratios)}${result.bad ? `  (${result.bad} non-2xx or socket errors so far)` : ''}`)
       }
     } catch (error) {
-      for (const result of results.values()) result.error = `round ${round} of ${processes}: ${error.message}`
+      for (const result of results.values()) result.error = `round ${round} of at most ${most}: ${error.message}`
       log(`paired ${top} ÷ ${bottom} stopped in round ${round}: ${error.message}`)
       return results
     } finally {

@@ -1,11 +1,13 @@
 // The performance targets the suite is run against, and how one run meets them. Each
 // throughput target is read two ways: the ratio of the two servers' medians in the tables
 // (with the ratio within each repetition beside it), and the median ratio of the paired runs
-// (lib/paired.mjs), which compare runs a second apart. The verdict follows the paired ratio
-// when there is one: on these VMs it is the one that holds from one run of the suite to the
-// next (the control row, the ceiling against itself, shows how close to 1.00 it stays).
+// (lib/paired.mjs), which compare runs a second apart, with a 90% interval over their rounds.
+// The verdict follows the paired runs when there are any: met when the whole interval meets
+// the bound, not met when none of it does, and not shown when the interval spans the bound —
+// the run cannot tell those servers apart that finely (the control rows, the ceiling against
+// itself, show how wide the method's intervals are around 1.00).
 
-import { median, summarize } from './stats.mjs'
+import { median, roundsInterval } from './stats.mjs'
 
 /** `[label, numerator server, denominator server, route, bound, strict]`: ratio ≥ bound (> when strict). */
 export const THROUGHPUT = [
@@ -27,8 +29,36 @@ export const CONTROL = [
 
 const meets = (ratio, bound, strict) => (strict ? ratio > bound : ratio >= bound)
 
-/** A control's median outside these bounds is called out under the table. */
-const CONTROL_BOUNDS = [0.95, 1.05]
+/**
+ * What paired rounds (lists of pair ratios, one list per pair of processes) show of a bound:
+ * `met` when their whole 90% interval meets it, `not met` when none of it does, `not shown`
+ * when the interval spans it.
+ */
+export function pairedVerdict(rounds, bound, strict) {
+  const [lo, hi] = roundsInterval(rounds)
+  if (meets(lo, bound, strict)) return 'met'
+  if (!meets(hi, bound, strict)) return 'not met'
+  return 'not shown'
+}
+
+/**
+ * Whether the paired runs of `top` ÷ `bottom` on `route` may stop adding rounds: once the
+ * target they serve is met or not met. A control (no bound) is never settled: it runs every
+ * round, so that its interval shows the method's width at the full count.
+ */
+export function settles(top, bottom, route) {
+  const target = THROUGHPUT.find(([, t, b, r]) => t === top && b === bottom && r === route)
+  if (!target) return () => false
+  const [, , , , bound, strict] = target
+  return (rounds) => pairedVerdict(rounds, bound, strict) !== 'not shown'
+}
+
+/** `0.97× (90%: 0.93–1.01; 6 rounds, 18 pairs)`: the median pair ratio and its interval over rounds. */
+export function pairedSummary(rounds) {
+  const ratios = rounds.flat()
+  const [lo, hi] = roundsInterval(rounds)
+  return `${median(ratios).toFixed(2)}× (90%: ${lo.toFixed(2)}–${hi.toFixed(2)}; ${rounds.length} round${rounds.length === 1 ? '' : 's'}, ${ratios.length} pairs)`
+}
 
 /** Text made safe for one Markdown table cell. */
 const cell = (text) => text.trim().replace(/\s*\n\s*/g, '; ').replaceAll('|', '\\|')
@@ -42,20 +72,21 @@ export function targetLines(runsOf, pairedOf, coldOf) {
   const lines = [
     '### Targets',
     '',
-    '| target | paired runs: median ratio (quartiles, pairs) | pairs meeting it | ratio of the medians | each repetition | repetitions meeting it | verdict |',
+    '| target | paired runs: median ratio (90% interval; rounds, pairs) | pairs meeting it | ratio of the medians | each repetition | repetitions meeting it | verdict |',
     '|---|---:|---:|---:|---|---:|---|',
   ]
   const notes = []
   for (const [label, top, bottom, route, bound, strict] of [...THROUGHPUT, ...CONTROL]) {
     const control = bound === undefined
     const paired = pairedOf(top, bottom, route)
-    const ratios = paired?.ratios ?? []
+    const rounds = paired?.rounds ?? []
+    const ratios = rounds.flat()
     const warnings = [
       paired?.bad ? `⚠ ${paired.bad} non-2xx or socket errors` : '',
       paired?.error && ratios.length ? `⚠ stopped early (${paired.error})` : '',
     ].filter(Boolean)
     const pairedCells = ratios.length
-      ? [[summarize(ratios), ...warnings].join(' '), control ? '' : `${ratios.filter((x) => meets(x, bound, strict)).length} of ${ratios.length}`]
+      ? [[pairedSummary(rounds), ...warnings].join(' '), control ? '' : `${ratios.filter((x) => meets(x, bound, strict)).length} of ${ratios.length}`]
       : [paired?.error ? `not measured: ${paired.error}` : 'not measured', '']
     let tableCells = control ? ['', '', ''] : ['not measured', '', '']
     let ratio
@@ -68,12 +99,12 @@ export function targetLines(runsOf, pairedOf, coldOf) {
     }
     // The paired ratio decides when it was measured; the medians of the tables otherwise.
     let verdict = ''
-    if (!control && ratios.length) verdict = meets(median(ratios), bound, strict) ? 'met' : '**not met**'
+    if (!control && ratios.length) verdict = { met: 'met', 'not met': '**not met**', 'not shown': '**not shown**: the interval spans the bound' }[pairedVerdict(rounds, bound, strict)]
     else if (!control && ratio !== undefined) verdict = `${meets(ratio, bound, strict) ? 'met' : '**not met**'} (by the medians: no paired runs)`
     if (control && ratios.length) {
-      const mid = median(ratios)
-      if (mid < CONTROL_BOUNDS[0] || mid > CONTROL_BOUNDS[1]) {
-        notes.push(`⚠ The ${route === 'hello' ? 'GET' : 'POST'} control came out at ${mid.toFixed(2)}: in this run the method put ${(Math.abs(mid - 1) * 100).toFixed(0)}% between two identical servers, so a verdict closer than that to its bound is not decided.`)
+      const [lo, hi] = roundsInterval(rounds)
+      if (lo > 1 || hi < 1) {
+        notes.push(`⚠ The ${route === 'hello' ? 'GET' : 'POST'} control's interval, ${lo.toFixed(2)}–${hi.toFixed(2)}, leaves out 1.00: in this run the method put a difference between two identical servers, so verdicts within ${(Math.max(Math.abs(lo - 1), Math.abs(hi - 1)) * 100).toFixed(0)}% of their bounds are doubtful.`)
       }
     }
     lines.push(`| ${cell(label)} | ${pairedCells.map(cell).join(' | ')} | ${tableCells.join(' | ')} | ${verdict} |`)
