@@ -24,7 +24,7 @@ type TargetLines = (
 
 type Quartiles = (xs: number[]) => { q1: number; median: number; q3: number }
 type RoundsInterval = (rounds: number[][]) => [number, number]
-type Settles = (top: string, bottom: string, route: string) => (rounds: number[][]) => boolean
+type Settled = (top: string, bottom: string, route: string, rounds: number[][]) => boolean
 type WithLittleSteal = <T>(
   measure: () => Promise<T>,
   options: { maxSteal: number; tries: number; prepare?: () => unknown; onStolen: (steal: number, last: boolean) => void },
@@ -34,10 +34,10 @@ const lib = join(__dirname, '..', 'bench', 'http', 'lib')
 let targetLines: TargetLines
 let quartiles: Quartiles
 let roundsInterval: RoundsInterval
-let settles: Settles
+let settled: Settled
 let withLittleSteal: WithLittleSteal
 beforeAll(async () => {
-  ;({ targetLines, settles } = (await import(join(lib, 'targets.mjs'))) as { targetLines: TargetLines; settles: Settles })
+  ;({ targetLines, settled } = (await import(join(lib, 'targets.mjs'))) as { targetLines: TargetLines; settled: Settled })
   ;({ quartiles, roundsInterval } = (await import(join(lib, 'stats.mjs'))) as { quartiles: Quartiles; roundsInterval: RoundsInterval })
   ;({ withLittleSteal } = (await import(join(lib, 'steal.mjs'))) as { withLittleSteal: WithLittleSteal })
 })
@@ -74,7 +74,7 @@ describe('the benchmark’s targets table', () => {
   })
 
   it('adds rounds while a target’s interval spans its bound, and runs the controls to the end', () => {
-    const getAboveFastify = settles('ours-node', 'fastify', 'hello')
+    const getAboveFastify = (rounds: number[][]) => settled('ours-node', 'fastify', 'hello', rounds)
     expect(getAboveFastify([[0.9], [1.1], [1.0]])).toBe(false)
     expect(getAboveFastify([[1.2], [1.3], [1.25]])).toBe(true)
     expect(getAboveFastify([[0.8], [0.85], [0.9]])).toBe(true) // settled the other way
@@ -82,7 +82,7 @@ describe('the benchmark’s targets table', () => {
     const likely = [[1.05, 1.04], [1.1, 1.08], [1.02, 1.03], [1.08, 1.07], [0.97, 0.98], [1.06, 1.05]]
     expect(roundsInterval(likely)[0]).toBeGreaterThan(1)
     expect(getAboveFastify(likely)).toBe(false)
-    expect(settles('raw', 'raw', 'hello')([[1], [1], [1]])).toBe(false)
+    expect(settled('raw', 'raw', 'hello', [[1], [1], [1]])).toBe(false)
   })
 
   it('draws whole rounds in the bootstrap, seeded', () => {

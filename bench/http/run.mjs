@@ -21,7 +21,7 @@ import { pairPlan, pairedRuns } from './lib/paired.mjs'
 import { SERVERS, killServers, peakRssMb, resetPeakRss, startServer, stopServer } from './lib/servers.mjs'
 import { median } from './lib/stats.mjs'
 import { withLittleSteal } from './lib/steal.mjs'
-import { CONTROL, THROUGHPUT, settles, targetLines } from './lib/targets.mjs'
+import { CONTROL, THROUGHPUT, settled, targetLines } from './lib/targets.mjs'
 
 const { values: opts } = parseArgs({
   options: {
@@ -142,14 +142,13 @@ if (!opts['cold-only']) {
 }
 
 // Paired runs: for each target, its two servers side by side, short runs in turn.
-const paired = new Map() // `${top}|${bottom}|${route}` -> { ratios, rounds, again, stolen, bad, error }
+const paired = new Map() // `${top}|${bottom}|${route}` -> { rounds, again, stolen, bad, error }
 if (!opts['cold-only'] && pairs > 0) {
   const chosen = new Set(servers.map((s) => s.name))
   const comparisons = [...THROUGHPUT, ...CONTROL].filter(([, top, bottom, route]) => chosen.has(top) && chosen.has(bottom) && routes.includes(route))
   for (const { top, bottom, routes: pairRoutes } of pairPlan(comparisons.map(([, top, bottom, route]) => [top, bottom, route]))) {
     // Rounds are added, up to the most, while a target is open (lib/targets.mjs, STOP_LEVEL).
-    const settled = (route, rounds) => settles(top, bottom, route)(rounds)
-    const results = await pairedRuns({ top, bottom, routes: pairRoutes, processes: pairProcesses, maxProcesses: maxPairProcesses, settled, pairs, seconds: pairSeconds, warmup, connections, tool, serverPin, loadPin, maxSteal, tries, log: (line) => console.error(line) })
+    const results = await pairedRuns({ top, bottom, routes: pairRoutes, processes: pairProcesses, maxProcesses: maxPairProcesses, settled: (route, rounds) => settled(top, bottom, route, rounds), pairs, seconds: pairSeconds, warmup, connections, tool, serverPin, loadPin, maxSteal, tries, log: (line) => console.error(line) })
     for (const [route, result] of results) paired.set(`${top}|${bottom}|${route}`, result)
   }
 }
@@ -253,7 +252,7 @@ function stealNote() {
 function pairedSteal() {
   const all = [...paired.values()]
   const count = (field) => all.reduce((n, r) => n + r[field], 0)
-  return `A pair in which the hypervisor took more than ${opts['max-steal']}% of either CPU was run again (up to ${tries} tries): ${count('again')} of ${all.reduce((n, r) => n + r.ratios.length, 0)} pairs were run again, ${count('stolen')} kept above the limit.`
+  return `A pair in which the hypervisor took more than ${opts['max-steal']}% of either CPU was run again (up to ${tries} tries): ${count('again')} of ${all.reduce((n, r) => n + r.rounds.flat().length, 0)} pairs were run again, ${count('stolen')} kept above the limit.`
 }
 
 if (!opts['no-write']) {

@@ -3,7 +3,8 @@
 // runs back to back: 35k to 76k req/s), so two medians taken a minute apart carry that
 // noise into their ratio. Here both servers of a comparison are up side by side (both pinned
 // to CPU 0, only one under load at a time), short runs take turns A B, B A, A B, … and the
-// ratio of each pair is kept; the median of those ratios is the comparison's figure. A
+// ratio of each pair is kept, grouped by pair of processes (round); lib/targets.mjs reads
+// their median and its interval over rounds. A
 // process also draws a speed of its own: two processes of the same server can differ by 20%
 // for as long as they live (bench/README.md), so the pairs are spread over several fresh
 // pairs of processes.
@@ -20,13 +21,13 @@ import { withLittleSteal } from './steal.mjs'
  * the routes that `settled(route, rounds)` does not call settled yet (a route once settled is
  * left out of later rounds). A pair in which the hypervisor took more than `maxSteal` of
  * either CPU is run again, up to `tries` times. Resolves to a Map from route to
- * `{ ratios, rounds, again, stolen, bad, error }`: every pair's top ÷ bottom req/s, the same
- * grouped by round, the pairs run again for steal, those kept above the limit, the non-2xx
+ * `{ rounds, again, stolen, bad, error }`: every pair's top ÷ bottom req/s, a list per round,
+ * the pairs run again for steal, those kept above the limit, the non-2xx
  * answers and socket errors of the runs, and the error that ended the comparison early (the
  * rounds before it are kept).
  */
 export async function pairedRuns({ top, bottom, routes, processes, maxProcesses = processes, settled = () => false, pairs, seconds, warmup, connections, tool, serverPin, loadPin, maxSteal, tries, log }) {
-  const results = new Map(routes.map((route) => [route, { ratios: [], rounds: [], again: 0, stolen: 0, bad: 0, error: undefined }]))
+  const results = new Map(routes.map((route) => [route, { rounds: [], again: 0, stolen: 0, bad: 0, error: undefined }]))
   const open = (round) => routes.filter((route) => round <= processes || !settled(route, results.get(route).rounds))
   const most = Math.max(processes, maxProcesses)
   for (let round = 1; round <= most; round++) {
@@ -70,7 +71,6 @@ export async function pairedRuns({ top, bottom, routes, processes, maxProcesses 
           if (stolen) result.stolen++
           ratios.push(rps[0] / rps[1])
         }
-        result.ratios.push(...ratios)
         result.rounds.push(ratios)
         log(`paired ${round}/${most}  ${top} ÷ ${bottom}, ${load.label}: ${summarize(ratios)}${result.bad ? `  (${result.bad} non-2xx or socket errors so far)` : ''}`)
       }

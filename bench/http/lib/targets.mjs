@@ -50,16 +50,16 @@ export function pairedVerdict(rounds, bound, strict, level = 0.9) {
 export const STOP_LEVEL = 0.99
 
 /**
- * Whether the paired runs of `top` ÷ `bottom` on `route` may stop adding rounds: once the
- * target they serve is met or not met at `STOP_LEVEL`. A control (no bound) is never
- * settled: it runs every round, so that its interval shows the method's width at the full
- * count.
+ * Whether the paired runs of `top` ÷ `bottom` on `route`, with `rounds` so far, may stop
+ * adding rounds: once the target they serve is met or not met at `STOP_LEVEL`. A control (no
+ * bound) is never settled: it runs every round, so that its interval shows the method's width
+ * at the full count.
  */
-export function settles(top, bottom, route) {
+export function settled(top, bottom, route, rounds) {
   const target = THROUGHPUT.find(([, t, b, r]) => t === top && b === bottom && r === route)
-  if (!target) return () => false
+  if (!target) return false
   const [, , , , bound, strict] = target
-  return (rounds) => pairedVerdict(rounds, bound, strict, STOP_LEVEL) !== 'not shown'
+  return pairedVerdict(rounds, bound, strict, STOP_LEVEL) !== 'not shown'
 }
 
 /** `0.97× (90%: 0.93–1.01; 6 rounds, 18 pairs)`: the median pair ratio and its interval over rounds. */
