@@ -88,6 +88,11 @@ export interface ListenSettings {
   sessionHook: boolean
   /** The most headers a request may have; 0: hyper's 100. */
   maxHeaders: number
+  /**
+   * Serve WebSocket upgrades with these limits (the app has channels); without, an
+   * upgrade request is an ordinary request.
+   */
+  sockets?: SocketSettings
 }
 
 /** The body limit in bytes. */
@@ -179,6 +184,14 @@ export declare function serverPort(server: ExternalObject<'PikkuServer'>): numbe
 export declare function serverRespond(server: ExternalObject<'PikkuServer'>, answers: string, bodies: string): void
 
 /**
+ * Sends JavaScript's WebSocket frames: `frames` is a JSON array of `[socket, length]` (a text
+ * message) and `[socket, length, code]` (a close, the text its reason), and `texts` their
+ * texts one after the other (`length`: the text's `.length`). Throws on a malformed batch or
+ * a close code a server may not send.
+ */
+export declare function serverSend(server: ExternalObject<'PikkuServer'>, frames: string, texts: string): void
+
+/**
  * Every waiting call as one JSON array of `[id, method, url, headers, wire, body?]`
  * (`headers`: one string of `name:value` lines).
  */
@@ -186,3 +199,13 @@ export declare function serverTake(server: ExternalObject<'PikkuServer'>): strin
 
 /** The `Set-Cookie` header that stores a session (`session_json`) or clears it (`null`). */
 export declare function sessionCookie(engine: ExternalObject<'PikkuEngine'>, sessionJson?: string | undefined | null): string
+
+/** The limits of the server's WebSockets. */
+export interface SocketSettings {
+  /** The largest message a client may send, in bytes (larger: closed with 1009). */
+  maxMessageBytes: number
+  /** Bytes queued for one socket before its client counts as too slow and is dropped. */
+  maxBufferedBytes: number
+  /** How often each socket is pinged, in milliseconds (at least 1). */
+  pingIntervalMs: number
+}

@@ -858,5 +858,6 @@ module.exports.serverClose = nativeBinding.serverClose
 module.exports.serverListen = nativeBinding.serverListen
 module.exports.serverPort = nativeBinding.serverPort
 module.exports.serverRespond = nativeBinding.serverRespond
+module.exports.serverSend = nativeBinding.serverSend
 module.exports.serverTake = nativeBinding.serverTake
 module.exports.sessionCookie = nativeBinding.sessionCookie

@@ -1,5 +1,5 @@
 // WebSocket channels through real connections on 127.0.0.1, served on the http.Server of
-// node:http and of Express: sessions at the upgrade, routed and validated messages, errors
+// node:http and of Express, and by the standalone server (Rust speaks the protocol): sessions at the upgrade, routed and validated messages, errors
 // that keep the connection open, broadcasts, disconnect cleanup, limits and dead clients.
 import { createHmac } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
@@ -10,9 +10,10 @@ import express from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 
-import { ForbiddenError, attachChannels, createApp, pikkuFunc, pikkuSessionlessFunc, type AppOptions, type ChannelServer, type ChannelWiring } from '@pikku/native'
+import { ForbiddenError, attachChannels, createApp, pikkuFunc, pikkuSessionlessFunc, type AppOptions, type ChannelWiring, type OpenChannels } from '@pikku/native'
 import { pikkuExpress } from '@pikku/native/express'
 import { createRequestListener } from '@pikku/native/node-http'
+import { listen as listenStandalone } from '@pikku/native/standalone'
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256'
 const b64 = (value: string | Buffer) => Buffer.from(value).toString('base64url')
@@ -83,11 +84,14 @@ const channels: ChannelWiring[] = [
 
 interface Running {
   url: string
-  channels: ChannelServer
+  channels: OpenChannels
   close(): Promise<void>
 }
 
-async function start(kind: 'node-http' | 'express', options: AppOptions = {}): Promise<Running> {
+type ServerKind = 'node-http' | 'express' | 'standalone'
+const LIMITS = { pingIntervalMs: 150, maxBufferedBytes: 1024 * 1024, maxQueuedMessages: 20 }
+
+async function start(kind: ServerKind, options: AppOptions = {}): Promise<Running> {
   const app = createApp({
     routes: [],
     channels,
@@ -95,6 +99,10 @@ async function start(kind: 'node-http' | 'express', options: AppOptions = {}): P
     maxBodyBytes: 1024 * 1024,
     ...options,
   })
+  if (kind === 'standalone') {
+    const standalone = listenStandalone(app, { channels: LIMITS })
+    return { url: standalone.url.replace('http:', 'ws:'), channels: standalone.channels, close: () => standalone.close() }
+  }
   let server: Server
   if (kind === 'express') {
     const host = express()
@@ -103,7 +111,7 @@ async function start(kind: 'node-http' | 'express', options: AppOptions = {}): P
   } else {
     server = createServer(createRequestListener(app))
   }
-  const served = attachChannels(app, server, { pingIntervalMs: 150, maxBufferedBytes: 1024 * 1024, maxQueuedMessages: 20 })
+  const served = attachChannels(app, server, LIMITS)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
@@ -162,7 +170,7 @@ class Client {
   }
 }
 
-describe.each(['node-http', 'express'] as const)('channels on the http.Server of %s', (kind) => {
+describe.each(['node-http', 'express', 'standalone'] as const)('channels served by %s', (kind) => {
   let server: Running
   beforeAll(async () => {
     server = await start(kind)
@@ -326,10 +334,10 @@ describe.each(['node-http', 'express'] as const)('channels on the http.Server of
   })
 })
 
-describe('channels with the app\'s session hook', () => {
+describe.each(['node-http', 'standalone'] as const)('channels with the app\'s session hook (%s)', (kind) => {
   let server: Running
   beforeAll(async () => {
-    server = await start('node-http', {
+    server = await start(kind, {
       enrichSession: (session, { headers }) => {
         if (session?.userId === 'banned') return undefined // revoked since the token was issued
         if (session) return { ...session, role: 'admin' as const }

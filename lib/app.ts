@@ -173,6 +173,11 @@ export class PikkuApp {
     return { config: this.engineConfig, errorsToJs: this.globalChain.length > 0, sessionHook: this.enrichSession !== undefined }
   }
 
+  /** The app has WebSocket channels (the standalone server then serves upgrades). */
+  get hasChannels(): boolean {
+    return this.channelWirings.length > 0
+  }
+
   /** Answers a request routed by the host framework: `params` are its path parameters. */
   invokeHttp(
     func: AnyAPIFunction,

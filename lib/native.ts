@@ -24,6 +24,7 @@ export {
   serverListen,
   serverPort,
   serverRespond,
+  serverSend,
   serverTake,
   sessionCookie,
   type ScheduleEvent,

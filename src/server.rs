@@ -6,12 +6,13 @@
 use std::net::ToSocketAddrs;
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use pikku_engine::{Engine, EngineConfig};
-use pikku_server::{start, Mailbox, RunningServer, ServerOptions};
+use pikku_server::{start, Mailbox, RunningServer, ServerOptions, SocketOptions, Sockets};
 
 /// The JS callback that takes the waiting calls (`serverTake`), called without arguments.
 type WakeCallback = ThreadsafeFunction<(), (), (), Status, false>;
@@ -19,6 +20,7 @@ type WakeCallback = ThreadsafeFunction<(), (), (), Status, false>;
 /// A listening server, as JavaScript holds it.
 pub struct StandaloneServer {
     mailbox: Arc<Mailbox>,
+    sockets: Arc<Sockets>,
     running: Mutex<Option<RunningServer>>,
     port: u16,
 }
@@ -40,6 +42,20 @@ pub struct ListenSettings {
     pub session_hook: bool,
     /// The most headers a request may have; 0: hyper's 100.
     pub max_headers: u32,
+    /// Serve WebSocket upgrades with these limits (the app has channels); without, an
+    /// upgrade request is an ordinary request.
+    pub sockets: Option<SocketSettings>,
+}
+
+/// The limits of the server's WebSockets.
+#[napi(object)]
+pub struct SocketSettings {
+    /// The largest message a client may send, in bytes (larger: closed with 1009).
+    pub max_message_bytes: u32,
+    /// Bytes queued for one socket before its client counts as too slow and is dropped.
+    pub max_buffered_bytes: u32,
+    /// How often each socket is pinged, in milliseconds (at least 1).
+    pub ping_interval_ms: u32,
 }
 
 /// Starts serving the routes of `config_json` (an `EngineConfig`) on `host:port` (port 0: one
@@ -92,12 +108,18 @@ pub fn server_listen(
         session_hook: settings.session_hook,
         threads: settings.threads as usize,
         max_headers: NonZeroUsize::new(settings.max_headers as usize),
+        sockets: settings.sockets.map(|sockets| SocketOptions {
+            max_message_bytes: sockets.max_message_bytes as usize,
+            max_buffered_bytes: sockets.max_buffered_bytes as usize,
+            ping_interval: Duration::from_millis(u64::from(sockets.ping_interval_ms.max(1))),
+        }),
         ..ServerOptions::default()
     };
     let running = start(listener, engine, Arc::clone(&mailbox) as _, options)
         .map_err(|err| Error::from_reason(format!("PIKKU_ERR_LISTEN: {err}")))?;
     Ok(External::new(StandaloneServer {
         mailbox,
+        sockets: Arc::clone(&running.sockets),
         port: running.local_addr.port(),
         running: Mutex::new(Some(running)),
     }))
@@ -133,6 +155,22 @@ pub fn server_respond(
     server
         .mailbox
         .answer_all(&answers, bodies)
+        .map_err(|err| Error::from_reason(format!("PIKKU_ERR_SERVER: {err}")))
+}
+
+/// Sends JavaScript's WebSocket frames: `frames` is a JSON array of `[socket, length]` (a text
+/// message) and `[socket, length, code]` (a close, the text its reason), and `texts` their
+/// texts one after the other (`length`: the text's `.length`). Throws on a malformed batch or
+/// a close code a server may not send.
+#[napi]
+pub fn server_send(
+    #[napi(ts_arg_type = "ExternalObject<'PikkuServer'>")] server: &External<StandaloneServer>,
+    frames: String,
+    texts: String,
+) -> Result<()> {
+    server
+        .sockets
+        .send_all(&frames, texts)
         .map_err(|err| Error::from_reason(format!("PIKKU_ERR_SERVER: {err}")))
 }
 

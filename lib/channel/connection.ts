@@ -1,10 +1,9 @@
-import type { WebSocket } from 'ws'
-
 import type { PikkuChannel, Session } from '../types.js'
 import { SessionTracker } from '../user-session.js'
+import type { ChannelSocket } from './host.js'
 import type { Topics } from './topics.js'
 
-/** The server's side of one open WebSocket: its session, its message queue and its limits. */
+/** The server's side of one open WebSocket: its session, its message queue and its topics. */
 export class ChannelConnection {
   /** The connection's session: decoded at the upgrade, changed by `userSession.set()`. */
   readonly userSession: SessionTracker
@@ -25,9 +24,8 @@ export class ChannelConnection {
     name: string,
     params: Record<string, string>,
     session: Session | undefined,
-    private readonly socket: WebSocket,
+    private readonly socket: ChannelSocket,
     private readonly topics: Topics<ChannelConnection>,
-    private readonly maxBufferedBytes: number,
   ) {
     this.userSession = new SessionTracker(session)
     const connection = this
@@ -46,15 +44,9 @@ export class ChannelConnection {
     })
   }
 
-  /** Sends a text frame, unless the socket is gone; a client that does not read is dropped. */
+  /** Sends a text frame, unless the socket is closing or gone. */
   sendText(text: string): void {
-    if (this.socket.readyState !== this.socket.OPEN) return
-    if (this.socket.bufferedAmount + text.length > this.maxBufferedBytes) {
-      // A slow reader must not hold server memory: it gets closed, the others carry on.
-      this.socket.terminate()
-      return
-    }
-    this.socket.send(text)
+    if (this.socket.isOpen) this.socket.send(text)
   }
 
   /** Leaves every topic (the socket closed). */

@@ -17,10 +17,7 @@ type Answer = (u32, u16, Vec<String>, Option<usize>);
 /// without a readable id cannot be matched to a request and is left out. The batch is an
 /// error when it is not a JSON array, or its lengths and its bodies do not match.
 pub(crate) fn parse_answers(answers: &str, bodies: String) -> Result<Vec<(u32, Reply)>, String> {
-    let mut bodies = Bodies {
-        text: Bytes::from(bodies),
-        at: 0,
-    };
+    let mut bodies = Bodies::new(bodies);
     let replies = match serde_json::from_str::<Vec<Answer>>(answers) {
         // The common case, every answer of the right types, in one typed pass.
         Ok(answers) => answers
@@ -32,12 +29,7 @@ pub(crate) fn parse_answers(answers: &str, bodies: String) -> Result<Vec<(u32, R
             .collect::<Result<Vec<_>, String>>()?,
         Err(_) => each_answer(answers, &mut bodies)?,
     };
-    if bodies.at != bodies.text.len() {
-        return Err(format!(
-            "the bodies hold {} bytes more than the answers' lengths say",
-            bodies.text.len() - bodies.at
-        ));
-    }
+    bodies.all_read("the bodies", "the answers")?;
     Ok(replies)
 }
 
@@ -82,15 +74,35 @@ fn each_answer(answers: &str, bodies: &mut Bodies) -> Result<Vec<(u32, Reply)>, 
     Ok(replies)
 }
 
-/// The bodies' text and how far it has been read.
-struct Bodies {
+/// Texts JavaScript joined into one string, and how far it has been read: each is cut by
+/// its length in UTF-16 code units, as JavaScript counts it.
+pub(crate) struct Bodies {
     text: Bytes,
     at: usize,
 }
 
 impl Bodies {
+    /// The joined texts, none read yet.
+    pub(crate) fn new(text: String) -> Self {
+        Bodies {
+            text: Bytes::from(text),
+            at: 0,
+        }
+    }
+
+    /// An error when bytes are left over: `what` holds more than `lengths` say.
+    pub(crate) fn all_read(&self, what: &str, lengths: &str) -> Result<(), String> {
+        if self.at == self.text.len() {
+            return Ok(());
+        }
+        Err(format!(
+            "{what} hold {} bytes more than {lengths}' lengths say",
+            self.text.len() - self.at
+        ))
+    }
+
     /// The next body, `units` UTF-16 code units long (`None`: no body).
-    fn next(&mut self, units: Option<usize>) -> Result<Bytes, String> {
+    pub(crate) fn next(&mut self, units: Option<usize>) -> Result<Bytes, String> {
         let Some(units) = units else {
             return Ok(Bytes::new());
         };

@@ -8,15 +8,23 @@
 //! [`Mailbox`] is the dispatch the binding uses: calls queue up as one JSON batch that
 //! JavaScript takes when it is woken, and answers come back by call id, delivered together.
 //!
+//! WebSocket channels: an upgrade is a [`Call`] that JavaScript accepts (101) or refuses;
+//! once accepted, the socket's frames are read here and its messages reach
+//! JavaScript as [`SocketEvent`]s, in order; JavaScript's sends come back through
+//! [`Sockets::send_all`].
+//!
 //! No napi types: the binding only wakes JavaScript and moves strings.
 
 mod answers;
 mod mailbox;
 mod request;
 mod server;
+mod sockets;
+mod websocket;
 
 pub use mailbox::Mailbox;
 pub use server::{start, RunningServer, ServerOptions};
+pub use sockets::{SocketOptions, Sockets};
 
 use std::future::Future;
 use std::pin::Pin;
@@ -42,6 +50,31 @@ pub struct Call {
     pub body: Option<Bytes>,
     /// With `body`: the body went over the limit and was not kept.
     pub body_too_large: bool,
+    /// A WebSocket upgrade, and the id its socket will have: JavaScript accepts it with
+    /// status 101 or answers it as an ordinary request (a refusal). `wire` is then empty.
+    pub socket: Option<u64>,
+}
+
+/// What happens on an open WebSocket, for JavaScript, in the order it happened.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SocketEvent<'a> {
+    /// A text message.
+    Message {
+        /// The socket's id.
+        socket: u64,
+        /// The message.
+        text: &'a str,
+    },
+    /// A binary message (channels speak JSON text: JavaScript answers it with an error).
+    Binary {
+        /// The socket's id.
+        socket: u64,
+    },
+    /// The socket closed (either side, or the connection was lost); nothing more comes of it.
+    Closed {
+        /// The socket's id.
+        socket: u64,
+    },
 }
 
 /// JavaScript's answer to a [`Call`].
@@ -60,6 +93,9 @@ pub struct Reply {
 pub trait Dispatch: Send + Sync + 'static {
     /// Starts one call.
     fn dispatch(&self, call: Call, reply: tokio::sync::oneshot::Sender<Reply>);
+
+    /// Hands over what happened on an open WebSocket.
+    fn socket_event(&self, _event: SocketEvent<'_>) {}
 
     /// A server thread has nothing left to do and is about to sleep: the moment to hand over
     /// calls held back to be sent together.

@@ -23,7 +23,7 @@ use hyper::HeaderMap;
 use tokio::sync::{oneshot, Notify};
 
 use crate::answers::{ids_of, malformed_reply, parse_answers};
-use crate::{Call, Dispatch, Reply};
+use crate::{Call, Dispatch, Reply, SocketEvent};
 
 /// What wakes JavaScript (the binding: a thread-safe function).
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
@@ -42,11 +42,10 @@ pub struct Mailbox {
 }
 
 struct State {
-    /// Waiting calls, each `[id,method,url,headers,wire]` (`,body` before `]` when it travels:
-    /// base64, or `null` when it went over the limit), separated by commas: the batch's
-    /// text without its brackets.
+    /// Waiting calls and socket events (see [`Mailbox::take`]), separated by commas: the
+    /// batch's text without its brackets.
     batch: Vec<u8>,
-    /// Calls in `batch`.
+    /// Entries in `batch`.
     calls: usize,
     /// Calls posted since the server started (wrapping): tells whether a look at the sockets
     /// brought new ones.
@@ -81,9 +80,13 @@ impl Mailbox {
         }
     }
 
-    /// Every waiting call as one JSON array of `[id, method, url, headers, wire, body?]`
-    /// (`headers`: one string of `name:value` lines; `wire`: the engine's answer, inline; `body`:
-    /// see [`Call::body`], in base64, `null` when it went over the limit), and an empty queue.
+    /// Every waiting call and socket event as one JSON array, and an empty queue:
+    /// - a request: `[id, method, url, headers, wire, body?]` (`headers`: one string of
+    ///   `name:value` lines; `wire`: the engine's answer, inline; `body`: see [`Call::body`], in
+    ///   base64, `null` when it went over the limit);
+    /// - a WebSocket upgrade: `["u", id, socket, url, headers]`, answered 101 to accept;
+    /// - a socket's message `["m", socket, text]`, binary message `["b", socket]`, or close
+    ///   `["c", socket]`, in the order they happened.
     pub fn take(&self) -> String {
         let mut state = self.lock();
         let mut out = Vec::with_capacity(state.batch.len() + 2);
@@ -189,24 +192,19 @@ impl Mailbox {
     }
 }
 
-impl Dispatch for Mailbox {
-    fn dispatch(&self, call: Call, reply: oneshot::Sender<Reply>) {
+impl Mailbox {
+    /// Writes an entry into the batch, and wakes JavaScript or the hand-over for it.
+    fn post(&self, write: impl FnOnce(&mut State)) {
         let mut state = self.lock();
-        let mut id = state.next_id;
-        while state.waiting.contains_key(&id) {
-            id = id.wrapping_add(1);
-        }
-        state.next_id = id.wrapping_add(1);
         let first = state.calls == 0;
         if first {
             state.wake_owed = true;
         } else {
             state.batch.push(b',');
         }
-        write_call(&mut state.batch, id, &call);
+        write(&mut state);
         state.calls += 1;
         state.posted = state.posted.wrapping_add(1);
-        state.waiting.insert(id, reply);
         let wake = if state.calls >= WAKE_AT {
             Self::owed_wake(&mut state)
         } else {
@@ -218,6 +216,24 @@ impl Dispatch for Mailbox {
         } else if first {
             self.batch_started.notify_one();
         }
+    }
+}
+
+impl Dispatch for Mailbox {
+    fn dispatch(&self, call: Call, reply: oneshot::Sender<Reply>) {
+        self.post(|state| {
+            let mut id = state.next_id;
+            while state.waiting.contains_key(&id) {
+                id = id.wrapping_add(1);
+            }
+            state.next_id = id.wrapping_add(1);
+            write_call(&mut state.batch, id, &call);
+            state.waiting.insert(id, reply);
+        });
+    }
+
+    fn socket_event(&self, event: SocketEvent<'_>) {
+        self.post(|state| write_event(&mut state.batch, event));
     }
 
     fn idle(&self) {
@@ -241,6 +257,14 @@ impl Dispatch for Mailbox {
 }
 
 fn write_call(out: &mut Vec<u8>, id: u32, call: &Call) {
+    if let Some(socket) = call.socket {
+        out.extend_from_slice(format!("[\"u\",{id},{socket},").as_bytes());
+        write_string(out, &call.url);
+        out.push(b',');
+        write_headers(out, &call.headers);
+        out.push(b']');
+        return;
+    }
     out.push(b'[');
     out.extend_from_slice(id.to_string().as_bytes());
     out.push(b',');
@@ -260,6 +284,23 @@ fn write_call(out: &mut Vec<u8>, id: u32, call: &Call) {
         write_string(out, &STANDARD.encode(body));
     }
     out.push(b']');
+}
+
+/// A socket's event: `["m", socket, text]`, `["b", socket]` or `["c", socket]`.
+fn write_event(out: &mut Vec<u8>, event: SocketEvent<'_>) {
+    match event {
+        SocketEvent::Message { socket, text } => {
+            out.extend_from_slice(format!("[\"m\",{socket},").as_bytes());
+            write_string(out, text);
+            out.push(b']');
+        }
+        SocketEvent::Binary { socket } => {
+            out.extend_from_slice(format!("[\"b\",{socket}]").as_bytes())
+        }
+        SocketEvent::Closed { socket } => {
+            out.extend_from_slice(format!("[\"c\",{socket}]").as_bytes())
+        }
+    }
 }
 
 /// Headers as one JSON string of `name:value` lines (names lower-case; neither part can hold a
@@ -331,6 +372,7 @@ mod tests {
             headers: HeaderMap::new(),
             body: None,
             body_too_large: false,
+            socket: None,
         }
     }
 

@@ -1,5 +1,6 @@
 //! One request through the engine: read the body within the limit and the time allowed, ask
-//! the engine, and either answer its error here or hand the call to JavaScript.
+//! the engine, and either answer its error here or hand the call to JavaScript. WebSocket
+//! upgrades go to [`crate::websocket`].
 
 use std::borrow::Cow;
 
@@ -14,17 +15,22 @@ use hyper::{Method, Request, Response, StatusCode};
 use pikku_engine::error::{RequestError, INTERNAL_SERVER, MISSING_SESSION, REQUEST_TIMEOUT};
 use pikku_engine::{wire, Engine, HttpRequest, Outcome};
 
-use crate::{Call, Dispatch, Reply, ServerOptions};
+use std::sync::Arc;
+
+use crate::server::Context;
+use crate::{websocket, Call, Dispatch, Reply, ServerOptions};
 
 const JSON: &str = "application/json; charset=utf-8";
 
 /// Answers one request.
-pub async fn answer(
-    engine: &Engine,
-    dispatch: &dyn Dispatch,
-    options: &ServerOptions,
+pub(crate) async fn answer(
+    context: &Arc<Context>,
     request: Request<Incoming>,
 ) -> Response<Full<Bytes>> {
+    if context.options.sockets.is_some() && websocket::is_upgrade(&request) {
+        return websocket::upgrade(context, request).await;
+    }
+    let (engine, dispatch, options) = (&*context.engine, &*context.dispatch, &context.options);
     let (parts, body) = request.into_parts();
     let limit = engine.max_body_bytes();
     let declared_too_large = content_length(&parts.headers).is_some_and(|n| n > limit);
@@ -144,6 +150,7 @@ async fn respond(
         headers: parts.headers,
         body_too_large: body_for_js.is_some() && body_too_large,
         body: body_for_js,
+        socket: None,
     };
     let (sender, receiver) = tokio::sync::oneshot::channel();
     dispatch.dispatch(call, sender);
@@ -178,7 +185,7 @@ fn content_length(headers: &HeaderMap) -> Option<u64> {
     headers.get(CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
 }
 
-fn json_response(status: u16, body: String) -> Response<Full<Bytes>> {
+pub(crate) fn json_response(status: u16, body: String) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() =
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -189,13 +196,16 @@ fn json_response(status: u16, body: String) -> Response<Full<Bytes>> {
 }
 
 /// An error answer through the engine's error table (status, name, `errorId`).
-fn error_response(err: &RequestError, request_id: Option<&str>) -> Response<Full<Bytes>> {
+pub(crate) fn error_response(
+    err: &RequestError,
+    request_id: Option<&str>,
+) -> Response<Full<Bytes>> {
     json_response(err.kind.status, wire::error_body(err, request_id))
 }
 
 /// A 500 for a failure between the server and JavaScript (the request's headers are gone by
 /// then, so the `errorId` is a fresh one).
-fn internal_error(message: &str) -> Response<Full<Bytes>> {
+pub(crate) fn internal_error(message: &str) -> Response<Full<Bytes>> {
     error_response(&RequestError::new(INTERNAL_SERVER, message), None)
 }
 
@@ -203,7 +213,7 @@ fn internal_error(message: &str) -> Response<Full<Bytes>> {
 /// `content-length` or `transfer-encoding` from JavaScript would desynchronize the
 /// connection); a header Node would refuse makes the answer a 500, as behind `node:http`.
 /// For HEAD, hyper sends the length and leaves the body out.
-fn reply_response(reply: Reply) -> Response<Full<Bytes>> {
+pub(crate) fn reply_response(reply: Reply) -> Response<Full<Bytes>> {
     let has_body = !reply.body.is_empty();
     let mut response = Response::new(Full::new(reply.body));
     *response.status_mut() =

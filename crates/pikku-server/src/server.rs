@@ -1,5 +1,5 @@
-//! The accept loop: HTTP/1.1 with keep-alive, and a graceful close that lets requests in
-//! flight finish.
+//! The accept loop: HTTP/1.1 with keep-alive and WebSocket upgrades, and a graceful close
+//! that lets requests in flight finish and closes open sockets (1001).
 
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
@@ -9,14 +9,13 @@ use std::time::Duration;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use pikku_engine::Engine;
 use tokio::net::TcpListener;
 use tokio::runtime::Runtime;
-use tokio::sync::{oneshot, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::request::answer;
-use crate::Dispatch;
+use crate::{Dispatch, SocketOptions, Sockets};
 
 /// The most a request line and headers may take, as Node's default: more is answered 431.
 /// (hyper's read buffer: bodies are read through it in chunks of at most this size.)
@@ -42,6 +41,9 @@ pub struct ServerOptions {
     /// The most headers a request may have; more is answered 431. `None`: hyper's 100, kept
     /// on the stack (a larger count puts them on the heap for every request). At least 1.
     pub max_headers: Option<NonZeroUsize>,
+    /// Serve WebSocket upgrades (the app has channels): each goes to JavaScript to be
+    /// accepted or refused. `None`: an upgrade request is an ordinary request.
+    pub sockets: Option<SocketOptions>,
 }
 
 impl ServerOptions {
@@ -62,6 +64,8 @@ impl ServerOptions {
 pub struct RunningServer {
     /// The address it listens on (port 0 resolved).
     pub local_addr: SocketAddr,
+    /// The open WebSockets (none when the server serves no upgrades).
+    pub sockets: Arc<Sockets>,
     stop: watch::Sender<bool>,
     done: oneshot::Receiver<()>,
     /// The runtime of several threads; one thread runs its own runtime and ends by itself.
@@ -69,8 +73,9 @@ pub struct RunningServer {
 }
 
 impl RunningServer {
-    /// Stops accepting, lets requests in flight finish and closes idle keep-alive
-    /// connections; resolves when every connection has ended, then ends the server's threads.
+    /// Stops accepting, lets requests in flight finish, closes idle keep-alive connections and
+    /// open WebSockets (1001); resolves when every connection has ended, then ends the
+    /// server's threads.
     pub async fn close(self) {
         let _ = self.stop.send(true);
         let _ = self.done.await;
@@ -115,8 +120,18 @@ pub fn start(
     let local_addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
     let (finished, done) = oneshot::channel();
+    let sockets = Arc::new(Sockets::new(options.sockets.clone().unwrap_or_default()));
+    let (live, ended) = mpsc::channel(1);
+    let context = Arc::new(Context {
+        engine,
+        dispatch,
+        sockets: Arc::clone(&sockets),
+        options,
+        stopped: stopped.clone(),
+        _live: live,
+    });
     let serving = async move {
-        accept_loop(listener, engine, dispatch, Arc::new(options), stopped).await;
+        accept_loop(listener, context, stopped, ended).await;
         let _ = finished.send(());
     };
     let runtime = if threads == 1 {
@@ -130,21 +145,34 @@ pub fn start(
     };
     Ok(RunningServer {
         local_addr,
+        sockets,
         stop,
         done,
         runtime,
     })
 }
 
+/// What every connection of the server shares. Connections and sockets hold it while they
+/// run: the server has closed when the last of them has let it go.
+pub(crate) struct Context {
+    pub engine: Arc<Engine>,
+    pub dispatch: Arc<dyn Dispatch>,
+    pub options: ServerOptions,
+    pub sockets: Arc<Sockets>,
+    /// Becomes `true` when the server closes.
+    pub stopped: watch::Receiver<bool>,
+    /// Dropped with the last holder of the context, which ends the server's wait.
+    _live: mpsc::Sender<()>,
+}
+
 async fn accept_loop(
     listener: TcpListener,
-    engine: Arc<Engine>,
-    dispatch: Arc<dyn Dispatch>,
-    options: Arc<ServerOptions>,
+    context: Arc<Context>,
     mut stopped: watch::Receiver<bool>,
+    mut ended: mpsc::Receiver<()>,
 ) {
-    let graceful = GracefulShutdown::new();
-    let background = Arc::clone(&dispatch).on_runtime().map(tokio::spawn);
+    let background = Arc::clone(&context.dispatch).on_runtime().map(tokio::spawn);
+    let header_timeout = context.options.header_timeout();
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -154,35 +182,45 @@ async fn accept_loop(
                     continue;
                 };
                 let _ = stream.set_nodelay(true);
-                let header_timeout = options.header_timeout();
-                let max_headers = options.max_headers;
-                let (engine, dispatch, options) = (Arc::clone(&engine), Arc::clone(&dispatch), Arc::clone(&options));
+                let served = Arc::clone(&context);
                 let service = service_fn(move |request| {
-                    let (engine, dispatch, options) = (Arc::clone(&engine), Arc::clone(&dispatch), Arc::clone(&options));
-                    async move {
-                        Ok::<_, std::convert::Infallible>(answer(&engine, &*dispatch, &options, request).await)
-                    }
+                    let context = Arc::clone(&served);
+                    async move { Ok::<_, std::convert::Infallible>(answer(&context, request).await) }
                 });
                 let mut http = http1::Builder::new();
                 http.timer(TokioTimer::new())
                     .header_read_timeout(header_timeout)
                     .max_buf_size(MAX_HEAD_BYTES)
                     .writev(false);
-                if let Some(max) = max_headers {
+                if let Some(max) = context.options.max_headers {
                     http.max_headers(max.get());
                 }
-                let connection = http.serve_connection(TokioIo::new(stream), service);
-                let watched = graceful.watch(connection);
+                let connection = http.serve_connection(TokioIo::new(stream), service).with_upgrades();
+                let mut stopped = stopped.clone();
                 tokio::spawn(async move {
-                    let _ = watched.await; // a client that goes away is not an error of ours
+                    tokio::pin!(connection);
+                    // A client that goes away is not an error of ours.
+                    tokio::select! {
+                        _ = connection.as_mut() => return,
+                        () = until_stopped(&mut stopped) => {}
+                    }
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
                 });
             }
             _ = stopped.changed() => break,
         }
     }
     drop(listener);
-    graceful.shutdown().await;
+    drop(context);
+    let _ = ended.recv().await; // every connection and socket has ended
     if let Some(task) = background {
         task.abort(); // every request has its answer
     }
+}
+
+/// Resolves once the server closes.
+pub(crate) async fn until_stopped(stopped: &mut watch::Receiver<bool>) {
+    // An error means the server is gone: closed all the same.
+    let _ = stopped.wait_for(|stopped| *stopped).await;
 }

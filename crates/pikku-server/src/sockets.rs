@@ -1,0 +1,296 @@
+//! Open WebSockets by id, and what JavaScript sends them: frames queue on each socket in the
+//! order they were sent, the bytes not yet written are counted, and a socket whose client
+//! does not read is dropped before it holds more than its share of memory.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::{mpsc, Notify};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::frame::{CloseFrame, Utf8Bytes};
+
+use crate::answers::Bodies;
+
+/// The limits of the server's WebSockets.
+#[derive(Debug, Clone)]
+pub struct SocketOptions {
+    /// The largest message (and frame) a client may send; a larger one closes its socket
+    /// with 1009.
+    pub max_message_bytes: usize,
+    /// Bytes sent to one socket and not yet written to its connection; a send beyond that
+    /// drops the socket (its client does not read).
+    pub max_buffered_bytes: usize,
+    /// How often each socket is pinged; one without a pong by the next ping is dropped.
+    pub ping_interval: Duration,
+}
+
+impl Default for SocketOptions {
+    fn default() -> Self {
+        SocketOptions {
+            max_message_bytes: 1024 * 1024,
+            max_buffered_bytes: 4 * 1024 * 1024,
+            ping_interval: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What goes out on a socket, in order.
+#[derive(Debug)]
+pub(crate) enum Outgoing {
+    Text(Utf8Bytes),
+    Close(CloseFrame),
+}
+
+/// What a socket's task and the registry share.
+#[derive(Debug, Default)]
+pub(crate) struct Shared {
+    /// Bytes sent and not yet written to the connection.
+    pub buffered: AtomicUsize,
+    /// Notified when the socket must be dropped at once, without a close handshake.
+    pub dropped: Notify,
+}
+
+/// A socket as the registry holds it.
+#[derive(Debug)]
+struct Open {
+    outgoing: mpsc::UnboundedSender<Outgoing>,
+    shared: Arc<Shared>,
+}
+
+/// A socket's id and queue, taken before JavaScript hears of it (its first sends may come
+/// before the connection is upgraded), for the task that will serve it.
+#[derive(Debug)]
+pub(crate) struct Reserved {
+    pub id: u64,
+    pub outgoing: mpsc::UnboundedReceiver<Outgoing>,
+    pub shared: Arc<Shared>,
+}
+
+/// The server's open WebSockets.
+#[derive(Debug)]
+pub struct Sockets {
+    open: Mutex<HashMap<u64, Open>>,
+    next: AtomicU64,
+    /// Their limits.
+    pub options: SocketOptions,
+}
+
+impl Sockets {
+    /// No sockets yet.
+    pub fn new(options: SocketOptions) -> Self {
+        Sockets {
+            open: Mutex::new(HashMap::new()),
+            next: AtomicU64::new(1),
+            options,
+        }
+    }
+
+    /// How many sockets are open (or being upgraded).
+    pub fn count(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// A new socket's id and queue.
+    pub(crate) fn reserve(&self) -> Reserved {
+        // JavaScript reads ids as numbers: exact up to 2^53, which a server never reaches.
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let (sender, outgoing) = mpsc::unbounded_channel();
+        let shared = Arc::new(Shared::default());
+        self.lock().insert(
+            id,
+            Open {
+                outgoing: sender,
+                shared: Arc::clone(&shared),
+            },
+        );
+        Reserved {
+            id,
+            outgoing,
+            shared,
+        }
+    }
+
+    /// Forgets a socket that closed or was refused; what is sent to it later is dropped.
+    pub(crate) fn forget(&self, id: u64) {
+        self.lock().remove(&id);
+    }
+
+    /// Sends JavaScript's frames: `frames` is a JSON array of `[socket, length]` (a text
+    /// message) and `[socket, length, code]` (a close with that code and the text as its
+    /// reason), and `texts` their texts one after the other, each `length` UTF-16 code units
+    /// long. Frames for sockets that are gone are dropped. A batch that cannot be read, or a
+    /// close code that may not be sent, is an error naming it; the frames before it are sent.
+    pub fn send_all(&self, frames: &str, texts: String) -> Result<(), String> {
+        let frames: Vec<Vec<u64>> = serde_json::from_str(frames).map_err(|err| {
+            format!("socket frames are not a JSON array of [socket, length, code?]: {err}")
+        })?;
+        let mut texts = Bodies::new(texts);
+        let open = self.lock();
+        for (index, frame) in frames.iter().enumerate() {
+            let (socket, units, code) = match frame[..] {
+                [socket, units] => (socket, units, None),
+                [socket, units, code] => (socket, units, Some(code)),
+                _ => {
+                    return Err(format!(
+                        "socket frame {index} is not [socket, length, code?]: {}",
+                        Value::from(frame.clone())
+                    ))
+                }
+            };
+            let units = usize::try_from(units)
+                .map_err(|_| format!("socket frame {index} has a length of {units}"))?;
+            let bytes = texts.next(Some(units))?;
+            // Cut whole characters out of a `String`: still UTF-8.
+            let text = Utf8Bytes::try_from(bytes)
+                .map_err(|_| format!("socket frame {index} cuts a character in two"))?;
+            let Some(socket) = open.get(&socket) else {
+                continue; // closed meanwhile
+            };
+            match code {
+                None => send_text(socket, text, self.options.max_buffered_bytes),
+                Some(code) => {
+                    let code = u16::try_from(code)
+                        .ok()
+                        .map(CloseCode::from)
+                        .filter(|code| code.is_allowed())
+                        .ok_or_else(|| {
+                            format!("socket frame {index}: {code} is not a close code a server may send (1000-1003, 1007-1014, 3000-4999)")
+                        })?;
+                    let reason = whole_characters(text, MAX_REASON_BYTES);
+                    let _ = socket
+                        .outgoing
+                        .send(Outgoing::Close(CloseFrame { code, reason }));
+                }
+            }
+        }
+        drop(open);
+        texts.all_read("the texts", "the frames")
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<u64, Open>> {
+        // Nothing here is left half-written by a panic.
+        self.open
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A close frame's reason fits in 123 bytes (a control frame's 125, less the code).
+const MAX_REASON_BYTES: usize = 123;
+
+/// Queues a text, or drops the socket when its client has left too much unread.
+fn send_text(socket: &Open, text: Utf8Bytes, max_buffered: usize) {
+    let length = text.len();
+    let buffered = socket.shared.buffered.fetch_add(length, Ordering::Relaxed) + length;
+    if buffered > max_buffered {
+        // A slow reader must not hold server memory: it is dropped, the others carry on.
+        socket.shared.dropped.notify_one();
+        return;
+    }
+    let _ = socket.outgoing.send(Outgoing::Text(text));
+}
+
+/// The longest start of `text` of at most `max` bytes that ends between characters.
+fn whole_characters(text: Utf8Bytes, max: usize) -> Utf8Bytes {
+    if text.len() <= max {
+        return text;
+    }
+    let end = (0..=max)
+        .rev()
+        .find(|&at| text.as_str().is_char_boundary(at))
+        .unwrap_or(0);
+    Utf8Bytes::from(text.as_str()[..end].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(reserved: &mut Reserved) -> Vec<String> {
+        let mut out = Vec::new();
+        while let Ok(frame) = reserved.outgoing.try_recv() {
+            out.push(match frame {
+                Outgoing::Text(text) => text.to_string(),
+                Outgoing::Close(frame) => {
+                    format!("close {} {}", u16::from(frame.code), frame.reason)
+                }
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn frames_reach_their_sockets_in_order_cut_by_utf16_length() {
+        let sockets = Sockets::new(SocketOptions::default());
+        let mut a = sockets.reserve();
+        let mut b = sockets.reserve();
+        let frames = format!("[[{a},2],[{b},3],[{a},4],[{a},3,4000]]", a = a.id, b = b.id);
+        sockets
+            .send_all(&frames, "{}\"é\"\"😀\"bye".to_owned())
+            .unwrap();
+        assert_eq!(texts(&mut a), ["{}", "\"😀\"", "close 4000 bye"]);
+        assert_eq!(texts(&mut b), ["\"é\""]);
+    }
+
+    #[test]
+    fn a_socket_that_is_gone_gets_nothing_and_the_rest_still_do() {
+        let sockets = Sockets::new(SocketOptions::default());
+        let gone = sockets.reserve();
+        let mut open = sockets.reserve();
+        sockets.forget(gone.id);
+        let frames = format!("[[{},2],[{},2]]", gone.id, open.id);
+        sockets.send_all(&frames, "{}[]".to_owned()).unwrap();
+        assert_eq!(texts(&mut open), ["[]"]);
+        assert_eq!(sockets.count(), 1);
+    }
+
+    #[test]
+    fn a_send_past_the_buffered_limit_drops_the_socket() {
+        let sockets = Sockets::new(SocketOptions {
+            max_buffered_bytes: 5,
+            ..SocketOptions::default()
+        });
+        let mut slow = sockets.reserve();
+        let frames = format!("[[{id},3],[{id},3]]", id = slow.id);
+        sockets.send_all(&frames, "abcdef".to_owned()).unwrap();
+        assert_eq!(texts(&mut slow), ["abc"]);
+        // The task waiting on `dropped` is woken (here: a permit is stored for it).
+        let dropped = slow.shared.dropped.notified();
+        tokio::pin!(dropped);
+        assert!(dropped.as_mut().enable());
+    }
+
+    #[test]
+    fn bad_batches_and_close_codes_are_errors_that_name_them() {
+        let sockets = Sockets::new(SocketOptions::default());
+        let id = sockets.reserve().id;
+        let code = sockets
+            .send_all(&format!("[[{id},0,1005]]"), String::new())
+            .unwrap_err();
+        assert!(code.contains("1005 is not a close code"), "{code}");
+        let shape = sockets.send_all("[[1]]", String::new()).unwrap_err();
+        assert!(
+            shape.contains("frame 0 is not [socket, length, code?]"),
+            "{shape}"
+        );
+        let long = sockets
+            .send_all(&format!("[[{id},1]]"), "ab".to_owned())
+            .unwrap_err();
+        assert!(long.contains("1 bytes more"), "{long}");
+        let json = sockets.send_all("nope", String::new()).unwrap_err();
+        assert!(
+            json.starts_with("socket frames are not a JSON array"),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn a_long_reason_is_cut_between_characters() {
+        let reason = Utf8Bytes::from("é".repeat(100));
+        let cut = whole_characters(reason, MAX_REASON_BYTES);
+        assert_eq!(cut.len(), 122);
+    }
+}

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto'
+
+import type { PikkuApp } from '../app.js'
+import { ForbiddenError, ServiceUnavailableError } from '../errors.js'
+import type { HttpAnswer, HttpRequestLike } from '../http/answer.js'
+import type { Session } from '../types.js'
+import { ChannelConnection } from './connection.js'
+import { Topics } from './topics.js'
+import type { ChannelWiring } from './wiring.js'
+
+/** One open WebSocket, as a transport (the `ws` server, the standalone server) gives it. */
+export interface ChannelSocket {
+  /** Sends still reach the client: neither side has started to close. */
+  readonly isOpen: boolean
+  /** Sends a text frame. The transport drops a client that leaves too much of them unread. */
+  send(text: string): void
+  /** Starts the close handshake. */
+  close(code: number, reason?: string): void
+}
+
+/** What the transport reports of an open socket, in the order it happened. */
+export interface SocketEvents {
+  message(text: string): void
+  /** A binary message: channels speak JSON text, so it is answered with an error. */
+  binary(): void
+  /** The socket closed, from either side; nothing more comes of it. */
+  closed(): void
+}
+
+/** The channels' open connections, for tests and health checks. */
+export interface OpenChannels {
+  /** Open connections. */
+  readonly connections: number
+  /** How many connections of `channel` listen to `topic`. */
+  subscribers(channel: string, topic: string): number
+}
+
+/** The limits and policies that do not depend on the transport. */
+export interface ChannelPolicy {
+  /** Messages of one connection waiting for their turn before it is closed with 1008 (default 100). */
+  maxQueuedMessages?: number
+  /** Bytes of one connection's waiting messages before it is closed with 1008 (default 8 MiB). */
+  maxQueuedBytes?: number
+  /** Open connections at most; more upgrades are refused with 503 (default 10,000). */
+  maxConnections?: number
+  /**
+   * Origins allowed to connect (`https://app.example`). Default: only the server's own host,
+   * so that another site cannot open a socket with a visitor's cookies. Requests without an
+   * `Origin` header (not from a browser) are allowed.
+   */
+  allowedOrigins?: readonly string[]
+}
+
+/** A channel the engine matched to an upgrade request, with its params and session. */
+export interface Admitted {
+  channel: ChannelWiring
+  index: number
+  params: Record<string, string>
+  session: unknown
+}
+
+/**
+ * The transport-free part of serving channels: which upgrades are admitted (origin,
+ * connection limit, route and session through the app), and what runs for each message and
+ * lifecycle event of a connection. Transports translate sockets and frames, nothing else.
+ */
+export class ChannelHost implements OpenChannels {
+  private readonly topics = new Map<string, Topics<ChannelConnection>>() // one set per channel: no crosstalk
+  private readonly live = new Set<ChannelConnection>()
+  private readonly limits: { messages: number; bytes: number; connections: number }
+
+  constructor(
+    private readonly app: PikkuApp,
+    private readonly policy: ChannelPolicy = {},
+  ) {
+    this.limits = {
+      messages: policy.maxQueuedMessages ?? 100,
+      bytes: policy.maxQueuedBytes ?? 8 * 1024 * 1024,
+      connections: policy.maxConnections ?? 10_000,
+    }
+  }
+
+  get connections(): number {
+    return this.live.size
+  }
+
+  subscribers(channel: string, topic: string): number {
+    return this.topics.get(channel)?.size(topic) ?? 0
+  }
+
+  /** Decides an upgrade request: the channel it opens, or the answer that refuses it. */
+  async admit(request: HttpRequestLike): Promise<{ admitted: Admitted } | { refused: HttpAnswer }> {
+    const refusal =
+      originRefusal(request, this.policy.allowedOrigins) ??
+      (this.live.size >= this.limits.connections ? new ServiceUnavailableError('Too many open connections; try again later') : undefined)
+    if (refusal) return { refused: this.app.failure(refusal, request) }
+    try {
+      const found = await this.app.connectChannel(request)
+      return 'refused' in found ? found : { admitted: found }
+    } catch (error) {
+      return { refused: this.app.failure(error, request) }
+    }
+  }
+
+  /** Serves an admitted connection on `socket`; the transport reports its events to the result. */
+  open(socket: ChannelSocket, admitted: Admitted): SocketEvents {
+    const { channel: wiring, index, params } = admitted
+    const topics = this.topics.get(wiring.name) ?? this.topics.set(wiring.name, new Topics()).get(wiring.name)!
+    const connection = new ChannelConnection(randomUUID(), wiring.name, params, admitted.session as Session | undefined, socket, topics)
+    const context = { channel: connection.channel, userSession: connection.userSession }
+    const { app, limits } = this
+    this.live.add(connection)
+    if (wiring.onConnect) {
+      connection.queue = app.channelEvent(wiring.onConnect, params, context).catch((error: unknown) => {
+        connection.refused = true // what it had queued, and anything later, does not run
+        connection.sendText(JSON.stringify({ error: app.errorBody(error) }))
+        socket.close(1008, 'refused by onConnect')
+      })
+    }
+    return {
+      message: (text) => {
+        if (connection.refused) return
+        const seq = ++connection.received
+        connection.waiting++
+        connection.waitingBytes += text.length
+        if (connection.waiting > limits.messages || connection.waitingBytes > limits.bytes) {
+          connection.refused = true
+          socket.close(1008, 'too many messages waiting')
+          return
+        }
+        connection.queue = connection.queue
+          .then(async () => {
+            if (connection.refused) return
+            connection.sendText(await app.channelMessage(index, seq, text, context))
+          })
+          .catch((error: unknown) => connection.sendText(JSON.stringify({ seq, error: app.errorBody(error) })))
+          .finally(() => {
+            connection.waiting--
+            connection.waitingBytes -= text.length
+          })
+      },
+      binary: () => {
+        if (connection.refused) return
+        const seq = ++connection.received
+        connection.sendText(JSON.stringify({ seq, error: { name: 'UnsupportedMediaTypeError', message: 'Channel messages are JSON text frames' } }))
+      },
+      closed: () => {
+        this.live.delete(connection)
+        connection.leave()
+        const onDisconnect = wiring.onDisconnect
+        if (onDisconnect && !connection.refused) {
+          connection.queue = connection.queue.then(() => app.channelEvent(onDisconnect, params, context)).catch((error: unknown) => void app.errorBody(error)) // logged
+        }
+      },
+    }
+  }
+}
+
+/** A 403 for a browser page from another origin (cross-site WebSocket hijacking). */
+function originRefusal(request: HttpRequestLike, allowed: readonly string[] | undefined): ForbiddenError | undefined {
+  const origin = request.headers.get('origin')
+  if (origin === undefined) return undefined
+  if (allowed ? allowed.includes(origin) : sameHost(origin, request.headers.get('host'))) return undefined
+  return new ForbiddenError(`Origin ${origin} may not open this channel; add it to the channel options' \`allowedOrigins\``)
+}
+
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host
+  } catch {
+    return false
+  }
+}
