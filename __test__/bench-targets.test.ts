@@ -71,6 +71,9 @@ describe('the benchmark’s targets table', () => {
     const spanning = pairedAt([[0.9, 0.92], [1.1, 1.12], [1.04, 1.06], [0.95, 0.97]])
     expect(spanning[6]).toBe('**not shown**: the interval spans the bound')
     expect(pairedAt([[1.1, 1.2], [1.05, 1.15], [1.2, 1.3]])[6]).toBe('met')
+    // One round, however clear, decides nothing: its interval has no width.
+    expect(pairedAt([[1.3, 1.31, 1.32]])[6]).toBe('**not shown**: one round has no interval')
+    expect(pairedAt([[0.5, 0.51]])[6]).toBe('**not shown**: one round has no interval')
   })
 
   it('adds rounds while a target’s interval spans its bound, and runs the controls to the end', () => {
@@ -126,7 +129,7 @@ describe('the benchmark’s targets table', () => {
     expect(rowOf(lines, GET_ABOVE_FASTIFY)[1]).toBe('not measured: round 2 of 6: fastify answers wrongly:; GET /hello \\| 500')
     const post = rowOf(lines, 'node:http adapter above Fastify on the validated POST')
     expect(post[1]).toBe('1.20× (90%: 1.20–1.20; 1 round, 3 pairs) ⚠ 4 non-2xx or socket errors ⚠ stopped early (round 2 of 6: wrk exited 1)')
-    expect(post[6]).toBe('met')
+    expect(post[6]).toBe('**not shown**: one round has no interval')
     for (const line of lines.filter((l) => l.startsWith('|'))) expect(line.split(/(?<!\\)\|/).length).toBe(9) // 7 cells
   })
 

@@ -32,9 +32,11 @@ const meets = (ratio, bound, strict) => (strict ? ratio > bound : ratio >= bound
 /**
  * What paired rounds (lists of pair ratios, one list per pair of processes) show of a bound:
  * `met` when their whole interval (90% unless `level` says otherwise) meets it, `not met` when
- * none of it does, `not shown` when the interval spans it.
+ * none of it does, `not shown` when the interval spans it — or when there is one round only:
+ * its interval has no width, as it cannot see how one pair of processes differs from the next.
  */
 export function pairedVerdict(rounds, bound, strict, level = 0.9) {
+  if (rounds.length < 2) return 'not shown'
   const [lo, hi] = roundsInterval(rounds, { level })
   if (meets(lo, bound, strict)) return 'met'
   if (!meets(hi, bound, strict)) return 'not met'
@@ -108,7 +110,10 @@ export function targetLines(runsOf, pairedOf, coldOf) {
     }
     // The paired ratio decides when it was measured; the medians of the tables otherwise.
     let verdict = ''
-    if (!control && ratios.length) verdict = { met: 'met', 'not met': '**not met**', 'not shown': '**not shown**: the interval spans the bound' }[pairedVerdict(rounds, bound, strict)]
+    if (!control && ratios.length) {
+      const notShown = rounds.length < 2 ? '**not shown**: one round has no interval' : '**not shown**: the interval spans the bound'
+      verdict = { met: 'met', 'not met': '**not met**', 'not shown': notShown }[pairedVerdict(rounds, bound, strict)]
+    }
     else if (!control && ratio !== undefined) verdict = `${meets(ratio, bound, strict) ? 'met' : '**not met**'} (by the medians: no paired runs)`
     if (control && ratios.length) {
       const [lo, hi] = roundsInterval(rounds)
