@@ -55,6 +55,11 @@ const echo = pikkuSessionlessFunc<Record<string, unknown>, unknown>({ name: 'wsE
 const opened = pikkuSessionlessFunc<Record<string, string>, void>({ name: 'wsOpened', func: async (_s, params) => void events.push(`open ${JSON.stringify(params)}`) })
 const closed = pikkuSessionlessFunc<Record<string, string>, void>({ name: 'wsClosed', func: async (_s, params) => void events.push(`close ${JSON.stringify(params)}`) })
 
+const welcome = pikkuSessionlessFunc<Record<string, string>, void>({
+  name: 'wsWelcome',
+  func: async ({ channel }) => channel!.send({ welcome: channel!.name }), // before any await: while the upgrade is still being answered
+})
+
 const refuseAll = pikkuSessionlessFunc<Record<string, string>, void>({
   name: 'wsRefuseAll',
   func: async () => {
@@ -80,6 +85,7 @@ const channels: ChannelWiring[] = [
   { name: 'rooms', route: '/ws/rooms/:room', onConnect: opened, onMessage: echo },
   { name: 'lobby', route: '/ws/lobby', auth: false, onMessageWiring: { action: { join, shout } } },
   { name: 'guarded', route: '/ws/guarded', auth: false, onConnect: refuseAll, onMessageWiring: { action: { secret } } },
+  { name: 'welcome', route: '/ws/welcome', auth: false, onConnect: welcome, onMessage: echo },
 ]
 
 interface Running {
@@ -129,7 +135,10 @@ async function start(kind: ServerKind, options: AppOptions = {}): Promise<Runnin
 class Client {
   readonly received: unknown[] = []
   private waiters: (() => void)[] = []
+  /** The close code, whenever the socket closes (it may before anyone asks). */
+  private readonly closing: Promise<number>
   constructor(readonly ws: WebSocket) {
+    this.closing = new Promise((resolve) => ws.once('close', (code) => resolve(code)))
     ws.on('message', (data) => {
       this.received.push(JSON.parse(String(data)))
       for (const wake of this.waiters.splice(0)) wake()
@@ -165,8 +174,7 @@ class Client {
     return this.received.slice(start, start + count)
   }
   closed(): Promise<number> {
-    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve(-1)
-    return new Promise((resolve) => this.ws.once('close', (code) => resolve(code)))
+    return this.closing
   }
 }
 
@@ -291,6 +299,13 @@ describe.each(['node-http', 'express', 'standalone'] as const)('channels served 
     await expect(Client.open(`${server.url}/ws/todos`, { origin: 'https://evil.example' })).rejects.toMatchObject({ status: 403, body: { name: 'ForbiddenError' } })
     const own = await Client.open(`${server.url}/ws/todos`, { origin: server.url.replace('ws:', 'http:') })
     own.ws.close()
+  })
+
+  it('delivers what onConnect sends at once, before the replies', async () => {
+    const client = await Client.open(`${server.url}/ws/welcome`)
+    expect(await client.next(0)).toEqual([{ welcome: 'welcome' }])
+    expect(await client.ask({ hi: 1 })).toEqual([{ seq: 1, data: { hi: 1 } }])
+    client.ws.close()
   })
 
   it('runs nothing of a connection that onConnect refused', async () => {

@@ -33,5 +33,8 @@ export {
 /** The engine, as the opaque handle the addon gives out. */
 export type EngineHandle = ExternalObject<'PikkuEngine'>
 
+/** A standalone server, as the opaque handle the addon gives out. */
+export type ServerHandle = ExternalObject<'PikkuServer'>
+
 /** A scheduler, as the opaque handle the addon gives out. */
 export type SchedulerHandle = ExternalObject<'PikkuScheduler'>

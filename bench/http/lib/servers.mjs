@@ -25,13 +25,13 @@ export function killServers() {
 }
 
 /**
- * Spawns servers/<name>.mjs (through `pin`, e.g. ['taskset', '-c', '0']) and resolves once it
- * printed its port: `{ child, port, pid, startedAt }` (startedAt: performance.now() at spawn).
+ * Spawns servers/<name>.mjs (or `script` with `args`) through `pin` (e.g. ['taskset', '-c',
+ * '0']) and resolves once it printed its port: `{ child, port, pid, startedAt }` (startedAt:
+ * performance.now() at spawn).
  */
-export function startServer(name, { pin = [], env = {} } = {}) {
-  const script = fileURLToPath(new URL(`../servers/${name}.mjs`, import.meta.url))
+export function startServer(name, { pin = [], env = {}, script = fileURLToPath(new URL(`../servers/${name}.mjs`, import.meta.url)), args: scriptArgs = [] } = {}) {
   const startedAt = performance.now()
-  const [command, ...args] = [...pin, process.execPath, script]
+  const [command, ...args] = [...pin, process.execPath, script, ...scriptArgs]
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production', ...env } })
   started.add(child)
   child.once('exit', () => started.delete(child))

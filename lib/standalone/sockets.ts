@@ -1,0 +1,87 @@
+import type { ChannelHost, ChannelSocket, SocketEvents } from '../channel/host.js'
+import type { HttpRequestLike } from '../http/answer.js'
+import { HeaderBlock } from './header-block.js'
+import type { Outbox } from './outbox.js'
+
+/** A WebSocket's upgrade (`u`: call id, socket, url, headers), message, binary message or close. */
+export type SocketEntry = ['u', number, number, string, string] | ['m', number, string] | ['b', number] | ['c', number]
+
+/**
+ * The standalone server's WebSockets, on JavaScript's side: upgrades are admitted by the
+ * channel host (answered 101, or refused), each socket's events go to its connection, and what
+ * it sends goes out through the outbox. Rust speaks the protocol and holds the transport's limits.
+ */
+export class StandaloneSockets {
+  private readonly open = new Map<number, { socket: NativeSocket; events: SocketEvents }>()
+
+  constructor(
+    private readonly channels: ChannelHost,
+    private readonly outbox: Outbox,
+  ) {}
+
+  /** Takes one socket entry of a batch from the server. */
+  take(entry: SocketEntry): void {
+    switch (entry[0]) {
+      case 'u':
+        return this.upgrade(entry[1], entry[2], { method: 'GET', url: entry[3], headers: new HeaderBlock(entry[4]) })
+      case 'm':
+        return this.open.get(entry[1])?.events.message(entry[2])
+      case 'b':
+        return this.open.get(entry[1])?.events.binary()
+      case 'c': {
+        const open = this.open.get(entry[1])
+        if (!open) return
+        this.open.delete(entry[1])
+        open.socket.gone = true
+        return open.events.closed()
+      }
+    }
+  }
+
+  private upgrade(id: number, socket: number, request: HttpRequestLike): void {
+    void this.channels.admit(request).then((decided) => {
+      if ('refused' in decided) return this.outbox.answer(id, decided.refused)
+      // Open from here on: what `onConnect` sends at once waits in the socket's queue in Rust.
+      const native = new NativeSocket(socket, this.outbox)
+      this.open.set(socket, { socket: native, events: this.channels.open(native, decided.admitted) })
+      this.outbox.answer(id, { status: 101, headers: undefined, body: undefined })
+    })
+  }
+}
+
+/** One socket of the standalone server as the channel host sees it. */
+class NativeSocket implements ChannelSocket {
+  /** The server reported it closed. */
+  gone = false
+  private closing = false
+
+  constructor(
+    private readonly id: number,
+    private readonly outbox: Outbox,
+  ) {}
+
+  get isOpen(): boolean {
+    return !this.closing && !this.gone
+  }
+
+  send(text: string): void {
+    this.outbox.frame(this.id, text)
+  }
+
+  close(code: number, reason = ''): void {
+    if (!closeCodeAllowed(code)) throw new RangeError(`PIKKU_ERR_CHANNEL: ${String(code)} is not a close code a server may send (1000-1003, 1007-1014, 3000-4999)`)
+    if (this.closing || this.gone) return
+    this.closing = true
+    this.outbox.frame(this.id, wellFormed(reason), code)
+  }
+}
+
+/** A close code a server may send: 1000-1003, 1007-1014 (RFC 6455 and its registry), 3000-4999. */
+function closeCodeAllowed(code: number): boolean {
+  return Number.isInteger(code) && ((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999))
+}
+
+/** `text` with each lone surrogate replaced by U+FFFD (as UTF-8 would carry it). */
+function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+}
