@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process'
 import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 
-import { startServer, stopServer } from '../http/lib/servers.mjs'
+import { pinning, startServer, stopServer } from '../http/lib/servers.mjs'
 import { median } from '../http/lib/stats.mjs'
 
 const KINDS = [
@@ -30,15 +30,8 @@ const inflight = opts.inflight ?? 8
 const seconds = opts.seconds ?? 5
 const warmup = opts.warmup ?? 2
 
-let serverPin = []
-let loadPin = []
-try {
-  execFileSync('taskset', ['-a', '-pc', '1', String(process.pid)], { stdio: 'ignore' })
-  serverPin = ['taskset', '-c', '0']
-  loadPin = ['taskset', '-c', '1']
-} catch {
-  console.error('warning: taskset or a second CPU is missing; nothing is pinned')
-}
+// Pinning: servers on CPU 0, the load generator (and this script) on CPU 1.
+const { serverPin, loadPin } = pinning()
 if (loadavg()[0] >= 0.5) console.error(`warning: load average ${loadavg()[0].toFixed(2)} (≥ 0.5): the machine is not quiet, numbers will be noisy`)
 
 const script = fileURLToPath(new URL('server.mjs', import.meta.url))

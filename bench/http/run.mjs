@@ -18,7 +18,7 @@ import { LOADS, checkAnswers } from './lib/check.mjs'
 import { COLD_SERVERS, EXTRA, coldStart, packageSize } from './lib/cold.mjs'
 import { ensureLoadGenerator, loadGeneratorVersion, runLoad } from './lib/load.mjs'
 import { pairPlan, pairedRuns } from './lib/paired.mjs'
-import { SERVERS, killServers, peakRssMb, resetPeakRss, startServer, stopServer } from './lib/servers.mjs'
+import { SERVERS, killServers, peakRssMb, pinning, resetPeakRss, startServer, stopServer } from './lib/servers.mjs'
 import { median } from './lib/stats.mjs'
 import { withLittleSteal } from './lib/steal.mjs'
 import { CONTROL, THROUGHPUT, settled, targetLines } from './lib/targets.mjs'
@@ -80,15 +80,7 @@ if (!existsSync(`${root}/dist/index.js`)) fail(`build the package first (in ${ro
 if (!existsSync(fileURLToPath(new URL('node_modules/fastify', import.meta.url)))) fail('install the peers first: (cd bench/http && npm ci)')
 
 // Pinning: servers on CPU 0, the load generator (and this script) on CPU 1.
-let serverPin = []
-let loadPin = []
-try {
-  execFileSync('taskset', ['-a', '-pc', '1', String(process.pid)], { stdio: 'ignore' })
-  serverPin = ['taskset', '-c', '0']
-  loadPin = ['taskset', '-c', '1']
-} catch {
-  console.error('warning: taskset or a second CPU is missing; nothing is pinned')
-}
+const { serverPin, loadPin } = pinning()
 const load1 = loadavg()[0]
 if (load1 >= 0.5) console.error(`warning: load average ${load1.toFixed(2)} (≥ 0.5): the machine is not quiet, numbers will be noisy`)
 const tool = opts['cold-only'] ? 'wrk' : ensureLoadGenerator({ forceAutocannon: opts.autocannon })

@@ -72,21 +72,22 @@ export class Outbox {
       const [batch, bodies] = [`[${this.answers}]`, this.bodies]
       this.answers = ''
       this.bodies = ''
-      try {
-        serverRespond(this.server, batch, bodies)
-      } catch (error) {
-        this.logger.error('pikku: the standalone server refused a batch of answers', error)
-      }
+      this.hand('answers', () => serverRespond(this.server, batch, bodies))
     }
     if (this.frames !== '') {
       const [batch, texts] = [`[${this.frames}]`, this.texts]
       this.frames = ''
       this.texts = ''
-      try {
-        serverSend(this.server, batch, texts)
-      } catch (error) {
-        this.logger.error('pikku: the standalone server refused a batch of socket frames', error)
-      }
+      this.hand('socket frames', () => serverSend(this.server, batch, texts))
+    }
+  }
+
+  /** Hands a batch to the server; a batch it refuses is a bug of ours, logged. */
+  private hand(what: string, send: () => void): void {
+    try {
+      send()
+    } catch (error) {
+      this.logger.error(`pikku: the standalone server refused a batch of ${what}`, error)
     }
   }
 }

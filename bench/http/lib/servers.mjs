@@ -1,5 +1,5 @@
 // Starting and stopping one server process, pinned with taskset, and reading its memory.
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
@@ -15,6 +15,21 @@ export const SERVERS = [
   { name: 'ours-fetch', label: 'ours: Fetch adapter (node:http bridge)', ours: true },
   { name: 'ours-standalone', label: 'ours: standalone server (Rust owns the socket)', ours: true },
 ]
+
+/**
+ * Moves this process (and what it runs) to CPU 1 and returns the `taskset` prefixes that pin
+ * servers to CPU 0 and load generators to CPU 1; both empty, with a warning, without taskset or
+ * a second CPU.
+ */
+export function pinning() {
+  try {
+    execFileSync('taskset', ['-a', '-pc', '1', String(process.pid)], { stdio: 'ignore' })
+    return { serverPin: ['taskset', '-c', '0'], loadPin: ['taskset', '-c', '1'] }
+  } catch {
+    console.error('warning: taskset or a second CPU is missing; nothing is pinned')
+    return { serverPin: [], loadPin: [] }
+  }
+}
 
 /** The server processes started and not yet gone. */
 const started = new Set()
