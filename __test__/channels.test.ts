@@ -51,6 +51,11 @@ const flood = pikkuSessionlessFunc<Record<string, never>, void>({
     for (let i = 0; i < 256; i++) channel!.send(chunk)
   },
 })
+const nothing = pikkuSessionlessFunc<Record<string, never>, void>({
+  name: 'wsNothing',
+  input: { type: 'object', additionalProperties: false },
+  func: async ({ channel }) => channel!.send(undefined),
+})
 const echo = pikkuSessionlessFunc<Record<string, unknown>, unknown>({ name: 'wsEcho', input: { type: 'object' }, func: async (_s, data) => data })
 const opened = pikkuSessionlessFunc<Record<string, string>, void>({ name: 'wsOpened', func: async (_s, params) => void events.push(`open ${JSON.stringify(params)}`) })
 const closed = pikkuSessionlessFunc<Record<string, string>, void>({ name: 'wsClosed', func: async (_s, params) => void events.push(`close ${JSON.stringify(params)}`) })
@@ -80,7 +85,7 @@ const channels: ChannelWiring[] = [
     auth: false,
     onConnect: opened,
     onDisconnect: closed,
-    onMessageWiring: { action: { create: createTodo, whoami: { func: whoAmI, auth: true }, join, shout, flood } },
+    onMessageWiring: { action: { create: createTodo, whoami: { func: whoAmI, auth: true }, join, shout, flood, nothing } },
   },
   { name: 'rooms', route: '/ws/rooms/:room', onConnect: opened, onMessage: echo },
   { name: 'lobby', route: '/ws/lobby', auth: false, onMessageWiring: { action: { join, shout } } },
@@ -106,7 +111,8 @@ async function start(kind: ServerKind, options: AppOptions = {}): Promise<Runnin
     ...options,
   })
   if (kind === 'standalone') {
-    const standalone = listenStandalone(app, { channels: LIMITS })
+    // One server thread: the single-threaded runtime, whose shutdown must still hand JavaScript the last close events.
+    const standalone = listenStandalone(app, { threads: 1, channels: LIMITS })
     return { url: standalone.url.replace('http:', 'ws:'), channels: standalone.channels, close: () => standalone.close() }
   }
   let server: Server
@@ -332,6 +338,25 @@ describe.each(['node-http', 'express', 'standalone'] as const)('channels served 
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(todos.received.some((m) => (m as { text?: string }).text === 'lobby only')).toBe(false)
     for (const c of [todos, lobby, lobby2]) c.ws.close()
+  })
+
+  it('closes open connections with 1001 when the server closes, and runs their onDisconnect', async () => {
+    const own = await start(kind)
+    const client = await Client.open(`${own.url}/ws/todos`)
+    expect(await client.ask({ action: 'create', title: 'last' })).toMatchObject([{ data: { title: 'last' } }])
+    events.length = 0
+    await own.close()
+    expect(await client.closed()).toBe(1001)
+    const deadline = Date.now() + 2000
+    while (!events.includes('close {}') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(events).toContain('close {}')
+    expect(own.channels.connections).toBe(0)
+  })
+
+  it('sends null for a function that sends undefined', async () => {
+    const client = await Client.open(`${server.url}/ws/todos`)
+    expect(await client.ask({ action: 'nothing' }, 2)).toEqual([null, { seq: 1, action: 'nothing', data: null }])
+    client.ws.close()
   })
 
   it('drops a client that does not answer pings, and one that does not read', async () => {

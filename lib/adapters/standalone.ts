@@ -63,12 +63,12 @@ export interface StandaloneServer {
  */
 export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneServer {
   const address = options.host ?? '127.0.0.1'
-  const requestedPort = wholeOption(options, 'port', 0, 65535) ?? 0 // 0: one the system picks
+  const requestedPort = whole(options, 'port', 0, 65535) ?? 0 // 0: one the system picks
   const setup = app.standaloneSetup()
   const channelOptions = options.channels ?? {}
   const settings = {
-    threads: wholeOption(options, 'threads', 1, 1024) ?? 0, // 0: one per CPU
-    maxHeaders: wholeOption(options, 'maxHeaders', 1, 1024) ?? 0, // 0: hyper's 100
+    threads: whole(options, 'threads', 1, 1024) ?? 0, // 0: one per CPU
+    maxHeaders: whole(options, 'maxHeaders', 1, 1024) ?? 0, // 0: hyper's 100
     errorsToJs: setup.errorsToJs,
     sessionHook: setup.sessionHook,
     sockets: app.hasChannels
@@ -107,21 +107,18 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
   }
 }
 
-/** `options[name]`: a whole number from 1 to 2^32 - 1 (a RangeError naming it otherwise), or `fallback`. */
-function channelLimit(options: StandaloneChannelOptions, name: 'maxMessageBytes' | 'maxBufferedBytes' | 'pingIntervalMs', fallback: number): number {
-  const value: unknown = options[name]
-  if (value === undefined) return fallback
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 0xffff_ffff) return value
-  throw new RangeError(`PIKKU_ERR_LISTEN: channels.${name} must be a whole number from 1 to 4294967295, not ${String(value)}`)
-}
-
-/** `options[name]`, checked to be a whole number from `min` to `max` (a RangeError naming it otherwise). */
-function wholeOption(options: ListenOptions, name: 'port' | 'threads' | 'maxHeaders', min: number, max: number): number | undefined {
+/** `options[name]` (`label` in errors), checked to be a whole number from `min` to `max` (a RangeError naming it otherwise). */
+function whole<O extends object>(options: O, name: keyof O & string, min: number, max: number, label: string = name): number | undefined {
   const value: unknown = options[name]
   if (value === undefined) return undefined
   if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value
   const shown = typeof value === 'number' ? String(value) : `${typeof value === 'string' ? JSON.stringify(value) : String(value)} (a ${typeof value})`
-  throw new RangeError(`PIKKU_ERR_LISTEN: ${name} must be a whole number from ${min} to ${max}, not ${shown}`)
+  throw new RangeError(`PIKKU_ERR_LISTEN: ${label} must be a whole number from ${min} to ${max}, not ${shown}`)
+}
+
+/** A channel limit for the server: a whole number from 1 to 2^32 - 1, or `fallback`. */
+function channelLimit(options: StandaloneChannelOptions, name: 'maxMessageBytes' | 'maxBufferedBytes' | 'pingIntervalMs', fallback: number): number {
+  return whole(options, name, 1, 0xffff_ffff, `channels.${name}`) ?? fallback
 }
 
 /** A call as the server sends it: `[id, method, url, headers, wire, body?]`. */

@@ -33,12 +33,12 @@ export class ChannelConnection {
       id,
       name,
       params: Object.freeze({ ...params }),
-      send: (data: unknown) => connection.sendText(JSON.stringify(data)),
+      send: (data: unknown) => connection.sendText(json(data)),
       close: (code = 1000, reason?: string) => socket.close(code, reason),
       subscribe: (topic: string) => topics.subscribe(topic, connection),
       unsubscribe: (topic: string) => topics.unsubscribe(topic, connection),
       publish: (topic: string, data: unknown) => {
-        const text = JSON.stringify(data)
+        const text = json(data)
         for (const other of topics.audience(topic, connection)) other.sendText(text)
       },
     })
@@ -53,4 +53,9 @@ export class ChannelConnection {
   leave(): void {
     this.topics.leaveAll(this)
   }
+}
+
+/** `data` as JSON text; `undefined` (which has none) as `null`, so every frame is JSON. */
+function json(data: unknown): string {
+  return JSON.stringify(data) ?? 'null'
 }

@@ -97,6 +97,12 @@ pub trait Dispatch: Send + Sync + 'static {
     /// Hands over what happened on an open WebSocket.
     fn socket_event(&self, _event: SocketEvent<'_>) {}
 
+    /// Resolves once there is room for more socket events: each socket waits for it before it
+    /// reads its next frame, so that clients cannot pile up events while JavaScript is behind.
+    fn room_for_events(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        Box::pin(std::future::ready(()))
+    }
+
     /// A server thread has nothing left to do and is about to sleep: the moment to hand over
     /// calls held back to be sent together.
     fn idle(&self) {}

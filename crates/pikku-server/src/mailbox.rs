@@ -32,6 +32,10 @@ pub type Wake = Arc<dyn Fn() + Send + Sync>;
 /// still busy.
 pub const WAKE_AT: usize = 64;
 
+/// Sockets stop reading while the batch waiting for JavaScript is this large (bytes of JSON):
+/// far below the longest string V8 can build, which the batch must never reach.
+pub const EVENT_ROOM_BYTES: usize = 64 * 1024 * 1024;
+
 /// The queue of calls for JavaScript and the replies it owes.
 pub struct Mailbox {
     state: Mutex<State>,
@@ -39,6 +43,8 @@ pub struct Mailbox {
     answers_taken: Notify,
     /// Wakes the task on the server's runtime that hands a new batch over to JavaScript.
     batch_started: Notify,
+    /// Wakes the sockets waiting for room in the batch, when JavaScript took it.
+    batch_taken: Notify,
 }
 
 struct State {
@@ -77,6 +83,7 @@ impl Mailbox {
             }),
             answers_taken: Notify::new(),
             batch_started: Notify::new(),
+            batch_taken: Notify::new(),
         }
     }
 
@@ -96,6 +103,7 @@ impl Mailbox {
         state.calls = 0;
         state.wake_owed = false;
         drop(state);
+        self.batch_taken.notify_waiters();
         // Only JSON text and UTF-8 strings were written into the batch.
         String::from_utf8(out).unwrap_or_else(|_| "[]".to_owned())
     }
@@ -234,6 +242,21 @@ impl Dispatch for Mailbox {
 
     fn socket_event(&self, event: SocketEvent<'_>) {
         self.post(|state| write_event(&mut state.batch, event));
+    }
+
+    fn room_for_events(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        Box::pin(async move {
+            loop {
+                // Listening before looking: a take between the two is not missed.
+                let taken = self.batch_taken.notified();
+                tokio::pin!(taken);
+                taken.as_mut().enable();
+                if self.lock().batch.len() < EVENT_ROOM_BYTES {
+                    return;
+                }
+                taken.await;
+            }
+        })
     }
 
     fn idle(&self) {
@@ -404,6 +427,31 @@ mod tests {
         })));
         *slot.lock().unwrap() = Arc::downgrade(&mailbox);
         (mailbox, log)
+    }
+
+    #[tokio::test]
+    async fn sockets_wait_for_room_while_javascript_has_not_taken_a_full_batch() {
+        let mailbox = Mailbox::new(Arc::new(|| {})); // JavaScript busy: takes nothing
+        let message = "x".repeat(1024 * 1024);
+        let room = || {
+            let waiting = mailbox.room_for_events();
+            futures_util::FutureExt::now_or_never(waiting).is_some()
+        };
+        assert!(room());
+        for _ in 0..EVENT_ROOM_BYTES / message.len() {
+            mailbox.socket_event(SocketEvent::Message {
+                socket: 1,
+                text: &message,
+            });
+        }
+        assert!(!room(), "a full batch leaves no room");
+        let waiting = mailbox.room_for_events();
+        tokio::pin!(waiting);
+        assert!(futures_util::FutureExt::now_or_never(waiting.as_mut()).is_none());
+        let _ = mailbox.take();
+        tokio::time::timeout(std::time::Duration::from_secs(1), waiting)
+            .await
+            .expect("a take makes room and wakes the waiting sockets");
     }
 
     // A runtime without the park hook: only the hand-over task wakes JavaScript.

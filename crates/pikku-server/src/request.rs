@@ -3,6 +3,7 @@
 //! upgrades go to [`crate::websocket`].
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -14,8 +15,6 @@ use hyper::header::{
 use hyper::{Method, Request, Response, StatusCode};
 use pikku_engine::error::{RequestError, INTERNAL_SERVER, MISSING_SESSION, REQUEST_TIMEOUT};
 use pikku_engine::{wire, Engine, HttpRequest, Outcome};
-
-use std::sync::Arc;
 
 use crate::server::Context;
 use crate::{websocket, Call, Dispatch, Reply, ServerOptions};

@@ -212,8 +212,11 @@ async fn accept_loop(
         }
     }
     drop(listener);
+    let dispatch = Arc::clone(&context.dispatch);
     drop(context);
     let _ = ended.recv().await; // every connection and socket has ended
+                                // The last sockets' close events may wait in a batch whose hand-over is aborted below.
+    dispatch.idle();
     if let Some(task) = background {
         task.abort(); // every request has its answer
     }

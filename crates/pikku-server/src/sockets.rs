@@ -128,11 +128,13 @@ impl Sockets {
             format!("socket frames are not a JSON array of [socket, length, code?]: {err}")
         })?;
         let mut texts = Bodies::new(texts);
+        let mut refused = None;
         let open = self.lock();
         for (index, frame) in frames.iter().enumerate() {
             let (socket, units, code) = match frame[..] {
                 [socket, units] => (socket, units, None),
                 [socket, units, code] => (socket, units, Some(code)),
+                // Without its length, the texts after it cannot be found.
                 _ => {
                     return Err(format!(
                         "socket frame {index} is not [socket, length, code?]: {}",
@@ -151,23 +153,25 @@ impl Sockets {
             };
             match code {
                 None => send_text(socket, text, self.options.max_buffered_bytes),
-                Some(code) => {
-                    let code = u16::try_from(code)
-                        .ok()
-                        .map(CloseCode::from)
-                        .filter(|code| code.is_allowed())
-                        .ok_or_else(|| {
-                            format!("socket frame {index}: {code} is not a close code a server may send (1000-1003, 1007-1014, 3000-4999)")
-                        })?;
-                    let reason = whole_characters(text, MAX_REASON_BYTES);
-                    let _ = socket
-                        .outgoing
-                        .send(Outgoing::Close(CloseFrame { code, reason }));
-                }
+                Some(code) => match u16::try_from(code).ok().filter(|&c| sendable(c)) {
+                    Some(code) => {
+                        let reason = whole_characters(text, MAX_REASON_BYTES);
+                        let frame = CloseFrame {
+                            code: CloseCode::from(code),
+                            reason,
+                        };
+                        let _ = socket.outgoing.send(Outgoing::Close(frame));
+                    }
+                    // The frames after it still go out; the batch is reported.
+                    None => {
+                        refused.get_or_insert(format!("socket frame {index}: {code} is not a close code a server may send (1000-1003, 1007-1014, 3000-4999)"));
+                    }
+                },
             }
         }
         drop(open);
-        texts.all_read("the texts", "the frames")
+        texts.all_read("the texts", "the frames")?;
+        refused.map_or(Ok(()), Err)
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<u64, Open>> {
@@ -176,6 +180,12 @@ impl Sockets {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// A close code a server may send: RFC 6455's and its registry's (1000-1003, 1007-1014), and
+/// the ones for libraries and apps (3000-4999).
+fn sendable(code: u16) -> bool {
+    matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999)
 }
 
 /// A close frame's reason fits in 123 bytes (a control frame's 125, less the code).
@@ -266,11 +276,13 @@ mod tests {
     #[test]
     fn bad_batches_and_close_codes_are_errors_that_name_them() {
         let sockets = Sockets::new(SocketOptions::default());
-        let id = sockets.reserve().id;
-        let code = sockets
-            .send_all(&format!("[[{id},0,1005]]"), String::new())
-            .unwrap_err();
-        assert!(code.contains("1005 is not a close code"), "{code}");
+        let mut socket = sockets.reserve();
+        let id = socket.id;
+        let frames = format!("[[{id},0,1005],[{id},2],[{id},0,1014]]");
+        let code = sockets.send_all(&frames, "ok".to_owned()).unwrap_err();
+        assert!(code.contains("frame 0: 1005 is not a close code"), "{code}");
+        // The frames after the refused one still go out; 1014 may be sent.
+        assert_eq!(texts(&mut socket), ["ok", "close 1014 "]);
         let shape = sockets.send_all("[[1]]", String::new()).unwrap_err();
         assert!(
             shape.contains("frame 0 is not [socket, length, code?]"),

@@ -13,8 +13,8 @@ use futures_util::{SinkExt, StreamExt};
 use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::header::{
-    HeaderValue, CONNECTION, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY, SEC_WEBSOCKET_VERSION,
-    UPGRADE,
+    HeaderValue, CONNECTION, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY, SEC_WEBSOCKET_PROTOCOL,
+    SEC_WEBSOCKET_VERSION, UPGRADE,
 };
 use hyper::upgrade::{OnUpgrade, Upgraded};
 use hyper::{Method, Request, Response, StatusCode};
@@ -67,9 +67,15 @@ pub(crate) async fn upgrade(
             return response;
         }
     };
+    let protocol = first_protocol(&request);
     let on_upgrade = hyper::upgrade::on(&mut request);
     let reserved = context.sockets.reserve();
-    let id = reserved.id;
+    // Until the socket is served, its end is this function's: when the client goes away while
+    // JavaScript decides, hyper drops this future, and the guard still tells JavaScript.
+    let pending = Pending {
+        context: Arc::clone(context),
+        id: Some(reserved.id),
+    };
     let (parts, _) = request.into_parts();
     let call = Call {
         wire: String::new(),
@@ -82,21 +88,17 @@ pub(crate) async fn upgrade(
         headers: parts.headers,
         body: None,
         body_too_large: false,
-        socket: Some(id),
+        socket: Some(reserved.id),
     };
     let (sender, receiver) = tokio::sync::oneshot::channel();
     context.dispatch.dispatch(call, sender);
     match receiver.await {
         Ok(reply) if reply.status == 101 => {}
-        Ok(refusal) => {
-            context.sockets.forget(id);
-            return reply_response(refusal);
-        }
-        Err(_) => {
-            context.sockets.forget(id);
-            return internal_error("The channel's answer to the upgrade was lost");
-        }
+        // A refusal (or JavaScript's answer lost): the guard forgets the socket.
+        Ok(refusal) => return reply_response(refusal),
+        Err(_) => return internal_error("The channel's answer to the upgrade was lost"),
     }
+    pending.served();
     tokio::spawn(serve(Arc::clone(context), on_upgrade, reserved));
     let mut response = Response::new(Full::new(Bytes::new()));
     *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
@@ -106,7 +108,52 @@ pub(crate) async fn upgrade(
     if let Ok(accept) = HeaderValue::from_str(&derive_accept_key(key.as_bytes())) {
         headers.insert(SEC_WEBSOCKET_ACCEPT, accept);
     }
+    if let Some(protocol) = protocol {
+        headers.insert(SEC_WEBSOCKET_PROTOCOL, protocol);
+    }
     response
+}
+
+/// A reserved socket whose upgrade has not been served: dropped so, it is forgotten and
+/// JavaScript is told it closed (it may have opened the connection before its answer was lost;
+/// an id it does not know, it ignores).
+struct Pending {
+    context: Arc<Context>,
+    id: Option<u64>,
+}
+
+impl Pending {
+    /// The socket's task takes over its end.
+    fn served(mut self) {
+        self.id = None;
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(id) = self.id {
+            self.context.sockets.forget(id);
+            self.context
+                .dispatch
+                .socket_event(SocketEvent::Closed { socket: id });
+        }
+    }
+}
+
+/// The first subprotocol the client offers, which the server accepts (as `ws` does when the
+/// app chooses none); `None` when it offers none.
+fn first_protocol(request: &Request<Incoming>) -> Option<HeaderValue> {
+    let offered = request
+        .headers()
+        .get(SEC_WEBSOCKET_PROTOCOL)?
+        .to_str()
+        .ok()?;
+    let first = offered.split(',').next()?.trim();
+    let token = !first.is_empty()
+        && first
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    token.then(|| HeaderValue::from_str(first).ok()).flatten()
 }
 
 /// The `Sec-WebSocket-Key` of a well-formed handshake (RFC 6455 §4.2.1), or what is wrong.
@@ -188,7 +235,8 @@ async fn run(socket: Socket, reserved: Reserved, context: &Context) {
     let options = &context.sockets.options;
     let ending = tokio::select! {
         ending = read(&mut stream, id, context, &ponged) => ending,
-        ending = write(&mut sink, &mut outgoing, &shared.buffered, options, &ponged, &mut stopped) => ending,
+        ending = write(&mut sink, &mut outgoing, &shared.buffered, options, &mut stopped) => ending,
+        () = no_pong(&ponged, options.ping_interval) => Ending::Dropped,
         () = shared.dropped.notified() => Ending::Dropped,
         () = async {
             until_stopped(&mut stopped_long_ago).await;
@@ -219,7 +267,12 @@ async fn read(
     context: &Context,
     ponged: &AtomicBool,
 ) -> Ending {
-    while let Some(frame) = stream.next().await {
+    loop {
+        // A JavaScript that is behind holds the client up here, as the event loop holds `ws`.
+        context.dispatch.room_for_events().await;
+        let Some(frame) = stream.next().await else {
+            return Ending::Over;
+        };
         match frame {
             Ok(Message::Text(text)) => context.dispatch.socket_event(SocketEvent::Message {
                 socket: id,
@@ -237,7 +290,17 @@ async fn read(
             Err(_) => return Ending::Over,
         }
     }
-    Ending::Over
+}
+
+/// Resolves when a ping interval passes without a pong: the client is gone, or does not read
+/// (its pings wait behind a send that does not finish). Pings go out every interval (`write`).
+async fn no_pong(ponged: &AtomicBool, every: Duration) {
+    loop {
+        tokio::time::sleep(every).await;
+        if !ponged.swap(false, Ordering::Relaxed) {
+            return;
+        }
+    }
 }
 
 /// Writes what JavaScript sends, and pings, until a close goes out or the socket fails.
@@ -246,13 +309,11 @@ async fn write(
     outgoing: &mut tokio::sync::mpsc::UnboundedReceiver<Outgoing>,
     buffered: &std::sync::atomic::AtomicUsize,
     options: &SocketOptions,
-    ponged: &AtomicBool,
     stopped: &mut watch::Receiver<bool>,
 ) -> Ending {
     let every = options.ping_interval;
     let mut pings = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-    // A send that waited past a ping's time must not bring two pings at once (the second
-    // would find no pong yet and drop the socket).
+    // A send that waited past a ping's time brings one ping, not a burst.
     pings.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
@@ -273,9 +334,6 @@ async fn write(
                 None => return Ending::Over, // forgotten by the registry
             },
             _ = pings.tick() => {
-                if !ponged.swap(false, Ordering::Relaxed) {
-                    return Ending::Dropped; // no pong since the last ping
-                }
                 if sink.send(Message::Ping(Bytes::new())).await.is_err() {
                     return Ending::Over;
                 }

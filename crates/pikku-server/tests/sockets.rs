@@ -17,7 +17,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{client_async, WebSocketStream};
 
-/// Accepts `/ws`, echoes messages (`close` asks for a close with 4000), logs every event.
+/// Accepts `/ws…` (`/ws-slow` after 300 ms), echoes messages (`close` asks for a close with 4000), logs every event.
 #[derive(Default)]
 struct FakeJs {
     sockets: OnceLock<Arc<Sockets>>,
@@ -26,19 +26,25 @@ struct FakeJs {
 
 impl Dispatch for FakeJs {
     fn dispatch(&self, call: Call, reply: oneshot::Sender<Reply>) {
-        let accepted = call.socket.is_some() && call.url == "/ws";
+        let accepted = call.socket.is_some() && call.url.starts_with("/ws");
+        let slow = call.url == "/ws-slow";
         self.log
             .lock()
             .unwrap()
             .push(format!("upgrade {} {:?}", call.url, call.socket));
-        let _ = reply.send(Reply {
-            status: if accepted { 101 } else { 404 },
-            headers: Vec::new(),
-            body: if accepted {
-                Bytes::new()
-            } else {
-                Bytes::from_static(br#"{"name":"NotFoundError"}"#)
-            },
+        tokio::spawn(async move {
+            if slow {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+            let _ = reply.send(Reply {
+                status: if accepted { 101 } else { 404 },
+                headers: Vec::new(),
+                body: if accepted {
+                    Bytes::new()
+                } else {
+                    Bytes::from_static(br#"{"name":"NotFoundError"}"#)
+                },
+            });
         });
     }
 
@@ -160,6 +166,11 @@ async fn a_refused_upgrade_gets_javascripts_answer_and_a_bad_handshake_a_400() {
     };
     assert_eq!(response.status(), 404);
     assert_eq!(server.sockets.count(), 0);
+    // JavaScript is told the refused socket is closed too (it ignores an id it does not know).
+    assert_eq!(
+        *js.log.lock().unwrap(),
+        ["upgrade /elsewhere Some(1)", "closed 1"]
+    );
 
     let mut stream = TcpStream::connect(server.local_addr).await.unwrap();
     stream
@@ -175,7 +186,7 @@ async fn a_refused_upgrade_gets_javascripts_answer_and_a_bad_handshake_a_400() {
         "the error names the header: {head}"
     );
     // Not sent to JavaScript.
-    assert_eq!(js.log.lock().unwrap().len(), 1);
+    assert_eq!(js.log.lock().unwrap().len(), 2);
     server.close().await;
 }
 
@@ -209,4 +220,48 @@ async fn closing_the_server_closes_open_sockets_with_1001() {
         .expect("the server closes once its sockets have")
         .unwrap();
     assert!(js.log.lock().unwrap().contains(&"closed 1".to_owned()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_gone_while_its_upgrade_is_decided_is_closed_once() {
+    let js = Arc::new(FakeJs::default());
+    let server = start(&js);
+    let mut stream = TcpStream::connect(server.local_addr).await.unwrap();
+    stream
+        .write_all(b"GET /ws-slow HTTP/1.1\r\nhost: x\r\nupgrade: websocket\r\nconnection: upgrade\r\nsec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    drop(stream); // before the answer
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let log = js.log.lock().unwrap().clone();
+    assert_eq!(log, ["upgrade /ws-slow Some(1)", "closed 1"]);
+    assert_eq!(server.sockets.count(), 0);
+    server.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_accepts_the_first_subprotocol_offered() {
+    let js = Arc::new(FakeJs::default());
+    let server = start(&js);
+    let mut stream = TcpStream::connect(server.local_addr).await.unwrap();
+    stream
+        .write_all(b"GET /ws HTTP/1.1\r\nhost: x\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-protocol: chat.v2, chat.v1\r\n\r\n")
+        .await
+        .unwrap();
+    let mut head = vec![0u8; 1024];
+    let n = stream.read(&mut head).await.unwrap();
+    let head = String::from_utf8_lossy(&head[..n]).to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 101"), "{head}");
+    // RFC 6455's example key and its accept value.
+    assert!(
+        head.contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="),
+        "{head}"
+    );
+    assert!(
+        head.contains("sec-websocket-protocol: chat.v2\r\n"),
+        "{head}"
+    );
+    drop(stream);
+    server.close().await;
 }
