@@ -13,6 +13,8 @@ export interface HandlerTarget {
   key: string
   /** The routing key's value, or none for the channel's default handler. */
   value?: string
+  /** What every reply of the handler carries after its `seq`, as JSON text: `,"action":"create"` (none for the default handler). */
+  replyTag: string
 }
 
 /** What the app provides to plan channels. */
@@ -64,7 +66,10 @@ export function planChannels(
       }
       config.entries.push(entry)
       const index = config.entries.length - 1
-      handlers.set(config.routes.length + index, value === undefined ? { func, key: routingKey } : { func, key: routingKey, value })
+      handlers.set(
+        config.routes.length + index,
+        value === undefined ? { func, key: routingKey, replyTag: '' } : { func, key: routingKey, value, replyTag: `,${JSON.stringify(routingKey)}:${JSON.stringify(value)}` },
+      )
       return index
     }
     for (const [value, handler] of Object.entries(wiring.onMessageWiring?.[routingKey] ?? {})) {
