@@ -167,15 +167,11 @@ export class PikkuApp {
   /**
    * What the standalone server needs to route by itself: the engine config (it builds an
    * engine of its own), whether the engine's error answers must reach JavaScript (global
-   * middleware sees every request), and whether a session hook may supply missing sessions.
+   * middleware sees every request), whether a session hook may supply missing sessions, and
+   * whether there are channels (the server then serves WebSocket upgrades).
    */
-  standaloneSetup(): { config: string; errorsToJs: boolean; sessionHook: boolean } {
-    return { config: this.engineConfig, errorsToJs: this.globalChain.length > 0, sessionHook: this.enrichSession !== undefined }
-  }
-
-  /** The app has WebSocket channels (the standalone server then serves upgrades). */
-  get hasChannels(): boolean {
-    return this.channelWirings.length > 0
+  standaloneSetup(): { config: string; errorsToJs: boolean; sessionHook: boolean; channels: boolean } {
+    return { config: this.engineConfig, errorsToJs: this.globalChain.length > 0, sessionHook: this.enrichSession !== undefined, channels: this.channelWirings.length > 0 }
   }
 
   /** Answers a request routed by the host framework: `params` are its path parameters. */

@@ -71,7 +71,7 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
     maxHeaders: whole(options, 'maxHeaders', 1, 1024) ?? 0, // 0: hyper's 100
     errorsToJs: setup.errorsToJs,
     sessionHook: setup.sessionHook,
-    sockets: app.hasChannels
+    sockets: setup.channels
       ? {
           maxMessageBytes: channelLimit(channelOptions, 'maxMessageBytes', app.maxBodyBytes),
           maxBufferedBytes: channelLimit(channelOptions, 'maxBufferedBytes', 4 * 1024 * 1024),

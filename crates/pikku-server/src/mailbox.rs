@@ -182,25 +182,6 @@ impl Mailbox {
         drop(wake);
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
-        // A panic while holding the lock cannot leave the state half-written in a way that
-        // matters more than losing the server, so a poisoned lock is used as is.
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// The wake to call now, when one is owed.
-    fn owed_wake(state: &mut State) -> Option<Wake> {
-        if !state.wake_owed {
-            return None;
-        }
-        state.wake_owed = false;
-        state.wake.clone()
-    }
-}
-
-impl Mailbox {
     /// Writes an entry into the batch, and wakes JavaScript or the hand-over for it.
     fn post(&self, write: impl FnOnce(&mut State)) {
         let mut state = self.lock();
@@ -224,6 +205,23 @@ impl Mailbox {
         } else if first {
             self.batch_started.notify_one();
         }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the state half-written in a way that
+        // matters more than losing the server, so a poisoned lock is used as is.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The wake to call now, when one is owed.
+    fn owed_wake(state: &mut State) -> Option<Wake> {
+        if !state.wake_owed {
+            return None;
+        }
+        state.wake_owed = false;
+        state.wake.clone()
     }
 }
 

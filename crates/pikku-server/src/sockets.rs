@@ -121,8 +121,9 @@ impl Sockets {
     /// Sends JavaScript's frames: `frames` is a JSON array of `[socket, length]` (a text
     /// message) and `[socket, length, code]` (a close with that code and the text as its
     /// reason), and `texts` their texts one after the other, each `length` UTF-16 code units
-    /// long. Frames for sockets that are gone are dropped. A batch that cannot be read, or a
-    /// close code that may not be sent, is an error naming it; the frames before it are sent.
+    /// long. Frames for sockets that are gone are dropped. A batch that cannot be read is an
+    /// error naming where (the frames before that point are sent); a close code that may not
+    /// be sent is an error too, and only its frame is left out.
     pub fn send_all(&self, frames: &str, texts: String) -> Result<(), String> {
         let frames: Vec<Vec<u64>> = serde_json::from_str(frames).map_err(|err| {
             format!("socket frames are not a JSON array of [socket, length, code?]: {err}")

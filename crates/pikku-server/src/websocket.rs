@@ -70,11 +70,11 @@ pub(crate) async fn upgrade(
     let protocol = first_protocol(&request);
     let on_upgrade = hyper::upgrade::on(&mut request);
     let reserved = context.sockets.reserve();
-    // Until the socket is served, its end is this function's: when the client goes away while
-    // JavaScript decides, hyper drops this future, and the guard still tells JavaScript.
-    let pending = Pending {
+    // From here the socket ends when this guard drops: on a refusal, when the client goes away
+    // while JavaScript decides (hyper drops this future), or when its task has served it.
+    let ending = SocketEnd {
         context: Arc::clone(context),
-        id: Some(reserved.id),
+        id: reserved.id,
     };
     let (parts, _) = request.into_parts();
     let call = Call {
@@ -94,12 +94,11 @@ pub(crate) async fn upgrade(
     context.dispatch.dispatch(call, sender);
     match receiver.await {
         Ok(reply) if reply.status == 101 => {}
-        // A refusal (or JavaScript's answer lost): the guard forgets the socket.
+        // A refusal (or JavaScript's answer lost): the guard ends the socket.
         Ok(refusal) => return reply_response(refusal),
         Err(_) => return internal_error("The channel's answer to the upgrade was lost"),
     }
-    pending.served();
-    tokio::spawn(serve(Arc::clone(context), on_upgrade, reserved));
+    tokio::spawn(serve(ending, on_upgrade, reserved));
     let mut response = Response::new(Full::new(Bytes::new()));
     *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
     let headers = response.headers_mut();
@@ -114,29 +113,20 @@ pub(crate) async fn upgrade(
     response
 }
 
-/// A reserved socket whose upgrade has not been served: dropped so, it is forgotten and
-/// JavaScript is told it closed (it may have opened the connection before its answer was lost;
-/// an id it does not know, it ignores).
-struct Pending {
+/// The end of a reserved socket, however it comes: dropped, it forgets the socket and tells
+/// JavaScript it closed — exactly once per socket. (JavaScript may have opened the connection
+/// before its answer was lost; an id it does not know, it ignores.)
+struct SocketEnd {
     context: Arc<Context>,
-    id: Option<u64>,
+    id: u64,
 }
 
-impl Pending {
-    /// The socket's task takes over its end.
-    fn served(mut self) {
-        self.id = None;
-    }
-}
-
-impl Drop for Pending {
+impl Drop for SocketEnd {
     fn drop(&mut self) {
-        if let Some(id) = self.id {
-            self.context.sockets.forget(id);
-            self.context
-                .dispatch
-                .socket_event(SocketEvent::Closed { socket: id });
-        }
+        self.context.sockets.forget(self.id);
+        self.context
+            .dispatch
+            .socket_event(SocketEvent::Closed { socket: self.id });
     }
 }
 
@@ -189,10 +179,10 @@ fn handshake_key(request: &Request<Incoming>) -> Result<String, String> {
     }
 }
 
-/// Serves an accepted socket until it ends, then tells JavaScript it closed (also when the
-/// client went away before the upgrade completed).
-async fn serve(context: Arc<Context>, on_upgrade: OnUpgrade, reserved: Reserved) {
-    let id = reserved.id;
+/// Serves an accepted socket until it ends; `end` then tells JavaScript it closed (also when
+/// the client went away before the upgrade completed).
+async fn serve(end: SocketEnd, on_upgrade: OnUpgrade, reserved: Reserved) {
+    let context = &end.context;
     if let Ok(upgraded) = on_upgrade.await {
         let options = &context.sockets.options;
         let config = WebSocketConfig::default()
@@ -201,12 +191,8 @@ async fn serve(context: Arc<Context>, on_upgrade: OnUpgrade, reserved: Reserved)
         let socket =
             WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config))
                 .await;
-        run(socket, reserved, &context).await;
+        run(socket, reserved, context).await;
     }
-    context.sockets.forget(id);
-    context
-        .dispatch
-        .socket_event(SocketEvent::Closed { socket: id });
 }
 
 /// Why a socket stopped being served.
@@ -325,12 +311,7 @@ async fn write(
                     }
                     buffered.fetch_sub(length, Ordering::Relaxed);
                 }
-                Some(Outgoing::Close(frame)) => {
-                    return match sink.send(Message::Close(Some(frame))).await {
-                        Ok(()) => Ending::Closing,
-                        Err(_) => Ending::Over,
-                    };
-                }
+                Some(Outgoing::Close(frame)) => return close_with(sink, frame).await,
                 None => return Ending::Over, // forgotten by the registry
             },
             _ = pings.tick() => {
@@ -340,12 +321,17 @@ async fn write(
             }
             () = until_stopped(stopped) => {
                 let away = CloseFrame { code: CloseCode::Away, reason: "server closing".into() };
-                return match sink.send(Message::Close(Some(away))).await {
-                    Ok(()) => Ending::Closing,
-                    Err(_) => Ending::Over,
-                };
+                return close_with(sink, away).await;
             }
         }
+    }
+}
+
+/// Sends the server's half of a close handshake.
+async fn close_with(sink: &mut SplitSink<Socket, Message>, frame: CloseFrame) -> Ending {
+    match sink.send(Message::Close(Some(frame))).await {
+        Ok(()) => Ending::Closing,
+        Err(_) => Ending::Over,
     }
 }
 

@@ -110,6 +110,24 @@ async fn open(
     client_async(url, stream).await.map(|(socket, _)| socket)
 }
 
+/// RFC 6455's example key, as a header line.
+const KEY: &str = "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+
+/// A handshake for `path` and `extra` header lines (a key among them, or none), sent raw.
+async fn raw_upgrade(server: &pikku_server::RunningServer, path: &str, extra: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(server.local_addr).await.unwrap();
+    let head = format!("GET {path} HTTP/1.1\r\nhost: x\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-version: 13\r\n{extra}\r\n");
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream
+}
+
+/// The first bytes of the answer, lower-case.
+async fn answer_head(stream: &mut TcpStream) -> String {
+    let mut head = vec![0u8; 1024];
+    let n = stream.read(&mut head).await.unwrap();
+    String::from_utf8_lossy(&head[..n]).to_ascii_lowercase()
+}
+
 async fn next_text(socket: &mut WebSocketStream<TcpStream>) -> String {
     match tokio::time::timeout(Duration::from_secs(3), socket.next()).await {
         Ok(Some(Ok(Message::Text(text)))) => text.to_string(),
@@ -172,14 +190,8 @@ async fn a_refused_upgrade_gets_javascripts_answer_and_a_bad_handshake_a_400() {
         ["upgrade /elsewhere Some(1)", "closed 1"]
     );
 
-    let mut stream = TcpStream::connect(server.local_addr).await.unwrap();
-    stream
-        .write_all(b"GET /ws HTTP/1.1\r\nhost: x\r\nupgrade: websocket\r\nconnection: upgrade\r\nsec-websocket-version: 13\r\n\r\n")
-        .await
-        .unwrap();
-    let mut head = vec![0u8; 1024];
-    let n = stream.read(&mut head).await.unwrap();
-    let head = String::from_utf8_lossy(&head[..n]).to_ascii_lowercase();
+    let mut stream = raw_upgrade(&server, "/ws", "").await; // no key
+    let head = answer_head(&mut stream).await;
     assert!(head.starts_with("http/1.1 400"), "{head}");
     assert!(
         head.contains("sec-websocket-key"),
@@ -226,11 +238,7 @@ async fn closing_the_server_closes_open_sockets_with_1001() {
 async fn a_client_gone_while_its_upgrade_is_decided_is_closed_once() {
     let js = Arc::new(FakeJs::default());
     let server = start(&js);
-    let mut stream = TcpStream::connect(server.local_addr).await.unwrap();
-    stream
-        .write_all(b"GET /ws-slow HTTP/1.1\r\nhost: x\r\nupgrade: websocket\r\nconnection: upgrade\r\nsec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
-        .await
-        .unwrap();
+    let stream = raw_upgrade(&server, "/ws-slow", KEY).await;
     tokio::time::sleep(Duration::from_millis(50)).await;
     drop(stream); // before the answer
     tokio::time::sleep(Duration::from_millis(600)).await;
@@ -244,14 +252,9 @@ async fn a_client_gone_while_its_upgrade_is_decided_is_closed_once() {
 async fn the_server_accepts_the_first_subprotocol_offered() {
     let js = Arc::new(FakeJs::default());
     let server = start(&js);
-    let mut stream = TcpStream::connect(server.local_addr).await.unwrap();
-    stream
-        .write_all(b"GET /ws HTTP/1.1\r\nhost: x\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-protocol: chat.v2, chat.v1\r\n\r\n")
-        .await
-        .unwrap();
-    let mut head = vec![0u8; 1024];
-    let n = stream.read(&mut head).await.unwrap();
-    let head = String::from_utf8_lossy(&head[..n]).to_ascii_lowercase();
+    let extra = format!("{KEY}sec-websocket-protocol: chat.v2, chat.v1\r\n");
+    let mut stream = raw_upgrade(&server, "/ws", &extra).await;
+    let head = answer_head(&mut stream).await;
     assert!(head.starts_with("http/1.1 101"), "{head}");
     // RFC 6455's example key and its accept value.
     assert!(
