@@ -4,9 +4,10 @@
 //                           [--servers=raw,fastify,…] [--routes=hello,todo,secure]
 //                           [--cold-reps=5] [--no-cold | --cold-only] [--no-write] [--autocannon]
 //                           [--max-steal=5] [--tries=4] [--pair-processes=6]
-//                           [--max-pair-processes=20] [--pairs=3] [--pair-duration=1]
+//                           [--max-pair-processes=20] [--pairs=5] [--pair-duration=2]
 // Each server is pinned to CPU 0 and wrk to CPU 1; the servers run one at a time, interleaved
-// (A B C … A B C …); then the paired runs of each target's two servers (lib/paired.mjs);
+// (A B C … A B C …); then the paired runs of each target's two servers, loaded at once
+// (lib/paired.mjs);
 // the tables go to stdout and, unless --no-write, to bench/RESULTS.md.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
@@ -36,8 +37,8 @@ const { values: opts } = parseArgs({
     tries: { type: 'string', default: '4' },
     'pair-processes': { type: 'string', default: '6' },
     'max-pair-processes': { type: 'string', default: '20' },
-    pairs: { type: 'string', default: '3' },
-    'pair-duration': { type: 'string', default: '1' },
+    pairs: { type: 'string', default: '5' },
+    'pair-duration': { type: 'string', default: '2' },
     'no-cold': { type: 'boolean', default: false },
     'cold-only': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
@@ -264,7 +265,7 @@ if (!opts['no-write']) {
     `- Library: @pikku/native at ${commit}; peers: ${peers}`,
     !measuresThroughput ? '' : `- Load: ${tool === 'wrk' ? loadGeneratorVersion(tool) : '**autocannon from npm (wrk could not be installed)**'}, 1 thread, ${connections} connections; server on CPU ${serverPin.length ? '0' : '(unpinned)'}, load generator on CPU ${loadPin.length ? '1' : '(unpinned)'}.`,
     opts['cold-only'] || reps === 0 ? '' : `- Tables: ${reps} interleaved repetitions (a fresh server process in each), ${warmup} s warm-up then ${seconds} s per run; medians of the runs; peak RSS is the server's VmHWM during the measured run (reset before it).`,
-    opts['cold-only'] || pairs === 0 ? '' : `- Paired runs (the targets' \`paired runs\` column; they decide the verdicts): for each target, its two servers up side by side (both on CPU 0), in fresh pairs of processes (rounds): in each, per route a ${warmup} s warm-up of each server, then ${pairs} pairs of ${pairSeconds} s runs taking turns (A B, B A, …, which one goes first alternating over pairs and rounds); the median of the pairs' ratios, with a 90% interval by a bootstrap over rounds (a process draws a speed of its own, so the pairs of one round move together). At least ${pairProcesses} rounds, and up to ${maxPairProcesses} until a target's 99% interval leaves its bound on one side (stricter than the verdict's 90%: the interval is looked at after each round); the controls run all ${maxPairProcesses}. A target is met when its whole interval meets the bound, not met when none of it does, and not shown otherwise. ${pairedSteal()}`,
+    opts['cold-only'] || pairs === 0 ? '' : `- Paired runs (the targets' \`paired runs\` column; they decide the verdicts): for each target, its two servers both on CPU 0 and loaded at the same time, each by its own wrk on CPU 1, so that both see the host at the same moment, in fresh pairs of processes (rounds): in each, per route a ${warmup} s warm-up of both at once, then ${pairs} runs of ${pairSeconds} s, both at once (whose load starts first alternating over runs and rounds); the median of the runs' ratios, with a 90% interval by a bootstrap over rounds. At least ${pairProcesses} rounds, and up to ${maxPairProcesses} until a target's 99% interval leaves its bound on one side (stricter than the verdict's 90%: the interval is looked at after each round); the controls run all ${maxPairProcesses}. A target is met when its whole interval meets the bound, not met when none of it does, and not shown otherwise. ${pairedSteal()}`,
     opts['cold-only'] || reps === 0 ? '' : `- Steal: a run in which the hypervisor took more than ${opts['max-steal']}% of either CPU was run again (up to ${tries} tries): ${stealNote()}.`,
     '',
     'What each server does and how to read this: [README.md](README.md#http-ours-against-peers).',

@@ -1,13 +1,11 @@
-// Paired runs: the ratio of two servers measured a second apart. On these shared VMs the
-// host's speed moves by tens of percent within seconds (the same server, one process, 1 s
-// runs back to back: 35k to 76k req/s), so two medians taken a minute apart carry that
-// noise into their ratio. Here both servers of a comparison are up side by side (both pinned
-// to CPU 0, only one under load at a time), short runs take turns A B, B A, A B, … and the
-// ratio of each pair is kept, grouped by pair of processes (round); lib/targets.mjs reads
-// their median and its interval over rounds. A
-// process also draws a speed of its own: two processes of the same server can differ by 20%
-// for as long as they live (bench/README.md), so the pairs are spread over several fresh
-// pairs of processes.
+// Paired runs: the ratio of two servers measured under load at the same time. On these
+// shared VMs the host's speed moves by tens of percent within seconds (the same server, one
+// process, 1 s runs back to back: 35k to 76k req/s), so two runs taken even a second apart
+// carry that noise into their ratio. Here both servers of a comparison are pinned to CPU 0
+// and loaded at once, each by its own load generator on CPU 1: the scheduler shares the core
+// between them, both see the same host at the same moment, and the server that needs less
+// CPU per request serves more of them. The ratio of each run is kept, grouped by pair of
+// processes (round); lib/targets.mjs reads their median and its interval over rounds.
 import { LOADS, checkAnswers } from './check.mjs'
 import { runLoad } from './load.mjs'
 import { startServer, stopServer } from './servers.mjs'
@@ -16,8 +14,8 @@ import { withLittleSteal } from './steal.mjs'
 
 /**
  * Measures `top` against `bottom` on each of `routes`, in fresh pairs of server processes
- * (rounds): in each, a `warmup`-second run of each side per route, then `pairs` pairs of
- * `seconds`-long runs. At least `processes` rounds are run, and more up to `maxProcesses` for
+ * (rounds): in each, per route a `warmup`-second run of both sides at once, then `pairs`
+ * runs of `seconds`, both sides at once. At least `processes` rounds are run, and more up to `maxProcesses` for
  * the routes that `settled(route, rounds)` does not call settled yet (a route once settled is
  * left out of later rounds). A pair in which the hypervisor took more than `maxSteal` of
  * either CPU is run again, up to `tries` times. Resolves to a Map from route to
@@ -51,19 +49,22 @@ export async function pairedRuns({ top, bottom, routes, processes, maxProcesses 
           if (!(outcome.rps > 0)) throw new Error(`${side.name} served nothing in a ${secs} s run of ${load.label}${side.child.exitCode !== null ? ` (it exited with ${side.child.exitCode})` : ''}`)
           return outcome
         }
-        if (warmup > 0) for (const side of sides) await run(side, warmup)
+        if (warmup > 0) await Promise.all(sides.map((side) => run(side, warmup)))
         const ratios = []
         for (let pair = 0; pair < pairs; pair++) {
-          // Which side goes first alternates over pairs and rounds: as often one as the other.
+          // Whose load generator is started first (a few milliseconds ahead) alternates over
+          // pairs and rounds: as often one as the other.
           const order = (round + pair) % 2 === 1 ? [0, 1] : [1, 0]
           const bothSides = async () => {
-            const rps = []
-            for (const i of order) {
-              const outcome = await run(sides[i], seconds)
-              rps[i] = outcome.rps
-              result.bad += outcome.non2xx + outcome.errors
-            }
-            return rps
+            const runs = []
+            for (const i of order) runs[i] = run(sides[i], seconds)
+            const outcomes = await Promise.all(runs)
+            outcomes.forEach((outcome, i) => {
+              const bad = outcome.non2xx + outcome.errors
+              result.bad += bad
+              if (bad > 0) log(`paired ${round}/${most}  ${sides[i].name}, ${load.label}: ${outcome.non2xx} non-2xx answers, ${outcome.errors} socket errors in a ${seconds} s run`)
+            })
+            return outcomes.map((outcome) => outcome.rps)
           }
           const onStolen = (steal, last) => log(`paired ${round}/${most}  ${top} ÷ ${bottom}, ${load.label}: ${(steal * 100).toFixed(0)}% of a CPU stolen by the hypervisor${last ? `, kept after ${tries} tries` : ', run again'}`)
           const { value: rps, attempts, stolen } = await withLittleSteal(bothSides, { maxSteal, tries, onStolen })
