@@ -44,12 +44,18 @@ export function loadGeneratorVersion(tool) {
 }
 
 const luaDir = mkdtempSync(join(tmpdir(), 'pikku-bench-'))
+/** The scripts written so far, by file. */
+const written = new Set()
+/** The load's wrk script, written once: two loads of one route run at once in the paired
+ * runs, and a rewrite while the other wrk reads the file would hand it half a script. */
 function luaScript(load) {
   const file = join(luaDir, `${load.method}-${load.path.replaceAll('/', '_')}.lua`)
+  if (written.has(file)) return file
   const lines = [`wrk.method = ${JSON.stringify(load.method)}`]
   for (const [name, value] of Object.entries(load.headers)) lines.push(`wrk.headers[${JSON.stringify(name)}] = ${JSON.stringify(value)}`)
   if (load.body !== undefined) lines.push(`wrk.body = ${JSON.stringify(load.body)}`)
   writeFileSync(file, `${lines.join('\n')}\n`)
+  written.add(file)
   return file
 }
 
