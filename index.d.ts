@@ -62,15 +62,20 @@ export declare function createScheduler(tasksJson: string): ExternalObject<'Pikk
 export declare function generate(root: string): string
 
 /**
- * Routes and prepares one request (`body_too_large`: the adapter stopped reading the body
- * at the limit; `authorization`, `cookie` and `api_key` only when sessions are configured).
- * Arguments after the url may be left out: no body, no headers, no session.
- * Returns `[target, input, session?]` or `[-status, errorBody, allow?]` as JSON text, or the
- * bare `target` of a run with an empty input and no session (no text to parse). At load time a
- * plain N-API callback with the same arguments takes this name (src/fast_handle.rs): this
- * typed export gives its declaration.
+ * The engine's call for one request, bound to `engine`: `handle(method, url, body?,
+ * bodyTooLarge?, contentType?, hasSession?, requestId?, authorization?, cookie?, apiKey?)`
+ * routes and prepares it (`bodyTooLarge`: the adapter stopped reading the body at the limit;
+ * `authorization`, `cookie` and `apiKey` only when sessions are configured). Arguments after
+ * the url may be left out: no body, no headers, no session. It returns `[target, input,
+ * session?]` or `[-status, errorBody, allow?]` as JSON text, or the bare `target` of a run with
+ * an empty input and no session (no text to parse). A plain N-API callback (src/fast_handle.rs).
+ *
+ * ```js
+ * const handle = handlerFor(createEngine(config))
+ * handle('GET', '/hello') // 0: the first route's target, with no input
+ * ```
  */
-export declare function handle(engine: ExternalObject<'PikkuEngine'>, method: string, url: string, body?: Uint8Array | undefined | null, bodyTooLarge?: boolean | undefined | null, contentType?: string | undefined | null, hasSession?: boolean | undefined | null, requestId?: string | undefined | null, authorization?: string | undefined | null, cookie?: string | undefined | null, apiKey?: string | undefined | null): number | string
+export declare function handlerFor(engine: ExternalObject<'PikkuEngine'>): (method: string, url: string, body?: Uint8Array | undefined | null, bodyTooLarge?: boolean | undefined | null, contentType?: string | undefined | null, hasSession?: boolean | undefined | null, requestId?: string | undefined | null, authorization?: string | undefined | null, cookie?: string | undefined | null, apiKey?: string | undefined | null) => number | string
 
 /**
  * Prepares a call of an entry routed by the host framework (Next.js file routes, Express

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 
 import { createApp, pikkuSessionlessFunc } from '@pikku/native'
 
-import { handle } from '../index.js'
+import { handlerFor } from '../index.js'
 
 const echo = pikkuSessionlessFunc({
   input: { type: 'object', properties: { id: { type: 'integer' }, note: { type: 'string' } }, additionalProperties: true },
@@ -18,16 +18,31 @@ const app = createApp({
   ],
 })
 const JSON_TYPE = 'application/json'
+const handle = handlerFor(app.engine)
 
 const call = (url: string, body: Uint8Array, contentType: string | undefined = JSON_TYPE, requestId?: string) => {
-  const answer = handle(app.engine, 'POST', url, body, false, contentType, false, requestId)
+  const answer = handle('POST', url, body, false, contentType, false, requestId)
   if (typeof answer !== 'string') throw new Error(`expected JSON text, got ${answer}`)
   return JSON.parse(answer) as [number, unknown]
 }
 
 describe('the engine call', () => {
+  it('is bound to one engine, which it keeps as a property that cannot be changed', () => {
+    const other = createApp({ routes: [{ method: 'get', route: '/other', func: ping, auth: false }] })
+    const otherHandle = handlerFor(other.engine)
+    expect(otherHandle('GET', '/other')).toBe(0)
+    expect(JSON.parse(otherHandle('GET', '/ping') as string)[0]).toBe(-404)
+    expect(handle('GET', '/ping')).toBe(1)
+    const kept = handle as unknown as { engine?: unknown }
+    expect(kept.engine).toBe(app.engine)
+    expect(() => delete kept.engine).toThrow(TypeError)
+    expect(() => (kept.engine = other.engine)).toThrow(TypeError)
+    expect(handle('GET', '/ping')).toBe(1)
+    expect(() => (handlerFor as (engine: unknown) => unknown)({})).toThrow(/the argument is not the engine/)
+  })
+
   it('answers a run with no input and no session as its bare target, anything else as JSON text', () => {
-    const get = (url: string) => handle(app.engine, 'GET', url)
+    const get = (url: string) => handle('GET', url)
     expect(get('/ping')).toBe(1)
     expect(JSON.parse(get('/ping?x=1') as string)).toEqual([1, { x: '1' }])
     expect(JSON.parse(get('/nowhere') as string)[0]).toBe(-404)
@@ -57,7 +72,7 @@ describe('the engine call', () => {
       expect(call(`/echo/5?note=${note}`, new Uint8Array(0))).toEqual([0, { id: 5, note }])
       expect(call('/echo/5', Buffer.from('{}'), `application/json; x=${note}`)).toEqual([0, { id: 5 }])
     }
-    const pathNote = handle(app.engine, 'GET', '/Ł')
+    const pathNote = handle('GET', '/Ł')
     expect(JSON.parse(pathNote as string)[1]).toMatchObject({ message: expect.stringContaining('/Ł') })
   })
 
@@ -73,28 +88,27 @@ describe('the engine call', () => {
   })
 
   it('throws a TypeError for arguments of the wrong type, naming what it expected', () => {
-    const args = [app.engine, 'POST', '/echo/1', new Uint8Array(0), false, JSON_TYPE, false, undefined, undefined, undefined, undefined]
+    const args = ['POST', '/echo/1', new Uint8Array(0), false, JSON_TYPE, false, undefined, undefined, undefined, undefined]
     const bad = (index: number, value: unknown) => () => (handle as (...a: unknown[]) => string)(...args.map((arg, i) => (i === index ? value : arg)))
-    expect(bad(0, {})).toThrow(TypeError)
-    expect(bad(1, 7)).toThrow(/method and url must be strings/)
-    expect(bad(5, 7)).toThrow(/headers strings or undefined/)
-    expect(bad(8, {})).toThrow(/headers strings or undefined/)
-    expect(bad(3, 'body')).toThrow(/body must be a Uint8Array/)
-    expect(bad(6, 'yes')).toThrow(/bodyTooLarge and hasSession booleans/)
-    expect(bad(4, 1)).toThrow(/bodyTooLarge and hasSession booleans/)
-    expect(() => (handle as (...a: unknown[]) => string)(app.engine, 'GET')).toThrow(/expected the engine, a method and a url/)
-    expect(() => (handle as (...a: unknown[]) => string)(app.engine, null, '/ping')).toThrow(/method and url must be strings/)
-    expect(() => (handle as (...a: unknown[]) => string)(app.engine, 'GET', undefined)).toThrow(/method and url must be strings/)
-    // Arguments past the eleventh are not read.
-    expect((handle as (...a: unknown[]) => unknown)(app.engine, 'GET', '/ping', undefined, false, undefined, false, undefined, undefined, undefined, undefined, 'extra')).toBe(1)
+    expect(bad(0, 7)).toThrow(/method and url must be strings/)
+    expect(bad(4, 7)).toThrow(/headers strings or undefined/)
+    expect(bad(7, {})).toThrow(/headers strings or undefined/)
+    expect(bad(2, 'body')).toThrow(/body must be a Uint8Array/)
+    expect(bad(5, 'yes')).toThrow(/bodyTooLarge and hasSession booleans/)
+    expect(bad(3, 1)).toThrow(/bodyTooLarge and hasSession booleans/)
+    expect(() => (handle as (...a: unknown[]) => string)('GET')).toThrow(/expected a method and a url/)
+    expect(() => (handle as (...a: unknown[]) => string)(null, '/ping')).toThrow(/method and url must be strings/)
+    expect(() => (handle as (...a: unknown[]) => string)('GET', undefined)).toThrow(/method and url must be strings/)
+    // Arguments past the tenth are not read.
+    expect((handle as (...a: unknown[]) => unknown)('GET', '/ping', undefined, false, undefined, false, undefined, undefined, undefined, undefined, 'extra')).toBe(1)
   })
 
   it('reads arguments left out, undefined or null as absent', () => {
     const body = Buffer.from('{"note":"x"}')
-    expect(JSON.parse(handle(app.engine, 'POST', '/echo/8', body, undefined, JSON_TYPE) as string)).toEqual([0, { id: 8, note: 'x' }])
-    expect(JSON.parse(handle(app.engine, 'POST', '/echo/8', null, null, null, null, null) as string)).toEqual([0, { id: 8 }])
-    expect(handle(app.engine, 'GET', '/ping', undefined, false)).toBe(1)
+    expect(JSON.parse(handle('POST', '/echo/8', body, undefined, JSON_TYPE) as string)).toEqual([0, { id: 8, note: 'x' }])
+    expect(JSON.parse(handle('POST', '/echo/8', null, null, null, null, null) as string)).toEqual([0, { id: 8 }])
+    expect(handle('GET', '/ping', undefined, false)).toBe(1)
     // A body left out is no body: the size check and content type do not apply.
-    expect(JSON.parse(handle(app.engine, 'POST', '/echo/9') as string)).toEqual([0, { id: 9 }])
+    expect(JSON.parse(handle('POST', '/echo/9') as string)).toEqual([0, { id: 9 }])
   })
 })

@@ -70,6 +70,7 @@ const JWT_SECRET = 'bench-secret-0123456789abcdef-0123456789abcdef'; // 46 bytes
 const LEEWAY_S = 30;
 const session = { jwt: { algorithm: 'HS256', secret: JWT_SECRET, leewaySeconds: LEEWAY_S } };
 const engine = native.createEngine(JSON.stringify({ routes, schemas, session, maxBodyBytes: MAX_BODY }));
+const handle = native.handlerFor(engine);
 
 // The JS side: find-my-way (which splits the query and parses it with its bundled
 // fast-querystring), JSON.parse, merge with conflict check, schema-guided coercion, ajv.
@@ -156,7 +157,7 @@ const wire = (answer) => (typeof answer === 'number' ? [answer, {}] : JSON.parse
 const size = (answer) => (typeof answer === 'number' ? 1 : answer.length);
 // The native side timed the same way: one async call per request, awaited in an async loop.
 async function nativeHandleAsync(method, url, contentType, authorization, body) {
-  return wire(native.handle(engine, method, url, body, false, contentType, false, null, authorization));
+  return wire(handle(method, url, body, false, contentType, false, null, authorization));
 }
 
 // ---- cases -------------------------------------------------------------------------------
@@ -176,13 +177,13 @@ const cases = [
 
 // Both sides must do the same work: same successful result, and both reject a bad input.
 for (const c of cases) {
-  c.result = native.handle(engine, c.method, c.url, c.body, false, c.ct);
+  c.result = handle(c.method, c.url, c.body, false, c.ct);
   const fromNative = wire(c.result);
   if (fromNative[0] < 0) fail(`native rejected ${c.name}: ${c.result}`);
   deepStrictEqual(jsHandle(c.method, c.url, c.ct, c.body), fromNative, `results differ for ${c.name}`);
 }
 const bad = Buffer.from(JSON.stringify({ ...small, title: '' }));
-const nativeBad = wire(native.handle(engine, 'POST', '/todos/42', bad, false, JSON_CT))[0];
+const nativeBad = wire(handle('POST', '/todos/42', bad, false, JSON_CT))[0];
 const jsBad = jsHandle('POST', '/todos/42', JSON_CT, bad)[0];
 if (nativeBad !== -422 || jsBad !== -422) fail(`expected both to reject an empty title with 422, got ${nativeBad} and ${jsBad}`);
 
@@ -198,7 +199,7 @@ const authCases = [
   { name: 'POST /todos/42, small, no token (baseline)', method: 'POST', url: '/todos/42', ct: JSON_CT, auth: null, body: smallBody, iters: 200_000 },
 ];
 for (const c of authCases) {
-  c.result = native.handle(engine, c.method, c.url, c.body, false, c.ct, false, null, c.auth);
+  c.result = handle(c.method, c.url, c.body, false, c.ct, false, null, c.auth);
   const fromNative = wire(c.result);
   if (fromNative[0] < 0) fail(`native rejected ${c.name}: ${c.result}`);
   deepStrictEqual(await jsHandleAuth(c.method, c.url, c.ct, c.auth, c.body), fromNative, `results differ for ${c.name}`);
@@ -212,7 +213,7 @@ const forged = JSON.parse(Buffer.from(p, 'base64url').toString());
 forged.sub = 'user-1';
 const tampered = `Bearer ${h}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${sig}`;
 for (const [what, auth] of [['a tampered token', tampered], ['no token', null]]) {
-  const n = wire(native.handle(engine, 'POST', '/secure/todos/42', smallBody, false, JSON_CT, false, null, auth));
+  const n = wire(handle('POST', '/secure/todos/42', smallBody, false, JSON_CT, false, null, auth));
   const j = await jsHandleAuth('POST', '/secure/todos/42', JSON_CT, auth, smallBody);
   if (n[0] !== -401 || j[0] !== -401) fail(`expected both to reject ${what} with 401, got ${n[0]} (${JSON.stringify(n[1])}) and ${j[0]}`);
 }
@@ -220,8 +221,8 @@ for (const [what, auth] of [['a tampered token', tampered], ['no token', null]])
 // ---- timing ------------------------------------------------------------------------------
 // Each variant is a closure returning a number that is summed, so no work can be dropped.
 const variants = {
-  handle: (c) => () => size(native.handle(engine, c.method, c.url, c.body, false, c.ct)),
-  native: (c) => () => wire(native.handle(engine, c.method, c.url, c.body, false, c.ct))[0] + 1,
+  handle: (c) => () => size(handle(c.method, c.url, c.body, false, c.ct)),
+  native: (c) => () => wire(handle(c.method, c.url, c.body, false, c.ct))[0] + 1,
   parse: (c) => () => wire(c.result)[0] + 1,
   js: (c) => () => jsHandle(c.method, c.url, c.ct, c.body)[0] + 1,
 };
@@ -235,9 +236,9 @@ if (objectShape) {
 // The authenticated case: the synchronous native calls as above, plus both sides as async
 // functions awaited one request at a time (an `async` variant returns a promise of a number).
 const authVariants = {
-  handle: (c) => () => size(native.handle(engine, c.method, c.url, c.body, false, c.ct, false, null, c.auth)),
+  handle: (c) => () => size(handle(c.method, c.url, c.body, false, c.ct, false, null, c.auth)),
   parse: (c) => () => wire(c.result)[0] + 1,
-  native: (c) => () => wire(native.handle(engine, c.method, c.url, c.body, false, c.ct, false, null, c.auth))[0] + 1,
+  native: (c) => () => wire(handle(c.method, c.url, c.body, false, c.ct, false, null, c.auth))[0] + 1,
   nativeAwait: (c) => async () => (await nativeHandleAsync(c.method, c.url, c.ct, c.auth, c.body))[0] + 1,
   jsAwait: (c) => async () => (await jsHandleAuth(c.method, c.url, c.ct, c.auth, c.body))[0] + 1,
 };

@@ -18,7 +18,7 @@ import {
   channelMessage,
   check,
   createEngine,
-  handle,
+  handlerFor,
   invoke,
   maxBodyBytes,
   owns,
@@ -48,6 +48,8 @@ export class PikkuApp {
   readonly engine: EngineHandle
   /** The body limit in bytes. */
   readonly maxBodyBytes: number
+  /** The engine's per-request call, bound to this app's engine. */
+  private readonly handle: ReturnType<typeof handlerFor>
   /** Where the app logs: its `logger` option, or `console`. */
   readonly logger: Logger
   private readonly env: InvokeEnv
@@ -121,6 +123,7 @@ export class PikkuApp {
     if (problems.length) throw new Error(problems.join('\n'))
     this.engineConfig = JSON.stringify(config)
     this.engine = createEngine(this.engineConfig)
+    this.handle = handlerFor(this.engine)
     this.maxBodyBytes = maxBodyBytes(this.engine)
     this.apiKeyHeader = apiKeyHeader(this.engine)
   }
@@ -220,13 +223,13 @@ export class PikkuApp {
       return JSON.parse(text) as WireAnswer
     }
     // Only the arguments a request has: each one left out is an N-API read spared.
-    const { engine } = this
+    const { handle } = this
     const answer =
       requestId !== undefined || authorization !== undefined || cookie !== undefined || apiKey !== undefined || hasSession
-        ? handle(engine, request.method, request.url, bytes, body === null, contentType, hasSession, requestId, authorization, cookie, apiKey)
+        ? handle(request.method, request.url, bytes, body === null, contentType, hasSession, requestId, authorization, cookie, apiKey)
         : bytes.length > 0 || body === null
-          ? handle(engine, request.method, request.url, bytes, body === null, contentType)
-          : handle(engine, request.method, request.url)
+          ? handle(request.method, request.url, bytes, body === null, contentType)
+          : handle(request.method, request.url)
     // A run with no input and no session comes as its bare target: nothing to parse.
     return typeof answer === 'number' ? [answer, {}] : (JSON.parse(answer) as WireAnswer)
   }

@@ -10,7 +10,7 @@ export {
   checkMetadata,
   createEngine,
   createScheduler,
-  handle,
+  handlerFor,
   invoke,
   maxBodyBytes,
   owns,

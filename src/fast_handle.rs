@@ -1,20 +1,20 @@
-//! `handle`, the call every HTTP request makes, as a plain N-API callback. A `#[napi]`
-//! function opens and closes napi-rs's borrow bookkeeping on every call and copies each
-//! string argument onto the heap; here the strings are read into stack buffers and nothing
-//! else runs around the engine. At load time this callback replaces the typed `handle`
-//! export, which stays for its TypeScript declaration and as the reference of what the
-//! arguments are.
+//! `handle`, the call every HTTP request makes, as a plain N-API callback bound to one engine
+//! (`handlerFor(engine)` makes it). A `#[napi]` function opens and closes napi-rs's borrow
+//! bookkeeping on every call and copies each string argument onto the heap; an `External`
+//! argument is looked up in napi-rs's registry of live payloads, behind a global mutex. Here
+//! the engine comes from the function's own data pointer, checked once when it is bound, the
+//! strings are read into stack buffers, and nothing else runs around the engine.
 
 use std::mem::MaybeUninit;
 use std::ptr;
 
 use napi::bindgen_prelude::{External, FromNapiRef};
-use napi::sys;
+use napi::{sys, Error, Result, Status};
 use pikku_engine::{wire, Engine, HttpRequest};
 
-/// `handle`'s arguments: engine, method, url, body, bodyTooLarge, contentType, hasSession,
-/// requestId, authorization, cookie, apiKey.
-const ARGS: usize = 11;
+/// `handle`'s arguments: method, url, body, bodyTooLarge, contentType, hasSession, requestId,
+/// authorization, cookie, apiKey.
+const ARGS: usize = 10;
 
 /// Stack room for one string argument; a longer one goes to the heap.
 const INLINE: usize = 1024;
@@ -164,17 +164,72 @@ const KEPT_ANSWER_BYTES: usize = 64 * 1024;
 
 /// Positions of `handle`'s string arguments: method, url, contentType, requestId,
 /// authorization, cookie, apiKey (all but the first two may be left out).
-const STRING_ARGS: [usize; 7] = [1, 2, 5, 7, 8, 9, 10];
+const STRING_ARGS: [usize; 7] = [0, 1, 4, 6, 7, 8, 9];
 
-/// The callback: the same arguments and answers as the typed `handle`. Arguments after the
-/// url may be left out (`handle(engine, 'GET', '/hello')`): each N-API read costs, and most
-/// requests have no body, no credentials and no request id.
-pub unsafe extern "C" fn handle_callback(
+/// Makes `handle` for the engine `engine_value` (an `External<Engine>`): a function whose data
+/// pointer is the engine. The engine is also kept as the function's read-only, undeletable
+/// `engine` property, so it lives at least as long as the function that points at it.
+///
+/// # Safety
+/// `env` and `engine_value` must be valid for this call.
+pub unsafe fn bind_handle(
+    env: sys::napi_env,
+    engine_value: sys::napi_value,
+) -> Result<sys::napi_value> {
+    let engine = unsafe { <External<Engine> as FromNapiRef>::from_napi_ref(env, engine_value) }
+        .map_err(|_| {
+            Error::new(
+                Status::InvalidArg,
+                "handlerFor: the argument is not the engine",
+            )
+        })?;
+    let data = (&**engine as *const Engine).cast_mut().cast();
+    let mut function = ptr::null_mut();
+    let name = "handle";
+    let created = unsafe {
+        sys::napi_create_function(
+            env,
+            name.as_ptr().cast(),
+            name.len() as isize,
+            Some(handle_callback),
+            data,
+            &mut function,
+        )
+    };
+    if created != sys::Status::napi_ok {
+        return Err(Error::from_reason(
+            "handlerFor: the function could not be made",
+        ));
+    }
+    let keep = sys::napi_property_descriptor {
+        utf8name: c"engine".as_ptr(),
+        name: ptr::null_mut(),
+        method: None,
+        getter: None,
+        setter: None,
+        value: engine_value,
+        attributes: sys::PropertyAttributes::default,
+        data: ptr::null_mut(),
+    };
+    if unsafe { sys::napi_define_properties(env, function, 1, &keep) } != sys::Status::napi_ok {
+        return Err(Error::from_reason(
+            "handlerFor: the engine could not be kept",
+        ));
+    }
+    Ok(function)
+}
+
+/// The callback of `handle(method, url, body?, bodyTooLarge?, contentType?, hasSession?,
+/// requestId?, authorization?, cookie?, apiKey?)`. Arguments after the url may be left out
+/// (`handle('GET', '/hello')`): each N-API read costs, and most requests have no body, no
+/// credentials and no request id.
+unsafe extern "C" fn handle_callback(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
     let mut argc = ARGS;
     let mut argv = [ptr::null_mut(); ARGS];
+    let mut data = ptr::null_mut();
     if unsafe {
         sys::napi_get_cb_info(
             env,
@@ -182,21 +237,20 @@ pub unsafe extern "C" fn handle_callback(
             &mut argc,
             argv.as_mut_ptr(),
             ptr::null_mut(),
-            ptr::null_mut(),
+            &mut data,
         )
     } != sys::Status::napi_ok
-        || argc < 3
+        || argc < 2
+        || data.is_null()
     {
-        return unsafe { throw_type_error(env, "handle: expected the engine, a method and a url") };
+        return unsafe { throw_type_error(env, "handle: expected a method and a url") };
     }
+    // `bind_handle` set `data` to the engine, which the function keeps alive.
+    let engine = unsafe { &*data.cast::<Engine>().cast_const() };
     let given = argc.min(ARGS);
-    let Ok(engine) = (unsafe { <External<Engine> as FromNapiRef>::from_napi_ref(env, argv[0]) })
-    else {
-        return unsafe { throw_type_error(env, "handle: the first argument is not the engine") };
-    };
     let mut strings: [StringArg; 7] = std::array::from_fn(|_| StringArg::new());
     for (string, &at) in strings.iter_mut().zip(STRING_ARGS.iter()) {
-        if at < given && !unsafe { string.read(env, argv[at], at > 2) } {
+        if at < given && !unsafe { string.read(env, argv[at], at > 1) } {
             return unsafe {
                 throw_type_error(
                     env,
@@ -213,11 +267,11 @@ pub unsafe extern "C" fn handle_callback(
             .flatten()
             .or_else(|| absent(at).then_some(false))
     };
-    let bytes = (given > 3)
-        .then(|| unsafe { read_bytes(env, argv[3]) })
+    let bytes = (given > 2)
+        .then(|| unsafe { read_bytes(env, argv[2]) })
         .flatten()
-        .or_else(|| absent(3).then_some(&[][..]));
-    let (Some(body), Some(body_too_large), Some(has_session)) = (bytes, flag(4), flag(6)) else {
+        .or_else(|| absent(2).then_some(&[][..]));
+    let (Some(body), Some(body_too_large), Some(has_session)) = (bytes, flag(3), flag(5)) else {
         return unsafe {
             throw_type_error(
                 env,

@@ -19,14 +19,6 @@ use pikku_engine::{wire, Engine, EngineConfig, HttpRequest, UpgradeRequest};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Puts the plain N-API `handle` (see [`fast_handle`]) in place of the typed export.
-#[napi(module_exports)]
-pub fn export_fast_handle(mut exports: Object, env: Env) -> Result<()> {
-    let handle =
-        env.create_function::<(), Either<u32, String>>("handle", fast_handle::handle_callback)?;
-    exports.set_named_property("handle", handle)
-}
-
 /// Builds the engine from an `EngineConfig` JSON string; throws with every start-up problem
 /// (route conflicts, bad or missing schemas), one per line.
 #[napi(ts_return_type = "ExternalObject<'PikkuEngine'>")]
@@ -55,44 +47,27 @@ pub fn owns(
     engine.owns(&url)
 }
 
-/// Routes and prepares one request (`body_too_large`: the adapter stopped reading the body
-/// at the limit; `authorization`, `cookie` and `api_key` only when sessions are configured).
-/// Arguments after the url may be left out: no body, no headers, no session.
-/// Returns `[target, input, session?]` or `[-status, errorBody, allow?]` as JSON text, or the
-/// bare `target` of a run with an empty input and no session (no text to parse). At load time a
-/// plain N-API callback with the same arguments takes this name (src/fast_handle.rs): this
-/// typed export gives its declaration.
-#[napi]
-#[allow(clippy::too_many_arguments)] // one flat call: an options object would cost N-API lookups
-pub fn handle(
-    #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: &External<Engine>,
-    method: String,
-    url: String,
-    body: Option<Uint8Array>,
-    body_too_large: Option<bool>,
-    content_type: Option<String>,
-    has_session: Option<bool>,
-    request_id: Option<String>,
-    authorization: Option<String>,
-    cookie: Option<String>,
-    api_key: Option<String>,
-) -> Either<u32, String> {
-    let request = HttpRequest {
-        method: &method,
-        url: &url,
-        content_type: content_type.as_deref(),
-        has_session: has_session.unwrap_or(false),
-        authorization: authorization.as_deref(),
-        cookie: cookie.as_deref(),
-        api_key: api_key.as_deref(),
-        body: body.as_deref().unwrap_or(&[]),
-        body_too_large: body_too_large.unwrap_or(false),
-    };
-    let outcome = engine.handle(&request);
-    match wire::bare_target(&outcome) {
-        Some(target) => Either::A(target),
-        None => Either::B(wire::encode(&outcome, request_id.as_deref())),
-    }
+/// The engine's call for one request, bound to `engine`: `handle(method, url, body?,
+/// bodyTooLarge?, contentType?, hasSession?, requestId?, authorization?, cookie?, apiKey?)`
+/// routes and prepares it (`bodyTooLarge`: the adapter stopped reading the body at the limit;
+/// `authorization`, `cookie` and `apiKey` only when sessions are configured). Arguments after
+/// the url may be left out: no body, no headers, no session. It returns `[target, input,
+/// session?]` or `[-status, errorBody, allow?]` as JSON text, or the bare `target` of a run with
+/// an empty input and no session (no text to parse). A plain N-API callback (src/fast_handle.rs).
+///
+/// ```js
+/// const handle = handlerFor(createEngine(config))
+/// handle('GET', '/hello') // 0: the first route's target, with no input
+/// ```
+#[napi(
+    ts_return_type = "(method: string, url: string, body?: Uint8Array | undefined | null, bodyTooLarge?: boolean | undefined | null, contentType?: string | undefined | null, hasSession?: boolean | undefined | null, requestId?: string | undefined | null, authorization?: string | undefined | null, cookie?: string | undefined | null, apiKey?: string | undefined | null) => number | string"
+)]
+pub fn handler_for<'env>(
+    env: &'env Env,
+    #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: Unknown<'env>,
+) -> Result<Unknown<'env>> {
+    let function = unsafe { fast_handle::bind_handle(env.raw(), engine.value().value)? };
+    Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), function) })
 }
 
 /// Benchmark only: keeps a parsed JSON value on the Rust side.

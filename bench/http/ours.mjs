@@ -1,13 +1,14 @@
 // Our app for the suite, shared by the three adapter servers. The library is loaded from the
 // repository's built root (../../dist and the .node file beside it), so bench/ never becomes
-// a dependency of the package nor the package a copy in bench/node_modules.
+// a dependency of the package nor the package a copy in bench/node_modules. `PIKKU_ROOT`
+// names another built checkout instead (ab.mjs compares two builds).
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 
 import { EXTRA_ROUTES, SECRET, extraPath, inputSchema } from './shared.mjs'
 
-export const root = fileURLToPath(new URL('../..', import.meta.url))
+export const root = process.env.PIKKU_ROOT || fileURLToPath(new URL('../..', import.meta.url))
 if (!existsSync(`${root}/dist/index.js`)) {
   console.error(`@pikku/native is not built in ${root}: run \`npx napi build --platform --release && npx tsc -p tsconfig.build.json\` there`)
   process.exit(1)

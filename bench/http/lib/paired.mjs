@@ -12,8 +12,11 @@ import { startServer, stopServer } from './servers.mjs'
 import { summarize } from './stats.mjs'
 import { withLittleSteal } from './steal.mjs'
 
+/** A side of a comparison: a server name, or `{ name, label, env }` (a server started with `env`). */
+const sideSpec = (side) => (typeof side === 'string' ? { name: side, label: side, env: {} } : side)
+
 /**
- * Measures `top` against `bottom` on each of `routes`, in fresh pairs of server processes
+ * Measures `top` against `bottom` (sides, see `sideSpec`) on each of `routes`, in fresh pairs of server processes
  * (rounds): in each, per route a `warmup`-second run of both sides at once, then `pairs`
  * runs of `seconds`, both sides at once. At least `processes` rounds are run, and more up to `maxProcesses` for
  * the routes that `settled(route, rounds)` does not call settled yet (a route once settled is
@@ -28,6 +31,8 @@ export async function pairedRuns({ top, bottom, routes, processes, maxProcesses 
   const results = new Map(routes.map((route) => [route, { rounds: [], again: 0, stolen: 0, bad: 0, error: undefined }]))
   const open = (round) => routes.filter((route) => round <= processes || !settled(route, results.get(route).rounds))
   const most = Math.max(processes, maxProcesses)
+  const specs = [sideSpec(top), sideSpec(bottom)]
+  const [topLabel, bottomLabel] = specs.map((spec) => spec.label)
   for (let round = 1; round <= most; round++) {
     const measured = open(round)
     if (measured.length === 0) break
@@ -35,11 +40,11 @@ export async function pairedRuns({ top, bottom, routes, processes, maxProcesses 
     try {
       // Started in turns too: which one starts first changes from one round to the next.
       for (const i of round % 2 === 1 ? [0, 1] : [1, 0]) {
-        const name = [top, bottom][i]
-        sides[i] = await startServer(name, { pin: serverPin })
-        sides[i].name = name
+        const { name, label, env } = specs[i]
+        sides[i] = await startServer(name, { pin: serverPin, env })
+        sides[i].name = label
         const problems = await checkAnswers(sides[i].port)
-        if (problems.length) throw new Error(`${name} answers wrongly:\n  ${problems.join('\n  ')}`)
+        if (problems.length) throw new Error(`${label} answers wrongly:\n  ${problems.join('\n  ')}`)
       }
       for (const route of measured) {
         const load = LOADS[route]
@@ -66,18 +71,18 @@ export async function pairedRuns({ top, bottom, routes, processes, maxProcesses 
             })
             return outcomes.map((outcome) => outcome.rps)
           }
-          const onStolen = (steal, last) => log(`paired ${round}/${most}  ${top} ÷ ${bottom}, ${load.label}: ${(steal * 100).toFixed(0)}% of a CPU stolen by the hypervisor${last ? `, kept after ${tries} tries` : ', run again'}`)
+          const onStolen = (steal, last) => log(`paired ${round}/${most}  ${topLabel} ÷ ${bottomLabel}, ${load.label}: ${(steal * 100).toFixed(0)}% of a CPU stolen by the hypervisor${last ? `, kept after ${tries} tries` : ', run again'}`)
           const { value: rps, attempts, stolen } = await withLittleSteal(bothSides, { maxSteal, tries, onStolen })
           if (attempts > 1) result.again++
           if (stolen) result.stolen++
           ratios.push(rps[0] / rps[1])
         }
         result.rounds.push(ratios)
-        log(`paired ${round}/${most}  ${top} ÷ ${bottom}, ${load.label}: ${summarize(ratios)}${result.bad ? `  (${result.bad} non-2xx or socket errors so far)` : ''}`)
+        log(`paired ${round}/${most}  ${topLabel} ÷ ${bottomLabel}, ${load.label}: ${summarize(ratios)}${result.bad ? `  (${result.bad} non-2xx or socket errors so far)` : ''}`)
       }
     } catch (error) {
       for (const result of results.values()) result.error = `round ${round} of at most ${most}: ${error.message}`
-      log(`paired ${top} ÷ ${bottom} stopped in round ${round}: ${error.message}`)
+      log(`paired ${topLabel} ÷ ${bottomLabel} stopped in round ${round}: ${error.message}`)
       return results
     } finally {
       for (const side of sides) if (side) await stopServer(side)

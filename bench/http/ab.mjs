@@ -1,0 +1,74 @@
+// A/B of two builds of ours: this checkout's build against another built checkout (`--base`),
+// both served by the same server script and loaded at once in paired runs (lib/paired.mjs).
+// For a change to the hot path whose gain is a few percent: the suite's targets compare us to
+// peers, this compares us to ourselves before the change. `--base=.` is the A/A control.
+//
+//   git worktree add /tmp/base HEAD~1 && (cd /tmp/base && npm ci && npm run build)
+//   node bench/http/ab.mjs --base=/tmp/base --routes=hello,todo
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+
+import { LOADS } from './lib/check.mjs'
+import { ensureLoadGenerator } from './lib/load.mjs'
+import { pairedRuns } from './lib/paired.mjs'
+import { SERVERS, killServers, pinning } from './lib/servers.mjs'
+import { pairedSummary } from './lib/targets.mjs'
+
+const { values: opts } = parseArgs({
+  options: {
+    base: { type: 'string' },
+    server: { type: 'string', default: 'ours-node' },
+    routes: { type: 'string', default: 'hello,todo' },
+    rounds: { type: 'string', default: '6' },
+    pairs: { type: 'string', default: '5' },
+    'pair-duration': { type: 'string', default: '2' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+    'max-steal': { type: 'string', default: '5' },
+    tries: { type: 'string', default: '4' },
+  },
+})
+
+function fail(message) {
+  console.error(message)
+  process.exit(1)
+}
+const whole = (name) => (/^\d+$/.test(opts[name]) && Number(opts[name]) >= 1 ? Number(opts[name]) : fail(`--${name} takes a whole number of at least 1, not ${JSON.stringify(opts[name])}`))
+
+const here = fileURLToPath(new URL('../..', import.meta.url))
+if (!opts.base) fail('name the build to compare against: --base=<a built checkout> (--base=. for the A/A control)')
+const base = resolve(opts.base)
+for (const root of [here, base]) if (!existsSync(`${root}/dist/index.js`)) fail(`${root} is not built: npm run build there`)
+const server = SERVERS.find((s) => s.name === opts.server && s.ours) ?? fail(`--server takes one of ours: ${SERVERS.filter((s) => s.ours).map((s) => s.name).join(', ')}`)
+const routes = opts.routes.split(',').map((name) => (LOADS[name] ? name : fail(`unknown route ${name}`)))
+
+const { serverPin, loadPin } = pinning()
+const tool = ensureLoadGenerator()
+process.once('exit', killServers)
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130))
+
+const rounds = whole('rounds')
+const results = await pairedRuns({
+  top: { name: server.name, label: 'this build', env: { PIKKU_ROOT: here } },
+  bottom: { name: server.name, label: 'base', env: { PIKKU_ROOT: base } },
+  routes,
+  processes: rounds,
+  pairs: whole('pairs'),
+  seconds: whole('pair-duration'),
+  warmup: Number(opts.warmup),
+  connections: whole('connections'),
+  tool,
+  serverPin,
+  loadPin,
+  maxSteal: Number(opts['max-steal']) / 100,
+  tries: whole('tries'),
+  log: (line) => console.error(line),
+})
+
+console.log(`\n${server.label}: this build (${here}) ÷ base (${base}), req/s in paired runs`)
+for (const [route, result] of results) {
+  const problems = [result.error, result.bad ? `${result.bad} non-2xx answers or socket errors` : ''].filter(Boolean).join('; ')
+  console.log(`  ${LOADS[route].label.padEnd(48)} ${result.rounds.length ? pairedSummary(result.rounds) : 'not measured'}${problems ? `  (${problems})` : ''}`)
+}
