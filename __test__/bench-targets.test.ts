@@ -4,6 +4,7 @@
 // control whose interval leaves out 1.00 is called out; a comparison that stopped says why in
 // one table cell; a run that lost too much CPU to the hypervisor is done again. The benchmark
 // itself is too long for the test suite; its arithmetic is not.
+import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -153,5 +154,20 @@ describe('the benchmark’s targets table', () => {
   it('reads quartiles between ranks', () => {
     expect(quartiles([4, 1, 3, 2])).toEqual({ q1: 1.75, median: 2.5, q3: 3.25 })
     expect(quartiles([7])).toEqual({ q1: 7, median: 7, q3: 7 })
+  })
+})
+
+describe('the A/B of two builds (bench/http/ab.mjs)', () => {
+  const ab = join(__dirname, '..', 'bench', 'http', 'ab.mjs')
+  const run = (...args: string[]) => spawnSync(process.execPath, [ab, ...args], { encoding: 'utf8' })
+  const refused = (message: string) => ({ status: 1, stderr: expect.stringContaining(message) })
+
+  it('refuses what it cannot compare before it starts anything, saying what to give it', () => {
+    expect(run()).toMatchObject(refused('--base=<a built checkout>'))
+    expect(run('--base=/nonexistent-build')).toMatchObject(refused('/nonexistent-build is not built'))
+    expect(run('--base=.', '--server=fastify')).toMatchObject(refused('--server takes one of ours: ours-node, ours-express'))
+    expect(run('--base=.', '--routes=hello,nowhere')).toMatchObject(refused('unknown route nowhere'))
+    expect(run('--base=.', '--rounds=0')).toMatchObject(refused('--rounds takes a whole number of at least 1'))
+    expect(run('--base=.', '--max-steal=-1')).toMatchObject(refused('--max-steal a percentage'))
   })
 })

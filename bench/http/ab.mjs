@@ -43,27 +43,30 @@ const base = resolve(opts.base)
 for (const root of [here, base]) if (!existsSync(`${root}/dist/index.js`)) fail(`${root} is not built: npm run build there`)
 const server = SERVERS.find((s) => s.name === opts.server && s.ours) ?? fail(`--server takes one of ours: ${SERVERS.filter((s) => s.ours).map((s) => s.name).join(', ')}`)
 const routes = opts.routes.split(',').map((name) => (LOADS[name] ? name : fail(`unknown route ${name}`)))
+const [rounds, pairs, seconds, connections, tries] = ['rounds', 'pairs', 'pair-duration', 'connections', 'tries'].map(whole)
+const warmup = Number(opts.warmup)
+const maxSteal = Number(opts['max-steal']) / 100
+if (!(warmup >= 0) || !(maxSteal >= 0)) fail('--warmup takes seconds and --max-steal a percentage, both at least 0')
 
 const { serverPin, loadPin } = pinning()
 const tool = ensureLoadGenerator()
 process.once('exit', killServers)
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130))
 
-const rounds = whole('rounds')
 const results = await pairedRuns({
   top: { name: server.name, label: 'this build', env: { PIKKU_ROOT: here } },
   bottom: { name: server.name, label: 'base', env: { PIKKU_ROOT: base } },
   routes,
   processes: rounds,
-  pairs: whole('pairs'),
-  seconds: whole('pair-duration'),
-  warmup: Number(opts.warmup),
-  connections: whole('connections'),
+  pairs,
+  seconds,
+  warmup,
+  connections,
   tool,
   serverPin,
   loadPin,
-  maxSteal: Number(opts['max-steal']) / 100,
-  tries: whole('tries'),
+  maxSteal,
+  tries,
   log: (line) => console.error(line),
 })
 
