@@ -68,14 +68,15 @@ export declare function generate(root: string): string
  * `authorization`, `cookie` and `apiKey` only when sessions are configured). Arguments after
  * the url may be left out: no body, no headers, no session. It returns `[target, input,
  * session?]` or `[-status, errorBody, allow?]` as JSON text, or the bare `target` of a run with
- * an empty input and no session (no text to parse). A plain N-API callback (src/fast_handle.rs).
+ * an empty input and no session (no text to parse). A plain N-API callback (src/fast_handle.rs)
+ * that keeps the engine as its read-only `engine` property.
  *
  * ```js
  * const handle = handlerFor(createEngine(config))
  * handle('GET', '/hello') // 0: the first route's target, with no input
  * ```
  */
-export declare function handlerFor(engine: ExternalObject<'PikkuEngine'>): (method: string, url: string, body?: Uint8Array | undefined | null, bodyTooLarge?: boolean | undefined | null, contentType?: string | undefined | null, hasSession?: boolean | undefined | null, requestId?: string | undefined | null, authorization?: string | undefined | null, cookie?: string | undefined | null, apiKey?: string | undefined | null) => number | string
+export declare function handlerFor(engine: ExternalObject<'PikkuEngine'>): ((method: string, url: string, body?: Uint8Array | undefined | null, bodyTooLarge?: boolean | undefined | null, contentType?: string | undefined | null, hasSession?: boolean | undefined | null, requestId?: string | undefined | null, authorization?: string | undefined | null, cookie?: string | undefined | null, apiKey?: string | undefined | null) => number | string) & { readonly engine: ExternalObject<'PikkuEngine'> }
 
 /**
  * Prepares a call of an entry routed by the host framework (Next.js file routes, Express

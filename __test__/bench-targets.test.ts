@@ -159,8 +159,9 @@ describe('the benchmark’s targets table', () => {
 
 describe('the A/B of two builds (bench/http/ab.mjs)', () => {
   const ab = join(__dirname, '..', 'bench', 'http', 'ab.mjs')
-  const run = (...args: string[]) => spawnSync(process.execPath, [ab, ...args], { encoding: 'utf8' })
-  const refused = (message: string) => ({ status: 1, stderr: expect.stringContaining(message) })
+  // A timeout: were a check to let a bad run through, it would start servers and load them.
+  const run = (...args: string[]) => spawnSync(process.execPath, [ab, ...args], { encoding: 'utf8', timeout: 15_000 })
+  const refused = (message: string) => ({ status: 1, signal: null, stderr: expect.stringContaining(message) })
 
   it('refuses what it cannot compare before it starts anything, saying what to give it', () => {
     expect(run()).toMatchObject(refused('--base=<a built checkout>'))
@@ -168,6 +169,9 @@ describe('the A/B of two builds (bench/http/ab.mjs)', () => {
     expect(run('--base=.', '--server=fastify')).toMatchObject(refused('--server takes one of ours: ours-node, ours-express'))
     expect(run('--base=.', '--routes=hello,nowhere')).toMatchObject(refused('unknown route nowhere'))
     expect(run('--base=.', '--rounds=0')).toMatchObject(refused('--rounds takes a whole number of at least 1'))
-    expect(run('--base=.', '--max-steal=-1')).toMatchObject(refused('--max-steal a percentage'))
+    expect(run('--base=.', '--max-steal=-1')).toMatchObject(refused('--max-steal takes a number from 0 to 100, not "-1"'))
+    expect(run('--base=.', '--max-steal=500')).toMatchObject(refused('--max-steal takes a number from 0 to 100'))
+    expect(run('--base=.', '--warmup=')).toMatchObject(refused('--warmup takes a number from 0 to 600, not ""'))
+    expect(run('--base=.', '--warmup=Infinity')).toMatchObject(refused('--warmup takes a number'))
   })
 })

@@ -1,10 +1,14 @@
 // The engine's per-request call at the N-API boundary (a plain N-API callback, see
 // src/fast_handle.rs): its arguments as the adapters pass them, and as they should not.
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
+
 import { describe, expect, it } from 'vitest'
 
 import { createApp, pikkuSessionlessFunc } from '@pikku/native'
 
-import { handlerFor } from '../index.js'
+import { createEngine, createScheduler, handlerFor } from '../index.js'
 
 const echo = pikkuSessionlessFunc({
   input: { type: 'object', properties: { id: { type: 'integer' }, note: { type: 'string' } }, additionalProperties: true },
@@ -33,12 +37,31 @@ describe('the engine call', () => {
     expect(otherHandle('GET', '/other')).toBe(0)
     expect(JSON.parse(otherHandle('GET', '/ping') as string)[0]).toBe(-404)
     expect(handle('GET', '/ping')).toBe(1)
+    expect(handle.engine).toBe(app.engine)
     const kept = handle as unknown as { engine?: unknown }
-    expect(kept.engine).toBe(app.engine)
     expect(() => delete kept.engine).toThrow(TypeError)
     expect(() => (kept.engine = other.engine)).toThrow(TypeError)
+    expect(() => Object.defineProperty(handle, 'engine', { value: other.engine })).toThrow(TypeError)
     expect(handle('GET', '/ping')).toBe(1)
-    expect(() => (handlerFor as (engine: unknown) => unknown)({})).toThrow(/the argument is not the engine/)
+    // `this` plays no part: the engine is the function's own.
+    expect(handle.call({ engine: other.engine }, 'GET', '/ping')).toBe(1)
+    const bindTo = handlerFor as (engine?: unknown) => unknown
+    for (const notEngine of [{}, 1, undefined, createScheduler('[]')]) expect(() => bindTo(notEngine)).toThrow(/the argument is not the engine/)
+  })
+
+  it('keeps its engine alive when nothing else refers to it', async () => {
+    setFlagsFromString('--expose-gc')
+    const gc = runInNewContext('gc') as () => void
+    const config = createApp({ routes: [{ method: 'get', route: '/only', func: ping, auth: false }] }).standaloneSetup().config
+    const alone = handlerFor(createEngine(config))
+    for (let round = 0; round < 5; round++) {
+      gc()
+      await nextTurn()
+      // Allocations that would reuse a freed engine's memory.
+      createApp({ routes: [{ method: 'get', route: `/filler/${round}`, func: ping, auth: false }] })
+    }
+    expect(alone('GET', '/only')).toBe(0)
+    expect(JSON.parse(alone('GET', '/filler/0') as string)[0]).toBe(-404)
   })
 
   it('answers a run with no input and no session as its bare target, anything else as JSON text', () => {
@@ -94,6 +117,10 @@ describe('the engine call', () => {
     expect(bad(4, 7)).toThrow(/headers strings or undefined/)
     expect(bad(7, {})).toThrow(/headers strings or undefined/)
     expect(bad(2, 'body')).toThrow(/body must be a Uint8Array/)
+    // Other views of bytes are refused too, rather than read as something they are not.
+    for (const view of [new Int8Array(2), new Uint8ClampedArray(2), new DataView(new ArrayBuffer(2)), new Uint16Array(1)]) {
+      expect(bad(2, view)).toThrow(TypeError)
+    }
     expect(bad(5, 'yes')).toThrow(/bodyTooLarge and hasSession booleans/)
     expect(bad(3, 1)).toThrow(/bodyTooLarge and hasSession booleans/)
     expect(() => (handle as (...a: unknown[]) => string)('GET')).toThrow(/expected a method and a url/)
@@ -101,6 +128,22 @@ describe('the engine call', () => {
     expect(() => (handle as (...a: unknown[]) => string)('GET', undefined)).toThrow(/method and url must be strings/)
     // Arguments past the tenth are not read.
     expect((handle as (...a: unknown[]) => unknown)('GET', '/ping', undefined, false, undefined, false, undefined, undefined, undefined, undefined, 'extra')).toBe(1)
+  })
+
+  it('reads a body whose memory was transferred away as empty', () => {
+    const memory = new ArrayBuffer(16)
+    const body = new Uint8Array(memory)
+    body.set(Buffer.from('{"note":"gone"}'))
+    structuredClone(memory, { transfer: [memory] })
+    expect(body.length).toBe(0)
+    expect(call('/echo/6', body)).toEqual([0, { id: 6 }])
+  })
+
+  it('answers a URL with a lone surrogate or a NUL with a 404, and keeps serving', () => {
+    for (const url of ['/\uD800', '/a\u0000b', '/ping\uDC00']) {
+      expect(JSON.parse(handle('GET', url) as string)[0]).toBe(-404)
+    }
+    expect(handle('GET', '/ping')).toBe(1)
   })
 
   it('reads arguments left out, undefined or null as absent', () => {

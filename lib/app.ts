@@ -44,7 +44,7 @@ export type { AppOptions, CallOptions, EntryOptions } from './app-options.js'
  * ```
  */
 export class PikkuApp {
-  /** The native engine's handle (for benchmarks). */
+  /** The native engine, an opaque handle that every native call of this app takes. */
   readonly engine: EngineHandle
   /** The body limit in bytes. */
   readonly maxBodyBytes: number

@@ -6,6 +6,7 @@
 //! strings are read into stack buffers, and nothing else runs around the engine.
 
 use std::mem::MaybeUninit;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
 use napi::bindgen_prelude::{External, FromNapiRef};
@@ -13,7 +14,8 @@ use napi::{sys, Error, Result, Status};
 use pikku_engine::{wire, Engine, HttpRequest};
 
 /// `handle`'s arguments: method, url, body, bodyTooLarge, contentType, hasSession, requestId,
-/// authorization, cookie, apiKey.
+/// authorization, cookie, apiKey. Declared to TypeScript by `handler_for`'s `ts_return_type`
+/// in src/lib.rs: keep the two in step.
 const ARGS: usize = 10;
 
 /// Stack room for one string argument; a longer one goes to the heap.
@@ -39,7 +41,7 @@ impl StringArg {
     }
 
     /// Reads `value`: a string, or (when `optional`) undefined or null.
-    unsafe fn read(&mut self, env: sys::napi_env, value: sys::napi_value, optional: bool) -> bool {
+    unsafe fn read(&mut self, env: sys::napi_env, value: sys::napi_value, optional: bool) -> Read {
         let mut len = 0;
         let buffer = self.inline.as_mut_ptr().cast::<std::os::raw::c_char>();
         let status =
@@ -49,12 +51,16 @@ impl StringArg {
             let mut kind = 0;
             let known = unsafe { sys::napi_typeof(env, value, &mut kind) } == sys::Status::napi_ok;
             self.present = false;
-            return optional
-                && known
+            let absent = known
                 && (kind == sys::ValueType::napi_undefined || kind == sys::ValueType::napi_null);
+            return if optional && absent {
+                Read::Done
+            } else {
+                Read::WrongType
+            };
         }
         if status != sys::Status::napi_ok {
-            return false;
+            return Read::WrongType;
         }
         self.present = true;
         self.heap.clear();
@@ -62,15 +68,19 @@ impl StringArg {
         // that came back this close to the buffer's end may have been cut.
         if len < INLINE - 4 {
             self.len = len;
-            return true;
+            return Read::Done;
         }
         // Ask its length, then read it whole.
         if unsafe { sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len) }
             != sys::Status::napi_ok
         {
-            return false;
+            return Read::WrongType;
         }
-        self.heap = vec![0; len + 1];
+        // A string too large to copy is refused rather than aborting the process.
+        if self.heap.try_reserve_exact(len + 1).is_err() {
+            return Read::TooLarge;
+        }
+        self.heap.resize(len + 1, 0);
         let status = unsafe {
             sys::napi_get_value_string_utf8(
                 env,
@@ -81,7 +91,11 @@ impl StringArg {
             )
         };
         self.len = len;
-        status == sys::Status::napi_ok
+        if status == sys::Status::napi_ok {
+            Read::Done
+        } else {
+            Read::WrongType
+        }
     }
 
     fn get(&self) -> Option<&str> {
@@ -98,6 +112,14 @@ impl StringArg {
         // another runtime may differ.
         std::str::from_utf8(bytes).ok()
     }
+}
+
+/// How reading a string argument went.
+#[derive(PartialEq)]
+enum Read {
+    Done,
+    WrongType,
+    TooLarge,
 }
 
 unsafe fn read_bool(env: sys::napi_env, value: sys::napi_value) -> Option<bool> {
@@ -154,6 +176,12 @@ unsafe fn throw_type_error(env: sys::napi_env, message: &str) -> sys::napi_value
     ptr::null_mut()
 }
 
+unsafe fn throw_range_error(env: sys::napi_env, message: &str) -> sys::napi_value {
+    let text = std::ffi::CString::new(message).unwrap_or_default();
+    unsafe { sys::napi_throw_range_error(env, ptr::null(), text.as_ptr()) };
+    ptr::null_mut()
+}
+
 thread_local! {
     /// The buffer every answer is written into before V8 copies it: no allocation per call.
     static ANSWER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
@@ -171,8 +199,8 @@ const STRING_ARGS: [usize; 7] = [0, 1, 4, 6, 7, 8, 9];
 /// `engine` property, so it lives at least as long as the function that points at it.
 ///
 /// # Safety
-/// `env` and `engine_value` must be valid for this call.
-pub unsafe fn bind_handle(
+/// `env` must be the live env of this call, and `engine_value` a value of that env.
+pub(crate) unsafe fn bind_handle(
     env: sys::napi_env,
     engine_value: sys::napi_value,
 ) -> Result<sys::napi_value> {
@@ -208,6 +236,8 @@ pub unsafe fn bind_handle(
         getter: None,
         setter: None,
         value: engine_value,
+        // `default` is 0: not writable, enumerable or configurable. The function's data
+        // pointer stays valid because nothing can take this property away from it.
         attributes: sys::PropertyAttributes::default,
         data: ptr::null_mut(),
     };
@@ -240,9 +270,16 @@ unsafe extern "C" fn handle_callback(
             &mut data,
         )
     } != sys::Status::napi_ok
-        || argc < 2
         || data.is_null()
     {
+        return unsafe {
+            throw_error(
+                env,
+                "handle: its call could not be read (not made by handlerFor?)",
+            )
+        };
+    }
+    if argc < 2 {
         return unsafe { throw_type_error(env, "handle: expected a method and a url") };
     }
     // `bind_handle` set `data` to the engine, which the function keeps alive.
@@ -250,13 +287,25 @@ unsafe extern "C" fn handle_callback(
     let given = argc.min(ARGS);
     let mut strings: [StringArg; 7] = std::array::from_fn(|_| StringArg::new());
     for (string, &at) in strings.iter_mut().zip(STRING_ARGS.iter()) {
-        if at < given && !unsafe { string.read(env, argv[at], at > 1) } {
-            return unsafe {
-                throw_type_error(
-                    env,
-                    "handle: method and url must be strings, and headers strings or undefined",
-                )
-            };
+        match if at < given {
+            unsafe { string.read(env, argv[at], at > 1) }
+        } else {
+            Read::Done
+        } {
+            Read::Done => {}
+            Read::WrongType => {
+                return unsafe {
+                    throw_type_error(
+                        env,
+                        "handle: method and url must be strings, and headers strings or undefined",
+                    )
+                }
+            }
+            Read::TooLarge => {
+                return unsafe {
+                    throw_range_error(env, "handle: an argument is too large to read")
+                }
+            }
         }
     }
     // Left out, undefined or null: false, and no body.
@@ -279,9 +328,12 @@ unsafe extern "C" fn handle_callback(
             )
         };
     };
+    let (Some(method), Some(url)) = (strings[0].get(), strings[1].get()) else {
+        return unsafe { throw_type_error(env, "handle: method and url must be UTF-8 strings") };
+    };
     let request = HttpRequest {
-        method: strings[0].get().unwrap_or(""),
-        url: strings[1].get().unwrap_or(""),
+        method,
+        url,
         content_type: strings[2].get(),
         has_session,
         authorization: strings[4].get(),
@@ -290,22 +342,41 @@ unsafe extern "C" fn handle_callback(
         body,
         body_too_large,
     };
-    let outcome = engine.handle(&request);
+    // A panic must not cross into C (the process would abort): a request that trips a bug in
+    // the engine fails alone, as a thrown error the adapter answers with a 500.
+    let answered = catch_unwind(AssertUnwindSafe(|| unsafe {
+        answer(env, engine, &request, strings[3].get())
+    }));
+    match answered {
+        Ok(Ok(value)) => value,
+        Ok(Err(message)) => unsafe { throw_error(env, message) },
+        Err(_) => unsafe {
+            throw_error(
+                env,
+                "handle: the engine failed on this request (a bug in @pikku/native: please report it with the request)",
+            )
+        },
+    }
+}
+
+/// The engine's answer to `request` as a JS value: its bare target number, or its JSON text.
+unsafe fn answer(
+    env: sys::napi_env,
+    engine: &Engine,
+    request: &HttpRequest,
+    request_id: Option<&str>,
+) -> std::result::Result<sys::napi_value, &'static str> {
+    let outcome = engine.handle(request);
     let mut out = ptr::null_mut();
     if let Some(target) = wire::bare_target(&outcome) {
         if unsafe { sys::napi_create_uint32(env, target, &mut out) } != sys::Status::napi_ok {
-            return unsafe {
-                throw_error(
-                    env,
-                    "handle: the engine's answer could not be made a number",
-                )
-            };
+            return Err("handle: the engine's answer could not be made a number");
         }
-        return out;
+        return Ok(out);
     }
     let status = ANSWER.with_borrow_mut(|answer| {
         answer.clear();
-        wire::encode_into(&outcome, strings[3].get(), answer);
+        wire::encode_into(&outcome, request_id, answer);
         // Answers are nearly always ASCII: then V8 copies them without decoding UTF-8.
         let create = if answer.is_ascii() {
             sys::napi_create_string_latin1
@@ -320,12 +391,7 @@ unsafe extern "C" fn handle_callback(
         status
     });
     if status != sys::Status::napi_ok {
-        return unsafe {
-            throw_error(
-                env,
-                "handle: the engine's answer could not be made a string",
-            )
-        };
+        return Err("handle: the engine's answer could not be made a string");
     }
-    out
+    Ok(out)
 }

@@ -5,6 +5,10 @@
 //!
 //! The engine crosses to JavaScript as an `External`: a call on it costs about 160 ns less
 //! than a method on a `#[napi]` class, whose borrow bookkeeping runs on every call.
+//!
+//! Every call that runs the engine on what a client sent catches panics (`catch_unwind`, and
+//! by hand in `handle`): a bug one request reaches throws an error for that request instead of
+//! aborting the process.
 
 mod fast_handle;
 pub mod scheduler;
@@ -53,14 +57,15 @@ pub fn owns(
 /// `authorization`, `cookie` and `apiKey` only when sessions are configured). Arguments after
 /// the url may be left out: no body, no headers, no session. It returns `[target, input,
 /// session?]` or `[-status, errorBody, allow?]` as JSON text, or the bare `target` of a run with
-/// an empty input and no session (no text to parse). A plain N-API callback (src/fast_handle.rs).
+/// an empty input and no session (no text to parse). A plain N-API callback (src/fast_handle.rs)
+/// that keeps the engine as its read-only `engine` property.
 ///
 /// ```js
 /// const handle = handlerFor(createEngine(config))
 /// handle('GET', '/hello') // 0: the first route's target, with no input
 /// ```
 #[napi(
-    ts_return_type = "(method: string, url: string, body?: Uint8Array | undefined | null, bodyTooLarge?: boolean | undefined | null, contentType?: string | undefined | null, hasSession?: boolean | undefined | null, requestId?: string | undefined | null, authorization?: string | undefined | null, cookie?: string | undefined | null, apiKey?: string | undefined | null) => number | string"
+    ts_return_type = "((method: string, url: string, body?: Uint8Array | undefined | null, bodyTooLarge?: boolean | undefined | null, contentType?: string | undefined | null, hasSession?: boolean | undefined | null, requestId?: string | undefined | null, authorization?: string | undefined | null, cookie?: string | undefined | null, apiKey?: string | undefined | null) => number | string) & { readonly engine: ExternalObject<'PikkuEngine'> }"
 )]
 pub fn handler_for<'env>(
     env: &'env Env,
@@ -89,7 +94,7 @@ pub fn bench_value_to_js(value: &External<serde_json::Value>) -> serde_json::Val
 
 /// Prepares a call of an entry routed by the host framework (Next.js file routes, Express
 /// routes); `params_json` holds the host's path parameters.
-#[napi]
+#[napi(catch_unwind)]
 #[allow(clippy::too_many_arguments)]
 pub fn invoke(
     #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: &External<Engine>,
@@ -125,7 +130,7 @@ pub fn invoke(
 
 /// Finds the channel of a WebSocket upgrade request and its session. Returns
 /// `[channel, params, session?]` or `[-status, errorBody]`.
-#[napi]
+#[napi(catch_unwind)]
 pub fn channel_connect(
     #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: &External<Engine>,
     url: String,
@@ -147,7 +152,7 @@ pub fn channel_connect(
 
 /// Routes and validates one text message of a channel. Returns `[target, input]` or
 /// `[-status, errorBody]`.
-#[napi]
+#[napi(catch_unwind)]
 pub fn channel_message(
     #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: &External<Engine>,
     channel: u32,
@@ -166,7 +171,7 @@ pub fn api_key_header(
 }
 
 /// The `Set-Cookie` header that stores a session (`session_json`) or clears it (`null`).
-#[napi]
+#[napi(catch_unwind)]
 pub fn session_cookie(
     #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: &External<Engine>,
     session_json: Option<String>,
@@ -184,7 +189,7 @@ pub fn session_cookie(
 }
 
 /// Checks an in-process call's input for an entry. Returns `[target, input]` or an error.
-#[napi]
+#[napi(catch_unwind)]
 pub fn check(
     #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: &External<Engine>,
     entry: u32,

@@ -1,7 +1,9 @@
 // A/B of two builds of ours: this checkout's build against another built checkout (`--base`),
 // both served by the same server script and loaded at once in paired runs (lib/paired.mjs).
 // For a change to the hot path whose gain is a few percent: the suite's targets compare us to
-// peers, this compares us to ourselves before the change. `--base=.` is the A/A control.
+// peers, this compares us to ourselves before the change. `--base` is read from the current
+// directory: run from the repository root, `--base=.` is the A/A control. Both builds are
+// served by this checkout's server script, so the base must have the library API it uses.
 //
 //   git worktree add /tmp/base HEAD~1 && (cd /tmp/base && npm ci && npm run build)
 //   node bench/http/ab.mjs --base=/tmp/base --routes=hello,todo
@@ -44,14 +46,18 @@ for (const root of [here, base]) if (!existsSync(`${root}/dist/index.js`)) fail(
 const server = SERVERS.find((s) => s.name === opts.server && s.ours) ?? fail(`--server takes one of ours: ${SERVERS.filter((s) => s.ours).map((s) => s.name).join(', ')}`)
 const routes = opts.routes.split(',').map((name) => (LOADS[name] ? name : fail(`unknown route ${name}`)))
 const [rounds, pairs, seconds, connections, tries] = ['rounds', 'pairs', 'pair-duration', 'connections', 'tries'].map(whole)
-const warmup = Number(opts.warmup)
-const maxSteal = Number(opts['max-steal']) / 100
-if (!(warmup >= 0) || !(maxSteal >= 0)) fail('--warmup takes seconds and --max-steal a percentage, both at least 0')
+const number = (name, most) => {
+  const value = opts[name].trim() === '' ? NaN : Number(opts[name])
+  return Number.isFinite(value) && value >= 0 && value <= most ? value : fail(`--${name} takes a number from 0 to ${most}, not ${JSON.stringify(opts[name])}`)
+}
+const warmup = number('warmup', 600)
+const maxSteal = number('max-steal', 100) / 100
 
 const { serverPin, loadPin } = pinning()
 const tool = ensureLoadGenerator()
 process.once('exit', killServers)
-for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130))
+process.once('SIGINT', () => process.exit(130))
+process.once('SIGTERM', () => process.exit(143))
 
 const results = await pairedRuns({
   top: { name: server.name, label: 'this build', env: { PIKKU_ROOT: here } },
