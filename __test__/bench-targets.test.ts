@@ -171,7 +171,16 @@ describe('the A/B of two builds (bench/http/ab.mjs)', () => {
     expect(run('--base=.', '--rounds=0')).toMatchObject(refused('--rounds takes a whole number of at least 1'))
     expect(run('--base=.', '--max-steal=-1')).toMatchObject(refused('--max-steal takes a number from 0 to 100, not "-1"'))
     expect(run('--base=.', '--max-steal=500')).toMatchObject(refused('--max-steal takes a number from 0 to 100'))
-    expect(run('--base=.', '--warmup=')).toMatchObject(refused('--warmup takes a number from 0 to 600, not ""'))
-    expect(run('--base=.', '--warmup=Infinity')).toMatchObject(refused('--warmup takes a number'))
+    expect(run('--base=.', '--warmup=')).toMatchObject(refused('--warmup takes a whole number of at least 0, not ""'))
+    expect(run('--base=.', '--warmup=Infinity')).toMatchObject(refused('--warmup takes a whole number'))
+    // wrk takes whole seconds: a fraction would pass here and stop wrk in the middle of the run.
+    expect(run('--base=.', '--warmup=2.5')).toMatchObject(refused('--warmup takes a whole number of at least 0, not "2.5"'))
+  })
+
+  it('checks its options by the same rules as the suite (bench/http/run.mjs)', () => {
+    const suite = (...args: string[]) => spawnSync(process.execPath, [join(__dirname, '..', 'bench', 'http', 'run.mjs'), ...args], { encoding: 'utf8', timeout: 15_000 })
+    expect(suite('--max-steal=500')).toMatchObject(refused('--max-steal takes a number from 0 to 100, not "500"'))
+    expect(suite('--warmup=2.5')).toMatchObject(refused('--warmup takes a whole number of at least 0, not "2.5"'))
+    expect(suite('--pairs=-1')).toMatchObject(refused('--pairs takes a whole number of at least 0 (0: no paired runs)'))
   })
 })

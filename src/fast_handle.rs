@@ -115,7 +115,6 @@ impl StringArg {
 }
 
 /// How reading a string argument went.
-#[derive(PartialEq)]
 enum Read {
     Done,
     WrongType,
@@ -164,21 +163,23 @@ unsafe fn read_bytes<'a>(env: sys::napi_env, value: sys::napi_value) -> Option<&
     })
 }
 
-unsafe fn throw_error(env: sys::napi_env, message: &str) -> sys::napi_value {
-    let text = std::ffi::CString::new(message).unwrap_or_default();
-    unsafe { sys::napi_throw_error(env, ptr::null(), text.as_ptr()) };
-    ptr::null_mut()
+/// The JavaScript error classes `handle` throws.
+enum Thrown {
+    Error,
+    TypeError,
+    RangeError,
 }
 
-unsafe fn throw_type_error(env: sys::napi_env, message: &str) -> sys::napi_value {
-    let text = std::ffi::CString::new(message).unwrap_or_default();
-    unsafe { sys::napi_throw_type_error(env, ptr::null(), text.as_ptr()) };
-    ptr::null_mut()
-}
-
-unsafe fn throw_range_error(env: sys::napi_env, message: &str) -> sys::napi_value {
-    let text = std::ffi::CString::new(message).unwrap_or_default();
-    unsafe { sys::napi_throw_range_error(env, ptr::null(), text.as_ptr()) };
+unsafe fn throw(env: sys::napi_env, kind: Thrown, message: &str) -> sys::napi_value {
+    let message = std::ffi::CString::new(message).unwrap_or_default();
+    let (code, text) = (ptr::null(), message.as_ptr());
+    unsafe {
+        match kind {
+            Thrown::Error => sys::napi_throw_error(env, code, text),
+            Thrown::TypeError => sys::napi_throw_type_error(env, code, text),
+            Thrown::RangeError => sys::napi_throw_range_error(env, code, text),
+        }
+    };
     ptr::null_mut()
 }
 
@@ -273,40 +274,42 @@ unsafe extern "C" fn handle_callback(
         || data.is_null()
     {
         return unsafe {
-            throw_error(
+            throw(
                 env,
+                Thrown::Error,
                 "handle: its call could not be read (not made by handlerFor?)",
             )
         };
     }
     if argc < 2 {
-        return unsafe { throw_type_error(env, "handle: expected a method and a url") };
+        return unsafe {
+            throw(
+                env,
+                Thrown::TypeError,
+                "handle: expected a method and a url",
+            )
+        };
     }
     // `bind_handle` set `data` to the engine, which the function keeps alive.
     let engine = unsafe { &*data.cast::<Engine>().cast_const() };
     let given = argc.min(ARGS);
     let mut strings: [StringArg; 7] = std::array::from_fn(|_| StringArg::new());
     for (string, &at) in strings.iter_mut().zip(STRING_ARGS.iter()) {
-        match if at < given {
-            unsafe { string.read(env, argv[at], at > 1) }
-        } else {
-            Read::Done
-        } {
-            Read::Done => {}
-            Read::WrongType => {
-                return unsafe {
-                    throw_type_error(
-                        env,
-                        "handle: method and url must be strings, and headers strings or undefined",
-                    )
-                }
-            }
-            Read::TooLarge => {
-                return unsafe {
-                    throw_range_error(env, "handle: an argument is too large to read")
-                }
-            }
+        if at >= given {
+            continue;
         }
+        let (kind, message) = match unsafe { string.read(env, argv[at], at > 1) } {
+            Read::Done => continue,
+            Read::WrongType => (
+                Thrown::TypeError,
+                "handle: method and url must be strings, and headers strings or undefined",
+            ),
+            Read::TooLarge => (
+                Thrown::RangeError,
+                "handle: an argument is too large to read",
+            ),
+        };
+        return unsafe { throw(env, kind, message) };
     }
     // Left out, undefined or null: false, and no body.
     let absent = |at: usize| at >= given || unsafe { is_absent(env, argv[at]) };
@@ -322,14 +325,21 @@ unsafe extern "C" fn handle_callback(
         .or_else(|| absent(2).then_some(&[][..]));
     let (Some(body), Some(body_too_large), Some(has_session)) = (bytes, flag(3), flag(5)) else {
         return unsafe {
-            throw_type_error(
+            throw(
                 env,
+                Thrown::TypeError,
                 "handle: body must be a Uint8Array, bodyTooLarge and hasSession booleans",
             )
         };
     };
     let (Some(method), Some(url)) = (strings[0].get(), strings[1].get()) else {
-        return unsafe { throw_type_error(env, "handle: method and url must be UTF-8 strings") };
+        return unsafe {
+            throw(
+                env,
+                Thrown::TypeError,
+                "handle: method and url must be UTF-8 strings",
+            )
+        };
     };
     let request = HttpRequest {
         method,
@@ -349,10 +359,9 @@ unsafe extern "C" fn handle_callback(
     }));
     match answered {
         Ok(Ok(value)) => value,
-        Ok(Err(message)) => unsafe { throw_error(env, message) },
+        Ok(Err(message)) => unsafe { throw(env, Thrown::Error, message) },
         Err(_) => unsafe {
-            throw_error(
-                env,
+            throw(env, Thrown::Error,
                 "handle: the engine failed on this request (a bug in @pikku/native: please report it with the request)",
             )
         },

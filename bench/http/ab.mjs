@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util'
 
 import { LOADS } from './lib/check.mjs'
 import { ensureLoadGenerator } from './lib/load.mjs'
+import { fail, fractionOption, wholeOption } from './lib/options.mjs'
 import { pairedRuns } from './lib/paired.mjs'
 import { SERVERS, killServers, pinning } from './lib/servers.mjs'
 import { pairedSummary } from './lib/targets.mjs'
@@ -33,11 +34,6 @@ const { values: opts } = parseArgs({
   },
 })
 
-function fail(message) {
-  console.error(message)
-  process.exit(1)
-}
-const whole = (name) => (/^\d+$/.test(opts[name]) && Number(opts[name]) >= 1 ? Number(opts[name]) : fail(`--${name} takes a whole number of at least 1, not ${JSON.stringify(opts[name])}`))
 
 const here = fileURLToPath(new URL('../..', import.meta.url))
 if (!opts.base) fail('name the build to compare against: --base=<a built checkout> (--base=. for the A/A control)')
@@ -45,13 +41,9 @@ const base = resolve(opts.base)
 for (const root of [here, base]) if (!existsSync(`${root}/dist/index.js`)) fail(`${root} is not built: npm run build there`)
 const server = SERVERS.find((s) => s.name === opts.server && s.ours) ?? fail(`--server takes one of ours: ${SERVERS.filter((s) => s.ours).map((s) => s.name).join(', ')}`)
 const routes = opts.routes.split(',').map((name) => (LOADS[name] ? name : fail(`unknown route ${name}`)))
-const [rounds, pairs, seconds, connections, tries] = ['rounds', 'pairs', 'pair-duration', 'connections', 'tries'].map(whole)
-const number = (name, most) => {
-  const value = opts[name].trim() === '' ? NaN : Number(opts[name])
-  return Number.isFinite(value) && value >= 0 && value <= most ? value : fail(`--${name} takes a number from 0 to ${most}, not ${JSON.stringify(opts[name])}`)
-}
-const warmup = number('warmup', 600)
-const maxSteal = number('max-steal', 100) / 100
+const [rounds, pairs, seconds, connections, tries] = ['rounds', 'pairs', 'pair-duration', 'connections', 'tries'].map((name) => wholeOption(opts, name, 1))
+const warmup = wholeOption(opts, 'warmup', 0)
+const maxSteal = fractionOption(opts, 'max-steal')
 
 const { serverPin, loadPin } = pinning()
 const tool = ensureLoadGenerator()

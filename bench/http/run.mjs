@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util'
 import { LOADS, checkAnswers } from './lib/check.mjs'
 import { COLD_SERVERS, EXTRA, coldStart, packageSize } from './lib/cold.mjs'
 import { ensureLoadGenerator, loadGeneratorVersion, runLoad } from './lib/load.mjs'
+import { fail, fractionOption, wholeOption } from './lib/options.mjs'
 import { pairPlan, pairedRuns } from './lib/paired.mjs'
 import { SERVERS, killServers, peakRssMb, pinning, resetPeakRss, startServer, stopServer } from './lib/servers.mjs'
 import { median } from './lib/stats.mjs'
@@ -45,14 +46,8 @@ const { values: opts } = parseArgs({
     autocannon: { type: 'boolean', default: false },
   },
 })
-/** A whole-number option of at least `min` (`why` says what its smallest value means). */
-function whole(name, min, why = '') {
-  const text = opts[name]
-  if (!/^\d+$/.test(text) || Number(text) < min) fail(`--${name} takes a whole number of at least ${min}${why}, not ${JSON.stringify(text)}`)
-  return Number(text)
-}
+const whole = (name, min, why) => wholeOption(opts, name, min, why)
 const reps = whole('reps', 0, ' (0: the paired runs alone)')
-// wrk takes whole seconds.
 const seconds = whole('duration', 1)
 const warmup = whole('warmup', 0)
 const connections = whole('connections', 1)
@@ -62,8 +57,7 @@ const pairProcesses = whole('pair-processes', 1)
 const maxPairProcesses = whole('max-pair-processes', pairProcesses, ' (at least --pair-processes)')
 const pairs = whole('pairs', 0, ' (0: no paired runs)')
 const pairSeconds = whole('pair-duration', 1)
-const maxSteal = Number(opts['max-steal']) / 100
-if (opts['max-steal'].trim() === '' || !Number.isFinite(maxSteal) || maxSteal < 0) fail(`--max-steal takes a percentage of at least 0, not ${JSON.stringify(opts['max-steal'])}`)
+const maxSteal = fractionOption(opts, 'max-steal')
 const measuresThroughput = !opts['cold-only'] && (reps > 0 || pairs > 0)
 if (!measuresThroughput && opts['no-cold']) fail('nothing to measure: --reps=0 and --pairs=0 (or --cold-only) with --no-cold')
 const servers = opts.servers.split(',').map((name) => SERVERS.find((s) => s.name === name) ?? fail(`unknown server ${name}`))
@@ -71,11 +65,6 @@ const routes = opts.routes.split(',').map((name) => (LOADS[name] ? name : fail(`
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const resultsFile = fileURLToPath(new URL('../RESULTS.md', import.meta.url))
 const command = ['node bench/http/run.mjs', ...process.argv.slice(2)].join(' ')
-
-function fail(message) {
-  console.error(message)
-  process.exit(1)
-}
 
 if (!existsSync(`${root}/dist/index.js`)) fail(`build the package first (in ${root}): npx napi build --platform --release && npx tsc -p tsconfig.build.json`)
 if (!existsSync(fileURLToPath(new URL('node_modules/fastify', import.meta.url)))) fail('install the peers first: (cd bench/http && npm ci)')

@@ -1,0 +1,27 @@
+// The checks the benchmark's commands (run.mjs, ab.mjs) make of their options before they pin a
+// CPU or start anything: a bad value stops the command with a message naming the option, what
+// it takes and what it was given.
+
+/** Stops the command with `message` (exit code 1). */
+export function fail(message) {
+  console.error(message)
+  process.exit(1)
+}
+
+/**
+ * Option `name` of `opts` as a whole number of at least `min`; `why` says what its smallest
+ * value means. Durations are whole too: wrk takes whole seconds.
+ */
+export function wholeOption(opts, name, min, why = '') {
+  const text = opts[name]
+  if (!/^\d+$/.test(text) || Number(text) < min) fail(`--${name} takes a whole number of at least ${min}${why}, not ${JSON.stringify(text)}`)
+  return Number(text)
+}
+
+/** Option `name` of `opts`, a percentage from 0 to 100, as a fraction. */
+export function fractionOption(opts, name) {
+  const text = opts[name]
+  const value = text.trim() === '' ? NaN : Number(text)
+  if (!(value >= 0 && value <= 100)) fail(`--${name} takes a number from 0 to 100, not ${JSON.stringify(text)}`)
+  return value / 100
+}
