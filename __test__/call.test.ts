@@ -30,7 +30,7 @@ describe('app.call', () => {
   })
 
   it('refuses auth: false for a function that needs a session', async () => {
-    await expect(app.call(whoAmI, {}, { auth: false })).rejects.toThrow(/PIKKU_ERR_AUTH: function `.*` is called with `auth: false` but needs a session/)
+    await expect(app.call(whoAmI, {}, { auth: false })).rejects.toThrow(/PIKKU_ERR_AUTH: function `.*`: it is called with `auth: false` but its function needs a session/)
   })
 
   it('gates functions that need a session', async () => {

@@ -57,16 +57,18 @@ const nothing = pikkuSessionlessFunc<Record<string, never>, void>({
   func: async ({ channel }) => channel!.send(undefined),
 })
 const echo = pikkuSessionlessFunc<Record<string, unknown>, unknown>({ name: 'wsEcho', input: { type: 'object' }, func: async (_s, data) => data })
-const opened = pikkuSessionlessFunc<Record<string, string>, void>({ name: 'wsOpened', func: async (_s, params) => void events.push(`open ${JSON.stringify(params)}`) })
-const closed = pikkuSessionlessFunc<Record<string, string>, void>({ name: 'wsClosed', func: async (_s, params) => void events.push(`close ${JSON.stringify(params)}`) })
+const opened = pikkuSessionlessFunc<Record<string, string>, void>({ name: 'wsOpened', input: { type: 'object' }, func: async (_s, params) => void events.push(`open ${JSON.stringify(params)}`) })
+const closed = pikkuSessionlessFunc<Record<string, string>, void>({ name: 'wsClosed', input: { type: 'object' }, func: async (_s, params) => void events.push(`close ${JSON.stringify(params)}`) })
 
 const welcome = pikkuSessionlessFunc<Record<string, string>, void>({
   name: 'wsWelcome',
+  input: { type: 'object' },
   func: async ({ channel }) => channel!.send({ welcome: channel!.name }), // before any await: while the upgrade is still being answered
 })
 
 const refuseAll = pikkuSessionlessFunc<Record<string, string>, void>({
   name: 'wsRefuseAll',
+  input: { type: 'object' },
   func: async () => {
     await new Promise((resolve) => setTimeout(resolve, 50)) // messages arrive meanwhile
     throw new ForbiddenError('Not today')
@@ -400,7 +402,7 @@ describe('channel handler schemas', () => {
   it('refuses at start-up a handler whose messages would not be validated', () => {
     const loose = pikkuSessionlessFunc<{ x: number }, void>(async () => undefined)
     expect(() => createApp({ routes: [], channels: [{ name: 'loose', route: '/ws/loose', auth: false, onMessageWiring: { action: { go: loose } } }] })).toThrow(
-      /PIKKU_ERR_SCHEMA_MISSING: channel `loose` wires `.*` for `go`, which has no input schema/,
+      /PIKKU_ERR_SCHEMA_MISSING: channel `loose`, handler for `go`: its input has no schema, so it would run unvalidated/,
     )
   })
 

@@ -30,13 +30,14 @@ const layer = (name: string): PikkuMiddleware => async (_services, context, next
 
 const item = pikkuSessionlessFunc<{ id: string }, { id: string }>({
   name: 'mwItem',
+  input: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
   middleware: [layer('function')],
   func: async (_s, data) => {
     log.push('run')
     return data
   },
 })
-const seenBy = pikkuSessionlessFunc<Record<string, never>, void>({ name: 'mwSeen', func: async () => undefined })
+const seenBy = pikkuSessionlessFunc<Record<string, never>, void>({ name: 'mwSeen', input: { type: 'object' }, func: async () => undefined })
 
 addHTTPMiddleware([layer('star')])
 addHTTPMiddleware('/api/*', [layer('api')])
@@ -66,6 +67,7 @@ const sloppy: PikkuMiddleware = (_services, _context, next) => {
 }
 const late = pikkuSessionlessFunc<{ id: string }, void>({
   name: 'mwLate',
+  input: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
   func: async () => {
     await new Promise((resolve) => setTimeout(resolve, 20))
     throw new ConflictError('Too late')

@@ -14,7 +14,7 @@ const echo = pikkuSessionlessFunc({
   input: { type: 'object', properties: { id: { type: 'integer' }, note: { type: 'string' } }, additionalProperties: true },
   func: async (_services, data) => data,
 })
-const ping = pikkuSessionlessFunc({ func: async () => 'pong' })
+const ping = pikkuSessionlessFunc({ input: {}, func: async () => 'pong' })
 const app = createApp({
   routes: [
     { method: 'post', route: '/echo/:id', func: echo, auth: false },

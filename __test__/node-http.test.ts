@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { createApp, pikkuSessionlessFunc } from '@pikku/native'
 import { createRequestListener } from '@pikku/native/node-http'
 
-const echo = pikkuSessionlessFunc({ func: async (_services, data: unknown) => data })
+const echo = pikkuSessionlessFunc({ input: {}, func: async (_services, data: unknown) => data })
 const app = createApp({ routes: [{ method: 'post', route: '/echo', func: echo, auth: false }] })
 
 /** POSTs `body` as JSON through `agent` (head and body in one write) and parses the answer. */
@@ -32,6 +32,7 @@ describe('node:http adapter', () => {
     let started: () => void = () => {}
     const running = new Promise<void>((resolve) => (started = resolve))
     const slow = pikkuSessionlessFunc({
+      input: {},
       func: async (_services, data: unknown) => {
         started()
         await gate

@@ -72,7 +72,7 @@ const readDoc = pikkuSessionlessFunc<Doc, Doc>({
   permissions: docPermissions,
   func: async (_s, data) => data,
 })
-const publicDoc = pikkuSessionlessFunc<{ id: number }, { id: number }>({ name: 'permPublicDoc', func: async (_s, data) => data })
+const publicDoc = pikkuSessionlessFunc<{ id: number }, { id: number }>({ name: 'permPublicDoc', input: { type: 'object', properties: { id: { type: 'integer' } }, required: ['id'] }, func: async (_s, data) => data })
 const explode: Permission = () => {
   throw new ForbiddenError('Blocked by policy')
 }

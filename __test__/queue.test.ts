@@ -11,6 +11,7 @@ import {
   createQueues,
   MemoryQueueBackend,
   pikkuFunc,
+  PikkuStartupError,
   pikkuSessionlessFunc,
   UnprocessableContentError,
   wireQueueWorker,
@@ -395,21 +396,25 @@ describe('wiring', () => {
         addQueueWorker({ queue: 'not-generated', func: pikkuSessionlessFunc<{ n: number }, void>({ name: 'notGenerated', func: async () => {} }) }),
       ],
     })
-    const error = (await queues.start(makeQueueApp()).catch((e: unknown) => e)) as Error
-    expect(error.message).toBe(
-      [
-        'PIKKU_ERR_QUEUE_CONFLICT: queue `twice` has two workers (function `a` and `b`); give each function its own queue',
-        'PIKKU_ERR_AUTH: queue `session` runs function `needsSession`, which needs a session (pikkuFunc), but jobs carry none; define it with pikkuSessionlessFunc',
-        "PIKKU_ERR_SCHEMA_MISSING: queue `unvalidated` runs function `anonymous function`, which has no input schema, so its jobs could not be validated; give the function the `name` the code generator knows it by (`pikkuSessionlessFunc({ name: 'sendWelcome', func })`), or give it an `input` schema (`input: {}` accepts any data)",
-        "PIKKU_ERR_SCHEMA_MISSING: queue `not-generated` runs function `notGenerated`, which has no input schema, so its jobs could not be validated; run `npx pikku` and give the app its metadata (`createApp({ metadata: '.pikku/pikku-meta.gen.json' })`), where `notGenerated` gets its schema, or give it an `input` schema (`input: {}` accepts any data)",
-      ].join('\n'),
-    )
+    const error = (await queues.start(makeQueueApp()).catch((e: unknown) => e)) as PikkuStartupError
+    expect(error).toBeInstanceOf(PikkuStartupError)
+    expect(error.code).toBe('PIKKU_ERR_QUEUE_CONFLICT')
+    expect(error.problems.map((p) => [p.code, p.subject])).toEqual([
+      ['PIKKU_ERR_QUEUE_CONFLICT', 'queue `twice`'],
+      ['PIKKU_ERR_AUTH', 'queue `session`'],
+      ['PIKKU_ERR_SCHEMA_MISSING', 'queue `unvalidated` (function `anonymous function`)'],
+      ['PIKKU_ERR_SCHEMA_MISSING', 'queue `not-generated` (function `notGenerated`)'],
+    ])
+    expect(error.message).toContain('PIKKU_ERR_QUEUE_CONFLICT: queue `twice`: it has two workers (function `a` and `b`)\n    = help: give each function its own queue')
+    // Without metadata, the fix is to make it and pass it.
+    expect(error.problems[2]!.fix).toMatch(/run `npx pikku`.*createApp\(\{ metadata: '\.pikku\/pikku-meta\.gen\.json' \}\)/)
+    expect(error.problems[3]!.message).toMatch(/its input has no schema, so it would run unvalidated: the app has no metadata/)
     await queues.stop()
   })
 
   it('refuses consume: false on the in-memory default, where no process could run the jobs', async () => {
     const queues = createQueues({ workers: [emailQueue], consume: false })
-    await expect(queues.start(makeQueueApp())).rejects.toThrow(/`consume: false` with the default in-memory backend/)
+    await expect(queues.start(makeQueueApp())).rejects.toThrow(/`consume: false`: with the default in-memory backend/)
   })
 
   it('enqueues without running jobs with consume: false (a producer process)', async () => {

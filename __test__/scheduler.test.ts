@@ -284,7 +284,7 @@ describe('start-up errors', () => {
       }),
     ).toThrow(
       [
-        'PIKKU_ERR_SCHEDULE: scheduled task `private` runs `whoAmI`, which needs a session (pikkuFunc); scheduled tasks run without one: define it with pikkuSessionlessFunc',
+        'PIKKU_ERR_SCHEDULE: scheduled task `private`: it runs `whoAmI`, which needs a session (pikkuFunc); scheduled tasks run without one\n    = help: define it with pikkuSessionlessFunc',
         'PIKKU_ERR_SCHEDULE: scheduled task `hourly`: schedule `0 * * *` has 4 fields; a schedule has 5 fields (minute hour day-of-month month day-of-week, as `*/5 * * * *`) or 6 with seconds first (`*/10 * * * * *`)',
         'PIKKU_ERR_SCHEDULE: scheduled task `reports`: schedule `0 25 * * *` is not a valid cron expression: the hour (0-23) field `25` is invalid: Component error: Number out of bounds.',
         'PIKKU_ERR_SCHEDULE: scheduled task `helsinki`: time zone `Europe/Helsinky` is not an IANA time zone name; use one such as `Europe/Helsinki`, `America/New_York` or `UTC`',

@@ -35,10 +35,12 @@ const bearer = (t: string) => ({ authorization: `Bearer ${t}` })
 
 const whoAmI = pikkuFunc<Record<string, never>, { userId: unknown; role?: unknown }>({
   name: 'sessionWhoAmI',
+  input: { type: 'object' },
   func: async (_s, _d, session) => ({ userId: session.userId, role: session.role }),
 })
 const login = pikkuSessionlessFunc<{ user: string }, { ok: true }>({
   name: 'sessionLogin',
+  input: { type: 'object', properties: { user: { type: 'string' } }, required: ['user'] },
   func: async (services, data) => {
     services.userSession.set({ userId: data.user, role: data.user === 'root' ? 'admin' : 'user' })
     return { ok: true }
@@ -46,10 +48,12 @@ const login = pikkuSessionlessFunc<{ user: string }, { ok: true }>({
 })
 const logout = pikkuFunc<Record<string, never>, void>({
   name: 'sessionLogout',
+  input: { type: 'object' },
   func: async ({ userSession }) => userSession.clear(),
 })
 const failAfterLogin = pikkuSessionlessFunc<Record<string, never>, void>({
   name: 'sessionFailAfterLogin',
+  input: { type: 'object' },
   func: async (services) => {
     services.userSession.set({ userId: 'mallory' })
     throw new ForbiddenError('no')

@@ -16,6 +16,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 // No schemas here: path and query values stay strings.
 const slow = pikkuSessionlessFunc<{ n: string; ms?: string }, { n: string }>({
   name: 'slowEcho',
+  input: { type: 'object', properties: { n: { type: 'string' }, ms: { type: 'string' } }, required: ['n'] },
   func: async (_services, { n, ms }) => {
     await sleep(Number(ms ?? 50))
     return { n }
@@ -23,12 +24,14 @@ const slow = pikkuSessionlessFunc<{ n: string; ms?: string }, { n: string }>({
 })
 const boom = pikkuSessionlessFunc<Record<string, never>, never>({
   name: 'syncBoom',
+  input: { type: 'object' },
   func: (() => {
     throw new Error('thrown before any await')
   }) as never,
 })
 const sizeOf = pikkuSessionlessFunc<{ data: string }, { length: number }>({
   name: 'sizeOf',
+  input: { type: 'object', properties: { data: { type: 'string' } }, required: ['data'] },
   func: async (_services, { data }) => ({ length: data.length }),
 })
 
@@ -44,14 +47,16 @@ const wrongStatus: PikkuMiddleware = async (_services, context, next) => {
 // Bodies of every kind in one batch: beyond ASCII, beyond the BMP, quotes to escape, none.
 const textOf = pikkuSessionlessFunc<{ n: string }, { text: string } | null>({
   name: 'textOf',
+  input: { type: 'object', properties: { n: { type: 'string' } }, required: ['n'] },
   func: async (_services, { n }) => (Number(n) % 5 === 0 ? null : { text: `${'é😀"\\'.repeat(Number(n) % 7)}#${n}` }),
 })
 // Large bodies: a turn that settles several goes back in parts.
 const big = pikkuSessionlessFunc<{ n: string }, { n: string; data: string }>({
   name: 'bigBody',
+  input: { type: 'object', properties: { n: { type: 'string' } }, required: ['n'] },
   func: async (_services, { n }) => ({ n, data: 'é'.repeat(5_000_000) }),
 })
-const hello = pikkuSessionlessFunc<Record<string, never>, { hello: string }>({ name: 'standaloneHello', func: async () => ({ hello: 'world' }) })
+const hello = pikkuSessionlessFunc<Record<string, never>, { hello: string }>({ name: 'standaloneHello', input: { type: 'object' }, func: async () => ({ hello: 'world' }) })
 
 const routes: RouteWiring[] = [
   { method: 'get', route: '/slow/:n', func: slow, auth: false },
@@ -220,7 +225,7 @@ describe('closing the standalone server', () => {
     const script = `
       import { createApp, pikkuSessionlessFunc } from '@pikku/native'
       import { listen } from '@pikku/native/standalone'
-      const hello = pikkuSessionlessFunc({ name: 'hello', func: async () => ({ hello: 'world' }) })
+      const hello = pikkuSessionlessFunc({ name: 'hello', input: {}, func: async () => ({ hello: 'world' }) })
       const server = listen(createApp({ routes: [{ method: 'get', route: '/hello', func: hello, auth: false }] }))
       const res = await fetch(server.url + '/hello')
       console.log(res.status, JSON.stringify(await res.json()))

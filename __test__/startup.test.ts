@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { addRoute, createApp, pikkuFunc, pikkuSessionlessFunc, type MetadataFile, type RouteWiring } from '@pikku/native'
 import { createFetchHandler } from '@pikku/native/fetch'
 
-const noop = pikkuSessionlessFunc<unknown, void>(async () => undefined)
+const noop = pikkuSessionlessFunc<unknown, void>({ input: {}, func: async () => undefined })
 
 function build(routes: RouteWiring[], options = {}) {
   return () => createApp({ routes, ...options })
@@ -42,10 +42,10 @@ describe('start-up errors', () => {
   })
 
   it('refuses auth: false on a function that needs a session', () => {
-    const needsSession = pikkuFunc<unknown, void>(async () => undefined)
+    const needsSession = pikkuFunc<unknown, void>({ input: {}, func: async () => undefined })
     // The types refuse this too (see types.test.ts); JavaScript callers get a start-up error.
     const wiring = { method: 'get', route: '/private', func: needsSession, auth: false } as RouteWiring
-    expect(build([wiring])).toThrow(/PIKKU_ERR_AUTH: route `GET \/private` has `auth: false`/)
+    expect(build([wiring])).toThrow(/PIKKU_ERR_AUTH: route `GET \/private`: it has `auth: false`/)
   })
 })
 
@@ -93,7 +93,7 @@ describe('metadata file', () => {
 describe('addRoute registry', () => {
   // Each vitest file has its own module registry, so this file's routes are the only ones.
   it('replaces a route registered again by the same function (a module evaluated twice)', async () => {
-    const version = (n: number) => pikkuSessionlessFunc({ name: 'getVersion', func: async () => ({ version: n }) })
+    const version = (n: number) => pikkuSessionlessFunc({ name: 'getVersion', input: {}, func: async () => ({ version: n }) })
     addRoute({ method: 'get', route: '/version', func: version(1), auth: false })
     addRoute({ method: 'get', route: '/version', func: version(2), auth: false })
     const handle = createFetchHandler(createApp())
@@ -101,14 +101,14 @@ describe('addRoute registry', () => {
   })
 
   it('keeps a different function of the same name on the same route a conflict', () => {
-    addRoute({ method: 'get', route: '/same-name', func: pikkuSessionlessFunc({ name: 'list', func: async () => 1 }), auth: false })
-    addRoute({ method: 'get', route: '/same-name', func: pikkuSessionlessFunc({ name: 'list', func: async () => 2 }), auth: false })
+    addRoute({ method: 'get', route: '/same-name', func: pikkuSessionlessFunc({ name: 'list', input: {}, func: async () => 1 }), auth: false })
+    addRoute({ method: 'get', route: '/same-name', func: pikkuSessionlessFunc({ name: 'list', input: {}, func: async () => 2 }), auth: false })
     expect(() => createApp()).toThrow('route `GET /same-name` is registered twice: by function `list` and by function `list`')
   })
 
   it('keeps a different function on the same route a conflict', () => {
-    addRoute({ method: 'get', route: '/clash', func: pikkuSessionlessFunc({ name: 'first', func: async () => 1 }), auth: false })
-    addRoute({ method: 'get', route: '/clash', func: pikkuSessionlessFunc({ name: 'second', func: async () => 2 }), auth: false })
+    addRoute({ method: 'get', route: '/clash', func: pikkuSessionlessFunc({ name: 'first', input: {}, func: async () => 1 }), auth: false })
+    addRoute({ method: 'get', route: '/clash', func: pikkuSessionlessFunc({ name: 'second', input: {}, func: async () => 2 }), auth: false })
     expect(() => createApp()).toThrow('route `GET /clash` is registered twice: by function `first` and by function `second`')
   })
 })

@@ -6,7 +6,9 @@ import { errorAnswer, internalErrorAnswer, type HttpAnswer, type HttpRequestLike
 import { NO_BODY } from './http/node.js'
 import { serveDecision, type Decision, type Deliver, type Fail, type HttpTarget } from './http/serve.js'
 import { answerForThrow, describeThrow, invokeFunction, type InvokeEnv } from './invoke.js'
-import { loadMetadata, metadataChannelFunction, metadataInputSchema } from './metadata.js'
+import { metadataChannelFunction } from './metadata.js'
+import { isProblem, SchemaLinks } from './schema-links.js'
+import { engineProblems, throwProblems, type StartupProblem } from './startup-error.js'
 import { patternMiddleware, registeredMiddleware, type PatternMiddleware, type PikkuMiddleware } from './middleware.js'
 import { DEFAULT_ROUTING_KEY, planChannels, type HandlerTarget } from './channel/plan.js'
 import { registeredChannels, type ChannelWiring } from './channel/wiring.js'
@@ -61,7 +63,7 @@ export class PikkuApp {
   private readonly globalChain: readonly PikkuMiddleware[]
   private readonly scopedMiddleware: readonly PatternMiddleware[]
   private readonly globalPermissions: readonly Permission[]
-  private readonly metadata: MetadataFile | undefined
+  private readonly links: SchemaLinks
   private readonly routeTargets: RouteTarget[]
   private readonly entries = new Map<AnyAPIFunction, Map<boolean, number>>()
   private readonly channelWirings: readonly ChannelWiring[]
@@ -85,28 +87,39 @@ export class PikkuApp {
     const registered = registeredMiddleware()
     this.globalChain = [...(options.middleware ?? []), ...registered.global]
     this.scopedMiddleware = registered.scoped
-    this.metadata = options.metadata === undefined ? undefined : loadMetadata(options.metadata)
+    this.links = new SchemaLinks(options.metadata)
+    const metadata = this.links.metadata
     const routes = options.routes ?? registeredRoutes()
     const config: EngineConfig = { routes: [], entries: [], schemas: {}, channels: [] }
     if (options.maxBodyBytes !== undefined) config.maxBodyBytes = options.maxBodyBytes
     if (options.session) config.session = options.session
     this.readsSessions = options.session !== undefined
-    if (this.metadata) Object.assign(config.schemas, this.metadata.schemas)
-    const problems: string[] = []
+    if (metadata) Object.assign(config.schemas, metadata.schemas)
+    const problems: StartupProblem[] = []
     this.routeTargets = []
     for (const wiring of routes) {
       const label = `${wiring.method.toUpperCase()} ${wiring.route}`
       const meta = functionMeta(wiring.func)
       if (wiring.auth === false && meta && !meta.sessionless) {
-        problems.push(
-          `PIKKU_ERR_AUTH: route \`${label}\` has \`auth: false\` but its function needs a session (pikkuFunc); define it with pikkuSessionlessFunc or drop \`auth: false\``,
-        )
+        problems.push({
+          code: 'PIKKU_ERR_AUTH',
+          subject: `route \`${label}\``,
+          message: 'it has `auth: false` but its function needs a session (pikkuFunc)',
+          fix: 'define it with pikkuSessionlessFunc or drop `auth: false`',
+        })
       }
       const route: RouteConfig = { method: wiring.method, route: wiring.route, auth: wiring.auth ?? true }
       const name = functionName(wiring.func)
       if (name) route.registeredBy = `function \`${name}\``
-      const inputSchema = this.schemaName(wiring.func, wiring, config, label)
-      if (inputSchema !== undefined) route.inputSchema = inputSchema
+      const wired = this.links.routeFunction(wiring.method, wiring.route)
+      const plan = this.links.input(wiring.func, `route \`${label}\` (function \`${name ?? 'anonymous'}\`)`, wired)
+      if (isProblem(plan)) problems.push(plan)
+      else if (plan.kind === 'named') route.inputSchema = plan.schema
+      else if (plan.kind === 'inline') {
+        route.inputSchema = `${label} input`
+        config.schemas[route.inputSchema] = plan.schema
+      }
+      if (wired !== undefined) this.links.learn(wiring.func, wired)
       config.routes.push(route)
       const own = [...(wiring.middleware ?? []), ...(meta?.middleware ?? [])]
       const permissions = this.permissionPlan(wiring.func, wiring.permissions)
@@ -115,14 +128,18 @@ export class PikkuApp {
     }
     this.channelWirings = options.channels ?? registeredChannels()
     const planner = {
-      entryConfig: (func: AnyAPIFunction, auth: boolean, wiredName?: string) => this.entryConfig(func, auth, wiredName),
-      metadataFunction: (channel: string, value: string | undefined) => metadataChannelFunction(this.metadata, channel, value),
+      entryConfig: (func: AnyAPIFunction, auth: boolean, subject: string, wiredName?: string) => this.entryConfig(func, auth, subject, wiredName),
+      metadataFunction: (channel: string, value: string | undefined) => metadataChannelFunction(metadata, channel, value),
     }
     config.channels = planChannels(this.channelWirings, config, planner, this.handlerTargets, problems)
     this.routingKeys = config.channels.map((c) => c.routingKey ?? DEFAULT_ROUTING_KEY)
-    if (problems.length) throw new Error(problems.join('\n'))
+    throwProblems(problems)
     this.engineConfig = JSON.stringify(config)
-    this.engine = createEngine(this.engineConfig)
+    try {
+      this.engine = createEngine(this.engineConfig)
+    } catch (error) {
+      throw engineProblems(error)
+    }
     this.handle = handlerFor(this.engine)
     this.maxBodyBytes = maxBodyBytes(this.engine)
     this.apiKeyHeader = apiKeyHeader(this.engine)
@@ -336,11 +353,33 @@ export class PikkuApp {
   }
 
   /**
-   * Whether `func` has an input schema: given on the function, or found in the metadata by
-   * the function's name. Without one, its inputs are not validated.
+   * Runs a scheduled task's function. Its input is `{}`, made here rather than sent by
+   * anyone: checked against the function's schema when it has one (defaults apply), else
+   * given as is.
    */
+  runScheduled(func: AnyAPIFunction, context: Omit<InvocationContext, 'userSession' | 'http'>): Promise<unknown> {
+    if (this.hasInputSchema(func)) return this.call(func, {} as never, { auth: false, context })
+    return this.runEvent(func, {}, undefined, { ...context, userSession: inProcessSession(undefined) })
+  }
+
+  /** Whether `func` has an input schema: given on it, or the code generator's. */
   hasInputSchema(func: AnyAPIFunction): boolean {
-    return functionMeta(func)?.input !== undefined || metadataInputSchema(this.metadata, undefined, functionName(func)) !== undefined
+    const plan = this.links.input(func, '')
+    return !isProblem(plan) && (plan.kind === 'inline' || plan.kind === 'named')
+  }
+
+  /**
+   * Makes sure `func` can be called in-process or by a host framework's route: throws a
+   * `PikkuStartupError` (`PIKKU_ERR_SCHEMA_MISSING`, `PIKKU_ERR_AUTH`) when its input could
+   * not be validated. Adapters call it when a handler is made, so that the problem shows at
+   * start-up rather than at the first request.
+   *
+   * ```ts
+   * app.prepare(getNote, { auth: false })
+   * ```
+   */
+  prepare(func: AnyAPIFunction, options: EntryOptions & { usedBy?: string } = {}): void {
+    this.entryFor(func, options.auth ?? true, options.usedBy)
   }
 
   /**
@@ -367,31 +406,41 @@ export class PikkuApp {
     return { global: this.globalPermissions, levels }
   }
 
-  private entryFor(func: AnyAPIFunction, auth: boolean): number {
+  /** The engine entry of `func`; `usedBy` names its use in a start-up problem. */
+  private entryFor(func: AnyAPIFunction, auth: boolean, usedBy?: string): number {
     let byAuth = this.entries.get(func)
     const known = byAuth?.get(auth)
     if (known !== undefined) return known
-    const { entry, inline } = this.entryConfig(func, auth)
+    const { entry, inline } = this.entryConfig(func, auth, usedBy ?? `function \`${labelOf(func)}\``)
     const index = addEntry(this.engine, JSON.stringify(entry), inline === undefined ? undefined : JSON.stringify(inline))
     if (!byAuth) this.entries.set(func, (byAuth = new Map()))
     byAuth.set(auth, index)
     return index
   }
 
-  /** The engine entry of a function called without routing, and its inline schema if any. */
-  private entryConfig(func: AnyAPIFunction, auth: boolean, wiredName?: string): { entry: EntryConfig; inline?: unknown } {
+  /**
+   * The engine entry of a function called without routing, and its inline schema if any;
+   * throws a `PikkuStartupError` when it needs a session without auth or has no schema.
+   */
+  private entryConfig(func: AnyAPIFunction, auth: boolean, subject: string, wiredName?: string): { entry: EntryConfig; inline?: unknown } {
     const meta = functionMeta(func)
-    // A function JavaScript keeps no name for is known by the name its wiring has in the metadata.
-    const name = functionName(func) ?? wiredName ?? labelOf(func)
+    const name = this.links.nameOf(func) ?? wiredName ?? labelOf(func)
+    const problems: StartupProblem[] = []
     if (!auth && meta && !meta.sessionless) {
-      throw new Error(
-        `PIKKU_ERR_AUTH: function \`${name}\` is called with \`auth: false\` but needs a session (pikkuFunc); define it with pikkuSessionlessFunc or drop \`auth: false\``,
-      )
+      problems.push({
+        code: 'PIKKU_ERR_AUTH',
+        subject,
+        message: 'it is called with `auth: false` but its function needs a session (pikkuFunc)',
+        fix: 'define it with pikkuSessionlessFunc or drop `auth: false`',
+      })
     }
+    const plan = this.links.input(func, subject, wiredName)
+    if (isProblem(plan)) problems.push(plan)
+    throwProblems(problems)
+    if (wiredName !== undefined) this.links.learn(func, wiredName)
     const entry: EntryConfig = { name, auth }
-    const named = metadataInputSchema(this.metadata, undefined, name)
-    if (named !== undefined && !meta?.input) entry.inputSchema = named
-    return meta?.input ? { entry, inline: toJSONSchema(meta.input) } : { entry }
+    if (!isProblem(plan) && plan.kind === 'named') entry.inputSchema = plan.schema
+    return !isProblem(plan) && plan.kind === 'inline' ? { entry, inline: plan.schema } : { entry }
   }
 
   /**
@@ -478,15 +527,6 @@ export class PikkuApp {
     return invokeFunction(this.env, func, input, session, context)
   }
 
-  private schemaName(func: AnyAPIFunction, wiring: RouteWiring, config: EngineConfig, label: string): string | undefined {
-    const meta = functionMeta(func)
-    if (meta?.input) {
-      const name = `${label} input`
-      config.schemas[name] = toJSONSchema(meta.input)
-      return name
-    }
-    return metadataInputSchema(this.metadata, wiring, functionName(func))
-  }
 }
 
 /** A function the host framework routed: its engine entry, path parameters and auth gate. */

@@ -24,8 +24,12 @@ export interface FunctionMeta {
   input?: JSONSchema | StandardJSONSchema
   /** True for `pikkuSessionlessFunc`. */
   sessionless: boolean
-  /** A name for error messages and metadata lookups. */
+  /** The name given to the definer (`name`): the function's name in the metadata. */
   name?: string
+  /** `unvalidatedInput: true`: the function checks its own input; nothing else is trusted to. */
+  unvalidatedInput?: true
+  /** A name for messages only: the function's own (`pikkuFunc(async function getTodo …)`). */
+  label?: string
   /** Middleware of the function: the innermost level. */
   middleware?: readonly PikkuMiddleware[]
   /** Permissions of the function (keys OR'ed, arrays AND'ed). */
@@ -39,11 +43,13 @@ export function functionMeta(func: AnyAPIFunction): FunctionMeta | undefined {
   return (func as { [metaKey]?: FunctionMeta })[metaKey]
 }
 
-/** A function's name: given to its definer, or the one JavaScript keeps (`const f = …`). */
+/**
+ * A function's name for messages: given to its definer, or the one JavaScript keeps
+ * (`const f = …`, which a minifier may change: never used to find a schema).
+ */
 export function functionName(func: AnyAPIFunction): string | undefined {
   const meta = functionMeta(func)
-  if (meta) return meta.name
-  return func.name || undefined
+  return meta ? (meta.name ?? meta.label) : func.name || undefined
 }
 
 /** Config form of a definer: the function plus its input schema. */
@@ -51,8 +57,16 @@ export interface FunctionConfig<F, S> {
   func: F
   /** The input schema: JSON Schema, or a Zod 4 (Standard JSON Schema) schema. */
   input?: S
-  /** The function's name (defaults to the variable's name where JavaScript keeps it). */
+  /**
+   * The function's name in the metadata. Rarely needed: a wiring or the generated
+   * `pikku-functions.gen.ts` tells the app which function is which.
+   */
   name?: string
+  /**
+   * Opt out of validation: the function's input reaches it as sent, and it checks it itself.
+   * Without a schema and without this, a wired function refuses to start.
+   */
+  unvalidatedInput?: true
   /** Middleware around the function, inside global, route-pattern and route middleware. */
   middleware?: readonly PikkuMiddleware[]
   /** Checks run after validation: keys OR'ed, the checks in an array under one key AND'ed. */
@@ -60,14 +74,15 @@ export interface FunctionConfig<F, S> {
 }
 
 function define(config: AnyAPIFunction | FunctionConfig<AnyAPIFunction, unknown>, sessionless: boolean) {
-  const { func, input, name, middleware, permissions } = typeof config === 'function' ? { func: config } as FunctionConfig<AnyAPIFunction, unknown> : config
+  const { func, input, name, middleware, permissions, unvalidatedInput } = typeof config === 'function' ? { func: config } as FunctionConfig<AnyAPIFunction, unknown> : config
   const meta: FunctionMeta = { sessionless }
   if (input !== undefined) meta.input = input as JSONSchema
   if (middleware !== undefined) meta.middleware = middleware
   if (permissions !== undefined) meta.permissions = permissions
-  // In the config form the function is named after the `func` key; only `name` says more.
-  const known = name ?? (typeof config === 'function' ? func.name : undefined)
-  if (known) meta.name = known
+  if (unvalidatedInput === true) meta.unvalidatedInput = true
+  if (name) meta.name = name
+  // In the config form JavaScript names the function after its `func` key: no name.
+  else if (typeof config === 'function' && func.name) meta.label = func.name
   Object.defineProperty(func, metaKey, { value: meta })
   return func
 }

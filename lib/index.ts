@@ -3,6 +3,8 @@
 
 export { createApp, PikkuApp, type AppOptions, type CallOptions, type EntryOptions } from './app.js'
 export { addRoute, wireHTTP, type RouteWiring } from './wiring.js'
+export { linkFunctions, type FunctionLinks } from './function-links.js'
+export { PikkuStartupError, STARTUP_CODES, type StartupCode, type StartupProblem } from './startup-error.js'
 export { addScheduledTask, wireScheduler, type ScheduledTaskWiring, type ScheduledFunction } from './scheduler/wiring.js'
 export { createScheduler, PikkuScheduler, type SchedulerOptions, type ScheduledTaskStatus, type RunNowResult } from './scheduler/scheduler.js'
 export {

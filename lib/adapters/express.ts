@@ -3,6 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { EntryOptions, PikkuApp } from '../app.js'
 import { BadRequestError } from '../errors.js'
 import { NO_BODY, nodeBody, nodeRequest, readsBody, writeNodeAnswer, writeNodeFailure } from '../http/node.js'
+import { functionName } from '../functions.js'
 import type { AnyAPIFunction } from '../types.js'
 
 /**
@@ -33,6 +34,7 @@ export function pikkuExpress(app: PikkuApp): RequestHandler {
  * ```
  */
 export function pikkuExpressRoute(app: PikkuApp, func: AnyAPIFunction, options?: EntryOptions): RequestHandler {
+  app.prepare(func, { ...options, usedBy: `pikkuExpressRoute handler (function \`${functionName(func) ?? 'anonymous'}\`)` })
   return (req: Request, res: Response, next: NextFunction) => {
     const params = req.params as Record<string, string>
     // The whole path (a router's mount point included), for route-pattern middleware.

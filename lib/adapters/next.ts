@@ -1,6 +1,7 @@
 import type { EntryOptions, PikkuApp } from '../app.js'
 import { PikkuFetch, type RouteTable } from '../client.js'
 import { pathAndQuery, readWebBody, webRequest, webResponse } from '../http/web.js'
+import { functionName } from '../functions.js'
 import type { AnyAPIFunction, InputOf, OutputOf, Session } from '../types.js'
 import { createFetchHandler, localFetch } from './fetch.js'
 
@@ -46,6 +47,7 @@ export function pikkuNext<R extends RouteTable = RouteTable>(app: PikkuApp, opti
     },
     /** A handler for one file route; Next's dynamic segments become the function's params. */
     route(func: AnyAPIFunction, entryOptions?: EntryOptions): NextRouteHandler {
+      app.prepare(func, { ...entryOptions, usedBy: `Next.js file route (function \`${functionName(func) ?? 'anonymous'}\`)` })
       return async (request, context) => {
         const params = (await context?.params) ?? {}
         const body = await readWebBody(request, app.maxBodyBytes)

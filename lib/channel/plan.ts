@@ -1,4 +1,5 @@
 import { functionMeta } from '../functions.js'
+import { PikkuStartupError, type StartupProblem } from '../startup-error.js'
 import type { ChannelConfig, EngineConfig, EntryConfig } from '../generated/contract.js'
 import type { AnyAPIFunction } from '../types.js'
 import { handlerParts, type ChannelWiring } from './wiring.js'
@@ -19,8 +20,11 @@ export interface HandlerTarget {
 
 /** What the app provides to plan channels. */
 export interface ChannelPlanner {
-  /** The engine entry of a function (throws `PIKKU_ERR_AUTH` for a session function without auth). */
-  entryConfig(func: AnyAPIFunction, auth: boolean, wiredName?: string): { entry: EntryConfig; inline?: unknown }
+  /**
+   * The engine entry of a function; throws a `PikkuStartupError` when it needs a session
+   * without auth, or has no input schema. `subject` names the use in its problems.
+   */
+  entryConfig(func: AnyAPIFunction, auth: boolean, subject: string, wiredName?: string): { entry: EntryConfig; inline?: unknown }
   /** The function the metadata names for a channel message, or the channel's other messages. */
   metadataFunction(channel: string, value: string | undefined): string | undefined
 }
@@ -35,13 +39,18 @@ export function planChannels(
   config: EngineConfig,
   planner: ChannelPlanner,
   handlers: Map<number, HandlerTarget>,
-  problems: string[],
+  problems: StartupProblem[],
 ): ChannelConfig[] {
   return wirings.map((wiring) => {
     const auth = wiring.auth ?? true
     const keys = Object.keys(wiring.onMessageWiring ?? {})
     if (keys.length > 1) {
-      problems.push(`PIKKU_ERR_CHANNEL: channel \`${wiring.name}\` routes messages by ${keys.map((k) => `\`${k}\``).join(' and ')}; route by one key`)
+      problems.push({
+        code: 'PIKKU_ERR_CHANNEL',
+        subject: `channel \`${wiring.name}\``,
+        message: `it routes messages by ${keys.map((k) => `\`${k}\``).join(' and ')}`,
+        fix: 'route by one key',
+      })
     }
     const routingKey = keys[0] ?? DEFAULT_ROUTING_KEY
     const channel: ChannelConfig = { name: wiring.name, route: wiring.route, auth, routingKey, handlers: {} }
@@ -49,20 +58,16 @@ export function planChannels(
       const what = value === undefined ? 'its other messages' : `\`${value}\``
       let planned: ReturnType<ChannelPlanner['entryConfig']>
       try {
-        planned = planner.entryConfig(func, handlerAuth, planner.metadataFunction(wiring.name, value))
+        planned = planner.entryConfig(func, handlerAuth, `channel \`${wiring.name}\`, handler for ${what}`, planner.metadataFunction(wiring.name, value))
       } catch (error) {
-        problems.push(`${(error as Error).message} (for ${what} of channel \`${wiring.name}\`)`)
+        if (!(error instanceof PikkuStartupError)) throw error
+        problems.push(...error.problems)
         return undefined
       }
       const { entry, inline } = planned
       if (inline !== undefined) {
         entry.inputSchema = `channel \`${wiring.name}\` ${what} input`
         config.schemas[entry.inputSchema] = inline
-      }
-      if (entry.inputSchema === undefined) {
-        problems.push(
-          `PIKKU_ERR_SCHEMA_MISSING: channel \`${wiring.name}\` wires \`${entry.name}\` for ${what}, which has no input schema, so its messages would not be validated; give it \`input\`, or run \`pikku\` and pass its metadata to createApp`,
-        )
       }
       config.entries.push(entry)
       const index = config.entries.length - 1
@@ -85,9 +90,12 @@ export function planChannels(
     for (const [event, func] of [['onConnect', wiring.onConnect], ['onDisconnect', wiring.onDisconnect]] as const) {
       const meta = func && functionMeta(func)
       if (meta && !meta.sessionless && !auth) {
-        problems.push(
-          `PIKKU_ERR_AUTH: channel \`${wiring.name}\` has \`auth: false\` but its ${event} function needs a session (pikkuFunc); define it with pikkuSessionlessFunc or drop \`auth: false\``,
-        )
+        problems.push({
+          code: 'PIKKU_ERR_AUTH',
+          subject: `channel \`${wiring.name}\``,
+          message: `it has \`auth: false\` but its ${event} function needs a session (pikkuFunc)`,
+          fix: 'define it with pikkuSessionlessFunc or drop `auth: false`',
+        })
       }
     }
     return channel

@@ -2,6 +2,7 @@ import type { PikkuApp } from '../app.js'
 import { functionMeta, functionName } from '../functions.js'
 import type { FailedJob, QueueBackend, QueueJob } from './backend.js'
 import { MemoryQueueBackend } from './memory.js'
+import { PikkuStartupError, type StartupProblem } from '../startup-error.js'
 import { registeredQueueWorkers, type QueueData, type QueueName, type QueueWorker, type QueueWorkerData } from './wiring.js'
 import type { Logger } from '../types.js'
 
@@ -72,29 +73,43 @@ export class Queues {
       return Promise.reject(new Error('PIKKU_ERR_QUEUE: the queues are already started; call start(app) once'))
     }
     const workers = this.options.workers ?? registeredQueueWorkers()
-    const problems: string[] = []
+    const problems: StartupProblem[] = []
     const byName = new Map<string, QueueWorker>()
     for (const worker of workers) {
       const known = byName.get(worker.queue)
       if (known && known !== worker) {
-        problems.push(
-          `PIKKU_ERR_QUEUE_CONFLICT: queue \`${worker.queue}\` has two workers (function \`${labelOf(known)}\` and \`${labelOf(worker)}\`); give each function its own queue`,
-        )
+        problems.push({
+          code: 'PIKKU_ERR_QUEUE_CONFLICT',
+          subject: `queue \`${worker.queue}\``,
+          message: `it has two workers (function \`${labelOf(known)}\` and \`${labelOf(worker)}\`)`,
+          fix: 'give each function its own queue',
+        })
       }
       if (functionMeta(worker.func)?.sessionless === false) {
-        problems.push(
-          `PIKKU_ERR_AUTH: queue \`${worker.queue}\` runs function \`${labelOf(worker)}\`, which needs a session (pikkuFunc), but jobs carry none; define it with pikkuSessionlessFunc`,
-        )
+        problems.push({
+          code: 'PIKKU_ERR_AUTH',
+          subject: `queue \`${worker.queue}\``,
+          message: `it runs function \`${labelOf(worker)}\`, which needs a session (pikkuFunc), but jobs carry none`,
+          fix: 'define it with pikkuSessionlessFunc',
+        })
       }
-      if (!app.hasInputSchema(worker.func)) problems.push(missingSchema(worker))
+      try {
+        app.prepare(worker.func, { auth: false, usedBy: `queue \`${worker.queue}\` (function \`${labelOf(worker)}\`)` })
+      } catch (error) {
+        if (!(error instanceof PikkuStartupError)) throw error
+        problems.push(...error.problems.filter((p) => p.code !== 'PIKKU_ERR_AUTH'))
+      }
       byName.set(worker.queue, worker)
     }
     if (this.options.consume === false && !this.options.backend) {
-      problems.push(
-        'PIKKU_ERR_QUEUE: `consume: false` with the default in-memory backend: no process could ever run the jobs; give a broker `backend`, or consume here',
-      )
+      problems.push({
+        code: 'PIKKU_ERR_QUEUE',
+        subject: '`consume: false`',
+        message: 'with the default in-memory backend, no process could ever run the jobs',
+        fix: 'give a broker `backend`, or consume here',
+      })
     }
-    if (problems.length) return Promise.reject(new Error(problems.join('\n')))
+    if (problems.length) return Promise.reject(new PikkuStartupError(problems))
     this.app = app
     this.byName = byName
     this.starting = this.consume(app, [...byName.values()])
@@ -200,17 +215,6 @@ function checkEnqueueOptions(queue: string, options: EnqueueOptions): void {
   if (delayMs !== undefined && (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0)) {
     throw new TypeError(`PIKKU_ERR_QUEUE: enqueue on \`${queue}\`: \`delayMs\` must be a number of milliseconds, 0 or more; got ${String(delayMs)}`)
   }
-}
-
-/** Why a worker's jobs could not be validated, and what to do. */
-function missingSchema(worker: QueueWorker): string {
-  const name = functionName(worker.func)
-  const problem = `PIKKU_ERR_SCHEMA_MISSING: queue \`${worker.queue}\` runs function \`${name ?? 'anonymous function'}\`, which has no input schema, so its jobs could not be validated`
-  const fix =
-    name === undefined
-      ? "give the function the `name` the code generator knows it by (`pikkuSessionlessFunc({ name: 'sendWelcome', func })`)"
-      : `run \`npx pikku\` and give the app its metadata (\`createApp({ metadata: '.pikku/pikku-meta.gen.json' })\`), where \`${name}\` gets its schema`
-  return `${problem}; ${fix}, or give it an \`input\` schema (\`input: {}\` accepts any data)`
 }
 
 function labelOf(worker: QueueWorker): string {

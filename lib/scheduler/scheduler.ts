@@ -3,6 +3,7 @@
 // is reported back when it settles, so that the engine keeps the overlap rule and a stop
 // can wait for running tasks.
 import type { PikkuApp } from '../app.js'
+import { engineProblems, PikkuStartupError, throwProblems, type StartupProblem } from '../startup-error.js'
 import { functionMeta, functionName } from '../functions.js'
 import {
   createScheduler as createNativeScheduler,
@@ -69,17 +70,19 @@ export class PikkuScheduler {
     this.app = app
     this.tasks = [...(options.tasks ?? registeredScheduledTasks())]
     this.logger = options.logger ?? app.logger
-    const problems = this.tasks.flatMap(functionProblems)
+    const problems = this.tasks.flatMap((task, index) => functionProblems(app, task, index))
     let native: SchedulerHandle | undefined
     try {
       native = createNativeScheduler(
         JSON.stringify(this.tasks.map(({ name, schedule, timezone, overlap }) => ({ name, schedule, timezone, overlap: overlap ?? false }))),
       )
     } catch (error) {
-      problems.push((error as Error).message)
+      const found = engineProblems(error)
+      if (!(found instanceof PikkuStartupError)) throw found
+      problems.push(...found.problems)
     }
-    if (problems.length || !native) throw new Error(problems.join('\n'))
-    this.native = native
+    throwProblems(problems)
+    this.native = native!
   }
 
   /**
@@ -170,7 +173,7 @@ export class PikkuScheduler {
     const scheduledAt = new Date(run.scheduledAt)
     try {
       const context = { scheduledTask: { name: task.name, schedule: task.schedule, scheduledAt } }
-      const result = await this.app.call(task.func, undefined, { auth: false, context })
+      const result = await this.app.runScheduled(task.func, context)
       return { status: 'completed', scheduledAt, result }
     } catch (error) {
       this.logger.error(`pikku: scheduled task \`${task.name}\` (due at ${scheduledAt.toISOString()}) failed; it runs again at its next tick`, error)
@@ -187,13 +190,26 @@ export class PikkuScheduler {
 }
 
 /** Start-up problems of a task's function (the schedules are checked by the engine). */
-function functionProblems(task: ScheduledTaskWiring, index: number): string[] {
-  const label = task.name ? `scheduled task \`${task.name}\`` : `scheduled task #${index + 1}`
-  if (typeof task.func !== 'function') return [`PIKKU_ERR_SCHEDULE: ${label} has no \`func\`; give it the function to run`]
+function functionProblems(app: PikkuApp, task: ScheduledTaskWiring, index: number): StartupProblem[] {
+  const subject = task.name ? `scheduled task \`${task.name}\`` : `scheduled task #${index + 1}`
+  if (typeof task.func !== 'function') return [{ code: 'PIKKU_ERR_SCHEDULE', subject, message: 'it has no `func`', fix: 'give it the function to run' }]
+  const label = functionName(task.func) ?? 'an anonymous function'
   if (functionMeta(task.func)?.sessionless === false) {
     return [
-      `PIKKU_ERR_SCHEDULE: ${label} runs \`${functionName(task.func) ?? 'an anonymous function'}\`, which needs a session (pikkuFunc); scheduled tasks run without one: define it with pikkuSessionlessFunc`,
+      {
+        code: 'PIKKU_ERR_SCHEDULE',
+        subject,
+        message: `it runs \`${label}\`, which needs a session (pikkuFunc); scheduled tasks run without one`,
+        fix: 'define it with pikkuSessionlessFunc',
+      },
     ]
+  }
+  if (!app.hasInputSchema(task.func)) return [] // its input, `{}`, is made by the scheduler
+  try {
+    app.checkInput(task.func, {} as never, { auth: false })
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    return [{ code: 'PIKKU_ERR_SCHEDULE', subject, message: `it runs \`${label}\`, whose input schema refuses \`{}\`, the input of every scheduled run (${message})`, fix: 'make its input optional' }]
   }
   return []
 }
