@@ -36,9 +36,11 @@ export function buildPackage() {
   run('npx', ['tsc', '-p', 'tsconfig.build.json'])
 }
 
-/** Generates the example app's metadata, compiles it, and type-checks the README's quick start. */
+/** Generates the example app's (and the linking fixture's) metadata, compiles the app, and type-checks the README's quick start. */
 export function buildExample() {
   run('node', [join(root, 'bin/pikku.js')], { cwd: join(root, 'examples/todo-app') })
+  // The linking fixture's generated links are imported (and type-checked) by the tests.
+  run('node', [join(root, 'bin/pikku.js')], { cwd: join(root, '__test__/fixtures/linking') })
   run('npx', ['tsc', '-p', 'examples/todo-app/tsconfig.json'])
   run('npx', ['tsc', '-p', 'examples/quick-start/tsconfig.json'])
 }

@@ -9,6 +9,7 @@ mod imports;
 mod inspect;
 mod ir;
 mod jsdoc;
+mod links;
 mod openapi;
 mod parse;
 mod project;
@@ -40,6 +41,14 @@ pub fn inspect_project(
     root: &Path,
     config: &CodegenConfig,
 ) -> Result<(MetadataFile, usize), String> {
+    inspect_with_links(root, config).map(|(metadata, _, files_read)| (metadata, files_read))
+}
+
+/// The metadata, the exported functions' links, and how many files were read.
+fn inspect_with_links(
+    root: &Path,
+    config: &CodegenConfig,
+) -> Result<(MetadataFile, Vec<links::FunctionLink>, usize), String> {
     let dirs: Vec<_> = config
         .src_directories
         .iter()
@@ -52,7 +61,8 @@ pub fn inspect_project(
         .map(|f| (f.display.clone(), f.text.clone()))
         .collect();
     let metadata = inspect::inspect(&project).map_err(|d| diagnostics::render(&d, &files))?;
-    Ok((metadata, project.files.len()))
+    let function_links = links::function_links(&project, &metadata);
+    Ok((metadata, function_links, project.files.len()))
 }
 
 fn render(diagnostics: &[diagnostics::Diagnostic], files: Option<&[(String, String)]>) -> String {
@@ -64,7 +74,7 @@ fn render(diagnostics: &[diagnostics::Diagnostic], files: Option<&[(String, Stri
 /// it changed).
 pub fn generate(root: &Path) -> Result<Summary, String> {
     let config = CodegenConfig::load(root)?;
-    let (metadata, files_read) = inspect_project(root, &config)?;
+    let (metadata, function_links, files_read) = inspect_with_links(root, &config)?;
     let out_dir = root.join(&config.out_dir);
     std::fs::create_dir_all(&out_dir).map_err(|err| {
         format!(
@@ -87,6 +97,14 @@ pub fn generate(root: &Path) -> Result<Summary, String> {
     }
     let text = serde_json::to_string_pretty(&metadata).map_err(|err| err.to_string())? + "\n";
     write_if_changed(root, &out_dir.join(METADATA_FILE), &text, &mut written)?;
+    let links_text =
+        links::links_module(&function_links, &out_dir, links::wants_js_extension(root));
+    write_if_changed(
+        root,
+        &out_dir.join(links::LINKS_FILE),
+        &links_text,
+        &mut written,
+    )?;
     write_if_changed(
         root,
         &client_path,
