@@ -33,13 +33,23 @@ pub struct Summary {
     pub routes: usize,
     pub channels: usize,
     pub written: Vec<String>,
+    /// How many warnings were printed (to stderr).
+    pub warnings: usize,
 }
 
-/// Inspects the project in `root` and returns the metadata, or the rendered diagnostics.
-pub fn inspect_project(
-    root: &Path,
-    config: &CodegenConfig,
-) -> Result<(MetadataFile, usize), String> {
+/// What inspecting a project found, when it found no error.
+#[derive(Debug)]
+pub struct Inspection {
+    pub metadata: MetadataFile,
+    pub files_read: usize,
+    /// How many warnings there are, and `warnings` rendered like errors (empty if none).
+    pub warning_count: usize,
+    pub warnings: String,
+}
+
+/// Inspects the project in `root` and returns the metadata (with the warnings), or the
+/// rendered diagnostics.
+pub fn inspect_project(root: &Path, config: &CodegenConfig) -> Result<Inspection, String> {
     let dirs: Vec<_> = config
         .src_directories
         .iter()
@@ -51,8 +61,18 @@ pub fn inspect_project(
         .iter()
         .map(|f| (f.display.clone(), f.text.clone()))
         .collect();
-    let metadata = inspect::inspect(&project).map_err(|d| diagnostics::render(&d, &files))?;
-    Ok((metadata, project.files.len()))
+    let (metadata, warnings) =
+        inspect::inspect(&project).map_err(|d| diagnostics::render(&d, &files))?;
+    Ok(Inspection {
+        metadata,
+        files_read: project.files.len(),
+        warning_count: warnings.len(),
+        warnings: if warnings.is_empty() {
+            String::new()
+        } else {
+            diagnostics::render(&warnings, &files)
+        },
+    })
 }
 
 fn render(diagnostics: &[diagnostics::Diagnostic], files: Option<&[(String, String)]>) -> String {
@@ -61,10 +81,18 @@ fn render(diagnostics: &[diagnostics::Diagnostic], files: Option<&[(String, Stri
 
 /// Runs the generator once: writes `<outDir>/pikku-meta.gen.json` and the typed fetch client
 /// `<outDir>/pikku-fetch.gen.ts`, and with an `openapi` key the OpenAPI document (each only when
-/// it changed).
+/// it changed). Warnings are printed to stderr; they do not stop the run.
 pub fn generate(root: &Path) -> Result<Summary, String> {
     let config = CodegenConfig::load(root)?;
-    let (metadata, files_read) = inspect_project(root, &config)?;
+    let Inspection {
+        metadata,
+        files_read,
+        warning_count,
+        warnings,
+    } = inspect_project(root, &config)?;
+    if warning_count > 0 {
+        eprintln!("{warnings}\n");
+    }
     let out_dir = root.join(&config.out_dir);
     std::fs::create_dir_all(&out_dir).map_err(|err| {
         format!(
@@ -113,6 +141,7 @@ pub fn generate(root: &Path) -> Result<Summary, String> {
         routes: metadata.http.len(),
         channels: metadata.channels.len(),
         written,
+        warnings: warning_count,
     })
 }
 

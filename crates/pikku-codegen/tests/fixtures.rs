@@ -1,5 +1,6 @@
 //! Compiler-style snapshot tests: each folder under `tests/fixtures/` is a small project; its
-//! metadata is compared with `expected.json`, or its diagnostics with `expected.txt`.
+//! metadata is compared with `expected.json` (and its warnings, if any, with
+//! `expected-warnings.txt`), or its diagnostics with `expected.txt`.
 //! `PIKKU_UPDATE_SNAPSHOTS=1 cargo test -p pikku-codegen` rewrites them.
 
 use std::path::{Path, PathBuf};
@@ -12,7 +13,11 @@ fn check(dir: &Path) -> Result<(), String> {
         ..Default::default()
     };
     let (name, actual) = match inspect_project(dir, &config) {
-        Ok((metadata, _)) => {
+        Ok(inspection) => {
+            let metadata = inspection.metadata;
+            if !inspection.warnings.is_empty() || dir.join("expected-warnings.txt").exists() {
+                compare(dir, "expected-warnings.txt", &(inspection.warnings + "\n"))?;
+            }
             // Every schema written must compile in the runtime engine.
             let engine_config = pikku_engine::EngineConfig {
                 schemas: metadata.schemas.clone(),
