@@ -15,9 +15,7 @@ fn check(dir: &Path) -> Result<(), String> {
     let (name, actual) = match inspect_project(dir, &config) {
         Ok(inspection) => {
             let metadata = inspection.metadata;
-            if !inspection.warnings.is_empty() || dir.join("expected-warnings.txt").exists() {
-                compare(dir, "expected-warnings.txt", &(inspection.warnings + "\n"))?;
-            }
+            check_warnings(dir, &inspection.warnings)?;
             // Every schema written must compile in the runtime engine.
             let engine_config = pikku_engine::EngineConfig {
                 schemas: metadata.schemas.clone(),
@@ -56,6 +54,26 @@ fn check(dir: &Path) -> Result<(), String> {
             dir.display()
         )),
     }
+}
+
+/// Compares the warnings of a run that succeeded with `expected-warnings.txt`, which is
+/// there only when there are warnings.
+fn check_warnings(dir: &Path, warnings: &str) -> Result<(), String> {
+    const NAME: &str = "expected-warnings.txt";
+    if !warnings.is_empty() {
+        return compare(dir, NAME, &format!("{warnings}\n"));
+    }
+    if !dir.join(NAME).exists() {
+        return Ok(());
+    }
+    if std::env::var_os("PIKKU_UPDATE_SNAPSHOTS").is_some() {
+        let _ = std::fs::remove_file(dir.join(NAME));
+        return Ok(());
+    }
+    Err(format!(
+        "{}: {NAME} is there but the run gave no warning",
+        dir.display()
+    ))
 }
 
 /// Compares (or, when updating, writes) one more output of a fixture.
