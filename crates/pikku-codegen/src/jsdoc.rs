@@ -293,8 +293,9 @@ fn keyword(tag: &Tag, takes_string: bool) -> Result<Option<(&'static str, Value)
         )
         .with_hint(format!(
             "the tags read into schemas are {}; documentation tags such as @example, @see and @remarks are left alone",
-            SCHEMA_TAGS[..18]
+            SCHEMA_TAGS
                 .iter()
+                .filter(|t| !t.starts_with("TJS-"))
                 .map(|t| format!("@{t}"))
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -486,6 +487,14 @@ mod tests {
         assert_eq!(
             tags("/**\n * Age. @minimum 13 @maximum 130\n * @asType integer */"),
             pairs(&[("minimum", "13"), ("maximum", "130"), ("asType", "integer")])
+        );
+        assert_eq!(
+            tags("/**\r\n * @minLength 1\r\n * @maxLength 2 @format date\r\n */"),
+            pairs(&[("minLength", "1"), ("maxLength", "2"), ("format", "date")])
+        );
+        assert_eq!(
+            tags("/** @TJS-type integer @minimum 0 */"),
+            pairs(&[("TJS-type", "integer"), ("minimum", "0")])
         );
         let (schema, problems) = applied("string", "/** @minLength 1 @maxLength 120 */");
         assert_eq!(
