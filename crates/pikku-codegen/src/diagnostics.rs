@@ -5,9 +5,18 @@ use std::fmt::Write;
 
 use crate::ir::Loc;
 
+/// How bad a problem is: an error stops the run (nothing is written), a warning is printed
+/// and the run goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
 /// One problem found in the user's code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    pub severity: Severity,
     pub code: &'static str,
     pub loc: Loc,
     pub message: String,
@@ -15,13 +24,27 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error.
     pub fn new(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
         Self {
+            severity: Severity::Error,
             code,
             loc,
             message: message.into(),
             hint: None,
         }
+    }
+
+    /// A warning: reported, but the run still writes its output.
+    pub fn warning(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::new(code, loc, message)
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -47,7 +70,8 @@ pub fn render(diagnostics: &[Diagnostic], files: &[(String, String)]) -> String 
             .map(|(p, t)| (p.as_str(), t.as_str()))
             .unwrap_or(("?", ""));
         let (line, column) = line_col(text, d.loc.offset);
-        let _ = writeln!(out, "error[{}]: {}", d.code, d.message);
+        let kind = if d.is_error() { "error" } else { "warning" };
+        let _ = writeln!(out, "{kind}[{}]: {}", d.code, d.message);
         let _ = writeln!(out, "   --> {path}:{line}:{column}");
         if let Some(source_line) = text.lines().nth(line - 1) {
             let _ = writeln!(
@@ -61,11 +85,36 @@ pub fn render(diagnostics: &[Diagnostic], files: &[(String, String)]) -> String 
         }
         out.push('\n');
     }
-    let count = diagnostics.len();
-    let _ = write!(
-        out,
-        "{count} error{} found; nothing was written",
-        if count == 1 { "" } else { "s" }
-    );
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let count = |n: usize, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
+    let _ = match (errors, warnings) {
+        (0, _) => write!(out, "{}", count(warnings, "warning")),
+        (_, 0) => write!(out, "{} found; nothing was written", count(errors, "error")),
+        _ => write!(
+            out,
+            "{} and {} found; nothing was written",
+            count(errors, "error"),
+            count(warnings, "warning")
+        ),
+    };
     out
+}
+
+/// Sorts diagnostics by place (stable: the order they were found in at one place) and drops
+/// repeats (a declaration expanded for several uses reports its problems once).
+pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by_key(|d| (d.loc.file, d.loc.offset));
+    let mut kept: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics.drain(..) {
+        let same_place = kept
+            .iter()
+            .rev()
+            .take_while(|k| k.loc == d.loc)
+            .any(|k| *k == d);
+        if !same_place {
+            kept.push(d);
+        }
+    }
+    *diagnostics = kept;
 }

@@ -8,13 +8,14 @@ use pikku_engine::config::{
 };
 use serde_json::Value;
 
-use crate::diagnostics::{line_col, Diagnostic};
+use crate::diagnostics::{line_col, sort_and_dedup, Diagnostic};
 use crate::ir::{FunctionDef, Ty};
 use crate::project::Project;
 use crate::resolve::{DefTable, SchemaBuilder};
 
-/// Inspects the project; all problems are reported together.
-pub fn inspect(project: &Project) -> Result<MetadataFile, Vec<Diagnostic>> {
+/// Inspects the project; all problems are reported together. With no error, the metadata and
+/// the warnings; else every diagnostic (warnings too).
+pub fn inspect(project: &Project) -> Result<(MetadataFile, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     // Named types are expanded once for every function that uses them.
     let mut table = DefTable::default();
@@ -187,19 +188,20 @@ pub fn inspect(project: &Project) -> Result<MetadataFile, Vec<Diagnostic>> {
             });
         }
     }
-    if !diagnostics.is_empty() {
-        diagnostics.sort_by_key(|d| (d.loc.file, d.loc.offset));
+    sort_and_dedup(&mut diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
     channels.sort_by(|a, b| a.name.cmp(&b.name));
     http.sort_by(|a, b| (&a.route, a.method.index()).cmp(&(&b.route, b.method.index())));
-    Ok(MetadataFile {
+    let metadata = MetadataFile {
         version: METADATA_VERSION,
         functions,
         http,
         channels,
         schemas,
-    })
+    };
+    Ok((metadata, diagnostics))
 }
 
 fn schema_of(

@@ -82,11 +82,20 @@ pub struct Member {
     pub doc: Doc,
 }
 
-/// A JSDoc comment: its text and tags (`@minLength 1` → `("minLength", "1")`).
+/// A JSDoc comment: its text and tags (`@minLength 1` → `minLength`, `1`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Doc {
     pub description: Option<String>,
-    pub tags: Vec<(String, String)>,
+    pub tags: Vec<Tag>,
+}
+
+/// One `@name value` of a JSDoc comment, with where its `@` and its value are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tag {
+    pub name: String,
+    pub value: String,
+    pub loc: Loc,
+    pub value_loc: Loc,
 }
 
 /// A named type declaration.

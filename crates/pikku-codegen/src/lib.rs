@@ -34,21 +34,25 @@ pub struct Summary {
     pub routes: usize,
     pub channels: usize,
     pub written: Vec<String>,
+    /// How many warnings were printed (to stderr).
+    pub warnings: usize,
 }
 
-/// Inspects the project in `root` and returns the metadata, or the rendered diagnostics.
-pub fn inspect_project(
-    root: &Path,
-    config: &CodegenConfig,
-) -> Result<(MetadataFile, usize), String> {
-    inspect_with_links(root, config).map(|(metadata, _, files_read)| (metadata, files_read))
+/// What inspecting a project found, when it found no error.
+#[derive(Debug)]
+pub struct Inspection {
+    pub metadata: MetadataFile,
+    pub files_read: usize,
+    /// How many warnings there are, and `warnings` rendered like errors (empty if none).
+    pub warning_count: usize,
+    pub warnings: String,
+    /// The exported functions, for `pikku-functions.gen.ts`.
+    pub(crate) links: Vec<links::FunctionLink>,
 }
 
-/// The metadata, the exported functions' links, and how many files were read.
-fn inspect_with_links(
-    root: &Path,
-    config: &CodegenConfig,
-) -> Result<(MetadataFile, Vec<links::FunctionLink>, usize), String> {
+/// Inspects the project in `root` and returns the metadata (with the warnings), or the
+/// rendered diagnostics.
+pub fn inspect_project(root: &Path, config: &CodegenConfig) -> Result<Inspection, String> {
     let dirs: Vec<_> = config
         .src_directories
         .iter()
@@ -60,9 +64,20 @@ fn inspect_with_links(
         .iter()
         .map(|f| (f.display.clone(), f.text.clone()))
         .collect();
-    let metadata = inspect::inspect(&project).map_err(|d| diagnostics::render(&d, &files))?;
+    let (metadata, warnings) =
+        inspect::inspect(&project).map_err(|d| diagnostics::render(&d, &files))?;
     let function_links = links::function_links(&project, &metadata);
-    Ok((metadata, function_links, project.files.len()))
+    Ok(Inspection {
+        links: function_links,
+        metadata,
+        files_read: project.files.len(),
+        warning_count: warnings.len(),
+        warnings: if warnings.is_empty() {
+            String::new()
+        } else {
+            diagnostics::render(&warnings, &files)
+        },
+    })
 }
 
 fn render(diagnostics: &[diagnostics::Diagnostic], files: Option<&[(String, String)]>) -> String {
@@ -71,10 +86,19 @@ fn render(diagnostics: &[diagnostics::Diagnostic], files: Option<&[(String, Stri
 
 /// Runs the generator once: writes `<outDir>/pikku-meta.gen.json` and the typed fetch client
 /// `<outDir>/pikku-fetch.gen.ts`, and with an `openapi` key the OpenAPI document (each only when
-/// it changed).
+/// it changed). Warnings are printed to stderr; they do not stop the run.
 pub fn generate(root: &Path) -> Result<Summary, String> {
     let config = CodegenConfig::load(root)?;
-    let (metadata, function_links, files_read) = inspect_with_links(root, &config)?;
+    let Inspection {
+        metadata,
+        files_read,
+        warning_count,
+        warnings,
+        links: function_links,
+    } = inspect_project(root, &config)?;
+    if warning_count > 0 {
+        eprintln!("{warnings}\n");
+    }
     let out_dir = root.join(&config.out_dir);
     std::fs::create_dir_all(&out_dir).map_err(|err| {
         format!(
@@ -131,6 +155,7 @@ pub fn generate(root: &Path) -> Result<Summary, String> {
         routes: metadata.http.len(),
         channels: metadata.channels.len(),
         written,
+        warnings: warning_count,
     })
 }
 

@@ -48,7 +48,7 @@ pub fn parse_module(file: usize, path: &str, text: &str) -> Result<Module, Vec<D
     let mut reader = Reader {
         file,
         text,
-        docs: collect_docs(&parsed.program, text),
+        docs: collect_docs(file, &parsed.program, text),
         module: Module::default(),
     };
     for statement in &parsed.program.body {
@@ -58,7 +58,7 @@ pub fn parse_module(file: usize, path: &str, text: &str) -> Result<Module, Vec<D
 }
 
 /// JSDoc comments by the offset of the token they are attached to.
-fn collect_docs(program: &Program, text: &str) -> HashMap<u32, Doc> {
+fn collect_docs(file: usize, program: &Program, text: &str) -> HashMap<u32, Doc> {
     program
         .comments
         .iter()
@@ -66,7 +66,13 @@ fn collect_docs(program: &Program, text: &str) -> HashMap<u32, Doc> {
         .map(|c| {
             (
                 c.attached_to,
-                parse_jsdoc(&text[c.span.start as usize..c.span.end as usize]),
+                parse_jsdoc(
+                    &text[c.span.start as usize..c.span.end as usize],
+                    Loc {
+                        file,
+                        offset: c.span.start,
+                    },
+                ),
             )
         })
         .collect()

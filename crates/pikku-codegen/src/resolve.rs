@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{json, Map, Value};
 
 use crate::diagnostics::Diagnostic;
-use crate::ir::{Decl, EnumValue, Loc, ObjectTy, TupleItem, Ty};
-use crate::jsdoc::apply_doc;
+use crate::ir::{Decl, Doc, EnumValue, Loc, ObjectTy, TupleItem, Ty};
+use crate::jsdoc;
 use crate::project::Project;
 use crate::schema_values::{enum_json, enum_schema, merge_objects, number, reachable, strip_null};
 
@@ -58,8 +58,15 @@ impl<'p, 't> SchemaBuilder<'p, 't> {
             }
             schema
         });
-        let ok = self.diagnostics.is_empty();
+        // Warnings (an unknown JSDoc tag) do not cost the schema.
+        let ok = !self.diagnostics.iter().any(Diagnostic::is_error);
         (if ok { schema } else { None }, self.diagnostics)
+    }
+
+    /// Adds the keywords of `doc` to `schema`; its problems become diagnostics.
+    fn apply_doc(&mut self, schema: &mut Value, doc: &Doc) {
+        let problems = jsdoc::apply_doc(schema, doc, &self.table.defs);
+        self.diagnostics.extend(problems);
     }
 
     fn error(
@@ -204,7 +211,7 @@ impl<'p, 't> SchemaBuilder<'p, 't> {
             let (ty, optional) = strip_undefined(&member.ty, member.optional);
             match self.schema(file, &ty, env) {
                 Some(mut schema) => {
-                    apply_doc(&mut schema, &member.doc);
+                    self.apply_doc(&mut schema, &member.doc);
                     properties.insert(member.name.clone(), schema);
                     if !optional {
                         required.push(member.name.clone());
@@ -354,7 +361,7 @@ impl<'p, 't> SchemaBuilder<'p, 't> {
         match decl {
             Decl::Alias { ty, doc, .. } => {
                 let mut schema = self.schema(file, ty, env)?;
-                apply_doc(&mut schema, doc);
+                self.apply_doc(&mut schema, doc);
                 Some(schema)
             }
             Decl::Interface {
@@ -375,7 +382,7 @@ impl<'p, 't> SchemaBuilder<'p, 't> {
                 }
                 let own = self.object(file, body, env)?;
                 merge_objects(&mut merged, &own);
-                apply_doc(&mut merged, doc);
+                self.apply_doc(&mut merged, doc);
                 Some(merged)
             }
             Decl::Enum { members } => Some(enum_schema(members.iter().map(|(_, v)| v))),

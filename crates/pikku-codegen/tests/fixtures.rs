@@ -1,5 +1,6 @@
 //! Compiler-style snapshot tests: each folder under `tests/fixtures/` is a small project; its
-//! metadata is compared with `expected.json`, or its diagnostics with `expected.txt`.
+//! metadata is compared with `expected.json` (and its warnings, if any, with
+//! `expected-warnings.txt`), or its diagnostics with `expected.txt`.
 //! `PIKKU_UPDATE_SNAPSHOTS=1 cargo test -p pikku-codegen` rewrites them.
 
 use std::path::{Path, PathBuf};
@@ -12,7 +13,9 @@ fn check(dir: &Path) -> Result<(), String> {
         ..Default::default()
     };
     let (name, actual) = match inspect_project(dir, &config) {
-        Ok((metadata, _)) => {
+        Ok(inspection) => {
+            let metadata = inspection.metadata;
+            check_warnings(dir, &inspection.warnings)?;
             // Every schema written must compile in the runtime engine.
             let engine_config = pikku_engine::EngineConfig {
                 schemas: metadata.schemas.clone(),
@@ -51,6 +54,26 @@ fn check(dir: &Path) -> Result<(), String> {
             dir.display()
         )),
     }
+}
+
+/// Compares the warnings of a run that succeeded with `expected-warnings.txt`, which is
+/// there only when there are warnings.
+fn check_warnings(dir: &Path, warnings: &str) -> Result<(), String> {
+    const NAME: &str = "expected-warnings.txt";
+    if !warnings.is_empty() {
+        return compare(dir, NAME, &format!("{warnings}\n"));
+    }
+    if !dir.join(NAME).exists() {
+        return Ok(());
+    }
+    if std::env::var_os("PIKKU_UPDATE_SNAPSHOTS").is_some() {
+        let _ = std::fs::remove_file(dir.join(NAME));
+        return Ok(());
+    }
+    Err(format!(
+        "{}: {NAME} is there but the run gave no warning",
+        dir.display()
+    ))
 }
 
 /// Compares (or, when updating, writes) one more output of a fixture.
