@@ -2,6 +2,7 @@
 //! compiler), finds functions and wirings, resolves their types to JSON Schema and writes the
 //! metadata file the runtime loads.
 
+mod app_config;
 mod client;
 mod config;
 mod diagnostics;
@@ -33,6 +34,8 @@ pub struct Summary {
     pub routes: usize,
     pub channels: usize,
     pub written: Vec<String>,
+    /// Rendered warnings (`warning[…]: …`): the output was written, but with a caveat.
+    pub warnings: Vec<String>,
 }
 
 /// Inspects the project in `root` and returns the metadata, or the rendered diagnostics.
@@ -40,6 +43,12 @@ pub fn inspect_project(
     root: &Path,
     config: &CodegenConfig,
 ) -> Result<(MetadataFile, usize), String> {
+    let (metadata, project) = load(root, config)?;
+    Ok((metadata, project.files.len()))
+}
+
+/// The parsed project and its metadata.
+fn load(root: &Path, config: &CodegenConfig) -> Result<(MetadataFile, project::Project), String> {
     let dirs: Vec<_> = config
         .src_directories
         .iter()
@@ -52,7 +61,7 @@ pub fn inspect_project(
         .map(|f| (f.display.clone(), f.text.clone()))
         .collect();
     let metadata = inspect::inspect(&project).map_err(|d| diagnostics::render(&d, &files))?;
-    Ok((metadata, project.files.len()))
+    Ok((metadata, project))
 }
 
 fn render(diagnostics: &[diagnostics::Diagnostic], files: Option<&[(String, String)]>) -> String {
@@ -64,7 +73,9 @@ fn render(diagnostics: &[diagnostics::Diagnostic], files: Option<&[(String, Stri
 /// it changed).
 pub fn generate(root: &Path) -> Result<Summary, String> {
     let config = CodegenConfig::load(root)?;
-    let (metadata, files_read) = inspect_project(root, &config)?;
+    let (metadata, project) = load(root, &config)?;
+    let files_read = project.files.len();
+    let mut warnings = Vec::new();
     let out_dir = root.join(&config.out_dir);
     std::fs::create_dir_all(&out_dir).map_err(|err| {
         format!(
@@ -103,7 +114,11 @@ pub fn generate(root: &Path) -> Result<Summary, String> {
                 )
             })?;
         }
-        let document = openapi::openapi_document(&metadata, &openapi.info);
+        // The security schemes are the session sources of the app's `createApp` call(s).
+        let files = (project.files.iter()).map(|f| (f.display.as_str(), f.text.as_str()));
+        let sessions = app_config::session_sources(files);
+        warnings.extend(sessions.warnings);
+        let document = openapi::openapi_document(&metadata, &openapi.info, &sessions.sources);
         let text = serde_json::to_string_pretty(&document).map_err(|err| err.to_string())? + "\n";
         write_if_changed(root, &path, &text, &mut written)?;
     }
@@ -113,6 +128,7 @@ pub fn generate(root: &Path) -> Result<Summary, String> {
         routes: metadata.http.len(),
         channels: metadata.channels.len(),
         written,
+        warnings,
     })
 }
 
