@@ -58,6 +58,7 @@ export declare function createScheduler(tasksJson: string): ExternalObject<'Pikk
 /**
  * Runs the `pikku` code generator in the project folder `root` (its `pikku.config.json`).
  * Returns a one-line summary; throws with every diagnostic, rendered like a compiler's.
+ * Warnings (the output is written all the same) go to stderr.
  */
 export declare function generate(root: string): string
 

@@ -5,10 +5,10 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 
 import { createApp } from '@pikku/native'
-import { PikkuFetchError } from '@pikku/native/client'
+import { PikkuFetch, PikkuFetchError } from '@pikku/native/client'
 import { createRequestListener } from '@pikku/native/node-http'
 
-import { pikkuFetch, type Account } from '../crates/pikku-codegen/tests/fixtures/served-app/expected-client.gen.js'
+import { pikkuFetch, type Account, type Routes } from '../crates/pikku-codegen/tests/fixtures/served-app/expected-client.gen.js'
 import '../crates/pikku-codegen/tests/fixtures/served-app/functions.js'
 import { listen, type Running } from './helpers/servers.js'
 
@@ -33,6 +33,29 @@ describe('generated fetch client', () => {
     expect(await pikkuFetch.delete('/accounts/:id', { id: 3 })).toBeUndefined()
   })
 
+  it('takes no data argument when the input has no required property', async () => {
+    // `/accounts` takes `{ plan?, limit? }`, `/search` `{ ownerId?, tags? }`.
+    expect(await pikkuFetch.get('/accounts')).toEqual([])
+    expect(await pikkuFetch.get('/search')).toEqual({})
+    expect(await pikkuFetch.post('/search')).toEqual({})
+  })
+
+  it('leaves null and undefined out of the query string; a JSON body keeps null', async () => {
+    const urls: string[] = []
+    const client = new PikkuFetch<Routes>((input, init) => {
+      urls.push(String(input))
+      return fetch(input, init)
+    })
+    client.setServerUrl(server.url)
+    // Sent as `ownerId=null`, the string would not be a number: a 422.
+    expect(await client.get('/search', { ownerId: null, tags: ['a', null, 'b', undefined as never] })).toEqual({ tags: ['a', 'b'] })
+    expect(await client.get('/search', { ownerId: undefined, tags: [null] })).toEqual({})
+    expect(urls.map((url) => url.slice(server.url.length))).toEqual(['/search?tags=a&tags=b', '/search'])
+    expect(await client.post('/search', { ownerId: null, tags: ['a', null] })).toEqual({ ownerId: null, tags: ['a', null] })
+    // A path parameter has no form for null either.
+    await expect(client.get('/accounts/:id', { id: null as never })).rejects.toThrow('pikkuFetch: GET /accounts/:id needs `id`')
+  })
+
   it('throws PikkuFetchError with the status and the error body', async () => {
     const error = await pikkuFetch.post('/signup', { name: 'L', email: 'lin@example.com', age: 40, plan: 'free' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(PikkuFetchError)
@@ -54,5 +77,11 @@ describe('generated fetch client', () => {
     never(() => pikkuFetch.post('/signup', { name: 'x', age: 20, plan: 'free' }))
     // @ts-expect-error unknown input key
     never(() => pikkuFetch.get('/accounts', { plan: 'pro', color: 'red' }))
+    // @ts-expect-error `id` is required, so the data is too
+    never(() => pikkuFetch.get('/accounts/:id'))
+    // @ts-expect-error `/signup` has required properties
+    never(() => pikkuFetch.post('/signup'))
+    // @ts-expect-error an all-optional input is still typed when given
+    never(() => pikkuFetch.get('/search', { ownerId: 'me' }))
   })
 })

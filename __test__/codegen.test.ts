@@ -20,7 +20,7 @@ describe('pikku (code generator)', () => {
     const project = mkdtempSync(join(tmpdir(), 'pikku-app-'))
     cpSync(servedApp, project, { recursive: true, filter: (source) => !source.includes('expected') })
     const first = pikku(project)
-    expect(first.stdout).toMatch(/^pikku: 2 files, 4 functions, 4 routes in \d+ ms; wrote \.pikku\/pikku-meta\.gen\.json, \.pikku\/pikku-fetch\.gen\.ts/)
+    expect(first.stdout).toMatch(/^pikku: 2 files, 5 functions, 6 routes in \d+ ms; wrote \.pikku\/pikku-meta\.gen\.json, \.pikku\/pikku-fetch\.gen\.ts/)
     expect(first.status).toBe(0)
     // Byte-identical to the committed snapshots: the output is deterministic.
     expect(readFileSync(join(project, '.pikku/pikku-meta.gen.json'), 'utf8')).toBe(readFileSync(join(servedApp, 'expected.json'), 'utf8'))

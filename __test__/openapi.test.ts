@@ -1,7 +1,8 @@
 // The OpenAPI 3.1 document `pikku` writes when `pikku.config.json` has an `openapi` key: it
 // passes a real OpenAPI validator and describes the routes as the engine answers them.
 import { spawnSync } from 'node:child_process'
-import { readFileSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -9,7 +10,13 @@ import { beforeAll, describe, expect, it } from 'vitest'
 const root = join(__dirname, '..')
 const app = join(__dirname, 'fixtures/openapi-app')
 const documentPath = join(app, '.pikku/openapi.json')
-const pikku = () => spawnSync(process.execPath, [join(root, 'bin/pikku.js')], { cwd: app, encoding: 'utf8' })
+const pikku = (cwd = app) => spawnSync(process.execPath, [join(root, 'bin/pikku.js')], { cwd, encoding: 'utf8' })
+/** A copy of the app without its output, to change. */
+const copyApp = () => {
+  const project = mkdtempSync(join(tmpdir(), 'pikku-openapi-'))
+  cpSync(app, project, { recursive: true, filter: (source) => !source.includes('.pikku') })
+  return project
+}
 
 type Json = Record<string, any>
 
@@ -73,15 +80,53 @@ describe('pikku OpenAPI document', () => {
     expect(text).not.toContain('$defs')
   })
 
-  it('requires a session on auth routes and none on public ones', () => {
-    const sessionRequired = [{ bearerAuth: [] }, { apiKeyAuth: [] }, { cookieAuth: [] }]
+  it("lists the app's session sources (its createApp call) as security schemes", () => {
+    // src/app.ts: jwt, signedCookie `todo_session`, apiKey header `X-Todo-Key`; no query key.
+    expect(doc.components.securitySchemes).toEqual({
+      bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      cookieAuth: { type: 'apiKey', in: 'cookie', name: 'todo_session' },
+      apiKeyAuth: { type: 'apiKey', in: 'header', name: 'x-todo-key' },
+    })
+    // Any one of them (OR'ed), in the engine's order, on routes that need a session.
+    const sessionRequired = [{ bearerAuth: [] }, { cookieAuth: [] }, { apiKeyAuth: [] }]
     expect(doc.paths['/todos'].post.security).toEqual(sessionRequired)
     expect(doc.paths['/todos/{id}'].delete.security).toEqual(sessionRequired)
     expect(doc.paths['/todos'].post.responses['401']).toEqual({ $ref: '#/components/responses/Unauthorized' })
+    // `auth: false`: no requirement.
     expect(doc.paths['/health'].get.security).toEqual([])
     expect(doc.paths['/health'].get.responses['401']).toBeUndefined()
-    expect(doc.components.securitySchemes.bearerAuth).toEqual({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    expect(doc.components.securitySchemes.apiKeyAuth).toEqual({ type: 'apiKey', in: 'header', name: 'x-api-key' })
+  })
+
+  it('lists no security scheme when the app configures no session source', async () => {
+    const project = copyApp()
+    writeFileSync(join(project, 'src/app.ts'), "import { createApp } from '@pikku/native'\nexport const app = createApp({ metadata: '.pikku/pikku-meta.gen.json' })\n")
+    const run = pikku(project)
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    const bare: Json = JSON.parse(readFileSync(join(project, '.pikku/openapi.json'), 'utf8'))
+    expect(bare.components.securitySchemes).toBeUndefined()
+    expect(bare.paths['/todos'].post.security).toBeUndefined()
+    expect(bare.paths['/health'].get.security).toBeUndefined()
+    // The engine still answers 401 to a route that needs a session.
+    expect(bare.paths['/todos'].post.responses['401']).toEqual({ $ref: '#/components/responses/Unauthorized' })
+    const result = await new Validator().validate(bare)
+    expect(result.errors ?? []).toEqual([])
+  })
+
+  it('warns at file:line:column when the session option cannot be read, and lists no scheme', () => {
+    const project = copyApp()
+    writeFileSync(
+      join(project, 'src/app.ts'),
+      "import { createApp } from '@pikku/native'\nimport { session } from './session.js'\nexport const app = createApp({ metadata: '', session })\n",
+    )
+    writeFileSync(join(project, 'src/session.ts'), "export const session = { jwt: { algorithm: 'HS256', secret: 'x'.repeat(32) } }\n")
+    const run = pikku(project)
+    expect(run.status).toBe(0)
+    expect(run.stderr).toContain('warning[PIKKU_OPENAPI_SESSION]: `session` of `createApp` is not an object literal')
+    expect(run.stderr).toContain('--> src/app.ts:3:46')
+    const unread: Json = JSON.parse(readFileSync(join(project, '.pikku/openapi.json'), 'utf8'))
+    expect(unread.components.securitySchemes).toBeUndefined()
+    expect(unread.paths['/todos'].post.security).toBeUndefined()
   })
 
   it('is deterministic and rewritten only when it changes', () => {

@@ -12,7 +12,8 @@ export type RoutesWith<R extends RouteTable, M extends Method> = {
 }[keyof R & string]
 
 type Entry<R extends RouteTable, P extends keyof R, M extends Method> = NonNullable<R[P][M]>
-type InputArgs<I> = [I] extends [Record<string, never>] ? [data?: I] : [data: I]
+/** The data argument: optional when the input has no required property (or there is no input). */
+type InputArgs<I> = {} extends I ? [data?: I] : [data: I]
 
 /** An answer with status ≥ 400: the status and the error body (`{ name, message, errorId }`). */
 export class PikkuFetchError extends Error {
@@ -36,7 +37,10 @@ export class PikkuFetchError extends Error {
  * ```
  *
  * `:params` are filled from the data (and removed from it); the rest goes in the query
- * string for GET and DELETE, and as the JSON body otherwise.
+ * string for GET and DELETE, and as the JSON body otherwise. The data may be left out when
+ * the route's input has no required property (`pikkuFetch.get('/todos')`). In a query string
+ * `null` and `undefined` values (and array items) are left out, as no value; a JSON body keeps
+ * `null`, which is a value in JSON.
  */
 export class PikkuFetch<R extends RouteTable> {
   private serverUrl = ''
@@ -90,7 +94,7 @@ export class PikkuFetch<R extends RouteTable> {
     const path = route.replace(/[:*](\w+)/g, (_match, name: string) => {
       const value = rest[name]
       delete rest[name]
-      if (value === undefined) throw new TypeError(`pikkuFetch: ${method} ${route} needs \`${name}\``)
+      if (value === undefined || value === null) throw new TypeError(`pikkuFetch: ${method} ${route} needs \`${name}\``)
       return String(value).split('/').map(encodeURIComponent).join('/')
     })
     const inQuery = method === 'GET' || method === 'DELETE'
@@ -112,8 +116,11 @@ export class PikkuFetch<R extends RouteTable> {
 function toQuery(data: Record<string, unknown>): string {
   const params = new URLSearchParams()
   for (const [key, value] of Object.entries(data)) {
-    if (value === undefined) continue
-    for (const item of Array.isArray(value) ? value : [value]) params.append(key, String(item))
+    // `null` has no query-string form ("null" would be a string): no value, like `undefined`.
+    if (value === undefined || value === null) continue
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== null) params.append(key, String(item))
+    }
   }
   const text = params.toString()
   return text ? `?${text}` : ''

@@ -229,11 +229,15 @@ pub fn request_id(client_id: Option<String>) -> String {
 
 /// Runs the `pikku` code generator in the project folder `root` (its `pikku.config.json`).
 /// Returns a one-line summary; throws with every diagnostic, rendered like a compiler's.
+/// Warnings (the output is written all the same) go to stderr.
 #[napi]
 pub fn generate(root: String) -> Result<String> {
     let started = std::time::Instant::now();
     let summary =
         pikku_codegen::generate(std::path::Path::new(&root)).map_err(Error::from_reason)?;
+    for warning in &summary.warnings {
+        eprintln!("{warning}\n");
+    }
     let wrote = if summary.written.is_empty() {
         "output up to date".to_owned()
     } else {

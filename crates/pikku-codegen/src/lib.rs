@@ -2,6 +2,7 @@
 //! compiler), finds functions and wirings, resolves their types to JSON Schema and writes the
 //! metadata file the runtime loads.
 
+mod app_config;
 mod client;
 mod config;
 mod diagnostics;
@@ -34,8 +35,8 @@ pub struct Summary {
     pub routes: usize,
     pub channels: usize,
     pub written: Vec<String>,
-    /// How many warnings were printed (to stderr).
-    pub warnings: usize,
+    /// Rendered warnings (`warning[…]: …`): the output was written, but with a caveat.
+    pub warnings: Vec<String>,
 }
 
 /// What inspecting a project found, when it found no error.
@@ -48,6 +49,8 @@ pub struct Inspection {
     pub warnings: String,
     /// The exported functions, for `pikku-functions.gen.ts`.
     pub(crate) links: Vec<links::FunctionLink>,
+    /// The parsed project (the OpenAPI document reads `createApp` calls in it).
+    pub(crate) project: project::Project,
 }
 
 /// Inspects the project in `root` and returns the metadata (with the warnings), or the
@@ -67,10 +70,12 @@ pub fn inspect_project(root: &Path, config: &CodegenConfig) -> Result<Inspection
     let (metadata, warnings) =
         inspect::inspect(&project).map_err(|d| diagnostics::render(&d, &files))?;
     let function_links = links::function_links(&project, &metadata);
+    let files_read = project.files.len();
     Ok(Inspection {
         links: function_links,
+        project,
         metadata,
-        files_read: project.files.len(),
+        files_read,
         warning_count: warnings.len(),
         warnings: if warnings.is_empty() {
             String::new()
@@ -86,18 +91,20 @@ fn render(diagnostics: &[diagnostics::Diagnostic], files: Option<&[(String, Stri
 
 /// Runs the generator once: writes `<outDir>/pikku-meta.gen.json` and the typed fetch client
 /// `<outDir>/pikku-fetch.gen.ts`, and with an `openapi` key the OpenAPI document (each only when
-/// it changed). Warnings are printed to stderr; they do not stop the run.
+/// it changed). Warnings are returned in the summary; they do not stop the run.
 pub fn generate(root: &Path) -> Result<Summary, String> {
     let config = CodegenConfig::load(root)?;
     let Inspection {
         metadata,
         files_read,
         warning_count,
-        warnings,
+        warnings: inspection_warnings,
         links: function_links,
+        project,
     } = inspect_project(root, &config)?;
+    let mut warnings = Vec::new();
     if warning_count > 0 {
-        eprintln!("{warnings}\n");
+        warnings.push(inspection_warnings);
     }
     let out_dir = root.join(&config.out_dir);
     std::fs::create_dir_all(&out_dir).map_err(|err| {
@@ -145,7 +152,11 @@ pub fn generate(root: &Path) -> Result<Summary, String> {
                 )
             })?;
         }
-        let document = openapi::openapi_document(&metadata, &openapi.info);
+        // The security schemes are the session sources of the app's `createApp` call(s).
+        let files = (project.files.iter()).map(|f| (f.display.as_str(), f.text.as_str()));
+        let sessions = app_config::session_sources(files);
+        warnings.extend(sessions.warnings);
+        let document = openapi::openapi_document(&metadata, &openapi.info, &sessions.sources);
         let text = serde_json::to_string_pretty(&document).map_err(|err| err.to_string())? + "\n";
         write_if_changed(root, &path, &text, &mut written)?;
     }
@@ -155,7 +166,7 @@ pub fn generate(root: &Path) -> Result<Summary, String> {
         routes: metadata.http.len(),
         channels: metadata.channels.len(),
         written,
-        warnings: warning_count,
+        warnings,
     })
 }
 

@@ -8,6 +8,8 @@ use pikku_engine::{HttpMethod, MetadataFile};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+use crate::app_config::SessionSource;
+
 /// The document's `info` (from `pikku.config.json`, key `openapi.info`).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -33,8 +35,14 @@ const ERRORS: [(&str, &str, &str); 8] = [
     ("500", "InternalServerError", "Internal error"),
 ];
 
-/// Builds the OpenAPI 3.1.0 document of `metadata`'s HTTP wirings. Deterministic.
-pub fn openapi_document(metadata: &MetadataFile, info: &OpenApiInfo) -> Value {
+/// Builds the OpenAPI 3.1.0 document of `metadata`'s HTTP wirings, with a security scheme for
+/// each of the app's session `sources` (none: no schemes, and no `security` on operations).
+/// Deterministic.
+pub fn openapi_document(
+    metadata: &MetadataFile,
+    info: &OpenApiInfo,
+    sources: &[SessionSource],
+) -> Value {
     let used: BTreeSet<&String> = (metadata.http.iter())
         .filter_map(|w| metadata.functions.get(&w.function))
         .flat_map(|f| f.input_schema.iter().chain(&f.output_schema))
@@ -43,7 +51,15 @@ pub fn openapi_document(metadata: &MetadataFile, info: &OpenApiInfo) -> Value {
     let mut reserved: BTreeSet<String> = used.iter().map(|n| sanitize(n)).collect();
     reserved.extend([ERROR.into(), VALIDATION.into()]);
     let out = Map::new();
-    let mut schemas = Schemas { out, reserved };
+    let security = security_schemes(sources);
+    let requirement: Vec<Value> = (security.iter())
+        .map(|(name, _)| json!({ name.as_str(): [] }))
+        .collect();
+    let mut schemas = Schemas {
+        out,
+        reserved,
+        requirement,
+    };
     for name in used {
         schemas.add(name, &metadata.schemas[name]);
     }
@@ -75,20 +91,49 @@ pub fn openapi_document(metadata: &MetadataFile, info: &OpenApiInfo) -> Value {
             "type": "object", "required": ["errors"], "properties": { "errors": {
                 "type": "array", "items": { "type": "object", "required": ["path", "message"],
                     "properties": { "path": { "type": "string" }, "message": { "type": "string" } } } } } } } }] }));
+    let mut components = json!({ "schemas": all, "responses": error_responses() });
+    if !security.is_empty() {
+        components["securitySchemes"] = Value::Object(security.into_iter().collect());
+    }
     json!({
         "openapi": "3.1.0",
         "info": info,
         "paths": paths,
-        "components": {
-            "schemas": all,
-            "responses": error_responses(),
-            "securitySchemes": {
-                "bearerAuth": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT" },
-                "apiKeyAuth": { "type": "apiKey", "in": "header", "name": "x-api-key" },
-                "cookieAuth": { "type": "apiKey", "in": "cookie", "name": "session" },
-            },
-        },
+        "components": components,
     })
+}
+
+/// One scheme per session source, in the engine's order. Names: `bearerAuth`, `cookieAuth`,
+/// `apiKeyAuth`, `apiKeyQueryAuth`, with `2`, `3`… when several apps use different names for
+/// the same kind of source.
+fn security_schemes(sources: &[SessionSource]) -> Vec<(String, Value)> {
+    let mut schemes: Vec<(String, Value)> = Vec::new();
+    for source in sources {
+        let (base, scheme) = match source {
+            SessionSource::Bearer => (
+                "bearerAuth",
+                json!({ "type": "http", "scheme": "bearer", "bearerFormat": "JWT" }),
+            ),
+            SessionSource::Cookie(name) => (
+                "cookieAuth",
+                json!({ "type": "apiKey", "in": "cookie", "name": name }),
+            ),
+            SessionSource::ApiKeyHeader(name) => (
+                "apiKeyAuth",
+                json!({ "type": "apiKey", "in": "header", "name": name }),
+            ),
+            SessionSource::ApiKeyQuery(name) => (
+                "apiKeyQueryAuth",
+                json!({ "type": "apiKey", "in": "query", "name": name }),
+            ),
+        };
+        let (mut name, mut n) = (base.to_owned(), 2);
+        while schemes.iter().any(|(taken, _)| *taken == name) {
+            (name, n) = (format!("{base}{n}"), n + 1);
+        }
+        schemes.push((name, scheme));
+    }
+    schemes
 }
 
 /// `components/responses`: every error answer carries an `ErrorBody`.
@@ -161,6 +206,8 @@ struct Schemas {
     out: Map<String, Value>,
     /// Names a hoisted `$defs` entry may not take (metadata schemas, the error bodies).
     reserved: BTreeSet<String>,
+    /// The `security` of an operation that needs a session: any one of the schemes.
+    requirement: Vec<Value>,
 }
 
 impl Schemas {
@@ -309,10 +356,13 @@ impl Schemas {
                 "application/json": { "schema": schema },
                 "application/x-www-form-urlencoded": { "schema": schema } } });
         }
-        operation["security"] = match auth {
-            true => json!([{ "bearerAuth": [] }, { "apiKeyAuth": [] }, { "cookieAuth": [] }]),
-            false => json!([]),
-        };
+        // Without any scheme there is nothing to require (the engine still answers 401).
+        if !self.requirement.is_empty() {
+            operation["security"] = match auth {
+                true => Value::Array(self.requirement.clone()),
+                false => json!([]),
+            };
+        }
         operation
     }
 }
@@ -361,6 +411,10 @@ mod tests {
     }
 
     fn document() -> Value {
+        document_with(&[SessionSource::Bearer])
+    }
+
+    fn document_with(sources: &[SessionSource]) -> Value {
         let metadata = json!({
             "version": 1,
             "functions": {
@@ -386,7 +440,7 @@ mod tests {
             version: "1".into(),
             description: None,
         };
-        openapi_document(&serde_json::from_value(metadata).unwrap(), &info)
+        openapi_document(&serde_json::from_value(metadata).unwrap(), &info, sources)
     }
 
     /// Each key is a JSON pointer into the document; `null` means absent.
@@ -447,6 +501,56 @@ mod tests {
             }),
         );
         assert!(!serde_json::to_string(&doc).unwrap().contains("$defs"));
+    }
+
+    #[test]
+    fn lists_the_app_session_sources_as_schemes() {
+        use SessionSource::*;
+        let sources = [
+            Bearer,
+            Cookie("sid".into()),
+            ApiKeyHeader("x-key".into()),
+            ApiKeyQuery("token".into()),
+        ];
+        let any = json!([{ "bearerAuth": [] }, { "cookieAuth": [] }, { "apiKeyAuth": [] }, { "apiKeyQueryAuth": [] }]);
+        check(
+            &document_with(&sources),
+            json!({
+                "/components/securitySchemes": {
+                    "bearerAuth": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT" },
+                    "cookieAuth": { "type": "apiKey", "in": "cookie", "name": "sid" },
+                    "apiKeyAuth": { "type": "apiKey", "in": "header", "name": "x-key" },
+                    "apiKeyQueryAuth": { "type": "apiKey", "in": "query", "name": "token" } },
+                "/paths/~1todos/post/security": any,
+                "/paths/~1todos~1{id}/patch/security": any,
+                "/paths/~1todos~1{id}/get/security": [],
+            }),
+        );
+        // Only what the app configures; two apps with two cookie names, two schemes.
+        check(
+            &document_with(&[Cookie("a".into()), Cookie("b".into())]),
+            json!({
+                "/components/securitySchemes": {
+                    "cookieAuth": { "type": "apiKey", "in": "cookie", "name": "a" },
+                    "cookieAuth2": { "type": "apiKey", "in": "cookie", "name": "b" } },
+                "/paths/~1todos/post/security": [{ "cookieAuth": [] }, { "cookieAuth2": [] }],
+            }),
+        );
+    }
+
+    #[test]
+    fn without_session_sources_lists_no_schemes_and_no_security() {
+        let doc = document_with(&[]);
+        check(
+            &doc,
+            json!({
+                "/components/securitySchemes": null,
+                "/paths/~1todos/post/security": null,
+                "/paths/~1todos~1{id}/get/security": null,
+                // The engine still answers 401 without a session.
+                "/paths/~1todos/post/responses/401/$ref": "#/components/responses/Unauthorized",
+            }),
+        );
     }
 
     #[test]
