@@ -154,7 +154,7 @@ if (flags.has('help')) {
       console.error(`pikku: cannot watch ${dir}: ${error.message}`)
     }
   }
-  console.log(`pikku: watching ${folders.map(({ dir }) => dir).join(', ')}`)
+  console.log(`pikku: watching ${folders.map(({ dir }) => (dir === '.' ? 'the project root' : dir)).join(', ')}`)
 } else if (!run()) {
   process.exitCode = 1
 }
