@@ -57,8 +57,8 @@ export declare function createScheduler(tasksJson: string): ExternalObject<'Pikk
 
 /**
  * Runs the `pikku` code generator in the project folder `root` (its `pikku.config.json`).
- * Returns a one-line summary; throws with every diagnostic, rendered like a compiler's.
- * Warnings (the output is written all the same) go to stderr.
+ * Returns a one-line summary, after the warnings if any (blocks starting `warning[`, each
+ * ending with an empty line); throws with every diagnostic, rendered like a compiler's.
  */
 export declare function generate(root: string): string
 

@@ -1,19 +1,116 @@
 #!/usr/bin/env node
 // The `pikku` command: writes the metadata file (schemas from your TypeScript types) and the
 // typed clients into the output folder of ./pikku.config.json. The work is done by the
-// native addon. `pikku --watch` runs again whenever a source file changes.
-const { watch } = require('node:fs')
+// native addon. `pikku --watch` runs again whenever a source file changes. `pikku --help`
+// lists the options, the config keys, the files written and the exit codes.
+const { existsSync, readFileSync, readdirSync, statSync, watch } = require('node:fs')
 const { join } = require('node:path')
 
-const { generate } = require('../index.js')
-
 const root = process.cwd()
-const args = process.argv.slice(2)
 
-/** Runs the generator once; reports what it wrote or every error. */
+const HELP = `pikku: the @pikku/native code generator
+
+Usage: pikku [--watch]
+
+Reads the TypeScript files of the project in the current folder, finds the functions
+(pikkuFunc, pikkuSessionlessFunc, APIFunction) and their wirings (addRoute, wireHTTP,
+addChannel), turns their input and output types into JSON Schemas and writes the files below.
+Run it after changing a function's types, or keep \`pikku --watch\` running.
+
+Options:
+  -w, --watch     run again whenever a .ts/.tsx source file changes
+  -h, --help      show this help
+  -v, --version   print the version of @pikku/native
+
+pikku.config.json (optional, in the current folder; every key has a default):
+  "srcDirectories": ["src"]
+        folders searched for .ts/.tsx files (below them, node_modules, dist, the output
+        folder and dot-folders such as .next are skipped). Without this key: src/, or the
+        project root when there is no src/ folder. A listed folder that does not exist is
+        an error.
+  "outDir": ".pikku"
+        the output folder
+  "clientFile": "<outDir>/pikku-fetch.gen.ts"
+        where the typed fetch client goes, relative to the project
+  "openapi": { "outputFile": "openapi.json", "info": { "title": "…", "version": "…", "description": "…" } }
+        also write an OpenAPI 3.1 document, into outDir (default: none; description optional)
+
+  Read from a config of the reference Pikku:
+  "routeDirectories"                      searched too (merged with srcDirectories)
+  "fetchFile", "clientFiles.fetchFile"    = clientFile
+  "openAPI": { "outputFile", "additionalInfo": { "info": { "title", "version", "description" } } }
+                                          = openapi (outputFile relative to the project)
+  "tsconfig"                              the tsconfig whose "paths" resolve imports
+                                          (default tsconfig.json)
+  "$schema"                               ignored
+  Its other keys (websocketFile, globalHTTPPrefix, …) are warnings and are ignored; any
+  other key is an error.
+
+Files written (each only when its content changed):
+  <outDir>/pikku-meta.gen.json        functions, routes, channels and their schemas, which
+                                      createApp loads at start-up
+  <clientFile>                        the typed fetch client
+  <outDir>/<openapi.outputFile>       the OpenAPI document, with "openapi" / "openAPI"
+
+Exit codes:
+  0  done (warnings, such as "no functions found", are printed to stderr)
+  1  errors in the sources or in pikku.config.json; nothing was written
+  2  bad command line
+`
+
+const OPTIONS = { '--watch': 'watch', '-w': 'watch', '--help': 'help', '-h': 'help', '--version': 'version', '-v': 'version' }
+
+/** Reads the command line; refuses what it does not know (exit 2). */
+function parseArgs(args) {
+  const flags = new Set()
+  const problems = []
+  for (const arg of args) {
+    if (Object.hasOwn(OPTIONS, arg)) {
+      flags.add(OPTIONS[arg])
+      continue
+    }
+    let message = `pikku: unknown argument \`${arg}\``
+    const suggestion = suggest(arg)
+    if (arg === 'all') message += '\n  pikku takes no command: plain `pikku` generates everything (the reference Pikku\'s `pikku all`)'
+    else if (suggestion) message += `\n  did you mean \`${suggestion}\`?`
+    problems.push(message)
+  }
+  if (problems.length > 0) {
+    console.error(`${problems.join('\n')}\n  run \`pikku --help\` for the usage`)
+    process.exit(2)
+  }
+  return flags
+}
+
+/** The long option `arg` probably meant (`--wach`, `watch`, `-watch` → `--watch`). */
+function suggest(arg) {
+  const word = arg.replace(/^-+/, '').split('=')[0].toLowerCase()
+  let best
+  for (const name of ['watch', 'help', 'version']) {
+    const distance = editDistance(word, name)
+    if (distance <= Math.max(1, Math.floor(name.length / 3)) && (!best || distance < best.distance)) best = { name, distance }
+  }
+  return best && `--${best.name}`
+}
+
+function editDistance(a, b) {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 0; i < a.length; i++) {
+    const next = [i + 1]
+    for (let j = 0; j < b.length; j++) next.push(Math.min(row[j] + (a[i] === b[j] ? 0 : 1), row[j + 1] + 1, next[j] + 1))
+    row = next
+  }
+  return row[b.length]
+}
+
+/** Runs the generator once; the summary goes to stdout, warnings and errors to stderr. */
 function run() {
+  const { generate } = require('../index.js')
   try {
-    console.log(generate(root))
+    const output = generate(root)
+    const cut = output.lastIndexOf('\n')
+    if (cut >= 0) console.error(output.slice(0, cut).trimEnd() + '\n')
+    console.log(output.slice(cut + 1))
     return true
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error))
@@ -21,30 +118,43 @@ function run() {
   }
 }
 
-if (args.includes('--help') || args.includes('-h')) {
-  console.log('usage: pikku [--watch]\n\nReads pikku.config.json ({ "srcDirectories": ["src"], "outDir": ".pikku" }) in the current folder.')
-} else if (args.includes('--watch')) {
-  run()
-  const config = readConfig()
-  let timer
-  for (const dir of config.srcDirectories) {
-    // Several events arrive for one save: run once they settle.
-    watch(join(root, dir), { recursive: true }, (_event, file) => {
-      if (!file || !/\.tsx?$/.test(file) || file.endsWith('.gen.ts')) return
-      clearTimeout(timer)
-      timer = setTimeout(run, 10)
-    })
-  }
-  console.log(`pikku: watching ${config.srcDirectories.join(', ')}`)
-} else if (!run()) {
-  process.exitCode = 1
+/** The folders `--watch` watches: those the generator searches (see --help). */
+function watchedFolders() {
+  let config = {}
+  try {
+    config = JSON.parse(readFileSync(join(root, 'pikku.config.json'), 'utf8'))
+  } catch {}
+  const listed = [...(config.srcDirectories ?? []), ...(config.routeDirectories ?? [])]
+  if (listed.length > 0) return listed.map((dir) => ({ dir, recursive: true }))
+  if (existsSync(join(root, 'src'))) return [{ dir: 'src', recursive: true }]
+  // The project root: itself, and its folders but the skipped ones (no watch on node_modules).
+  const skipped = new Set(['node_modules', 'dist', String(config.outDir ?? '.pikku').replace(/^\.\/|\/$/g, '')])
+  const folders = readdirSync(root).filter((name) => !name.startsWith('.') && !skipped.has(name) && statSync(join(root, name)).isDirectory())
+  return [{ dir: '.', recursive: false }, ...folders.map((dir) => ({ dir, recursive: true }))]
 }
 
-function readConfig() {
-  try {
-    const config = JSON.parse(require('node:fs').readFileSync(join(root, 'pikku.config.json'), 'utf8'))
-    return { srcDirectories: config.srcDirectories ?? ['src'] }
-  } catch {
-    return { srcDirectories: ['src'] }
+const flags = parseArgs(process.argv.slice(2))
+if (flags.has('help')) {
+  process.stdout.write(HELP)
+} else if (flags.has('version')) {
+  console.log(require('../package.json').version)
+} else if (flags.has('watch')) {
+  run()
+  let timer
+  const folders = watchedFolders()
+  for (const { dir, recursive } of folders) {
+    try {
+      // Several events arrive for one save: run once they settle.
+      watch(join(root, dir), { recursive }, (_event, file) => {
+        if (!file || !/\.tsx?$/.test(file) || file.endsWith('.gen.ts')) return
+        clearTimeout(timer)
+        timer = setTimeout(run, 10)
+      })
+    } catch (error) {
+      console.error(`pikku: cannot watch ${dir}: ${error.message}`)
+    }
   }
+  console.log(`pikku: watching ${folders.map(({ dir }) => (dir === '.' ? 'the project root' : dir)).join(', ')}`)
+} else if (!run()) {
+  process.exitCode = 1
 }

@@ -228,16 +228,13 @@ pub fn request_id(client_id: Option<String>) -> String {
 }
 
 /// Runs the `pikku` code generator in the project folder `root` (its `pikku.config.json`).
-/// Returns a one-line summary; throws with every diagnostic, rendered like a compiler's.
-/// Warnings (the output is written all the same) go to stderr.
+/// Returns a one-line summary, after the warnings if any (blocks starting `warning[`, each
+/// ending with an empty line); throws with every diagnostic, rendered like a compiler's.
 #[napi]
 pub fn generate(root: String) -> Result<String> {
     let started = std::time::Instant::now();
     let summary =
         pikku_codegen::generate(std::path::Path::new(&root)).map_err(Error::from_reason)?;
-    for warning in &summary.warnings {
-        eprintln!("{warning}\n");
-    }
     let wrote = if summary.written.is_empty() {
         "output up to date".to_owned()
     } else {
@@ -248,8 +245,11 @@ pub fn generate(root: String) -> Result<String> {
         0 => String::new(),
         n => format!(", {}", count(n, "channel")),
     };
+    let warnings: String = (summary.warnings.iter())
+        .map(|w| format!("{w}\n\n"))
+        .collect();
     Ok(format!(
-        "pikku: {}, {}, {}{channels} in {} ms; {wrote}",
+        "{warnings}pikku: {}, {}, {}{channels} in {} ms; {wrote}",
         count(summary.files_read, "file"),
         count(summary.functions, "function"),
         count(summary.routes, "route"),

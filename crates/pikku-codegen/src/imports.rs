@@ -14,13 +14,15 @@ pub struct ImportResolver {
 }
 
 impl ImportResolver {
-    /// Reads `compilerOptions.paths` / `baseUrl` of `root/tsconfig.json`, if there is one.
-    pub fn from_tsconfig(root: &Path) -> ImportResolver {
+    /// Reads `compilerOptions.paths` / `baseUrl` of the tsconfig file `file` (in the
+    /// project, `tsconfig.json` unless pikku.config.json names another), if there is one.
+    pub fn from_tsconfig(file: &Path) -> ImportResolver {
+        let root = file.parent().unwrap_or(Path::new("."));
         let mut resolver = ImportResolver {
             aliases: Vec::new(),
             base: root.to_owned(),
         };
-        let Ok(text) = std::fs::read_to_string(root.join("tsconfig.json")) else {
+        let Ok(text) = std::fs::read_to_string(file) else {
             return resolver;
         };
         let Ok(config) = serde_json::from_str::<serde_json::Value>(&strip_jsonc(&text)) else {

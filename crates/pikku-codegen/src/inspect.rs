@@ -9,7 +9,7 @@ use pikku_engine::config::{
 use serde_json::Value;
 
 use crate::diagnostics::{line_col, sort_and_dedup, Diagnostic};
-use crate::ir::{FunctionDef, Ty};
+use crate::ir::{FunctionDef, Loc, Ty};
 use crate::project::Project;
 use crate::resolve::{DefTable, SchemaBuilder};
 
@@ -47,7 +47,8 @@ pub fn inspect(project: &Project) -> Result<(MetadataFile, Vec<Diagnostic>), Vec
         let type_name = capitalize(name);
         if !function.runtime_input {
             if let Some(input) = function.input.as_ref().filter(|t| carries_data(t)) {
-                match schema_of(project, &mut table, *file, input, &mut diagnostics) {
+                let used_by = (format!("the input of function `{name}`"), function.loc);
+                match schema_of(project, &mut table, *file, input, used_by, &mut diagnostics) {
                     Some(schema) => {
                         let schema_name = format!("{type_name}Input");
                         schemas.insert(schema_name.clone(), schema);
@@ -60,7 +61,15 @@ pub fn inspect(project: &Project) -> Result<(MetadataFile, Vec<Diagnostic>), Vec
             }
         }
         if let Some(output) = function.output.as_ref().filter(|t| carries_data(t)) {
-            match schema_of(project, &mut table, *file, output, &mut diagnostics) {
+            let used_by = (format!("the output of function `{name}`"), function.loc);
+            match schema_of(
+                project,
+                &mut table,
+                *file,
+                output,
+                used_by,
+                &mut diagnostics,
+            ) {
                 Some(schema) => {
                     let schema_name = format!("{type_name}Output");
                     schemas.insert(schema_name.clone(), schema);
@@ -209,10 +218,12 @@ fn schema_of(
     table: &mut DefTable,
     file: usize,
     ty: &Ty,
+    (what, at): (String, Loc),
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Value> {
     let (schema, problems) = SchemaBuilder::new(project, table).root(file, ty);
-    diagnostics.extend(problems);
+    diagnostics
+        .extend((problems.into_iter()).map(|problem| problem.used_by(&what, at, &project.files)));
     schema
 }
 

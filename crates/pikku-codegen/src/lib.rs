@@ -16,12 +16,13 @@ mod parse;
 mod project;
 mod resolve;
 mod schema_values;
+mod suggest;
 mod typescript;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use client::fetch_client;
-pub use config::CodegenConfig;
+pub use config::{CodegenConfig, CONFIG_FILE};
 pub use pikku_engine::MetadataFile;
 
 /// The metadata file's name inside the output folder.
@@ -35,7 +36,8 @@ pub struct Summary {
     pub routes: usize,
     pub channels: usize,
     pub written: Vec<String>,
-    /// Rendered warnings (`warning[…]: …`): the output was written, but with a caveat.
+    /// Rendered warnings (config keys not supported, unknown JSDoc tags, no functions found,
+    /// a `createApp` session the OpenAPI document cannot read).
     pub warnings: Vec<String>,
 }
 
@@ -53,15 +55,61 @@ pub struct Inspection {
     pub(crate) project: project::Project,
 }
 
-/// Inspects the project in `root` and returns the metadata (with the warnings), or the
-/// rendered diagnostics.
-pub fn inspect_project(root: &Path, config: &CodegenConfig) -> Result<Inspection, String> {
-    let dirs: Vec<_> = config
+/// Folders the code generator never reads below the searched ones.
+pub const SKIPPED_FOLDERS: &str =
+    "node_modules, dist, the output folder and dot-folders (.next, .git, …)";
+
+/// The folders to search: the configured ones (each must exist), else `src/`, else — no
+/// `src/` and none configured — the project root (the README's quick start keeps `server.ts`
+/// there).
+pub fn source_folders(root: &Path, config: &CodegenConfig) -> Result<Vec<PathBuf>, String> {
+    if !config.src_directories_set {
+        let dirs: Vec<PathBuf> = config
+            .src_directories
+            .iter()
+            .map(|d| root.join(d))
+            .collect();
+        if dirs.iter().all(|d| !d.is_dir()) {
+            return Ok(vec![root.to_owned()]);
+        }
+        return Ok(dirs);
+    }
+    let missing: Vec<String> = (config.src_directories.iter())
+        .filter(|d| !root.join(d).is_dir())
+        .map(|d| format!("error[PIKKU_CONFIG]: {CONFIG_FILE}: the source folder `{}` (in `srcDirectories`) does not exist: {}
+    = help: create it, or list the folders that hold your functions", d.display(), root.join(d).display()))
+        .collect();
+    if !missing.is_empty() {
+        return Err(missing.join("\n\n"));
+    }
+    Ok(config
         .src_directories
         .iter()
         .map(|d| root.join(d))
-        .collect();
-    let project = project::Project::load(root, &dirs).map_err(|d| render(&d, None))?;
+        .collect())
+}
+
+/// Inspects the project in `root` and returns the metadata (with the warnings), or the
+/// rendered diagnostics.
+pub fn inspect_project(root: &Path, config: &CodegenConfig) -> Result<Inspection, String> {
+    let dirs = source_folders(root, config)?;
+    inspect_folders(root, config, &dirs)
+}
+
+fn inspect_folders(
+    root: &Path,
+    config: &CodegenConfig,
+    dirs: &[PathBuf],
+) -> Result<Inspection, String> {
+    let tsconfig = root.join(
+        config
+            .tsconfig
+            .as_deref()
+            .unwrap_or(Path::new("tsconfig.json")),
+    );
+    let skip = [root.join(&config.out_dir)];
+    let project =
+        project::Project::load(root, dirs, &skip, &tsconfig).map_err(|d| render(&d, None))?;
     let files: Vec<(String, String)> = project
         .files
         .iter()
@@ -69,13 +117,11 @@ pub fn inspect_project(root: &Path, config: &CodegenConfig) -> Result<Inspection
         .collect();
     let (metadata, warnings) =
         inspect::inspect(&project).map_err(|d| diagnostics::render(&d, &files))?;
-    let function_links = links::function_links(&project, &metadata);
-    let files_read = project.files.len();
     Ok(Inspection {
-        links: function_links,
+        links: links::function_links(&project, &metadata),
+        files_read: project.files.len(),
         project,
         metadata,
-        files_read,
         warning_count: warnings.len(),
         warnings: if warnings.is_empty() {
             String::new()
@@ -89,23 +135,59 @@ fn render(diagnostics: &[diagnostics::Diagnostic], files: Option<&[(String, Stri
     diagnostics::render(diagnostics, files.unwrap_or(&[]))
 }
 
+/// The warning for a run that found no function: where it looked, what it looks for and how
+/// to point it elsewhere.
+fn no_functions_warning(root: &Path, dirs: &[PathBuf], files_read: usize) -> String {
+    let shown: Vec<String> = dirs
+        .iter()
+        .map(|dir| match dir.strip_prefix(root) {
+            Ok(rel) if rel.as_os_str().is_empty() => format!("the project root {}", root.display()),
+            Ok(rel) => format!("{}/", rel.display()),
+            Err(_) => dir.display().to_string(),
+        })
+        .collect();
+    let files = match files_read {
+        1 => "1 file".to_owned(),
+        n => format!("{n} files"),
+    };
+    format!(
+        "warning[PIKKU_NO_FUNCTIONS]: no functions found in {} ({files} read; {SKIPPED_FOLDERS} skipped)\n    = note: pikku looks in .ts/.tsx files for functions defined with `pikkuFunc`, `pikkuSessionlessFunc` or `APIFunction` and for their `addRoute` / `wireHTTP` wirings\n    = help: if they are elsewhere, list their folders in `srcDirectories` of {CONFIG_FILE}, e.g. {{ \"srcDirectories\": [\"server\"] }}",
+        shown.join(", ")
+    )
+}
+
 /// Runs the generator once: writes `<outDir>/pikku-meta.gen.json` and the typed fetch client
 /// `<outDir>/pikku-fetch.gen.ts`, and with an `openapi` key the OpenAPI document (each only when
-/// it changed). Warnings are returned in the summary; they do not stop the run.
+/// it changed).
+/// Warnings are in the summary, or before the errors when it fails.
 pub fn generate(root: &Path) -> Result<Summary, String> {
     let config = CodegenConfig::load(root)?;
-    let Inspection {
-        metadata,
-        files_read,
-        warning_count,
-        warnings: inspection_warnings,
-        links: function_links,
-        project,
-    } = inspect_project(root, &config)?;
-    let mut warnings = Vec::new();
-    if warning_count > 0 {
-        warnings.push(inspection_warnings);
+    let with_warnings = |error: String| {
+        (config.warnings.iter().cloned())
+            .chain([error])
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
+    let dirs = source_folders(root, &config).map_err(with_warnings)?;
+    let inspection = inspect_folders(root, &config, &dirs).map_err(with_warnings)?;
+    let mut warnings = config.warnings.clone();
+    if inspection.warning_count > 0 {
+        warnings.push(inspection.warnings.clone());
     }
+    if inspection.metadata.functions.is_empty() {
+        warnings.push(no_functions_warning(root, &dirs, inspection.files_read));
+    }
+    let result = write_outputs(root, &config, &inspection, warnings);
+    result.map_err(with_warnings)
+}
+
+fn write_outputs(
+    root: &Path,
+    config: &CodegenConfig,
+    inspection: &Inspection,
+    mut warnings: Vec<String>,
+) -> Result<Summary, String> {
+    let metadata = &inspection.metadata;
     let out_dir = root.join(&config.out_dir);
     std::fs::create_dir_all(&out_dir).map_err(|err| {
         format!(
@@ -126,10 +208,10 @@ pub fn generate(root: &Path) -> Result<Summary, String> {
             )
         })?;
     }
-    let text = serde_json::to_string_pretty(&metadata).map_err(|err| err.to_string())? + "\n";
+    let text = serde_json::to_string_pretty(metadata).map_err(|err| err.to_string())? + "\n";
     write_if_changed(root, &out_dir.join(METADATA_FILE), &text, &mut written)?;
     let links_text =
-        links::links_module(&function_links, &out_dir, links::wants_js_extension(root));
+        links::links_module(&inspection.links, &out_dir, links::wants_js_extension(root));
     write_if_changed(
         root,
         &out_dir.join(links::LINKS_FILE),
@@ -139,11 +221,15 @@ pub fn generate(root: &Path) -> Result<Summary, String> {
     write_if_changed(
         root,
         &client_path,
-        &client::fetch_client(&metadata),
+        &client::fetch_client(metadata),
         &mut written,
     )?;
     if let Some(openapi) = &config.openapi {
-        let path = out_dir.join(&openapi.output_file);
+        let path = if openapi.relative_to_project {
+            root.join(&openapi.output_file)
+        } else {
+            out_dir.join(&openapi.output_file)
+        };
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|err| {
                 format!(
@@ -153,15 +239,16 @@ pub fn generate(root: &Path) -> Result<Summary, String> {
             })?;
         }
         // The security schemes are the session sources of the app's `createApp` call(s).
-        let files = (project.files.iter()).map(|f| (f.display.as_str(), f.text.as_str()));
+        let files =
+            (inspection.project.files.iter()).map(|f| (f.display.as_str(), f.text.as_str()));
         let sessions = app_config::session_sources(files);
         warnings.extend(sessions.warnings);
-        let document = openapi::openapi_document(&metadata, &openapi.info, &sessions.sources);
+        let document = openapi::openapi_document(metadata, &openapi.info, &sessions.sources);
         let text = serde_json::to_string_pretty(&document).map_err(|err| err.to_string())? + "\n";
         write_if_changed(root, &path, &text, &mut written)?;
     }
     Ok(Summary {
-        files_read,
+        files_read: inspection.files_read,
         functions: metadata.functions.len(),
         routes: metadata.http.len(),
         channels: metadata.channels.len(),
@@ -189,4 +276,64 @@ fn write_if_changed(
             .to_string(),
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("pikku-codegen-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn searches_the_root_when_there_is_no_src_and_no_folder_configured() {
+        let root = project("root");
+        let config = CodegenConfig::default();
+        assert_eq!(source_folders(&root, &config).unwrap(), vec![root.clone()]);
+        std::fs::create_dir(root.join("src")).unwrap();
+        assert_eq!(
+            source_folders(&root, &config).unwrap(),
+            vec![root.join("src")]
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_missing_configured_folder_is_an_error_naming_it() {
+        let root = project("missing");
+        std::fs::create_dir(root.join("lib")).unwrap();
+        let config = CodegenConfig::parse(
+            "pikku.config.json",
+            r#"{ "srcDirectories": ["lib", "server"] }"#,
+        )
+        .unwrap();
+        let err = source_folders(&root, &config).unwrap_err();
+        assert!(err.starts_with("error[PIKKU_CONFIG]: pikku.config.json: the source folder `server` (in `srcDirectories`) does not exist"), "{err}");
+        assert!(!err.contains("`lib`"), "{err}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn no_functions_is_a_warning_naming_the_folders() {
+        let root = project("empty");
+        std::fs::write(root.join("server.ts"), "export const x = 1\n").unwrap();
+        std::fs::create_dir(root.join("node_modules")).unwrap();
+        std::fs::write(root.join("node_modules/dep.ts"), "export const y = 2\n").unwrap();
+        let summary = generate(&root).unwrap();
+        assert_eq!(summary.files_read, 1, "node_modules is skipped");
+        assert_eq!(summary.functions, 0);
+        let warning = summary.warnings.join("\n");
+        assert!(warning.starts_with(&format!("warning[PIKKU_NO_FUNCTIONS]: no functions found in the project root {} (1 file read;", root.display())), "{warning}");
+        assert!(
+            warning.contains("`pikkuFunc`, `pikkuSessionlessFunc` or `APIFunction`"),
+            "{warning}"
+        );
+        assert!(warning.contains("`addRoute` / `wireHTTP`"), "{warning}");
+        assert!(warning.contains("`srcDirectories`"), "{warning}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }

@@ -36,13 +36,21 @@ pub struct Found<'p> {
 }
 
 impl Project {
-    /// Reads the `.ts`/`.tsx` files under `dirs` (and what they import relatively).
-    pub fn load(root: &Path, dirs: &[PathBuf]) -> Result<Project, Vec<Diagnostic>> {
-        let resolver = ImportResolver::from_tsconfig(root);
+    /// Reads the `.ts`/`.tsx` files under `dirs` (and what they import relatively), except in
+    /// the folders `skip` (the output folder), `node_modules`, `dist`, and dot-folders
+    /// (`.next`, `.git`); import aliases come from the `paths` of `tsconfig`.
+    pub fn load(
+        root: &Path,
+        dirs: &[PathBuf],
+        skip: &[PathBuf],
+        tsconfig: &Path,
+    ) -> Result<Project, Vec<Diagnostic>> {
+        let resolver = ImportResolver::from_tsconfig(tsconfig);
         let mut project = Project::default();
         let mut queue = Vec::new();
+        let skip: Vec<PathBuf> = skip.iter().map(|dir| normalize(dir)).collect();
         for dir in dirs {
-            collect_files(dir, &mut queue);
+            collect_files(dir, &skip, &mut queue);
         }
         queue.sort();
         let mut diagnostics = Vec::new();
@@ -201,7 +209,10 @@ fn reexport_source(reexport: &ReExport) -> &String {
     }
 }
 
-fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
+fn collect_files(dir: &Path, skip: &[PathBuf], out: &mut Vec<PathBuf>) {
+    if skip.contains(&normalize(dir)) {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -211,7 +222,7 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let name = name.to_string_lossy();
         if path.is_dir() {
             if !name.starts_with('.') && name != "node_modules" && name != "dist" {
-                collect_files(&path, out);
+                collect_files(&path, skip, out);
             }
         } else if (name.ends_with(".ts") || name.ends_with(".tsx"))
             && !name.ends_with(".d.ts")

@@ -26,6 +26,9 @@ pub struct DefTable {
     /// (file, declaration name) → name in `$defs`.
     names: HashMap<(usize, String), String>,
     taken: std::collections::HashSet<String>,
+    /// Declarations that could not be expanded, with their diagnostics: every later use
+    /// fails too and reports them again (merged into one, with a note per use).
+    failed: HashMap<(usize, String), Vec<Diagnostic>>,
 }
 
 /// Builds one root schema (with the `$defs` it uses).
@@ -334,6 +337,10 @@ impl<'p, 't> SchemaBuilder<'p, 't> {
         if params.is_empty() {
             // A plain named type: one `$defs` entry, referenced (recursion-safe).
             let key = (decl_file, decl_name.to_owned());
+            if let Some(problems) = self.table.failed.get(&key) {
+                self.diagnostics.extend(problems.iter().cloned());
+                return None;
+            }
             if let Some(def) = self.table.names.get(&key) {
                 return Some(json!({ "$ref": format!("#/$defs/{def}") }));
             }
@@ -343,10 +350,17 @@ impl<'p, 't> SchemaBuilder<'p, 't> {
                 def = format!("{decl_name}{n}");
                 n += 1;
             }
-            self.table.names.insert(key, def.clone());
+            self.table.names.insert(key.clone(), def.clone());
             self.table.taken.insert(def.clone());
             self.table.defs.insert(def.clone(), json!({}));
-            let schema = self.expand(decl_file, decl, decl_loc, &EnvRef::default())?;
+            let start = self.diagnostics.len();
+            let Some(schema) = self.expand(decl_file, decl, decl_loc, &EnvRef::default()) else {
+                if self.diagnostics.len() > start {
+                    let problems = self.diagnostics[start..].to_vec();
+                    self.table.failed.insert(key, problems);
+                }
+                return None;
+            };
             self.table.defs.insert(def.clone(), schema);
             return Some(json!({ "$ref": format!("#/$defs/{def}") }));
         }
