@@ -1,10 +1,10 @@
 // Start-up: wiring mistakes and bad metadata fail fast with messages that name the problem.
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
-import { addRoute, createApp, pikkuFunc, pikkuSessionlessFunc, type MetadataFile, type RouteWiring } from '@pikku/native'
+import { addRoute, createApp, pikkuFunc, pikkuSessionlessFunc, STARTUP_CODES, type MetadataFile, type RouteWiring } from '@pikku/native'
 import { createFetchHandler } from '@pikku/native/fetch'
 
 const noop = pikkuSessionlessFunc<unknown, void>({ input: {}, func: async () => undefined })
@@ -110,5 +110,31 @@ describe('addRoute registry', () => {
     addRoute({ method: 'get', route: '/clash', func: pikkuSessionlessFunc({ name: 'first', input: {}, func: async () => 1 }), auth: false })
     addRoute({ method: 'get', route: '/clash', func: pikkuSessionlessFunc({ name: 'second', input: {}, func: async () => 2 }), auth: false })
     expect(() => createApp()).toThrow('route `GET /clash` is registered twice: by function `first` and by function `second`')
+  })
+})
+
+describe('error codes', () => {
+  const root = join(__dirname, '..')
+
+  it('the README table and STARTUP_CODES list the same codes', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8')
+    const table = [...readme.matchAll(/^\| `(PIKKU_ERR_[A-Z_]+)` \| (.+) \|$/gm)].map(([, code, text]) => [code, text])
+    expect(table).toEqual(Object.entries(STARTUP_CODES))
+  })
+
+  it('every code the sources raise is in STARTUP_CODES', () => {
+    const raised = new Set<string>()
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name)
+        if (entry.isDirectory()) walk(path)
+        else if (/\.(ts|rs)$/.test(entry.name) && !entry.name.endsWith('.test.ts')) {
+          for (const [code] of readFileSync(path, 'utf8').matchAll(/PIKKU_ERR_[A-Z_]+[A-Z]/g)) raised.add(code)
+        }
+      }
+    }
+    for (const dir of ['lib', 'src', 'crates/pikku-engine/src', 'crates/pikku-server/src', 'crates/pikku-scheduler/src']) walk(join(root, dir))
+    expect(raised.size).toBeGreaterThan(10)
+    expect([...raised].filter((code) => !(code in STARTUP_CODES))).toEqual([])
   })
 })

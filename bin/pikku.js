@@ -10,15 +10,23 @@ const root = process.cwd()
 
 const HELP = `pikku: the @pikku/native code generator
 
-Usage: pikku [--watch]
+Usage: pikku [--watch [--run <command>]]
+       pikku init [dir]
 
 Reads the TypeScript files of the project in the current folder, finds the functions
 (pikkuFunc, pikkuSessionlessFunc, APIFunction) and their wirings (addRoute, wireHTTP,
 addChannel), turns their input and output types into JSON Schemas and writes the files below.
 Run it after changing a function's types, or keep \`pikku --watch\` running.
 
+Commands:
+  init [dir]      write a small working project into dir (default: the current folder,
+                  which must be empty): one function, one route, one test, and npm
+                  scripts \`dev\` (watch), \`start\` and \`test\`
+
 Options:
   -w, --watch     run again whenever a .ts/.tsx source file changes
+  --run <command> with --watch: start <command> (your server) after the first run and
+                  restart it after every later one, e.g. --run "tsx src/server.ts"
   -h, --help      show this help
   -v, --version   print the version of @pikku/native
 
@@ -49,6 +57,10 @@ pikku.config.json (optional, in the current folder; every key has a default):
 Files written (each only when its content changed):
   <outDir>/pikku-meta.gen.json        functions, routes, channels and their schemas, which
                                       createApp loads at start-up
+  <outDir>/pikku-functions.gen.ts     links each exported function to its schemas; import
+                                      it once where the app is made when you call
+                                      functions by object (pikkuExpressRoute, Next.js file
+                                      routes, app.call) rather than through addRoute
   <clientFile>                        the typed fetch client
   <outDir>/<openapi.outputFile>       the OpenAPI document, with "openapi" / "openAPI"
 
@@ -64,29 +76,37 @@ const OPTIONS = { '--watch': 'watch', '-w': 'watch', '--help': 'help', '-h': 'he
 function parseArgs(args) {
   const flags = new Set()
   const problems = []
-  for (const arg of args) {
+  let command
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]
     if (Object.hasOwn(OPTIONS, arg)) {
       flags.add(OPTIONS[arg])
       continue
     }
+    if (arg === '--run' || arg.startsWith('--run=')) {
+      command = arg === '--run' ? args[++i] : arg.slice('--run='.length)
+      if (!command) problems.push('pikku: `--run` needs the command to run, e.g. --run "tsx src/server.ts"')
+      continue
+    }
     let message = `pikku: unknown argument \`${arg}\``
     const suggestion = suggest(arg)
-    if (arg === 'all') message += '\n  pikku takes no command: plain `pikku` generates everything (the reference Pikku\'s `pikku all`)'
+    if (arg === 'all') message += '\n  plain `pikku` generates everything (the reference Pikku\'s `pikku all`); its one command is `pikku init`'
     else if (suggestion) message += `\n  did you mean \`${suggestion}\`?`
     problems.push(message)
   }
+  if (command !== undefined && !flags.has('watch')) problems.push('pikku: `--run` goes with `--watch`')
   if (problems.length > 0) {
     console.error(`${problems.join('\n')}\n  run \`pikku --help\` for the usage`)
     process.exit(2)
   }
-  return flags
+  return { flags, command }
 }
 
 /** The long option `arg` probably meant (`--wach`, `watch`, `-watch` → `--watch`). */
 function suggest(arg) {
   const word = arg.replace(/^-+/, '').split('=')[0].toLowerCase()
   let best
-  for (const name of ['watch', 'help', 'version']) {
+  for (const name of ['watch', 'help', 'version', 'run']) {
     const distance = editDistance(word, name)
     if (distance <= Math.max(1, Math.floor(name.length / 3)) && (!best || distance < best.distance)) best = { name, distance }
   }
@@ -133,13 +153,74 @@ function watchedFolders() {
   return [{ dir: '.', recursive: false }, ...folders.map((dir) => ({ dir, recursive: true }))]
 }
 
-const flags = parseArgs(process.argv.slice(2))
+/**
+ * Runs `command` in a shell, and again after each `restart()`; stops it when pikku exits.
+ * The command runs in its own process group, so that what the shell started (tsx, then node)
+ * stops with it and the port is free before the next start.
+ */
+function supervise(command) {
+  const { spawn } = require('node:child_process')
+  const posix = process.platform !== 'win32'
+  let child
+  let pending = false
+  const alive = () => {
+    if (!child) return false
+    if (!posix) return child.exitCode === null && child.signalCode === null
+    try {
+      process.kill(-child.pid, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
+  const stop = (signal) => {
+    if (!child) return
+    try {
+      if (posix) process.kill(-child.pid, signal)
+      else child.kill(signal)
+    } catch {}
+  }
+  const start = () => {
+    child = spawn(command, { shell: true, stdio: 'inherit', detached: posix })
+  }
+  const restart = () => {
+    if (pending) return
+    if (!alive()) return start()
+    pending = true
+    stop('SIGTERM')
+    const began = Date.now()
+    const wait = setInterval(() => {
+      if (alive() && Date.now() - began < 5000) return
+      if (alive()) stop('SIGKILL')
+      clearInterval(wait)
+      pending = false
+      start()
+    }, 20)
+  }
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      stop('SIGTERM')
+      process.exit(0)
+    })
+  }
+  return restart
+}
+
+const argv = process.argv.slice(2)
+if (argv[0] === 'init') process.exit(require('./init.js').init(argv.slice(1)))
+const { flags, command } = parseArgs(argv)
 if (flags.has('help')) {
   process.stdout.write(HELP)
 } else if (flags.has('version')) {
   console.log(require('../package.json').version)
 } else if (flags.has('watch')) {
-  run()
+  const restart = command === undefined ? undefined : supervise(command)
+  const again = () => {
+    // The server restarts after a run that failed too: it then refuses to start, saying why.
+    run()
+    restart?.()
+  }
+  again()
   let timer
   const folders = watchedFolders()
   for (const { dir, recursive } of folders) {
@@ -148,7 +229,7 @@ if (flags.has('help')) {
       watch(join(root, dir), { recursive }, (_event, file) => {
         if (!file || !/\.tsx?$/.test(file) || file.endsWith('.gen.ts')) return
         clearTimeout(timer)
-        timer = setTimeout(run, 10)
+        timer = setTimeout(again, 10)
       })
     } catch (error) {
       console.error(`pikku: cannot watch ${dir}: ${error.message}`)

@@ -1,7 +1,7 @@
 // Start-up errors as data: every problem found while building an app, each with its code,
 // what it is about, and the fix, thrown together as one error.
 
-/** Every code a start-up problem can have; the README's table lists the same (tested). */
+/** Every `PIKKU_ERR_*` code, most of them start-up problems; the README's table lists the same (tested). */
 export const STARTUP_CODES = {
   PIKKU_ERR_SCHEMA_MISSING: 'a wired function has no input schema, so its input would go unvalidated',
   PIKKU_ERR_SCHEMA_INVALID: 'an input schema that is not valid JSON Schema',
@@ -18,6 +18,8 @@ export const STARTUP_CODES = {
   PIKKU_ERR_QUEUE: 'a queue setting or wiring that cannot work',
   PIKKU_ERR_QUEUE_CONFLICT: 'two workers on one queue',
   PIKKU_ERR_LISTEN: 'a standalone server setting out of range, or a port it cannot take',
+  PIKKU_ERR_SERVER: 'the standalone server could not start its runtime or stop',
+  PIKKU_ERR_SCHEDULER: 'a scheduler started twice, or while it is still stopping',
 } as const
 
 /** A start-up error code. */

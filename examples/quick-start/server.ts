@@ -16,4 +16,4 @@ export const getTodo = pikkuSessionlessFunc<{ id: number }, Todo>(async (_servic
 addRoute({ method: 'get', route: '/todos/:id', func: getTodo, auth: false })
 
 const app = createApp({ metadata: '.pikku/pikku-meta.gen.json' })
-createServer(createRequestListener(app)).listen(3000)
+createServer(createRequestListener(app)).listen(Number(process.env.PORT ?? 3000))
