@@ -118,7 +118,7 @@ describe('pikku command line', () => {
     const project = mkdtempSync(join(tmpdir(), 'pikku-help-'))
     const run = pikku(project, '--help')
     expect(run.status).toBe(0)
-    expect(run.stdout).toMatch(/^Usage: pikku \[--watch\]$/m)
+    expect(run.stdout).toMatch(/^Usage: pikku \[--watch \[--run <command>\]\]$/m)
     for (const option of ['-w, --watch', '-h, --help', '-v, --version']) expect(run.stdout).toContain(option)
     expect(run.stdout).toContain('"srcDirectories": ["src"]')
     expect(run.stdout).toContain('"outDir": ".pikku"')
@@ -145,7 +145,7 @@ describe('pikku command line', () => {
     expect(far.status).toBe(2)
     expect(far.stderr).toContain('pikku: unknown argument `--frobnicate`')
     expect(far.stderr).not.toContain('did you mean')
-    expect(pikku(project, 'all').stderr).toContain('pikku takes no command')
+    expect(pikku(project, 'all').stderr).toContain('its one command is `pikku init`')
   })
 })
 

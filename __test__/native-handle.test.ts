@@ -2,6 +2,7 @@
 // src/fast_handle.rs): its arguments as the adapters pass them, and as they should not.
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { setFlagsFromString } from 'node:v8'
+import { createRequire } from 'node:module'
 import { runInNewContext } from 'node:vm'
 
 import { describe, expect, it } from 'vitest'
@@ -9,6 +10,11 @@ import { describe, expect, it } from 'vitest'
 import { createApp, pikkuSessionlessFunc } from '@pikku/native'
 
 import { createEngine, createScheduler, handlerFor } from '../index.js'
+
+// The app's inner parts, reached as the adapters reach them (the module instance Node loaded).
+const { portOf } = createRequire(__filename)('../dist/app/port.js') as typeof import('../dist/app/port.js')
+/** The engine of an app. */
+const engineOf = (app: ReturnType<typeof createApp>) => portOf(app).built.engine
 
 const echo = pikkuSessionlessFunc({
   input: { type: 'object', properties: { id: { type: 'integer' }, note: { type: 'string' } }, additionalProperties: true },
@@ -22,7 +28,7 @@ const app = createApp({
   ],
 })
 const JSON_TYPE = 'application/json'
-const handle = handlerFor(app.engine)
+const handle = handlerFor(engineOf(app))
 
 const call = (url: string, body: Uint8Array, contentType: string | undefined = JSON_TYPE, requestId?: string) => {
   const answer = handle('POST', url, body, false, contentType, false, requestId)
@@ -33,18 +39,18 @@ const call = (url: string, body: Uint8Array, contentType: string | undefined = J
 describe('the engine call', () => {
   it('is bound to one engine, which it keeps as a property that cannot be changed', () => {
     const other = createApp({ routes: [{ method: 'get', route: '/other', func: ping, auth: false }] })
-    const otherHandle = handlerFor(other.engine)
+    const otherHandle = handlerFor(engineOf(other))
     expect(otherHandle('GET', '/other')).toBe(0)
     expect(JSON.parse(otherHandle('GET', '/ping') as string)[0]).toBe(-404)
     expect(handle('GET', '/ping')).toBe(1)
-    expect(handle.engine).toBe(app.engine)
+    expect(handle.engine).toBe(engineOf(app))
     const kept = handle as unknown as { engine?: unknown }
     expect(() => delete kept.engine).toThrow(TypeError)
-    expect(() => (kept.engine = other.engine)).toThrow(TypeError)
-    expect(() => Object.defineProperty(handle, 'engine', { value: other.engine })).toThrow(TypeError)
+    expect(() => (kept.engine = engineOf(other))).toThrow(TypeError)
+    expect(() => Object.defineProperty(handle, 'engine', { value: engineOf(other) })).toThrow(TypeError)
     expect(handle('GET', '/ping')).toBe(1)
     // `this` plays no part: the engine is the function's own.
-    expect(handle.call({ engine: other.engine }, 'GET', '/ping')).toBe(1)
+    expect(handle.call({ engine: engineOf(other) }, 'GET', '/ping')).toBe(1)
     const bindTo = handlerFor as (engine?: unknown) => unknown
     for (const notEngine of [{}, 1, undefined, createScheduler('[]')]) expect(() => bindTo(notEngine)).toThrow(/the argument is not the engine/)
   })
@@ -52,7 +58,7 @@ describe('the engine call', () => {
   it('keeps its engine alive when nothing else refers to it', async () => {
     setFlagsFromString('--expose-gc')
     const gc = runInNewContext('gc') as () => void
-    const config = createApp({ routes: [{ method: 'get', route: '/only', func: ping, auth: false }] }).standaloneSetup().config
+    const config = portOf(createApp({ routes: [{ method: 'get', route: '/only', func: ping, auth: false }] })).built.engineConfig
     const alone = handlerFor(createEngine(config))
     for (let round = 0; round < 5; round++) {
       gc()

@@ -52,6 +52,11 @@ export function functionName(func: AnyAPIFunction): string | undefined {
   return meta ? (meta.name ?? meta.label) : func.name || undefined
 }
 
+/** A function's name for messages, `anonymous function` when it has none. */
+export function functionLabel(func: AnyAPIFunction): string {
+  return functionName(func) ?? 'anonymous function'
+}
+
 /** Config form of a definer: the function plus its input schema. */
 export interface FunctionConfig<F, S> {
   func: F

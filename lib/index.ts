@@ -95,7 +95,4 @@ export {
   ServiceUnavailableError,
   GatewayTimeoutError,
 } from './errors.js'
-export { ERROR_TABLE, type ErrorName } from './generated/error-table.js'
 export type { ChannelConfig, ErrorBody, MetadataFile, FunctionMeta, HttpWiringMeta, HttpMethod, SessionConfig, JwtConfig, SignedCookieConfig, ApiKeyConfig, ApiKeyEntry, CookieAttributes } from './generated/contract.js'
-export { loadMetadata } from './metadata.js'
-export type { HttpAnswer, HttpRequestLike } from './http/answer.js'

@@ -1,6 +1,8 @@
 import { describeError } from './errors.js'
+import { functionMeta } from './functions.js'
+import { deniedBy, permissionDenied, type Permission, type PermissionPlan, type Permissions } from './permissions.js'
 import { requestId } from './native.js'
-import { JSON_TYPE, type HttpAnswer } from './http/answer.js'
+import { internalErrorAnswer, JSON_TYPE, type HttpAnswer, type HttpRequestLike } from './http/answer.js'
 import type { AnyAPIFunction, InvocationContext, Logger, Session, SessionServices } from './types.js'
 
 /** What running a function needs from the app. */
@@ -11,6 +13,32 @@ export interface InvokeEnv {
     | undefined
   production: boolean
   logger: Logger
+}
+
+/** What one invocation of `func` must pass: the app's checks, the route's (if any), the function's. */
+export function permissionPlan(global: readonly Permission[], func: AnyAPIFunction, route?: Permissions): PermissionPlan {
+  const levels = [route, functionMeta(func)?.permissions].filter((p) => p !== undefined)
+  return { global, levels }
+}
+
+/**
+ * Permissions, then the function, with an input the engine already checked: the one order
+ * every invocation keeps (HTTP, in-process calls, channel messages, tasks, jobs).
+ */
+export async function runChecked(
+  env: InvokeEnv,
+  plan: PermissionPlan,
+  label: string,
+  func: AnyAPIFunction,
+  input: unknown,
+  session: Session | undefined,
+  context: InvocationContext,
+): Promise<unknown> {
+  if (plan.global.length > 0 || plan.levels.length > 0) {
+    const denied = await deniedBy(plan, env.singletonServices, input, session)
+    if (denied !== undefined) throw permissionDenied(label, denied, env.production)
+  }
+  return invokeFunction(env, func, input, session, context)
 }
 
 /**
@@ -78,4 +106,17 @@ export function describeThrow(env: InvokeEnv, error: unknown, clientRequestId: s
     }
   }
   return described
+}
+
+/**
+ * The answer for a failure outside any function (a broken request stream, a bug in an
+ * adapter): logged, and a 500 through the error table. It never throws: an error that cannot
+ * even be described (a BigInt in its payload, say) is a plain 500.
+ */
+export function failureAnswer(env: InvokeEnv, error: unknown, request: HttpRequestLike): HttpAnswer {
+  try {
+    return answerForThrow(env, error, request.headers.get('x-request-id'))
+  } catch {
+    return internalErrorAnswer()
+  }
 }

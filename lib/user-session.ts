@@ -1,4 +1,7 @@
-import type { Session, UserSessionService } from './types.js'
+import type { HttpRequestInfo, Session, UserSessionService } from './types.js'
+
+/** The app's `enrichSession` hook. */
+export type SessionHook = (session: Session | undefined, request: HttpRequestInfo, singletons: any) => Session | undefined | Promise<Session | undefined>
 
 /** The session of one invocation, remembering whether a function replaced or ended it. */
 export class SessionTracker implements UserSessionService {
@@ -41,4 +44,14 @@ export function inProcessSession(session: Session | undefined): UserSessionServi
     throw new Error('PIKKU_ERR_SESSION: userSession.set() and clear() need an HTTP request to carry the cookie; call the function through a route')
   }
   return { get: () => session, set: refuse, clear: refuse }
+}
+
+/** The session after the app's `enrichSession` hook, checked to be a session or none. */
+export async function enrichedSession(
+  hook: SessionHook,
+  session: Session | undefined,
+  request: HttpRequestInfo,
+  singletons: unknown,
+): Promise<Session | undefined> {
+  return checkedSession(await hook(session, { method: request.method, url: request.url, headers: request.headers }, singletons))
 }

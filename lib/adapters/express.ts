@@ -1,8 +1,10 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 
 import type { EntryOptions, PikkuApp } from '../app.js'
+import { portOf } from '../app/port.js'
 import { BadRequestError } from '../errors.js'
 import { NO_BODY, nodeBody, nodeRequest, readsBody, writeNodeAnswer, writeNodeFailure } from '../http/node.js'
+import type { HttpPipeline, RespondOptions } from '../http/pipeline.js'
 import { functionName } from '../functions.js'
 import type { AnyAPIFunction } from '../types.js'
 
@@ -16,12 +18,13 @@ import type { AnyAPIFunction } from '../types.js'
  * ```
  */
 export function pikkuExpress(app: PikkuApp): RequestHandler {
+  const { http } = portOf(app)
   return (req, res, next) => {
     // Paths we do not own go on untouched when we would read their body (the next handler
     // needs it). Otherwise one engine call decides; an unmatched answer calls `next()`.
     const mustCheck = readsBody(req.method) && req.body === undefined
-    if (mustCheck && !app.owns(req.url)) return next()
-    serve(app, req, res, (request, body) => app.handleHttp(request, body, { fallThrough: true }), next)
+    if (mustCheck && !http.owns(req.url)) return next()
+    serve(http, req, res, { fallThrough: true }, next)
   }
 }
 
@@ -35,24 +38,23 @@ export function pikkuExpress(app: PikkuApp): RequestHandler {
  */
 export function pikkuExpressRoute(app: PikkuApp, func: AnyAPIFunction, options?: EntryOptions): RequestHandler {
   app.prepare(func, { ...options, usedBy: `pikkuExpressRoute handler (function \`${functionName(func) ?? 'anonymous'}\`)` })
+  const { http } = portOf(app)
   return (req: Request, res: Response, next: NextFunction) => {
-    const params = req.params as Record<string, string>
+    const host = http.hostRouted(func, req.params as Record<string, string>, options)
     // The whole path (a router's mount point included), for route-pattern middleware.
-    serve(app, req, res, (request, body) => app.invokeHttp(func, params, request, body, options), next, req.originalUrl)
+    serve(http, req, res, { host }, next, req.originalUrl)
   }
 }
 
-type Run = (request: ReturnType<typeof nodeRequest>, body: Uint8Array | null) => ReturnType<PikkuApp['handleHttp']>
-
-function serve(app: PikkuApp, req: Request, res: Response, run: Run, next: NextFunction, url?: string): void {
+function serve(http: HttpPipeline, req: Request, res: Response, route: RespondOptions, next: NextFunction, url?: string): void {
   let request = nodeRequest(req, url)
-  bodyOf(req, app.maxBodyBytes)
+  bodyOf(req, http.maxBodyBytes)
     .then(({ body, contentType }) => {
       if (contentType !== undefined) request = withContentType(request, contentType)
-      return run(request, body)
+      return http.answer(request, body, route)
     })
     .then((answer) => (answer.unmatched ? next() : writeNodeAnswer(res, answer)))
-    .catch((error: unknown) => writeNodeFailure(res, app.failure(error, request)))
+    .catch((error: unknown) => writeNodeFailure(res, http.failure(error, request)))
 }
 
 function withContentType(request: ReturnType<typeof nodeRequest>, contentType: string) {

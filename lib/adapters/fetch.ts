@@ -1,4 +1,5 @@
 import type { PikkuApp } from '../app.js'
+import { portOf } from '../app/port.js'
 import { pathAndQuery, readWebBody, webRequest, webResponse } from '../http/web.js'
 
 /** Options of the Fetch API handler. */
@@ -17,9 +18,10 @@ export interface FetchHandlerOptions {
  * ```
  */
 export function createFetchHandler(app: PikkuApp, options: FetchHandlerOptions = {}): (request: Request) => Promise<Response> {
+  const { http } = portOf(app)
   return async (request) => {
-    const body = await readWebBody(request, app.maxBodyBytes)
-    const answer = await app.handleHttp(webRequest(request, pathAndQuery(request, options.basePath)), body)
+    const body = await readWebBody(request, http.maxBodyBytes)
+    const answer = await http.answer(webRequest(request, pathAndQuery(request, options.basePath)), body)
     return webResponse(request.method, answer)
   }
 }

@@ -1,4 +1,5 @@
 import type { EntryOptions, PikkuApp } from '../app.js'
+import { portOf } from '../app/port.js'
 import { PikkuFetch, type RouteTable } from '../client.js'
 import { pathAndQuery, readWebBody, webRequest, webResponse } from '../http/web.js'
 import { functionName } from '../functions.js'
@@ -48,11 +49,13 @@ export function pikkuNext<R extends RouteTable = RouteTable>(app: PikkuApp, opti
     /** A handler for one file route; Next's dynamic segments become the function's params. */
     route(func: AnyAPIFunction, entryOptions?: EntryOptions): NextRouteHandler {
       app.prepare(func, { ...entryOptions, usedBy: `Next.js file route (function \`${functionName(func) ?? 'anonymous'}\`)` })
+      const { http } = portOf(app)
       return async (request, context) => {
         const params = (await context?.params) ?? {}
-        const body = await readWebBody(request, app.maxBodyBytes)
+        const body = await readWebBody(request, http.maxBodyBytes)
         // The path without `basePath`, as the catch-all routes it (for route-pattern middleware).
-        const answer = await app.invokeHttp(func, params, webRequest(request, pathAndQuery(request, basePath)), body, entryOptions)
+        const host = http.hostRouted(func, params, entryOptions)
+        const answer = await http.answer(webRequest(request, pathAndQuery(request, basePath)), body, { host })
         return webResponse(request.method, answer)
       }
     },

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 import type { PikkuApp } from '../app.js'
+import { portOf } from '../app/port.js'
 import type { HttpAnswer } from '../http/answer.js'
 import { NO_BODY, nodeRequest, readNodeBody, readsBody, writeNodeAnswer, writeNodeFailure } from '../http/node.js'
 
@@ -13,9 +14,10 @@ import { NO_BODY, nodeRequest, readNodeBody, readsBody, writeNodeAnswer, writeNo
  * ```
  */
 export function createRequestListener(app: PikkuApp): (req: IncomingMessage, res: ServerResponse) => void {
+  const { http } = portOf(app)
   return (req, res) => {
     const request = nodeRequest(req)
-    const fail = (error: unknown) => writeNodeFailure(res, app.failure(error, request))
+    const fail = (error: unknown) => writeNodeFailure(res, http.failure(error, request))
     const write = (answer: HttpAnswer) => {
       try {
         writeNodeAnswer(res, answer)
@@ -24,7 +26,7 @@ export function createRequestListener(app: PikkuApp): (req: IncomingMessage, res
       }
     }
     // Methods without a body input go straight to the engine: no body promise to wait for.
-    if (!readsBody(req.method)) app.respondHttp(request, NO_BODY, write, fail)
-    else readNodeBody(req, app.maxBodyBytes, (body) => app.respondHttp(request, body, write, fail), fail)
+    if (!readsBody(req.method)) http.respond(request, NO_BODY, write, fail)
+    else readNodeBody(req, http.maxBodyBytes, (body) => http.respond(request, body, write, fail), fail)
   }
 }

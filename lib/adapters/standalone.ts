@@ -1,6 +1,8 @@
 import type { PikkuApp } from '../app.js'
+import { portOf } from '../app/port.js'
 import { ChannelHost, type ChannelPolicy, type OpenChannels } from '../channel/host.js'
 import type { HttpRequestLike, WireAnswer } from '../http/answer.js'
+import { NO_BODY } from '../http/node.js'
 import { serverClose, serverListen, serverPort, serverTake } from '../native.js'
 import { HeaderBlock } from '../standalone/header-block.js'
 import { Outbox } from '../standalone/outbox.js'
@@ -64,23 +66,25 @@ export interface StandaloneServer {
 export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneServer {
   const address = options.host ?? '127.0.0.1'
   const requestedPort = whole(options, 'port', 0, 65535) ?? 0 // 0: one the system picks
-  const setup = app.standaloneSetup()
+  const { built, http, channels: runtime } = portOf(app)
   const channelOptions = options.channels ?? {}
   const settings = {
     threads: whole(options, 'threads', 1, 1024) ?? 0, // 0: one per CPU
     maxHeaders: whole(options, 'maxHeaders', 1, 1024) ?? 0, // 0: hyper's 100
-    errorsToJs: setup.errorsToJs,
-    sessionHook: setup.sessionHook,
-    sockets: setup.channels
+    // The engine's error answers go to JavaScript when global middleware must see them.
+    errorsToJs: built.globalChain.length > 0,
+    // A session hook may supply a session the engine found missing (the engine is asked again).
+    sessionHook: built.enrichSession !== undefined,
+    sockets: runtime.any
       ? {
-          maxMessageBytes: channelLimit(channelOptions, 'maxMessageBytes', app.maxBodyBytes),
+          maxMessageBytes: channelLimit(channelOptions, 'maxMessageBytes', http.maxBodyBytes),
           maxBufferedBytes: channelLimit(channelOptions, 'maxBufferedBytes', 4 * 1024 * 1024),
           pingIntervalMs: channelLimit(channelOptions, 'pingIntervalMs', 30_000),
         }
       : undefined,
   }
-  const channels = new ChannelHost(app, channelOptions)
-  const handle = serverListen(setup.config, address, requestedPort, settings, () => {
+  const channels = new ChannelHost(runtime, channelOptions)
+  const handle = serverListen(built.engineConfig, address, requestedPort, settings, () => {
     for (const entry of JSON.parse(serverTake(handle)) as (Call | SocketEntry)[]) {
       if (typeof entry[0] === 'number') answer(entry as Call)
       else sockets.take(entry as SocketEntry)
@@ -90,12 +94,15 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
   const sockets = new StandaloneSockets(channels, outbox)
   const answer = ([id, method, url, headers, wire, body]: Call): void => {
     const request: HttpRequestLike = { method, url, headers: new HeaderBlock(headers) }
-    app.answerRouted(
+    // The body travels only when the session hook may supply a missing session: base64, or
+    // `null` when it went over the limit.
+    const bytes = body === undefined ? NO_BODY : body === null ? null : Buffer.from(body, 'base64')
+    http.respond(
       request,
-      wire,
-      body,
+      bytes,
       (result) => outbox.answer(id, result),
-      (error) => outbox.answer(id, app.failure(error, request)),
+      (error) => outbox.answer(id, http.failure(error, request)),
+      { first: wire },
     )
   }
   const port = serverPort(handle)

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
 
-import type { PikkuApp } from '../app.js'
 import { ForbiddenError, ServiceUnavailableError } from '../errors.js'
 import type { HttpAnswer, HttpRequestLike } from '../http/answer.js'
 import type { Session } from '../types.js'
 import { ChannelConnection } from './connection.js'
+import type { ChannelRuntime } from './runtime.js'
 import { Topics } from './topics.js'
 import type { ChannelWiring } from './wiring.js'
 
@@ -70,7 +70,7 @@ export class ChannelHost implements OpenChannels {
   private readonly limits: { messages: number; bytes: number; connections: number }
 
   constructor(
-    private readonly app: PikkuApp,
+    private readonly runtime: ChannelRuntime,
     private readonly policy: ChannelPolicy = {},
   ) {
     this.limits = {
@@ -93,12 +93,12 @@ export class ChannelHost implements OpenChannels {
     const refusal =
       originRefusal(request, this.policy.allowedOrigins) ??
       (this.live.size >= this.limits.connections ? new ServiceUnavailableError('Too many open connections; try again later') : undefined)
-    if (refusal) return { refused: this.app.failure(refusal, request) }
+    if (refusal) return { refused: this.runtime.failure(refusal, request) }
     try {
-      const found = await this.app.connectChannel(request)
+      const found = await this.runtime.connect(request)
       return 'refused' in found ? found : { admitted: found }
     } catch (error) {
-      return { refused: this.app.failure(error, request) }
+      return { refused: this.runtime.failure(error, request) }
     }
   }
 
@@ -108,12 +108,12 @@ export class ChannelHost implements OpenChannels {
     const topics = this.topics.get(wiring.name) ?? this.topics.set(wiring.name, new Topics()).get(wiring.name)!
     const connection = new ChannelConnection(randomUUID(), wiring.name, params, admitted.session as Session | undefined, socket, topics)
     const context = { channel: connection.channel, userSession: connection.userSession }
-    const { app, limits } = this
+    const { runtime, limits } = this
     this.live.add(connection)
     if (wiring.onConnect) {
-      connection.queue = app.channelEvent(wiring.onConnect, params, context).catch((error: unknown) => {
+      connection.queue = runtime.event(wiring.onConnect, params, context).catch((error: unknown) => {
         connection.refused = true // what it had queued, and anything later, does not run
-        connection.sendText(JSON.stringify({ error: app.errorBody(error) }))
+        connection.sendText(JSON.stringify({ error: runtime.errorBody(error) }))
         socket.close(1008, 'refused by onConnect')
       })
     }
@@ -131,9 +131,9 @@ export class ChannelHost implements OpenChannels {
         connection.queue = connection.queue
           .then(async () => {
             if (connection.refused) return
-            connection.sendText(await app.channelMessage(index, seq, text, context))
+            connection.sendText(await runtime.message(index, seq, text, context))
           })
-          .catch((error: unknown) => connection.sendText(JSON.stringify({ seq, error: app.errorBody(error) })))
+          .catch((error: unknown) => connection.sendText(JSON.stringify({ seq, error: runtime.errorBody(error) })))
           .finally(() => {
             connection.waiting--
             connection.waitingBytes -= text.length
@@ -149,7 +149,7 @@ export class ChannelHost implements OpenChannels {
         connection.leave()
         const onDisconnect = wiring.onDisconnect
         if (onDisconnect && !connection.refused) {
-          connection.queue = connection.queue.then(() => app.channelEvent(onDisconnect, params, context)).catch((error: unknown) => void app.errorBody(error)) // logged
+          connection.queue = connection.queue.then(() => runtime.event(onDisconnect, params, context)).catch((error: unknown) => void runtime.errorBody(error)) // logged
         }
       },
     }

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 
 import type { PikkuApp } from '../app.js'
+import { portOf } from '../app/port.js'
 import type { HttpAnswer } from '../http/answer.js'
 import { nodeRequest } from '../http/node.js'
 import { ChannelHost, type Admitted, type ChannelPolicy, type ChannelSocket, type OpenChannels } from './host.js'
@@ -39,8 +40,9 @@ export interface ChannelServer extends OpenChannels {
  * ```
  */
 export function attachChannels(app: PikkuApp, server: Server, options: ChannelServerOptions = {}): ChannelServer {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? app.maxBodyBytes })
-  const host = new ChannelHost(app, options)
+  const { channels } = portOf(app)
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? channels.maxMessageBytes })
+  const host = new ChannelHost(channels, options)
   const maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024
   const alive = new WeakSet<WebSocket>()
 

@@ -1,6 +1,6 @@
-import { answerForThrow, invokeFunction, type InvokeEnv } from '../invoke.js'
+import { answerForThrow, invokeFunction, runChecked, type InvokeEnv } from '../invoke.js'
 import { runOnion, type MiddlewareContext, type MiddlewareResponse, type PikkuMiddleware } from '../middleware.js'
-import { deniedBy, permissionDenied, type PermissionPlan } from '../permissions.js'
+import type { PermissionPlan } from '../permissions.js'
 import type { AnyAPIFunction, Session } from '../types.js'
 import { SessionTracker } from '../user-session.js'
 import { JSON_TYPE, type HttpAnswer, type HttpRequestLike } from './answer.js'
@@ -171,12 +171,7 @@ async function runTarget(
   const { target, input } = decision
   const session = context.userSession.get() // as middleware left it
   try {
-    const { permissions } = target
-    if (permissions.global.length > 0 || permissions.levels.length > 0) {
-      const denied = await deniedBy(permissions, env.singletonServices, input, session)
-      if (denied !== undefined) throw permissionDenied(target.label, denied, env.production)
-    }
-    return resultAnswer(await invokeFunction(env, target.func, input, session, context), state.status)
+    return resultAnswer(await runChecked(env, target.permissions, target.label, target.func, input, session, context), state.status)
   } catch (error) {
     return answerForThrow(env, error, clientId)
   }

@@ -1,0 +1,136 @@
+// Building an app: the options and wirings compiled once into the engine's config and the
+// engine, with what the HTTP pipeline and the channel runtime need — or every start-up
+// problem at once. The start-up rule (no wired function runs unvalidated) is applied here.
+
+import type { AppOptions } from '../app-options.js'
+import { DEFAULT_ROUTING_KEY, planChannels, type HandlerTarget } from '../channel/plan.js'
+import { registeredChannels, type ChannelWiring } from '../channel/wiring.js'
+import { functionMeta, functionName } from '../functions.js'
+import type { EngineConfig, RouteConfig } from '../generated/contract.js'
+import type { HttpTarget } from '../http/serve.js'
+import { permissionPlan, type InvokeEnv } from '../invoke.js'
+import { metadataChannelFunction } from '../metadata.js'
+import { registeredMiddleware, type PatternMiddleware, type PikkuMiddleware } from '../middleware.js'
+import { apiKeyHeader, createEngine, handlerFor, maxBodyBytes, type EngineHandle } from '../native.js'
+import type { Permission } from '../permissions.js'
+import { isProblem, SchemaLinks } from '../schema-links.js'
+import { engineProblems, throwProblems, type StartupProblem } from '../startup-error.js'
+import type { SessionHook } from '../user-session.js'
+import { registeredRoutes } from '../wiring.js'
+import { entryConfig } from './entries.js'
+
+/** A routed target, with the middleware of its route and function. */
+export interface RouteTarget {
+  /** The target with global, route and function middleware (route patterns added per request). */
+  target: HttpTarget
+  /** Route and function middleware. */
+  own: readonly PikkuMiddleware[]
+  auth: boolean
+}
+
+/** Everything an app is made of, fixed once it is built. */
+export interface BuiltApp {
+  env: InvokeEnv
+  links: SchemaLinks
+  engine: EngineHandle
+  /** The engine's per-request call, bound to this engine. */
+  handle: ReturnType<typeof handlerFor>
+  /** The config the engine was built from (JSON), for the standalone server's own engine. */
+  engineConfig: string
+  maxBodyBytes: number
+  /** Whether the engine reads sessions (headers to hand it), and from which API key header. */
+  readsSessions: boolean
+  apiKeyHeader: string | null
+  enrichSession: SessionHook | undefined
+  globalChain: readonly PikkuMiddleware[]
+  scopedMiddleware: readonly PatternMiddleware[]
+  globalPermissions: readonly Permission[]
+  /** The routes, by the engine's route index. */
+  routes: readonly RouteTarget[]
+  channelWirings: readonly ChannelWiring[]
+  /** Channel message handlers by engine target. */
+  handlers: ReadonlyMap<number, HandlerTarget>
+  /** Each channel's routing key, by channel index. */
+  routingKeys: readonly string[]
+}
+
+/** Builds an app from its options and the wirings made so far; throws `PikkuStartupError`. */
+export function buildApp(options: AppOptions): BuiltApp {
+  const env: InvokeEnv = {
+    singletonServices: options.singletonServices ?? {},
+    createSessionServices: options.createSessionServices,
+    production: options.production ?? process.env.NODE_ENV === 'production',
+    logger: options.logger ?? console,
+  }
+  const registered = registeredMiddleware()
+  const globalChain = [...(options.middleware ?? []), ...registered.global]
+  const globalPermissions = options.permissions ?? []
+  const links = new SchemaLinks(options.metadata)
+  const metadata = links.metadata
+  const config: EngineConfig = { routes: [], entries: [], schemas: { ...metadata?.schemas }, channels: [] }
+  if (options.maxBodyBytes !== undefined) config.maxBodyBytes = options.maxBodyBytes
+  if (options.session) config.session = options.session
+  const problems: StartupProblem[] = []
+  const routes: RouteTarget[] = []
+  for (const wiring of options.routes ?? registeredRoutes()) {
+    const label = `${wiring.method.toUpperCase()} ${wiring.route}`
+    const meta = functionMeta(wiring.func)
+    const name = functionName(wiring.func)
+    if (wiring.auth === false && meta && !meta.sessionless) {
+      problems.push({
+        code: 'PIKKU_ERR_AUTH',
+        subject: `route \`${label}\``,
+        message: 'it has `auth: false` but its function needs a session (pikkuFunc)',
+        fix: 'define it with pikkuSessionlessFunc or drop `auth: false`',
+      })
+    }
+    const route: RouteConfig = { method: wiring.method, route: wiring.route, auth: wiring.auth ?? true }
+    if (name) route.registeredBy = `function \`${name}\``
+    const wired = links.routeFunction(wiring.method, wiring.route)
+    const plan = links.input(wiring.func, `route \`${label}\` (function \`${name ?? 'anonymous'}\`)`, wired)
+    if (isProblem(plan)) problems.push(plan)
+    else if (plan.kind === 'named') route.inputSchema = plan.schema
+    else if (plan.kind === 'inline') {
+      route.inputSchema = `${label} input`
+      config.schemas[route.inputSchema] = plan.schema
+    }
+    if (wired !== undefined) links.learn(wiring.func, wired)
+    config.routes.push(route)
+    const own = [...(wiring.middleware ?? []), ...(meta?.middleware ?? [])]
+    const permissions = permissionPlan(globalPermissions, wiring.func, wiring.permissions)
+    routes.push({ target: { func: wiring.func, label, route: wiring.route, chain: [...globalChain, ...own], permissions }, own, auth: route.auth })
+  }
+  const channelWirings = options.channels ?? registeredChannels()
+  const handlers = new Map<number, HandlerTarget>()
+  const planner = {
+    entryConfig: (func: Parameters<typeof entryConfig>[1], auth: boolean, subject: string, wiredName?: string) => entryConfig(links, func, auth, subject, wiredName),
+    metadataFunction: (channel: string, value: string | undefined) => metadataChannelFunction(metadata, channel, value),
+  }
+  config.channels = planChannels(channelWirings, config, planner, handlers, problems)
+  throwProblems(problems)
+  const engineConfig = JSON.stringify(config)
+  let engine: EngineHandle
+  try {
+    engine = createEngine(engineConfig)
+  } catch (error) {
+    throw engineProblems(error)
+  }
+  return {
+    env,
+    links,
+    engine,
+    handle: handlerFor(engine),
+    engineConfig,
+    maxBodyBytes: maxBodyBytes(engine),
+    readsSessions: options.session !== undefined,
+    apiKeyHeader: apiKeyHeader(engine),
+    enrichSession: options.enrichSession,
+    globalChain,
+    scopedMiddleware: registered.scoped,
+    globalPermissions,
+    routes,
+    channelWirings,
+    handlers,
+    routingKeys: config.channels.map((c) => c.routingKey ?? DEFAULT_ROUTING_KEY),
+  }
+}

@@ -1,0 +1,63 @@
+// Functions called in-process (server components, server actions, tests, scheduled tasks and
+// queue jobs): the engine checks the input and the auth gate, then permissions and the
+// function run, without HTTP.
+
+import type { CallOptions, EntryOptions } from '../app-options.js'
+import { errorFromBody } from '../errors.js'
+import { functionLabel } from '../functions.js'
+import type { WireAnswer } from '../http/answer.js'
+import { permissionPlan, runChecked } from '../invoke.js'
+import { check } from '../native.js'
+import { isProblem } from '../schema-links.js'
+import type { AnyAPIFunction, InputOf, InvocationContext, OutputOf, Session } from '../types.js'
+import { inProcessSession } from '../user-session.js'
+import type { BuiltApp } from './build.js'
+import type { Entries } from './entries.js'
+
+/** In-process calls of one built app; `PikkuApp` hands its public methods to this. */
+export class InProcess {
+  constructor(
+    private readonly app: BuiltApp,
+    private readonly entries: Entries,
+  ) {}
+
+  /** See {@link PikkuApp.call}. */
+  async call<F extends AnyAPIFunction>(func: F, data: InputOf<F>, options: CallOptions = {}): Promise<OutputOf<F>> {
+    const input = this.checkInput(func, data, options)
+    const context: InvocationContext = { ...options.context, userSession: inProcessSession(options.session) }
+    return (await this.run(func, input, options.session, context)) as OutputOf<F>
+  }
+
+  /** See {@link PikkuApp.checkInput}. */
+  checkInput<F extends AnyAPIFunction>(func: F, data: InputOf<F>, options: Pick<CallOptions, 'auth' | 'session'> = {}): InputOf<F> {
+    const entry = this.entries.index(func, options.auth ?? true)
+    const wire = JSON.parse(check(this.app.engine, entry, options.session != null, JSON.stringify(data ?? {}))) as WireAnswer
+    if (wire[0] < 0) throw errorFromBody(wire[1] as never)
+    return wire[1] as InputOf<F>
+  }
+
+  /** See {@link PikkuApp.prepare}. */
+  prepare(func: AnyAPIFunction, options: EntryOptions & { usedBy?: string } = {}): void {
+    this.entries.index(func, options.auth ?? true, options.usedBy)
+  }
+
+  /** Whether `func` has an input schema: given on it, or the code generator's. */
+  hasInputSchema(func: AnyAPIFunction): boolean {
+    const plan = this.app.links.input(func, '')
+    return !isProblem(plan) && (plan.kind === 'inline' || plan.kind === 'named')
+  }
+
+  /**
+   * Runs a scheduled task's function. Its input is `{}`, made here rather than sent by
+   * anyone: checked against the function's schema when it has one (defaults apply), else
+   * given as is.
+   */
+  runScheduled(func: AnyAPIFunction, context: Omit<InvocationContext, 'userSession' | 'http'>): Promise<unknown> {
+    if (this.hasInputSchema(func)) return this.call(func, {} as never, { auth: false, context })
+    return this.run(func, {}, undefined, { ...context, userSession: inProcessSession(undefined) })
+  }
+
+  private run(func: AnyAPIFunction, input: unknown, session: Session | undefined, context: InvocationContext): Promise<unknown> {
+    return runChecked(this.app.env, permissionPlan(this.app.globalPermissions, func), functionLabel(func), func, input, session, context)
+  }
+}

@@ -1,0 +1,188 @@
+// One HTTP pipeline for every adapter: the engine's one call for a request (routed by the
+// engine, or by the host framework), the session hook, then middleware, permissions and the
+// function. Adapters translate their framework's request into `HttpRequestLike` and a body,
+// and write the `HttpAnswer` back; nothing else.
+
+import type { BuiltApp } from '../app/build.js'
+import type { Entries } from '../app/entries.js'
+import type { EntryOptions } from '../app-options.js'
+import { isPreflight } from '../cors.js'
+import { MissingSessionError } from '../errors.js'
+import { functionLabel, functionMeta } from '../functions.js'
+import { answerForThrow, failureAnswer, permissionPlan } from '../invoke.js'
+import { patternMiddleware } from '../middleware.js'
+import { invoke, owns, sessionCookie } from '../native.js'
+import type { AnyAPIFunction, Session } from '../types.js'
+import { enrichedSession } from '../user-session.js'
+import { errorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from './answer.js'
+import { NO_BODY } from './node.js'
+import { serveDecision, type Decision, type Deliver, type Fail, type HttpTarget } from './serve.js'
+
+/** A function the host framework routed: its engine entry, path parameters and auth gate. */
+export interface HostRouted {
+  func: AnyAPIFunction
+  auth: boolean
+  index: number
+  paramsJson: string
+}
+
+/** How a request reaches the pipeline, beyond the request itself. */
+export interface RespondOptions {
+  /** Routed by the host framework (a per-route Express handler, a Next.js file route). */
+  host?: HostRouted
+  /** The engine's answer already (the standalone server asked its own engine). */
+  first?: WireAnswer
+  /** A path without a route answers `unmatched` at once (Express then calls `next()`), unless it is a CORS preflight. */
+  fallThrough?: boolean
+}
+
+/** The HTTP pipeline of one built app. */
+export class HttpPipeline {
+  constructor(
+    private readonly app: BuiltApp,
+    private readonly entries: Entries,
+  ) {}
+
+  /** The body limit in bytes. */
+  get maxBodyBytes(): number {
+    return this.app.maxBodyBytes
+  }
+
+  /** Whether a route matches the path of `url` for some method. */
+  owns(url: string): boolean {
+    return owns(this.app.engine, url)
+  }
+
+  /**
+   * The host-routed target of `func` with the host's path parameters; its problems (no input
+   * schema, `auth: false` on a session function) are thrown when the handler is made.
+   */
+  hostRouted(func: AnyAPIFunction, params: Record<string, string | string[] | undefined>, options: EntryOptions = {}): HostRouted {
+    const auth = options.auth ?? true
+    return { func, auth, index: this.entries.index(func, auth), paramsJson: JSON.stringify(params) }
+  }
+
+  /**
+   * Answers one request. `body` is the raw body, or `null` when it went over the limit. The
+   * answer goes to `deliver` (perhaps before this returns), a throw outside any function to
+   * `fail` (answer it with `failure`); neither may throw. No promise of ours in between.
+   */
+  respond(request: HttpRequestLike, body: Uint8Array | null, deliver: Deliver, fail: Fail, options: RespondOptions = {}): void {
+    let unmatched: HttpAnswer | undefined
+    try {
+      const wire = options.first ?? this.ask(request, body, false, options.host)
+      if (wire[0] === -404 && options.fallThrough && !isPreflight(request)) unmatched = errorAnswer(wire)
+      else if (this.app.enrichSession) {
+        const env = this.app.env
+        this.decide(wire, request, body, options.host).then((decision) => serveDecision(env, request, decision, this.cookieFor, deliver, fail), fail)
+      } else if (wire[0] < 0) {
+        // Without a hook the engine decided everything: no await before the function.
+        serveDecision(this.app.env, request, { failure: errorAnswer(wire), chain: this.app.globalChain }, this.cookieFor, deliver, fail)
+      } else {
+        const { target } = this.targetOf(wire[0], request.url, options.host)
+        serveDecision(this.app.env, request, { target, input: wire[1], session: wire[2] as Session | undefined }, this.cookieFor, deliver, fail)
+      }
+    } catch (error) {
+      return fail(error)
+    }
+    if (unmatched) deliver(unmatched) // outside the try: `deliver` is not `fail`'s to answer for
+  }
+
+  /** `respond` as a promise. */
+  answer(request: HttpRequestLike, body: Uint8Array | null, options: RespondOptions = {}): Promise<HttpAnswer> {
+    return new Promise((resolve, reject) => this.respond(request, body, resolve, reject, options))
+  }
+
+  /** The answer for a failure outside any function: logged, a 500; it never throws. */
+  failure(error: unknown, request: HttpRequestLike): HttpAnswer {
+    return failureAnswer(this.app.env, error, request)
+  }
+
+  private readonly cookieFor = (session: Session | undefined) => sessionCookieFor(this.app, session)
+
+  /** The target of an engine answer: a route's, or the host-routed function's. */
+  private targetOf(index: number, url: string, host: HostRouted | undefined): { target: HttpTarget; auth: boolean } {
+    return host === undefined ? this.routed(index, url) : { target: this.hostRoutedTarget(host.func, url), auth: host.auth }
+  }
+
+  /** A routed request's target, with the route-pattern middleware that covers it. */
+  private routed(index: number, url: string): { target: HttpTarget; auth: boolean } {
+    const { routes, scopedMiddleware, globalChain } = this.app
+    const routeTarget = routes[index]!
+    if (scopedMiddleware.length === 0) return routeTarget
+    const { target, own, auth } = routeTarget
+    const scoped = patternMiddleware(scopedMiddleware, url, target.route)
+    if (scoped.length === 0) return routeTarget
+    return { target: { ...target, chain: [...globalChain, ...scoped, ...own] }, auth }
+  }
+
+  /** A function routed by the host framework: route-pattern middleware matched on the path. */
+  private hostRoutedTarget(func: AnyAPIFunction, url: string): HttpTarget {
+    const { globalChain, scopedMiddleware, globalPermissions } = this.app
+    const chain = [...globalChain, ...patternMiddleware(scopedMiddleware, url), ...(functionMeta(func)?.middleware ?? [])]
+    return { func, label: functionLabel(func), chain, permissions: permissionPlan(globalPermissions, func) }
+  }
+
+  /**
+   * The engine's one call for a request, parsed: routed by the engine, or by the host
+   * (`host`). `body` is `null` when it went over the limit.
+   */
+  private ask(request: HttpRequestLike, body: Uint8Array | null, hasSession: boolean, host: HostRouted | undefined): WireAnswer {
+    const { headers } = request
+    const { readsSessions, apiKeyHeader, handle, engine } = this.app
+    const bytes = body ?? NO_BODY
+    const contentType = bytes.length === 0 ? undefined : headers.get('content-type') // no body, nothing to parse
+    const requestId = headers.get('x-request-id')
+    const authorization = readsSessions ? headers.get('authorization') : undefined
+    const cookie = readsSessions ? headers.get('cookie') : undefined
+    const apiKey = apiKeyHeader === null ? undefined : headers.get(apiKeyHeader)
+    if (host !== undefined) {
+      const text = invoke(engine, host.index, host.paramsJson, request.method, request.url, contentType, requestId, authorization, cookie, apiKey, hasSession, bytes, body === null)
+      return JSON.parse(text) as WireAnswer
+    }
+    // Only the arguments a request has: each one left out is an N-API read spared.
+    const answer =
+      requestId !== undefined || authorization !== undefined || cookie !== undefined || apiKey !== undefined || hasSession
+        ? handle(request.method, request.url, bytes, body === null, contentType, hasSession, requestId, authorization, cookie, apiKey)
+        : bytes.length > 0 || body === null
+          ? handle(request.method, request.url, bytes, body === null, contentType)
+          : handle(request.method, request.url)
+    // A run with no input and no session comes as its bare target: nothing to parse.
+    return typeof answer === 'number' ? [answer, {}] : (JSON.parse(answer) as WireAnswer)
+  }
+
+  /**
+   * The engine's answer, after the session hook. Without a session the engine answers an
+   * `auth` route 401 before validating; the hook may then supply one, and the engine is
+   * asked again with it.
+   */
+  private async decide(wire: WireAnswer, request: HttpRequestLike, body: Uint8Array | null, host: HostRouted | undefined): Promise<Decision> {
+    const { env, globalChain } = this.app
+    const hook = this.app.enrichSession!
+    const missing = wire[0] === -401 && (wire[1] as { name?: string }).name === 'MissingSessionError'
+    if (wire[0] < 0 && !missing) return { failure: errorAnswer(wire), chain: globalChain }
+    let session: Session | undefined
+    try {
+      session = await enrichedSession(hook, wire[0] < 0 ? undefined : (wire[2] as Session | undefined), request, env.singletonServices)
+    } catch (error) {
+      return { failure: answerForThrow(env, error, request.headers.get('x-request-id')), chain: globalChain }
+    }
+    if (missing) {
+      if (session === undefined) return { failure: errorAnswer(wire), chain: globalChain }
+      wire = this.ask(request, body, true, host)
+      if (wire[0] < 0) return { failure: errorAnswer(wire), chain: globalChain }
+    }
+    const { target, auth } = this.targetOf(wire[0], request.url, host)
+    if (auth && session === undefined) {
+      // The hook ended a session the engine had decoded.
+      const failure = answerForThrow(env, new MissingSessionError(`${target.label} requires a session and the request has none; sign in first`), request.headers.get('x-request-id'))
+      return { failure, chain: globalChain }
+    }
+    return { target, input: wire[1], session }
+  }
+}
+
+/** The `Set-Cookie` the engine builds for a changed session (`undefined`: clear it). */
+function sessionCookieFor(app: BuiltApp, session: Session | undefined): string {
+  return sessionCookie(app.engine, session === undefined ? null : JSON.stringify(session))
+}
