@@ -20,7 +20,8 @@ export const load = (subpath = '') => require(`${root}/dist/${subpath ? `adapter
 const { createApp, pikkuFunc, pikkuSessionlessFunc } = load()
 
 export function createBenchApp() {
-  const hello = pikkuSessionlessFunc({ name: 'hello', func: async () => ({ hello: 'world' }) })
+  // Every wired function has an input schema or the app refuses to start; hello takes none: `{}`.
+  const hello = pikkuSessionlessFunc({ name: 'hello', input: {}, func: async () => ({ hello: 'world' }) })
   const todo = pikkuSessionlessFunc({ name: 'todo', input: inputSchema(), func: async (_services, data) => data })
   const secureTodo = pikkuFunc({ name: 'secureTodo', input: inputSchema(), func: async (_services, data) => data })
   const routes = [
