@@ -41,14 +41,20 @@ impl StringArg {
     }
 
     /// Reads `value`: a string, or (when `optional`) undefined or null.
+    ///
+    /// # Safety
+    /// `env` must be the env of the running callback and `value` one of its values.
     unsafe fn read(&mut self, env: sys::napi_env, value: sys::napi_value, optional: bool) -> Read {
         let mut len = 0;
         let buffer = self.inline.as_mut_ptr().cast::<std::os::raw::c_char>();
+        // SAFETY: env and value are live (the caller's contract); `buffer` has INLINE writable
+        // bytes, and N-API writes at most INLINE of them, NUL included.
         let status =
             unsafe { sys::napi_get_value_string_utf8(env, value, buffer, INLINE, &mut len) };
         if status == sys::Status::napi_string_expected {
             // Not a string: fine when the argument may be left out.
             let mut kind = 0;
+            // SAFETY: env and value are live; `kind` is a valid place for the result.
             let known = unsafe { sys::napi_typeof(env, value, &mut kind) } == sys::Status::napi_ok;
             self.present = false;
             let absent = known
@@ -71,6 +77,7 @@ impl StringArg {
             return Read::Done;
         }
         // Ask its length, then read it whole.
+        // SAFETY: a null buffer with size 0 asks N-API for the length only.
         if unsafe { sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len) }
             != sys::Status::napi_ok
         {
@@ -81,6 +88,8 @@ impl StringArg {
             return Read::TooLarge;
         }
         self.heap.resize(len + 1, 0);
+        // SAFETY: `heap` has len + 1 initialised bytes, the size passed: room for the text
+        // and its NUL.
         let status = unsafe {
             sys::napi_get_value_string_utf8(
                 env,
@@ -103,7 +112,8 @@ impl StringArg {
             return None;
         }
         let bytes = if self.heap.is_empty() {
-            // N-API wrote the first `len` bytes of the buffer.
+            // SAFETY: N-API wrote (initialised) the first `len` bytes of the inline buffer, and
+            // `len` < INLINE; `present` is only set after such a write.
             unsafe { std::slice::from_raw_parts(self.inline.as_ptr().cast::<u8>(), self.len) }
         } else {
             &self.heap[..self.len]
@@ -121,26 +131,41 @@ enum Read {
     TooLarge,
 }
 
+/// A boolean argument, if `value` is one.
+///
+/// # Safety
+/// `env` must be the env of the running callback and `value` one of its values.
 unsafe fn read_bool(env: sys::napi_env, value: sys::napi_value) -> Option<bool> {
     let mut out = false;
+    // SAFETY: env and value are live (the caller's contract); `out` is a valid place.
     (unsafe { sys::napi_get_value_bool(env, value, &mut out) } == sys::Status::napi_ok)
         .then_some(out)
 }
 
 /// Whether `value` is undefined or null.
+///
+/// # Safety
+/// `env` must be the env of the running callback and `value` one of its values.
 unsafe fn is_absent(env: sys::napi_env, value: sys::napi_value) -> bool {
     let mut kind = 0;
+    // SAFETY: env and value are live (the caller's contract); `kind` is a valid place.
     (unsafe { sys::napi_typeof(env, value, &mut kind) } == sys::Status::napi_ok)
         && (kind == sys::ValueType::napi_undefined || kind == sys::ValueType::napi_null)
 }
 
 /// The bytes of a Uint8Array (a Buffer is one).
+///
+/// # Safety
+/// `env` must be the env of the running callback and `value` one of its values; the slice
+/// borrows the array's memory, so it must not outlive the callback (the array is an argument,
+/// alive until the callback returns, and JavaScript cannot run meanwhile to detach it).
 unsafe fn read_bytes<'a>(env: sys::napi_env, value: sys::napi_value) -> Option<&'a [u8]> {
     let mut kind = 0;
     let mut len = 0;
     let mut data = ptr::null_mut();
     let mut buffer = ptr::null_mut();
     let mut offset = 0;
+    // SAFETY: env and value are live; every out-pointer is a valid place.
     let status = unsafe {
         sys::napi_get_typedarray_info(
             env,
@@ -159,6 +184,8 @@ unsafe fn read_bytes<'a>(env: sys::napi_env, value: sys::napi_value) -> Option<&
     Some(if len == 0 || data.is_null() {
         &[]
     } else {
+        // SAFETY: N-API says `data` points at `len` bytes of a Uint8Array that lives for the
+        // callback (the caller's contract).
         unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len) }
     })
 }
@@ -170,9 +197,15 @@ enum Thrown {
     RangeError,
 }
 
+/// Throws a JavaScript error of `kind` and returns the callback's value for "nothing".
+///
+/// # Safety
+/// `env` must be the env of the running callback.
 unsafe fn throw(env: sys::napi_env, kind: Thrown, message: &str) -> sys::napi_value {
     let message = std::ffi::CString::new(message).unwrap_or_default();
     let (code, text) = (ptr::null(), message.as_ptr());
+    // SAFETY: env is live; `text` is a NUL-terminated string alive for the call; a null code
+    // means none.
     unsafe {
         match kind {
             Thrown::Error => sys::napi_throw_error(env, code, text),
@@ -205,6 +238,8 @@ pub(crate) unsafe fn bind_handle(
     env: sys::napi_env,
     engine_value: sys::napi_value,
 ) -> Result<sys::napi_value> {
+    // SAFETY: env and engine_value are live (the caller's contract); napi-rs checks that the
+    // value is an External holding an Engine and fails otherwise.
     let engine = unsafe { <External<Engine> as FromNapiRef>::from_napi_ref(env, engine_value) }
         .map_err(|_| {
             Error::new(
@@ -215,6 +250,9 @@ pub(crate) unsafe fn bind_handle(
     let data = (&**engine as *const Engine).cast_mut().cast();
     let mut function = ptr::null_mut();
     let name = "handle";
+    // SAFETY: env is live; `name` is `name.len()` bytes of UTF-8; `handle_callback` has the
+    // callback signature; `data` points at the engine, which the `engine` property defined
+    // below keeps alive as long as the function.
     let created = unsafe {
         sys::napi_create_function(
             env,
@@ -242,6 +280,8 @@ pub(crate) unsafe fn bind_handle(
         attributes: sys::PropertyAttributes::default,
         data: ptr::null_mut(),
     };
+    // SAFETY: env and function are live; `keep` is one valid descriptor whose name is a
+    // NUL-terminated static string.
     if unsafe { sys::napi_define_properties(env, function, 1, &keep) } != sys::Status::napi_ok {
         return Err(Error::from_reason(
             "handlerFor: the engine could not be kept",
@@ -254,6 +294,10 @@ pub(crate) unsafe fn bind_handle(
 /// requestId?, authorization?, cookie?, apiKey?)`. Arguments after the url may be left out
 /// (`handle('GET', '/hello')`): each N-API read costs, and most requests have no body, no
 /// credentials and no request id.
+///
+/// # Safety
+/// Called by N-API only, with the env and callback info of a call of a function that
+/// `bind_handle` made (its data pointer the engine, kept alive by the function).
 unsafe extern "C" fn handle_callback(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -261,6 +305,7 @@ unsafe extern "C" fn handle_callback(
     let mut argc = ARGS;
     let mut argv = [ptr::null_mut(); ARGS];
     let mut data = ptr::null_mut();
+    // SAFETY: env and info are this call's; `argv` has room for `argc` = ARGS values.
     if unsafe {
         sys::napi_get_cb_info(
             env,
@@ -273,6 +318,7 @@ unsafe extern "C" fn handle_callback(
     } != sys::Status::napi_ok
         || data.is_null()
     {
+        // SAFETY: env is this call's.
         return unsafe {
             throw(
                 env,
@@ -282,6 +328,7 @@ unsafe extern "C" fn handle_callback(
         };
     }
     if argc < 2 {
+        // SAFETY: env is this call's.
         return unsafe {
             throw(
                 env,
@@ -290,7 +337,8 @@ unsafe extern "C" fn handle_callback(
             )
         };
     }
-    // `bind_handle` set `data` to the engine, which the function keeps alive.
+    // SAFETY: `bind_handle` set `data` to the engine, which the function keeps alive as its
+    // undeletable `engine` property; the engine is only read (`Engine` is `Sync`).
     let engine = unsafe { &*data.cast::<Engine>().cast_const() };
     let given = argc.min(ARGS);
     let mut strings: [StringArg; 7] = std::array::from_fn(|_| StringArg::new());
@@ -298,6 +346,7 @@ unsafe extern "C" fn handle_callback(
         if at >= given {
             continue;
         }
+        // SAFETY: argv[at] is one of this call's values (at < given).
         let (kind, message) = match unsafe { string.read(env, argv[at], at > 1) } {
             Read::Done => continue,
             Read::WrongType => (
@@ -309,21 +358,27 @@ unsafe extern "C" fn handle_callback(
                 "handle: an argument is too large to read",
             ),
         };
+        // SAFETY: env is this call's.
         return unsafe { throw(env, kind, message) };
     }
     // Left out, undefined or null: false, and no body.
+    // Each read below: argv[at] is one of this call's values when at < given.
+    // SAFETY: as said, at < given here.
     let absent = |at: usize| at >= given || unsafe { is_absent(env, argv[at]) };
     let flag = |at: usize| {
         (at < given)
+            // SAFETY: as above.
             .then(|| unsafe { read_bool(env, argv[at]) })
             .flatten()
             .or_else(|| absent(at).then_some(false))
     };
     let bytes = (given > 2)
+        // SAFETY: as above; the bytes are read before the callback returns.
         .then(|| unsafe { read_bytes(env, argv[2]) })
         .flatten()
         .or_else(|| absent(2).then_some(&[][..]));
     let (Some(body), Some(body_too_large), Some(has_session)) = (bytes, flag(3), flag(5)) else {
+        // SAFETY: env is this call's.
         return unsafe {
             throw(
                 env,
@@ -333,6 +388,7 @@ unsafe extern "C" fn handle_callback(
         };
     };
     let (Some(method), Some(url)) = (strings[0].get(), strings[1].get()) else {
+        // SAFETY: env is this call's.
         return unsafe {
             throw(
                 env,
@@ -354,12 +410,15 @@ unsafe extern "C" fn handle_callback(
     };
     // A panic must not cross into C (the process would abort): a request that trips a bug in
     // the engine fails alone, as a thrown error the adapter answers with a 500.
+    // SAFETY: env is this call's.
     let answered = catch_unwind(AssertUnwindSafe(|| unsafe {
         answer(env, engine, &request, strings[3].get())
     }));
     match answered {
         Ok(Ok(value)) => value,
+        // SAFETY: env is this call's.
         Ok(Err(message)) => unsafe { throw(env, Thrown::Error, message) },
+        // SAFETY: env is this call's.
         Err(_) => unsafe {
             throw(env, Thrown::Error,
                 "handle: the engine failed on this request (a bug in @pikku/native: please report it with the request)",
@@ -369,6 +428,9 @@ unsafe extern "C" fn handle_callback(
 }
 
 /// The engine's answer to `request` as a JS value: its bare target number, or its JSON text.
+///
+/// # Safety
+/// `env` must be the env of the running callback.
 unsafe fn answer(
     env: sys::napi_env,
     engine: &Engine,
@@ -378,6 +440,7 @@ unsafe fn answer(
     let outcome = engine.handle(request);
     let mut out = ptr::null_mut();
     if let Some(target) = wire::bare_target(&outcome) {
+        // SAFETY: env is live; `out` is a valid place.
         if unsafe { sys::napi_create_uint32(env, target, &mut out) } != sys::Status::napi_ok {
             return Err("handle: the engine's answer could not be made a number");
         }
@@ -392,6 +455,8 @@ unsafe fn answer(
         } else {
             sys::napi_create_string_utf8
         };
+        // SAFETY: env is live; `answer` holds `answer.len()` bytes (Latin-1 when ASCII,
+        // else UTF-8), which V8 copies before the call returns.
         let status =
             unsafe { create(env, answer.as_ptr().cast(), answer.len() as isize, &mut out) };
         if answer.capacity() > KEPT_ANSWER_BYTES {

@@ -71,7 +71,9 @@ pub fn handler_for<'env>(
     env: &'env Env,
     #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: Unknown<'env>,
 ) -> Result<Unknown<'env>> {
+    // SAFETY: `env` is this call's, and `engine` one of its arguments.
     let function = unsafe { fast_handle::bind_handle(env.raw(), engine.value().value)? };
+    // SAFETY: `function` was just made in this env.
     Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), function) })
 }
 
