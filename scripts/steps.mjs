@@ -34,6 +34,7 @@ export function buildPackage() {
   const profileArgs = profile ? ['--profile', profile] : ['--release']
   run('npx', ['napi', 'build', '--platform', ...profileArgs, '--', '--locked'])
   run('npx', ['tsc', '-p', 'tsconfig.build.json'])
+  run('node', [join(root, 'scripts/esm-entries.mjs')])
 }
 
 /** Generates the example app's (and the linking fixture's) metadata, compiles the app, and type-checks the README's quick start. */

@@ -1,0 +1,82 @@
+// The package's shape: every entry point of the `exports` map loads with `require` and with
+// `import` (the same names, no flags), and under Deno (from the npm registry), which has no
+// CommonJS lexer to lean on.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import { describe, expect, it } from 'vitest'
+
+const root = join(__dirname, '..')
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  exports: Record<string, string | { import: { types: string; default: string }; require: { types: string; default: string } }>
+}
+const entries = Object.entries(manifest.exports).filter(([subpath]) => subpath !== './package.json') as [
+  string,
+  { import: { types: string; default: string }; require: { types: string; default: string } },
+][]
+const specifier = (subpath: string) => `@pikku/native${subpath.slice(1)}`
+
+function names(code: string, inputType: 'commonjs' | 'module'): string[] {
+  const out = execFileSync(process.execPath, ['--input-type', inputType, '-e', code], { cwd: root, encoding: 'utf8' })
+  return (JSON.parse(out) as string[]).filter((name) => name !== 'default' && name !== '__esModule').sort()
+}
+
+describe('the exports map', () => {
+  it('names types, import and require for every entry, and the files exist', () => {
+    expect(entries.map(([subpath]) => subpath)).toEqual(['.', './express', './node-http', './fetch', './standalone', './next', './client'])
+    for (const [, target] of entries) {
+      for (const file of [target.import.types, target.import.default, target.require.types, target.require.default]) {
+        expect(existsSync(join(root, file)), file).toBe(true)
+      }
+    }
+  })
+
+  it.each(entries.map(([subpath]) => subpath))('%s gives the same names to require and to import', (subpath) => {
+    const required = names(`console.log(JSON.stringify(Object.keys(require('${specifier(subpath)}'))))`, 'commonjs')
+    const imported = names(`const m = await import('${specifier(subpath)}'); console.log(JSON.stringify(Object.keys(m)))`, 'module')
+    expect(required.length).toBeGreaterThan(0)
+    expect(imported).toEqual(required)
+  })
+
+  it('keeps internals out of the root entry', () => {
+    const exported = names(`console.log(JSON.stringify(Object.keys(require('@pikku/native'))))`, 'commonjs')
+    for (const internal of ['ERROR_TABLE', 'loadMetadata', 'portOf', 'HttpPipeline', 'buildApp']) expect(exported).not.toContain(internal)
+  })
+})
+
+/** Deno from the npm registry, installed once into node_modules/.cache. */
+function deno(): string {
+  const dir = join(root, 'node_modules', '.cache', 'pikku-runtimes', 'deno')
+  const binary = join(dir, 'node_modules', '@deno', 'linux-x64-glibc', 'deno')
+  if (!existsSync(binary)) {
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, 'package.json'), '{ "private": true }\n')
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '@deno/linux-x64-glibc@2'], { cwd: dir, stdio: 'ignore', timeout: 240_000 })
+  }
+  return binary
+}
+
+describe.runIf(process.platform === 'linux' && process.arch === 'x64')('under Deno', () => {
+  it('serves through every ESM entry without flags beyond --allow-ffi', () => {
+    const imports = entries.map(([, target], n) => `import * as e${n} from '${join(root, target.import.default)}'`).join('\n')
+    const script = `${imports}
+const { createApp, pikkuSessionlessFunc } = e0
+const { createFetchHandler } = e${entries.findIndex(([subpath]) => subpath === './fetch')}
+const count = (n) => Object.keys(n).length
+if (${entries.map((_, n) => `count(e${n})`).join(' * ')} === 0) throw new Error('an entry has no exports')
+const item = pikkuSessionlessFunc({ input: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] }, func: async (_s, data) => data })
+const handle = createFetchHandler(createApp({ routes: [{ method: 'get', route: '/items/:n', func: item, auth: false }], channels: [] }))
+const ok = await handle(new Request('http://x/items/5'))
+const bad = await handle(new Request('http://x/items/five'))
+console.log(JSON.stringify([ok.status, await ok.json(), bad.status]))
+`
+    // Outside node_modules, where Deno would take the script for part of a package.
+    const file = join(mkdtempSync(join(tmpdir(), 'pikku-deno-')), 'entries.mjs')
+    writeFileSync(file, script)
+    const run = spawnSync(deno(), ['run', '--allow-ffi', '--allow-read', '--allow-env', file], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } })
+    expect(run.stderr).not.toMatch(/error/i)
+    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual([200, { n: 5 }, 422])
+  }, 300_000)
+})
