@@ -150,11 +150,13 @@ describe.each(ADAPTERS)('%s adapter', (kind) => {
       expect((await res.json()).message).toContain('application/xml')
     })
 
-    it('answers 400 with the line and column of malformed JSON', async () => {
+    it('answers 400 to malformed JSON', async () => {
+      expect((await post('/echo', '{\n  "a": 1,\n  oops\n}')).status).toBe(400)
+    })
+
+    // With express.json() in front, Express's own parser rejects the body before Pikku sees it.
+    it.skipIf(kind === 'express+json')('names the line and column of malformed JSON', async () => {
       const res = await post('/echo', '{\n  "a": 1,\n  oops\n}')
-      expect(res.status).toBe(400)
-      // With express.json() in front, Express's own parser rejects it before Pikku sees it.
-      if (kind === 'express+json') return
       expect((await res.json()).message).toMatch(/^Malformed JSON body at line 3, column 3/)
     })
 
@@ -223,20 +225,23 @@ describe.each(ADAPTERS)('%s adapter', (kind) => {
   })
 
   describe('prototype keys', () => {
-    it.each([
+    it.for([
       ['a __proto__ key in a JSON body', () => post('/echo', '{"a":{"__proto__":{"polluted":true}}}')],
       ['a constructor.prototype chain', () => post('/echo', '{"constructor":{"prototype":{"polluted":true}}}')],
       ['a __proto__ query key', () => get('/echo?__proto__=x')],
       ['a __proto__ form field', () => post('/echo', '__proto__=x', { 'content-type': 'application/x-www-form-urlencoded' })],
-    ])('refuses %s with 400', async (name, send) => {
+    ] as const)('refuses %s with 400', async ([name, send], { skip }) => {
+      // express.urlencoded() in front drops a __proto__ form field itself (tested below).
+      if (kind === 'express+json' && name.includes('form')) return skip()
       const res = await send()
-      if (kind === 'express+json' && name.includes('form')) {
-        // express.urlencoded() in front drops the key itself; it never reaches the function.
-        expect(await res.json()).toEqual({})
-        return
-      }
       expect(res.status).toBe(400)
       expect((await res.json()).message).toMatch(/is not allowed: it could change an object prototype/)
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    })
+
+    it.runIf(kind === 'express+json')('lets express.urlencoded() drop a __proto__ form field before Pikku sees it', async () => {
+      const res = await post('/echo', '__proto__=x', { 'content-type': 'application/x-www-form-urlencoded' })
+      expect(await res.json()).toEqual({})
       expect(({} as Record<string, unknown>).polluted).toBeUndefined()
     })
   })

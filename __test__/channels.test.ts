@@ -186,6 +186,11 @@ class Client {
   }
 }
 
+// The Fetch API has no WebSocket upgrade: channels are served by the HTTP servers only.
+describe.skip('channels served by fetch (the Fetch API has no WebSocket upgrade)', () => {
+  it('is not a transport for channels', () => undefined)
+})
+
 describe.each(['node-http', 'express', 'standalone'] as const)('channels served by %s', (kind) => {
   let server: Running
   beforeAll(async () => {

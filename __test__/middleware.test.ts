@@ -82,7 +82,7 @@ const routes: RouteWiring[] = [
   { method: 'get', route: '/api/private', func: seenBy },
 ]
 
-describe.each<AdapterKind>(['node-http', 'express', 'standalone'])('middleware behind %s', (kind) => {
+describe.each<AdapterKind>(['node-http', 'express', 'fetch', 'standalone'])('middleware behind %s', (kind) => {
   let server: Running
   beforeAll(async () => {
     const app = createApp({
@@ -153,7 +153,7 @@ describe.each<AdapterKind>(['node-http', 'express', 'standalone'])('middleware b
   })
 })
 
-describe.each<AdapterKind>(['node-http', 'express', 'standalone'])('CORS behind %s', (kind) => {
+describe.each<AdapterKind>(['node-http', 'express', 'fetch', 'standalone'])('CORS behind %s', (kind) => {
   let server: Running
   beforeAll(async () => {
     server = await serve(kind, createApp({ routes }))

@@ -77,7 +77,7 @@ const explode: Permission = () => {
   throw new ForbiddenError('Blocked by policy')
 }
 
-describe.each<AdapterKind>(['node-http', 'express', 'standalone'])('permissions over HTTP behind %s', (kind) => {
+describe.each<AdapterKind>(['node-http', 'express', 'fetch', 'standalone'])('permissions over HTTP behind %s', (kind) => {
   let server: Running
   let locked: Running
   const routes: RouteWiring[] = [

@@ -18,7 +18,7 @@ const keys = join(__dirname, '..', 'crates', 'pikku-engine', 'tests', 'keys')
 const RSA_PUBLIC = readFileSync(join(keys, 'rsa-public.pem'), 'utf8')
 const RSA_PRIVATE = createPrivateKey(readFileSync(join(keys, 'rsa-private.pem')))
 const JWKS = JSON.parse(readFileSync(join(keys, 'jwks.json'), 'utf8')) as { keys: Record<string, unknown>[] }
-const ADAPTERS: AdapterKind[] = ['node-http', 'express', 'standalone']
+const ADAPTERS: AdapterKind[] = ['node-http', 'express', 'fetch', 'standalone']
 
 const b64 = (value: string | Buffer) => Buffer.from(value).toString('base64url')
 function token(claims: unknown, { secret = SECRET, header = { alg: 'HS256', typ: 'JWT' } as Record<string, unknown> } = {}): string {
