@@ -375,24 +375,39 @@ describe('Next.js example (next build + next start)', () => {
     const todo = (p: Page, title: string) => p.locator('.todos li', { hasText: title })
     const titles = (p: Page) => p.locator('.todos li .title').allTextContents()
 
-    it('lists the todos through the server component', async () => {
+    /**
+     * Opens the page and waits until React has hydrated the forms (it keeps its props on the
+     * DOM nodes), so that a click runs the action from JavaScript rather than as a plain post;
+     * a marker on `window` then tells that no full page load happened.
+     */
+    async function open(): Promise<void> {
       await page.goto(base + '/')
+      await page.waitForFunction(
+        'Object.keys(document.querySelector("#new-todo-title")).some((key) => key.startsWith("__reactProps"))',
+      )
+      await page.evaluate('window.__samePage = true')
+    }
+    const stayedOnPage = async () => expect(await page.evaluate('window.__samePage === true')).toBe(true)
+
+    it('lists the todos through the server component', async () => {
+      await open()
       await todo(page, 'Write a function').waitFor()
       expect(await titles(page)).toEqual(expect.arrayContaining(['Write a function', 'Wire it to a route', 'Serve it from Next.js']))
       expect(await todo(page, 'Write a function').locator('button').getAttribute('aria-pressed')).toBe('true')
     })
 
     it('adds a todo through the form (a server action) and empties the field', async () => {
-      await page.goto(base + '/')
+      await open()
       await page.fill('#new-todo-title', '  Added in Chromium  ')
       await page.click('button:text-is("Add")')
       await todo(page, 'Added in Chromium').waitFor()
       expect(await titles(page)).toContain('Added in Chromium')
       await page.waitForFunction('document.querySelector("#new-todo-title").value === ""')
+      await stayedOnPage()
     })
 
     it('shows a field error next to the field for a title of spaces, keeping the typed text', async () => {
-      await page.goto(base + '/')
+      await open()
       const before = await page.locator('.todos li').count()
       await page.fill('#new-todo-title', '   ')
       await page.click('button:text-is("Add")')
@@ -403,6 +418,7 @@ describe('Next.js example (next build + next start)', () => {
       expect(await page.getAttribute('#new-todo-title', 'aria-invalid')).toBe('true')
       expect(await page.getAttribute('#new-todo-title', 'aria-describedby')).toBe('new-todo-title-error')
       expect(await page.locator('.todos li').count()).toBe(before)
+      await stayedOnPage()
 
       await page.fill('#new-todo-title', '')
       await page.click('button:text-is("Add")')
@@ -411,7 +427,7 @@ describe('Next.js example (next build + next start)', () => {
     })
 
     it('refuses a 201-character title with a message and the text kept; a 200-character one wraps', async () => {
-      await page.goto(base + '/')
+      await open()
       const tooLong = 'y'.repeat(201)
       await page.fill('#new-todo-title', tooLong)
       await page.click('button:text-is("Add")')
@@ -423,13 +439,14 @@ describe('Next.js example (next build + next start)', () => {
       await page.fill('#new-todo-title', longest)
       await page.click('button:text-is("Add")')
       await todo(page, longest).waitFor()
+      await stayedOnPage()
       // No sideways scrolling: the page is as wide as the window.
       const widths = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as number[]
       expect(widths[0]).toBeLessThanOrEqual(widths[1]!)
     })
 
     it('completes a todo by clicking its checkbox, and undoes it', async () => {
-      await page.goto(base + '/')
+      await open()
       const check = todo(page, 'Serve it from Next.js').locator('button')
       expect(await check.getAttribute('aria-pressed')).toBe('false')
       await check.click()
@@ -438,11 +455,12 @@ describe('Next.js example (next build + next start)', () => {
       expect(stored.completed).toBe(true)
       await check.click()
       await todo(page, 'Serve it from Next.js').locator('button[aria-pressed="false"]').waitFor()
+      await stayedOnPage()
       expect(((await (await get('/api/todos/3')).json()) as Todo).completed).toBe(false)
     })
 
     it('signs in (refusing a wrong password), shows who is signed in, and signs out', async () => {
-      await page.goto(base + '/')
+      await open()
       await page.fill('input[name="name"]', 'grace')
       await page.fill('input[name="password"]', 'guess')
       await page.click('button:text-is("Sign in")')
@@ -455,11 +473,13 @@ describe('Next.js example (next build + next start)', () => {
       await page.locator('[data-testid="user"]', { hasText: 'grace' }).waitFor()
       const cookie = (await context.cookies()).find((c) => c.name === 'pikku_session')
       expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' })
-      await page.reload()
+      await stayedOnPage()
+      await open()
       expect(await page.textContent('[data-testid="user"]')).toBe('grace')
 
       await page.click('button:text-is("Sign out")')
       await page.locator('button:text-is("Sign in")').waitFor()
+      await stayedOnPage()
       expect((await context.cookies()).some((c) => c.name === 'pikku_session')).toBe(false)
     })
 
