@@ -1,12 +1,16 @@
 // The Next.js example app (next-example/), built with `next build` and served by `next start`,
 // tested through real HTTP on 127.0.0.1: the catch-all route handler, a file route, a server
-// component that calls a function in-process, and a server action posted by its form.
+// component that calls a function in-process, and a server action posted by its form; then
+// driven in Chromium, with and without JavaScript, on the same server (one `next build`).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import path from 'node:path'
 
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { launchChromium } from './helpers/browser'
 
 const exampleDir = path.resolve(__dirname, '..', 'next-example')
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }
@@ -95,10 +99,10 @@ async function startNext(port: number): Promise<{ child: ChildProcess; logs: () 
   }
 }
 
-/** The hidden fields React renders into a form bound to a server action (progressive enhancement). */
+/** The hidden fields React renders into the new-todo form, bound to a server action (progressive enhancement). */
 function actionFields(html: string): [string, string][] {
-  const form = /<form[^>]*>([\s\S]*?)<\/form>/.exec(html)?.[1]
-  if (!form) throw new Error('the page has no form')
+  const form = [...html.matchAll(/<form[^>]*>([\s\S]*?)<\/form>/g)].map((m) => m[1]!).find((f) => f.includes('name="title"'))
+  if (!form) throw new Error('the page has no new-todo form')
   const unescape = (value: string) =>
     value.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
   return [...form.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?\/?>/g)].map((m) => [
@@ -309,9 +313,219 @@ describe('Next.js example (next build + next start)', () => {
       const before = ((await (await get('/api/todos')).json()) as Todo[]).length
       const res = await fetch(base + '/', { method: 'POST', body: form, headers: { origin: base } })
       expect(res.status).toBe(200)
-      expect(await res.text()).toMatch(/role="alert">[^<]*\/title/)
+      const html = await res.text()
+      // The form's own words next to the field, never the developer's message.
+      expect(html).toMatch(/id="new-todo-title-error"[^>]*role="alert"[^>]*>Write what needs doing\.</)
+      expect(html).not.toMatch(/\/title:|shorter than|Invalid input/)
       const after = ((await (await get('/api/todos')).json()) as Todo[]).length
       expect(after).toBe(before)
+    })
+  })
+
+  describe('titles and todos over HTTP (JSDoc constraints, toggleTodo)', () => {
+    it('refuses a title of spaces (@pattern \\S) and one of 201 characters (@maxLength 200)', async () => {
+      for (const title of ['   ', 'x'.repeat(201)]) {
+        const res = await post('/api/todos', JSON.stringify({ title }))
+        expect(res.status).toBe(422)
+        expect((await res.json()).payload.errors[0].path).toBe('/title')
+      }
+    })
+
+    it('stores a title without the spaces around it', async () => {
+      const res = await post('/api/todos', JSON.stringify({ title: '  Trimmed  ' }))
+      expect(res.status).toBe(200)
+      expect((await res.json()).title).toBe('Trimmed')
+    })
+
+    it('POST /api/todos/:id/toggle flips completed, and is a 404 for no such todo', async () => {
+      const created = (await (await post('/api/todos', JSON.stringify({ title: 'Toggled over HTTP' }))).json()) as Todo
+      const once = await fetch(`${base}/api/todos/${created.id}/toggle`, { method: 'POST' })
+      expect(once.status).toBe(200)
+      expect(await once.json()).toMatchObject({ id: created.id, completed: true })
+      const twice = await fetch(`${base}/api/todos/${created.id}/toggle`, { method: 'POST' })
+      expect(await twice.json()).toMatchObject({ id: created.id, completed: false })
+      expect((await fetch(`${base}/api/todos/999/toggle`, { method: 'POST' })).status).toBe(404)
+    })
+
+    it('serves a favicon', async () => {
+      const ico = await get('/favicon.ico')
+      expect(ico.status).toBe(200)
+      expect(ico.headers.get('content-type')).toMatch(/^image\/x-icon/)
+      const page = await (await get('/')).text()
+      expect(page).toMatch(/<link rel="icon" href="\/favicon\.ico[^"]*"/)
+      expect(page).toMatch(/<link rel="icon" href="\/icon\.svg[^"]*"/)
+    })
+  })
+
+  describe('in Chromium (playwright-core)', () => {
+    let browser: Browser
+    let context: BrowserContext
+    let page: Page
+
+    beforeAll(async () => {
+      browser = await launchChromium()
+      context = await browser.newContext({ viewport: { width: 800, height: 900 } })
+      page = await context.newPage()
+    }, 60_000)
+
+    afterAll(async () => {
+      await browser?.close()
+    })
+
+    const todo = (p: Page, title: string) => p.locator('.todos li', { hasText: title })
+    const titles = (p: Page) => p.locator('.todos li .title').allTextContents()
+
+    /**
+     * Opens the page and waits until React has hydrated the forms (it keeps its props on the
+     * DOM nodes), so that a click runs the action from JavaScript rather than as a plain post;
+     * a marker on `window` then tells that no full page load happened.
+     */
+    async function open(): Promise<void> {
+      await page.goto(base + '/')
+      await page.waitForFunction(
+        'Object.keys(document.querySelector("#new-todo-title")).some((key) => key.startsWith("__reactProps"))',
+      )
+      await page.evaluate('window.__samePage = true')
+    }
+    const stayedOnPage = async () => expect(await page.evaluate('window.__samePage === true')).toBe(true)
+
+    it('lists the todos through the server component', async () => {
+      await open()
+      await todo(page, 'Write a function').waitFor()
+      expect(await titles(page)).toEqual(expect.arrayContaining(['Write a function', 'Wire it to a route', 'Serve it from Next.js']))
+      expect(await todo(page, 'Write a function').locator('button').getAttribute('aria-pressed')).toBe('true')
+    })
+
+    it('adds a todo through the form (a server action) and empties the field', async () => {
+      await open()
+      await page.fill('#new-todo-title', '  Added in Chromium  ')
+      await page.click('button:text-is("Add")')
+      await todo(page, 'Added in Chromium').waitFor()
+      expect(await titles(page)).toContain('Added in Chromium')
+      await page.waitForFunction('document.querySelector("#new-todo-title").value === ""')
+      await stayedOnPage()
+    })
+
+    it('shows a field error next to the field for a title of spaces, keeping the typed text', async () => {
+      await open()
+      const before = await page.locator('.todos li').count()
+      await page.fill('#new-todo-title', '   ')
+      await page.click('button:text-is("Add")')
+      const error = page.locator('.todo-form #new-todo-title-error')
+      await error.waitFor()
+      expect(await error.textContent()).toBe('Write what needs doing.')
+      expect(await page.inputValue('#new-todo-title')).toBe('   ')
+      expect(await page.getAttribute('#new-todo-title', 'aria-invalid')).toBe('true')
+      expect(await page.getAttribute('#new-todo-title', 'aria-describedby')).toBe('new-todo-title-error')
+      expect(await page.locator('.todos li').count()).toBe(before)
+      await stayedOnPage()
+
+      await page.fill('#new-todo-title', '')
+      await page.click('button:text-is("Add")')
+      await page.waitForFunction('document.querySelector("#new-todo-title").getAttribute("aria-invalid") === "true"')
+      expect(await error.textContent()).toBe('Write what needs doing.')
+    })
+
+    it('refuses a 201-character title with a message and the text kept; a 200-character one wraps', async () => {
+      await open()
+      const tooLong = 'y'.repeat(201)
+      await page.fill('#new-todo-title', tooLong)
+      await page.click('button:text-is("Add")')
+      await page.locator('#new-todo-title-error', { hasText: '200 characters' }).waitFor()
+      expect(await page.textContent('#new-todo-title-error')).toBe('Keep it to 200 characters (this is 201).')
+      expect(await page.inputValue('#new-todo-title')).toBe(tooLong)
+
+      const longest = 'z'.repeat(200)
+      await page.fill('#new-todo-title', longest)
+      await page.click('button:text-is("Add")')
+      await todo(page, longest).waitFor()
+      await stayedOnPage()
+      // No sideways scrolling: the page is as wide as the window.
+      const widths = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as number[]
+      expect(widths[0]).toBeLessThanOrEqual(widths[1]!)
+    })
+
+    it('completes a todo by clicking its checkbox, and undoes it', async () => {
+      await open()
+      const check = todo(page, 'Serve it from Next.js').locator('button')
+      expect(await check.getAttribute('aria-pressed')).toBe('false')
+      await check.click()
+      await todo(page, 'Serve it from Next.js').locator('button[aria-pressed="true"]').waitFor()
+      const stored = (await (await get('/api/todos/3')).json()) as Todo
+      expect(stored.completed).toBe(true)
+      await check.click()
+      await todo(page, 'Serve it from Next.js').locator('button[aria-pressed="false"]').waitFor()
+      await stayedOnPage()
+      expect(((await (await get('/api/todos/3')).json()) as Todo).completed).toBe(false)
+    })
+
+    it('signs in (refusing a wrong password), shows who is signed in, and signs out', async () => {
+      await open()
+      await page.fill('input[name="name"]', 'grace')
+      await page.fill('input[name="password"]', 'guess')
+      await page.click('button:text-is("Sign in")')
+      await page.locator('.sign-in [role="alert"]').waitFor()
+      expect(await page.textContent('.sign-in [role="alert"]')).toBe('Wrong name or password.')
+      expect(await page.inputValue('input[name="name"]')).toBe('grace')
+
+      await page.fill('input[name="password"]', 'open-sesame')
+      await page.click('button:text-is("Sign in")')
+      await page.locator('[data-testid="user"]', { hasText: 'grace' }).waitFor()
+      const cookie = (await context.cookies()).find((c) => c.name === 'pikku_session')
+      expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' })
+      await stayedOnPage()
+      await open()
+      expect(await page.textContent('[data-testid="user"]')).toBe('grace')
+
+      await page.click('button:text-is("Sign out")')
+      await page.locator('button:text-is("Sign in")').waitFor()
+      await stayedOnPage()
+      expect((await context.cookies()).some((c) => c.name === 'pikku_session')).toBe(false)
+    })
+
+    describe('with JavaScript disabled (plain form posts)', () => {
+      let noJs: BrowserContext
+      let plain: Page
+
+      beforeAll(async () => {
+        noJs = await browser.newContext({ javaScriptEnabled: false })
+        plain = await noJs.newPage()
+      })
+
+      afterAll(async () => {
+        await noJs?.close()
+      })
+
+      it('adds a todo, and shows a field error with the typed text kept', async () => {
+        await plain.goto(base + '/')
+        await plain.fill('#new-todo-title', 'Added without JavaScript')
+        await plain.click('button:text-is("Add")')
+        await todo(plain, 'Added without JavaScript').waitFor()
+
+        await plain.fill('#new-todo-title', '  ')
+        await plain.click('button:text-is("Add")')
+        await plain.locator('#new-todo-title-error').waitFor()
+        expect(await plain.textContent('#new-todo-title-error')).toBe('Write what needs doing.')
+        expect(await plain.inputValue('#new-todo-title')).toBe('  ')
+      })
+
+      it('completes a todo by clicking its checkbox', async () => {
+        await plain.goto(base + '/')
+        const title = 'Added without JavaScript'
+        expect(await todo(plain, title).locator('button').getAttribute('aria-pressed')).toBe('false')
+        await todo(plain, title).locator('button').click()
+        await todo(plain, title).locator('button[aria-pressed="true"]').waitFor()
+      })
+
+      it('signs in and out', async () => {
+        await plain.goto(base + '/')
+        await plain.fill('input[name="name"]', 'linus')
+        await plain.fill('input[name="password"]', 'open-sesame')
+        await plain.click('button:text-is("Sign in")')
+        await plain.locator('[data-testid="user"]', { hasText: 'linus' }).waitFor()
+        await plain.click('button:text-is("Sign out")')
+        await plain.locator('button:text-is("Sign in")').waitFor()
+      })
     })
   })
 

@@ -26,6 +26,21 @@ export function ensureDependencies() {
 }
 
 /**
+ * Installs Debian's Chromium for the browser tests of the Next.js example when it is missing
+ * (CI starts from a clean machine), through `sudo` unless this runs as root.
+ */
+export function ensureChromium() {
+  if (existsSync('/usr/bin/chromium')) return
+  const apt = (...args) => {
+    const command = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args]
+    if (process.getuid?.() === 0) run(command[0], command.slice(1))
+    else run('sudo', command)
+  }
+  apt('update')
+  apt('install', '-y', '--no-install-recommends', 'chromium')
+}
+
+/**
  * Builds the native addon and the TypeScript layer. `PIKKU_PROFILE=dev-fast` skips LTO for a
  * quicker edit loop; the default is the release build that ships.
  */

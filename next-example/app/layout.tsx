@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import './globals.css'
 
 export const metadata = {
   title: 'Pikku native + Next.js',
@@ -8,9 +9,7 @@ export const metadata = {
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 640, margin: '2rem auto', padding: '0 1rem' }}>
-        {children}
-      </body>
+      <body>{children}</body>
     </html>
   )
 }

@@ -48,17 +48,28 @@ export const getTodo = pikkuSessionlessFunc<TodoRef, Todo>({
 
 export interface NewTodo {
   /**
-   * @minLength 1
-   * @maxLength 200
+   * Up to 200 characters, with at least one that is not a space (`\S`); stored trimmed.
+   * @minLength 1 @maxLength 200
+   * @pattern \S
    */
   title: string
   completed?: boolean
 }
 
-/** POST /todos — a title of 1 to 200 characters. */
+/** POST /todos — a title of 1 to 200 characters, not only spaces; stored without the spaces around it. */
 export const createTodo = pikkuSessionlessFunc<NewTodo, Todo>({
   name: 'createTodo',
-  func: async ({ store }, { title, completed }) => store.create(title, completed),
+  func: async ({ store }, { title, completed }) => store.create(title.trim(), completed),
+})
+
+/** POST /todos/:id/toggle — marks a todo done, or not done again; 404 when there is no such todo. */
+export const toggleTodo = pikkuSessionlessFunc<TodoRef, Todo>({
+  name: 'toggleTodo',
+  func: async ({ store }, { id }) => {
+    const todo = store.toggle(id)
+    if (!todo) throw new NotFoundError(`Todo ${id} not found`)
+    return todo
+  },
 })
 
 export interface Credentials {

@@ -30,4 +30,11 @@ export class TodoStore {
     this.todos.set(todo.id, todo)
     return todo
   }
+
+  /** Flips `completed`; undefined when there is no such todo. */
+  toggle(id: number): Todo | undefined {
+    const todo = this.todos.get(id)
+    if (todo) todo.completed = !todo.completed
+    return todo
+  }
 }
