@@ -20,6 +20,7 @@ pub fn generated_files() -> Vec<(&'static str, String)> {
     vec![
         ("lib/generated/contract.ts", contract_ts()),
         ("lib/generated/error-table.ts", error_table_ts()),
+        ("lib/generated/http-methods.ts", http_methods_ts()),
         (
             "schema/metadata.schema.json",
             serde_json::to_string_pretty(&crate::metadata::metadata_schema()).unwrap_or_default()
@@ -71,6 +72,20 @@ fn error_table_ts() -> String {
     }
     out.push_str("} as const\n\n/** The name of a built-in error class. */\nexport type ErrorName = keyof typeof ERROR_TABLE\n");
     out
+}
+
+/// The methods whose body carries no input, as the engine decides ([`HttpMethod::reads_body`]):
+/// adapters do not read such a body.
+fn http_methods_ts() -> String {
+    let without: Vec<String> = HttpMethod::ALL
+        .into_iter()
+        .filter(|m| !m.reads_body())
+        .map(|m| format!("'{}'", m.as_upper()))
+        .collect();
+    format!(
+        "{HEADER}\n/** Methods whose body carries no input: adapters leave it unread. */\nexport const METHODS_WITHOUT_INPUT: ReadonlySet<string> = new Set([{}])\n",
+        without.join(", ")
+    )
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use hyper::header::{
 };
 use hyper::{Method, Request, Response, StatusCode};
 use pikku_engine::error::{RequestError, INTERNAL_SERVER, MISSING_SESSION, REQUEST_TIMEOUT};
+use pikku_engine::config::HttpMethod;
 use pikku_engine::{wire, Engine, HttpRequest, Outcome};
 
 use crate::server::Context;
@@ -85,8 +86,10 @@ enum BodyRead {
     TimedOut,
 }
 
+/// Whether the body carries input: the engine's rule ([`HttpMethod::reads_body`]); a method
+/// it does not know reads its body (and is answered 405 by the router).
 fn reads_body(method: &Method) -> bool {
-    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+    HttpMethod::parse(method.as_str()).is_none_or(HttpMethod::reads_body)
 }
 
 fn closing(response: &mut Response<Full<Bytes>>) {
