@@ -1,6 +1,8 @@
 // Starts the fixture app behind each adapter on 127.0.0.1, so every behaviour test runs
 // through real HTTP against node:http, Express (with and without a body parser), the Fetch
-// API handler and the standalone server (Rust owns the socket).
+// API handler, the Next.js catch-all route handlers (`pikkuNext(app).routes`, called as Next
+// calls them; a real `next build` + `next start` is in next.test.ts) and the standalone server
+// (Rust owns the socket).
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -9,11 +11,12 @@ import express from 'express'
 import type { PikkuApp } from '@pikku/native'
 import { pikkuExpress } from '@pikku/native/express'
 import { createFetchHandler } from '@pikku/native/fetch'
+import { pikkuNext } from '@pikku/native/next'
 import { createRequestListener } from '@pikku/native/node-http'
 import { listen as listenStandalone } from '@pikku/native/standalone'
 
-export type AdapterKind = 'node-http' | 'express' | 'express+json' | 'fetch' | 'standalone'
-export const ADAPTERS: AdapterKind[] = ['node-http', 'express', 'express+json', 'fetch', 'standalone']
+export type AdapterKind = 'node-http' | 'express' | 'express+json' | 'fetch' | 'next' | 'standalone'
+export const ADAPTERS: AdapterKind[] = ['node-http', 'express', 'express+json', 'fetch', 'next', 'standalone']
 
 export interface Running {
   url: string
@@ -60,6 +63,22 @@ function listenerFor(kind: Exclude<AdapterKind, 'standalone'>, app: PikkuApp) {
     }
     case 'fetch':
       return fetchBridge(createFetchHandler(app))
+    case 'next':
+      return fetchBridge(nextCatchAll(app))
+  }
+}
+
+/**
+ * The catch-all `app/[...route]/route.ts` of a Next.js app (`basePath: ''`): Next picks the
+ * exported handler by method and passes the dynamic segments as a promise.
+ */
+function nextCatchAll(app: PikkuApp): (request: Request) => Promise<Response> {
+  const { routes } = pikkuNext(app, { basePath: '' })
+  return (request) => {
+    const handler = routes[request.method as keyof typeof routes]
+    if (!handler) return Promise.resolve(new Response(null, { status: 405 })) // Next's own answer
+    const route = new URL(request.url).pathname.split('/').filter(Boolean)
+    return handler(request, { params: Promise.resolve({ route }) })
   }
 }
 
