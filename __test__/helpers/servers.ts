@@ -4,19 +4,23 @@
 // calls them; a real `next build` + `next start` is in next.test.ts) and the standalone server
 // (Rust owns the socket).
 import { createServer, type IncomingMessage, type Server } from 'node:http'
+import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 
 import express from 'express'
 
 import type { PikkuApp } from '@pikku/native'
-import { pikkuExpress } from '@pikku/native/express'
+import { pikkuExpress, pikkuExpressRoute } from '@pikku/native/express'
 import { createFetchHandler } from '@pikku/native/fetch'
 import { pikkuNext } from '@pikku/native/next'
 import { createRequestListener } from '@pikku/native/node-http'
 import { listen as listenStandalone } from '@pikku/native/standalone'
 
-export type AdapterKind = 'node-http' | 'express' | 'express+json' | 'fetch' | 'next' | 'standalone'
-export const ADAPTERS: AdapterKind[] = ['node-http', 'express', 'express+json', 'fetch', 'next', 'standalone']
+export type AdapterKind = 'node-http' | 'express' | 'express+json' | 'express-route' | 'fetch' | 'next' | 'standalone'
+export const ADAPTERS: AdapterKind[] = ['node-http', 'express', 'express+json', 'express-route', 'fetch', 'next', 'standalone']
+
+// The app's routes, as the engine holds them (reached as the adapters reach them).
+const { portOf } = createRequire(__filename)('../../dist/app/port.js') as typeof import('../../dist/app/port.js')
 
 export interface Running {
   url: string
@@ -56,6 +60,18 @@ function listenerFor(kind: Exclude<AdapterKind, 'standalone'>, app: PikkuApp) {
         server.use(express.urlencoded({ extended: false }))
       }
       server.use(pikkuExpress(app))
+      server.use((_req, res) => {
+        res.status(404).json({ fallthrough: true })
+      })
+      return server
+    }
+    case 'express-route': {
+      // Express routes each of the app's routes to its own handler (`pikkuExpressRoute`).
+      const server = express()
+      for (const { target, auth } of portOf(app).built.routes) {
+        const method = target.label.split(' ')[0]!.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options'
+        server[method](target.route!, pikkuExpressRoute(app, target.func, { auth }))
+      }
       server.use((_req, res) => {
         res.status(404).json({ fallthrough: true })
       })
