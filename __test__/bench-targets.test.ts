@@ -184,3 +184,42 @@ describe('the A/B of two builds (bench/http/ab.mjs)', () => {
     expect(suite('--pairs=-1')).toMatchObject(refused('--pairs takes a whole number of at least 0 (0: no paired runs)'))
   })
 })
+
+describe('the chart of the targets (bench/http/lib/chart.mjs)', () => {
+  type Row = { label: string; bound: number; median: number; low: number; high: number; verdict: string }
+  let chart: { targetsFromResults: (markdown: string) => Row[]; targetsChart: (rows: Row[], title: string) => string }
+  beforeAll(async () => {
+    chart = await import(join(lib, 'chart.mjs'))
+  })
+
+  it('reads each target with paired runs from a results file, bounds included, controls left out', () => {
+    const markdown = [
+      '| target | paired | a | b | c | d | verdict |',
+      '| node:http adapter ≥ 0.85 × the ceiling on the validated POST | 0.87× (90%: 0.86–0.90; 13 rounds, 65 pairs) | 48 of 65 | 0.85× | 0.95 | 3 of 3 | met |',
+      '| node:http adapter above Fastify on GET /hello | 0.99× (90%: 0.97–1.01; 20 rounds, 100 pairs) | 1 | 1 | 1 | 1 | not shown |',
+      '| control: the ceiling against itself on GET /hello | 1.00× (90%: 0.99–1.01; 20 rounds, 100 pairs) |  |  |  |  |  |',
+      '| cold start of 100 routes below Express\'s (ours ÷ Express, ms) | | | 0.27× | 0.35 | 5 of 5 | met |',
+    ].join('\n')
+    expect(chart.targetsFromResults(markdown)).toEqual([
+      { label: 'node:http adapter ≥ 0.85 × the ceiling on the validated POST', bound: 0.85, median: 0.87, low: 0.86, high: 0.9, verdict: 'met' },
+      { label: 'node:http adapter above Fastify on GET /hello', bound: 1, median: 0.99, low: 0.97, high: 1.01, verdict: 'not shown' },
+    ])
+  })
+
+  it('draws one row per target, coloured by its verdict, with the bound as a line', () => {
+    const svg = chart.targetsChart(
+      [
+        { label: 'a & b', bound: 1, median: 1.5, low: 1.4, high: 1.6, verdict: 'met' },
+        { label: 'c', bound: 2, median: 1.8, low: 1.7, high: 1.9, verdict: 'not met' },
+      ],
+      'title <x>',
+    )
+    expect(svg.startsWith('<svg')).toBe(true)
+    expect(svg).toContain('title &lt;x&gt;')
+    expect(svg).toContain('a &amp; b')
+    expect(svg.match(/<circle /g)).toHaveLength(2)
+    expect(svg).toContain('fill="#2a7"')
+    expect(svg).toContain('fill="#c33"')
+    expect(svg).toContain('stroke="#c00"') // the bound
+  })
+})

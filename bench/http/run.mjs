@@ -15,6 +15,7 @@ import { constants, cpus, loadavg, release, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
+import { targetsChart, targetsFromResults } from './lib/chart.mjs'
 import { LOADS, checkAnswers } from './lib/check.mjs'
 import { COLD_SERVERS, EXTRA, coldStart, packageSize } from './lib/cold.mjs'
 import { ensureLoadGenerator, loadGeneratorVersion, runLoad } from './lib/load.mjs'
@@ -261,5 +262,8 @@ if (!opts['no-write']) {
     '',
   ].filter((line, i, all) => line !== '' || all[i - 1] !== '')
   writeFileSync(resultsFile, `${header.join('\n')}\n${tables}`)
-  console.error(`\nwrote ${resultsFile}`)
+  const chartFile = resultsFile.replace(/\.md$/, '.svg')
+  const rows = targetsFromResults(readFileSync(resultsFile, 'utf8'))
+  if (rows.length > 0) writeFileSync(chartFile, targetsChart(rows, `@pikku/native HTTP targets, run of ${header[2].slice('- Date: '.length)}`))
+  console.error(`\nwrote ${resultsFile}${rows.length > 0 ? ` and ${chartFile}` : ''}`)
 }
