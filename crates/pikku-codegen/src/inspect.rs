@@ -85,7 +85,15 @@ pub fn inspect(project: &Project) -> Result<(MetadataFile, Vec<Diagnostic>), Vec
         }
     }
     let mut http = Vec::new();
-    for module in &project.modules {
+    // The function a wiring names: followed through imports, renames and re-exports; else the
+    // imported name (a function of a file outside the project is reported as not found).
+    let function_of = |file: usize, local: &str| -> String {
+        project.function_named(file, local).unwrap_or_else(|| {
+            (project.modules[file].imports.get(local))
+                .map_or(local.to_owned(), |i| i.imported.clone())
+        })
+    };
+    for (file, module) in project.modules.iter().enumerate() {
         for wiring in &module.wirings {
             let label = format!("{} {}", wiring.method.to_uppercase(), wiring.route);
             let Some(method) = HttpMethod::parse(&wiring.method) else {
@@ -99,10 +107,7 @@ pub fn inspect(project: &Project) -> Result<(MetadataFile, Vec<Diagnostic>), Vec
                 );
                 continue;
             };
-            let function_name = module
-                .imports
-                .get(&wiring.func)
-                .map_or(wiring.func.as_str(), |import| import.imported.as_str());
+            let function_name = &*function_of(file, &wiring.func);
             let Some(function) = functions.get(function_name) else {
                 if failed.contains(function_name) {
                     continue;
@@ -137,7 +142,7 @@ pub fn inspect(project: &Project) -> Result<(MetadataFile, Vec<Diagnostic>), Vec
     }
     let mut channels = Vec::new();
     let mut channel_names = std::collections::HashSet::new();
-    for module in &project.modules {
+    for (file, module) in project.modules.iter().enumerate() {
         for wiring in &module.channels {
             let (Some(channel_name), Some(route)) = (&wiring.name, &wiring.route) else {
                 diagnostics.push(
@@ -165,10 +170,7 @@ pub fn inspect(project: &Project) -> Result<(MetadataFile, Vec<Diagnostic>), Vec
                 continue;
             }
             let mut resolve = |local: &str, what: &str| -> Option<String> {
-                let name = module
-                    .imports
-                    .get(local)
-                    .map_or(local, |import| import.imported.as_str());
+                let name = &*function_of(file, local);
                 if functions.contains_key(name) {
                     return Some(name.to_owned());
                 }

@@ -132,6 +132,60 @@ impl Project {
         self.find_export(space, self.target(file, import)?, &import.imported, 0)
     }
 
+    /// The name of the function `local` means in file `file`: one defined there, or one
+    /// imported — by its name, renamed (`export { f as g }`), as a default export, or through
+    /// re-exports. `None` when it is not a function the project defines.
+    pub fn function_named(&self, file: usize, local: &str) -> Option<String> {
+        self.function_in(file, local, true, 0)
+    }
+
+    /// `name` is a local name of `file` (`local`), or one of its exports.
+    fn function_in(&self, file: usize, name: &str, local: bool, depth: usize) -> Option<String> {
+        if depth > 32 {
+            return None;
+        }
+        let module = &self.modules[file];
+        let own = if local {
+            Some(name)
+        } else {
+            module.exports.get(name).map(String::as_str)
+        };
+        if let Some(own) = own {
+            if module.functions.iter().any(|f| f.name == own) {
+                return Some(own.to_owned());
+            }
+            if let Some(import) = module.imports.get(own) {
+                let target = self.target(file, import)?;
+                return self.function_in(target, &import.imported, false, depth + 1);
+            }
+            if local {
+                return None;
+            }
+        }
+        for reexport in &module.reexports {
+            let (source, imported) = match reexport {
+                ReExport::Named { source, names } => {
+                    match names.iter().find(|(exported, _)| exported == name) {
+                        Some((_, imported)) => (source, imported.as_str()),
+                        None => continue,
+                    }
+                }
+                ReExport::All { source } => (source, name),
+            };
+            let Some(target) = self
+                .resolver
+                .resolve(&self.files[file].path, source)
+                .and_then(|path| self.by_path.get(&path).copied())
+            else {
+                continue;
+            };
+            if let Some(found) = self.function_in(target, imported, false, depth + 1) {
+                return Some(found);
+            }
+        }
+        None
+    }
+
     fn target(&self, file: usize, import: &Import) -> Option<usize> {
         let path = self
             .resolver

@@ -13,8 +13,8 @@ use hyper::header::{
     TRANSFER_ENCODING,
 };
 use hyper::{Method, Request, Response, StatusCode};
-use pikku_engine::error::{RequestError, INTERNAL_SERVER, MISSING_SESSION, REQUEST_TIMEOUT};
 use pikku_engine::config::HttpMethod;
+use pikku_engine::error::{RequestError, INTERNAL_SERVER, MISSING_SESSION, REQUEST_TIMEOUT};
 use pikku_engine::{wire, Engine, HttpRequest, Outcome};
 
 use crate::server::Context;
