@@ -55,6 +55,23 @@ describe('types', () => {
     wire(() => addRoute({ method: 'fetch', route: '/d', func: publicThing }))
   })
 
+  it('types the output of a Zod `output` schema (types only: nothing checks it at run time)', () => {
+    const Todo = z.object({ id: z.string(), done: z.boolean().default(false) })
+    const getTodo = pikkuSessionlessFunc({
+      input: Todo.pick({ id: true }),
+      output: Todo,
+      func: async (_services, { id }) => ({ id }),
+    })
+    expectTypeOf(getTodo).parameter(1).toEqualTypeOf<{ id: string }>()
+    expectTypeOf(getTodo).returns.resolves.toEqualTypeOf<{ id: string; done?: boolean | undefined }>()
+    const withSession = pikkuFunc({ input: Todo, output: z.array(Todo), func: async (_services, data) => [data] })
+    expectTypeOf(withSession).returns.resolves.toEqualTypeOf<{ id: string; done?: boolean | undefined }[]>()
+    // @ts-expect-error the function must return the output schema's type
+    pikkuSessionlessFunc({ input: Todo, output: Todo, func: async () => ({ id: 1 }) })
+    // @ts-expect-error `output` must be a schema like `input`
+    pikkuSessionlessFunc({ input: Todo, output: 'Todo', func: async () => ({ id: 'a' }) })
+  })
+
   it('types pikkuFunc forms', () => {
     const f = pikkuFunc<{ a: number }, number>(async (_s, data) => data.a)
     expectTypeOf(f).toEqualTypeOf<APIFunction<{ a: number }, number>>()

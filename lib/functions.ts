@@ -58,10 +58,15 @@ export function functionLabel(func: AnyAPIFunction): string {
 }
 
 /** Config form of a definer: the function plus its input schema. */
-export interface FunctionConfig<F, S> {
+export interface FunctionConfig<F, S, O = S> {
   func: F
   /** The input schema: JSON Schema, or a Zod 4 (Standard JSON Schema) schema. */
   input?: S
+  /**
+   * The output schema, for types only: the function must return its input type, `pikku` puts
+   * it in the metadata, the client and the OpenAPI document. Nothing checks outputs at run time.
+   */
+  output?: O
   /**
    * The function's name in the metadata. Rarely needed: a wiring or the generated
    * `pikku-functions.gen.ts` tells the app which function is which.
@@ -79,6 +84,7 @@ export interface FunctionConfig<F, S> {
 }
 
 function define(config: AnyAPIFunction | FunctionConfig<AnyAPIFunction, unknown>, sessionless: boolean) {
+  // `output` is for types and the code generator only.
   const { func, input, name, middleware, permissions, unvalidatedInput } = typeof config === 'function' ? { func: config } as FunctionConfig<AnyAPIFunction, unknown> : config
   const meta: FunctionMeta = { sessionless }
   if (input !== undefined) meta.input = input as JSONSchema
@@ -101,15 +107,17 @@ function define(config: AnyAPIFunction | FunctionConfig<AnyAPIFunction, unknown>
  * const update = pikkuFunc<Patch, Todo>({ input: patchJsonSchema, func: async (s, data) => … })
  * ```
  */
-export function pikkuFunc<S extends StandardJSONSchema, Out>(config: FunctionConfig<APIFunction<InferInput<S>, Out>, S> & { input: S }): APIFunction<InferInput<S>, Out>
-export function pikkuFunc<In, Out>(config: APIFunction<In, Out> | FunctionConfig<APIFunction<In, Out>, JSONSchema>): APIFunction<In, Out>
+export function pikkuFunc<S extends StandardJSONSchema, O extends StandardJSONSchema>(config: FunctionConfig<APIFunction<InferInput<S>, InferInput<O>>, S, O> & { input: S; output: O }): APIFunction<InferInput<S>, InferInput<O>>
+export function pikkuFunc<S extends StandardJSONSchema, Out>(config: FunctionConfig<APIFunction<InferInput<S>, Out>, S, never> & { input: S }): APIFunction<InferInput<S>, Out>
+export function pikkuFunc<In, Out>(config: APIFunction<In, Out> | FunctionConfig<APIFunction<In, Out>, JSONSchema, JSONSchema>): APIFunction<In, Out>
 export function pikkuFunc(config: AnyAPIFunction | FunctionConfig<AnyAPIFunction, unknown>): AnyAPIFunction {
   return define(config, false)
 }
 
 /** Defines a function that runs with or without a session; same forms as {@link pikkuFunc}. */
-export function pikkuSessionlessFunc<S extends StandardJSONSchema, Out>(config: FunctionConfig<APIFunctionSessionless<InferInput<S>, Out>, S> & { input: S }): APIFunctionSessionless<InferInput<S>, Out>
-export function pikkuSessionlessFunc<In, Out>(config: APIFunctionSessionless<In, Out> | FunctionConfig<APIFunctionSessionless<In, Out>, JSONSchema>): APIFunctionSessionless<In, Out>
+export function pikkuSessionlessFunc<S extends StandardJSONSchema, O extends StandardJSONSchema>(config: FunctionConfig<APIFunctionSessionless<InferInput<S>, InferInput<O>>, S, O> & { input: S; output: O }): APIFunctionSessionless<InferInput<S>, InferInput<O>>
+export function pikkuSessionlessFunc<S extends StandardJSONSchema, Out>(config: FunctionConfig<APIFunctionSessionless<InferInput<S>, Out>, S, never> & { input: S }): APIFunctionSessionless<InferInput<S>, Out>
+export function pikkuSessionlessFunc<In, Out>(config: APIFunctionSessionless<In, Out> | FunctionConfig<APIFunctionSessionless<In, Out>, JSONSchema, JSONSchema>): APIFunctionSessionless<In, Out>
 export function pikkuSessionlessFunc(config: AnyAPIFunction | FunctionConfig<AnyAPIFunction, unknown>): AnyAPIFunction {
   return define(config, true)
 }

@@ -10,15 +10,20 @@
 // signature, optional members, `Date`, `Record<string, V>`, a generic interface with a concrete
 // argument, types imported from ../models/*.js (and through the models/index.js re-export),
 // `Pick` / `Omit` / `Partial` of the shared models and of each file's own resource,
-// intersections, and JSDoc constraints.
+// intersections, and JSDoc constraints. Every fifth file defines its five functions with Zod
+// schemas instead (`input` / `output`: objects, strings with formats and patterns, ints with
+// bounds, enums, records, tuples, a discriminated union, `.extend` / `.pick` / `.omit` /
+// `.partial` of a schema imported from src/models/zod.ts).
 // Every type name is unique across the project (the reference renames duplicates at random).
 //
 // Usage: node generate-project.mjs [--functions=500] [--out=<dir>]
 //        or import { generateProject } from './generate-project.mjs'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { tmpdir } from 'node:os'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
 const MODELS = {
   'common.ts': `/** A point in time, serialised as an ISO 8601 string. */
@@ -166,6 +171,39 @@ export * from './user.js'
 export * from './money.js'
 export * from './attachment.js'
 `,
+  // Zod schemas shared by the Zod resource files (every fifth file).
+  'zod.ts': `import { z } from 'zod'
+
+export const ZStatus = z.enum(['draft', 'active', 'suspended', 'archived'])
+
+export const ZMoney = z.object({
+  amount: z.number().nonnegative(),
+  currency: z.enum(['EUR', 'USD', 'GBP', 'JPY']),
+})
+
+export const ZAddress = z.object({
+  line1: z.string().min(1),
+  line2: z.string().optional(),
+  city: z.string(),
+  postalCode: z.string().regex(/^[0-9A-Z -]{3,10}$/),
+  country: z.enum(['FI', 'SE', 'NO', 'DK', 'DE', 'FR', 'GB', 'US']),
+  geo: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }).optional(),
+})
+
+export const ZAudit = z.object({
+  actor: z.string(),
+  action: z.enum(['create', 'update', 'delete', 'restore']),
+  at: z.iso.datetime(),
+  changes: z.record(z.string(), z.string()),
+})
+
+export const ZBase = z.object({
+  id: z.string().min(1),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  version: z.int().nonnegative(),
+})
+`,
 }
 
 // Nouns for resource names, so the files read like a real API (orders, invoices, tickets...).
@@ -285,7 +323,118 @@ export interface ${R} extends BaseEntity {
   }
 }
 
+/** Every fifth file defines its functions with Zod schemas (`input` / `output`), not types. */
+export const isZodFile = (i) => i % 5 === 4
+
+/** The Zod schemas of Zod resource file `i`, in a file of their own under src/schemas/. */
+export function zodSchemaFile(i, revision = 0) {
+  const R = pascal(i)
+  const r = camel(R)
+  const extra = revision ? `\n  search${revision}: z.string().optional(),` : ''
+  return `import { z } from 'zod'
+
+import { ZAddress, ZAudit, ZBase, ZMoney, ZStatus } from '../models/zod.js'
+
+export const ${R} = ZBase.extend({
+  title: z.string().min(1).max(200).describe('What the ${r} is called'),
+  status: ZStatus,
+  priority: z.enum(['low', 'normal', 'high', 'urgent']).default('normal'),
+  owner: z.object({ id: z.string(), email: z.email(), displayName: z.string().min(1).max(120) }),
+  lines: z
+    .array(z.object({ sku: z.string(), quantity: z.int().positive(), unitPrice: ZMoney, discount: ZMoney.partial().optional() }))
+    .min(1),
+  total: ZMoney,
+  address: ZAddress.optional(),
+  tags: z.array(z.string()).max(20),
+  metadata: z.record(z.string(), z.string()),
+  history: z.array(ZAudit),
+  notes: z.string().nullish(),
+  window: z.tuple([z.iso.datetime(), z.iso.datetime()]).optional(),
+  delivery: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('pickup'), at: z.iso.date() }),
+    z.object({ kind: z.literal('ship'), address: ZAddress, express: z.boolean() }),
+  ]),
+})
+
+export const ${R}Page = z.object({ items: z.array(${R}), nextCursor: z.string().optional(), total: z.int().nonnegative() })
+
+export const Get${R}Input = z.object({ id: z.string(), expand: z.boolean().optional() })
+export const List${R}Input = z.object({
+  limit: z.int().min(1).max(200).optional(),
+  cursor: z.string().optional(),
+  order: z.enum(['asc', 'desc']).optional(),
+  status: ZStatus.optional(),${extra}
+})
+export const Create${R}Input = ${R}.omit({ id: true, createdAt: true, updatedAt: true, version: true }).strict()
+export const Update${R}Input = ${R}.partial().extend({ id: z.string(), version: z.int().nonnegative() })
+export const Delete${R}Input = ${R}.pick({ id: true }).extend({ reason: z.string().optional(), hard: z.boolean().optional() })
+export const Delete${R}Output = z.object({ deleted: z.boolean(), id: z.string() })
+`
+}
+
+// The functions of a Zod resource file take their schemas from src/schemas/ (exported consts: the
+// reference inspector reads Zod schemas only from exported variables, and imports their file to
+// convert them, so that file must not import '@pikku/native').
+function zodResourceFile(i) {
+  const R = pascal(i)
+  const r = camel(R)
+  const path = `/${kebab(R)}s`
+  return `import { pikkuFunc, pikkuSessionlessFunc, wireHTTP } from '@pikku/native'
+
+import {
+  ${R},
+  ${R}Page,
+  Get${R}Input,
+  List${R}Input,
+  Create${R}Input,
+  Update${R}Input,
+  Delete${R}Input,
+  Delete${R}Output,
+} from '../schemas/${kebab(R)}.js'
+
+export const get${R} = pikkuFunc({
+  input: Get${R}Input,
+  output: ${R},
+  func: async (services, data) => services.store.get('${r}', data.id),
+})
+
+export const list${R}s = pikkuSessionlessFunc({
+  input: List${R}Input,
+  output: ${R}Page,
+  func: async (services, data) => services.store.list('${r}', data),
+})
+
+export const create${R} = pikkuFunc({
+  input: Create${R}Input,
+  output: ${R},
+  func: async (services, data, session) => services.store.create('${r}', data, session),
+})
+
+export const update${R} = pikkuFunc({
+  input: Update${R}Input,
+  output: ${R},
+  func: async (services, data, session) => services.store.update('${r}', data.id, data, session),
+})
+
+export const delete${R} = pikkuFunc({
+  input: Delete${R}Input,
+  output: Delete${R}Output,
+  func: async (services, data, session) => {
+    await services.store.delete('${r}', data.id, session)
+    return { deleted: true, id: data.id }
+  },
+})
+
+wireHTTP({ method: 'get', route: '${path}/:id', func: get${R} })
+wireHTTP({ method: 'get', route: '${path}', func: list${R}s, auth: false })
+wireHTTP({ method: 'post', route: '${path}', func: create${R} })
+wireHTTP({ method: 'patch', route: '${path}/:id', func: update${R} })
+wireHTTP({ method: 'delete', route: '${path}/:id', func: delete${R} })
+`
+}
+
 export function resourceFile(i, revision = 0) {
+  if (isZodFile(i)) return zodResourceFile(i)
   const R = pascal(i)
   const r = camel(R)
   const path = `/${kebab(R)}s`
@@ -367,6 +516,7 @@ export function generateProject({ functions = 500, dir } = {}) {
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(join(dir, 'src', 'models'), { recursive: true })
   mkdirSync(join(dir, 'src', 'functions'), { recursive: true })
+  mkdirSync(join(dir, 'src', 'schemas'), { recursive: true })
   writeFileSync(
     join(dir, 'package.json'),
     JSON.stringify({ name: `codegen-bench-n${functions}`, private: true, type: 'module' }, null, 2) + '\n',
@@ -394,8 +544,19 @@ export function generateProject({ functions = 500, dir } = {}) {
     ) + '\n',
   )
   for (const [name, text] of Object.entries(MODELS)) writeFileSync(join(dir, 'src', 'models', name), text)
-  for (let i = 0; i < fileCount; i++) writeFileSync(join(dir, fileNameFor(i)), resourceFile(i))
-  return { dir, files: fileCount + Object.keys(MODELS).length, functions }
+  // The Zod files import 'zod': the reference's TypeScript program must resolve it (ours reads
+  // the builders without it). The repository's own copy, linked.
+  mkdirSync(join(dir, 'node_modules'), { recursive: true })
+  symlinkSync(join(repoRoot, 'node_modules', 'zod'), join(dir, 'node_modules', 'zod'), 'dir')
+  let zodFiles = 0
+  for (let i = 0; i < fileCount; i++) {
+    writeFileSync(join(dir, fileNameFor(i)), resourceFile(i))
+    if (isZodFile(i)) {
+      writeFileSync(join(dir, 'src', 'schemas', `${kebab(pascal(i))}.ts`), zodSchemaFile(i))
+      zodFiles++
+    }
+  }
+  return { dir, files: fileCount + zodFiles + Object.keys(MODELS).length, functions }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -12,6 +12,7 @@ use crate::diagnostics::{line_col, sort_and_dedup, Diagnostic};
 use crate::ir::{FunctionDef, Loc, Ty};
 use crate::project::Project;
 use crate::resolve::{DefTable, SchemaBuilder};
+use crate::zod;
 
 /// Inspects the project; all problems are reported together. With no error, the metadata and
 /// the warnings; else every diagnostic (warnings too).
@@ -24,6 +25,9 @@ pub fn inspect(project: &Project) -> Result<(MetadataFile, Vec<Diagnostic>), Vec
     let mut defined: BTreeMap<String, (usize, &FunctionDef)> = BTreeMap::new();
     // Functions whose types failed: their wirings are not reported a second time.
     let mut failed = std::collections::BTreeSet::new();
+    // Functions whose input schema is given at run time and cannot be read (JSON Schema, another
+    // library's schema): their route parameters cannot be checked here.
+    let mut opaque = std::collections::BTreeSet::new();
     for (file, module) in project.modules.iter().enumerate() {
         for function in &module.functions {
             if let Some((other_file, other)) = defined.get(&function.name) {
@@ -45,38 +49,45 @@ pub fn inspect(project: &Project) -> Result<(MetadataFile, Vec<Diagnostic>), Vec
             source: Some(source_of(project, *file, function.loc.offset)),
         };
         let type_name = capitalize(name);
-        if !function.runtime_input {
-            if let Some(input) = function.input.as_ref().filter(|t| carries_data(t)) {
-                let used_by = (format!("the input of function `{name}`"), function.loc);
-                match schema_of(project, &mut table, *file, input, used_by, &mut diagnostics) {
-                    Some(schema) => {
-                        let schema_name = format!("{type_name}Input");
-                        schemas.insert(schema_name.clone(), schema);
-                        meta.input_schema = Some(schema_name);
+        for (expr, ty, suffix, what) in [
+            (&function.input_expr, &function.input, "Input", "input"),
+            (&function.output_expr, &function.output, "Output", "output"),
+        ] {
+            let schema = match (expr, ty.as_ref().filter(|t| carries_data(t))) {
+                // A schema given on the function: Zod, read statically, or JSON Schema.
+                (Some(expr), _) => match zod::translate(project, *file, expr) {
+                    Ok(zod::Outcome::Schema(schema)) => Some(schema),
+                    Ok(zod::Outcome::Opaque) => {
+                        if suffix == "Input" {
+                            opaque.insert(name.clone());
+                        }
+                        None
                     }
-                    None => {
+                    Err(problem) => {
+                        let used_by = format!("the {what} of function `{name}`");
+                        diagnostics.push(problem.used_by(&used_by, function.loc, &project.files));
+                        failed.insert(name.clone());
+                        None
+                    }
+                },
+                (None, Some(ty)) => {
+                    let used_by = (format!("the {what} of function `{name}`"), function.loc);
+                    let schema =
+                        schema_of(project, &mut table, *file, ty, used_by, &mut diagnostics);
+                    if schema.is_none() {
                         failed.insert(name.clone());
                     }
+                    schema
                 }
-            }
-        }
-        if let Some(output) = function.output.as_ref().filter(|t| carries_data(t)) {
-            let used_by = (format!("the output of function `{name}`"), function.loc);
-            match schema_of(
-                project,
-                &mut table,
-                *file,
-                output,
-                used_by,
-                &mut diagnostics,
-            ) {
-                Some(schema) => {
-                    let schema_name = format!("{type_name}Output");
-                    schemas.insert(schema_name.clone(), schema);
+                (None, None) => None,
+            };
+            if let Some(schema) = schema {
+                let schema_name = format!("{type_name}{suffix}");
+                schemas.insert(schema_name.clone(), schema);
+                if suffix == "Input" {
+                    meta.input_schema = Some(schema_name);
+                } else {
                     meta.output_schema = Some(schema_name);
-                }
-                None => {
-                    failed.insert(name.clone());
                 }
             }
         }
@@ -124,7 +135,8 @@ pub fn inspect(project: &Project) -> Result<(MetadataFile, Vec<Diagnostic>), Vec
                 .and_then(|s| schemas.get(s))
                 .map(top_level_keys)
                 .unwrap_or_default();
-            for param in route_params(&wiring.route) {
+            let params = route_params(&wiring.route).filter(|_| !opaque.contains(function_name));
+            for param in params {
                 if !keys.iter().any(|k| k == param) {
                     diagnostics.push(
                         Diagnostic::new("PIKKU_ROUTE_PARAM", wiring.loc, format!("route `{label}`: `:{param}` is not a key of the input of `{function_name}`"))

@@ -116,6 +116,68 @@ pub enum Decl {
     Enum { members: Vec<(String, EnumValue)> },
     /// A `const X = { … } as const` object: its literal values.
     ConstObject { entries: Vec<(String, EnumValue)> },
+    /// A `const X = <call or member chain>` (a Zod schema, maybe): its initializer.
+    Expr(JsExpr),
+}
+
+/// A JavaScript expression as written, kept for the static reading of Zod builders
+/// (`z.object({ id: z.string() }).strict()`). What it cannot hold is `Other`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsExpr {
+    Ident {
+        name: String,
+        loc: Loc,
+    },
+    /// `object.property`; `loc` is where the property name is.
+    Member {
+        object: Box<JsExpr>,
+        property: String,
+        loc: Loc,
+    },
+    Call {
+        callee: Box<JsExpr>,
+        args: Vec<JsExpr>,
+        loc: Loc,
+    },
+    Str(String),
+    Num(f64),
+    Bool(bool),
+    Null,
+    /// A regular expression literal: its source (between the slashes) and flags.
+    Regex {
+        source: String,
+        flags: String,
+    },
+    Array(Vec<JsExpr>),
+    Object(Vec<ObjectEntry>, Loc),
+    /// Anything else (a function, a template with expressions, a spread argument …).
+    Other {
+        what: &'static str,
+        loc: Loc,
+    },
+}
+
+/// One entry of an object literal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ObjectEntry {
+    Property(String, JsExpr),
+    Spread(JsExpr),
+    /// A computed key or a method.
+    Other(Loc),
+}
+
+impl JsExpr {
+    /// Where the expression starts (`Loc::default()` for literals, which never fail alone).
+    pub fn loc(&self) -> Loc {
+        match self {
+            JsExpr::Ident { loc, .. }
+            | JsExpr::Member { loc, .. }
+            | JsExpr::Call { loc, .. }
+            | JsExpr::Object(_, loc)
+            | JsExpr::Other { loc, .. } => *loc,
+            _ => Loc::default(),
+        }
+    }
 }
 
 /// The value of an enum member or `as const` entry.
@@ -134,6 +196,9 @@ pub struct FunctionDef {
     pub sessionless: bool,
     /// The input schema is given at run time (`pikkuFunc({ input: z.object(…) })`).
     pub runtime_input: bool,
+    /// The `input` and `output` expressions of the config form (a Zod schema, or JSON Schema).
+    pub input_expr: Option<JsExpr>,
+    pub output_expr: Option<JsExpr>,
     pub loc: Loc,
 }
 

@@ -18,6 +18,7 @@ mod resolve;
 mod schema_values;
 mod suggest;
 mod typescript;
+mod zod;
 
 use std::path::{Path, PathBuf};
 

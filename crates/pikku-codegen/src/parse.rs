@@ -10,8 +10,8 @@ use oxc_span::{GetSpan, SourceType, Span};
 
 use crate::diagnostics::Diagnostic;
 use crate::ir::{
-    ChannelWiring, Decl, Doc, EnumValue, FunctionDef, HttpWiring, Import, Loc, Member, Module,
-    ObjectTy, ReExport, TupleItem, Ty,
+    ChannelWiring, Decl, Doc, EnumValue, FunctionDef, HttpWiring, Import, JsExpr, Loc, Member,
+    Module, ObjectEntry, ObjectTy, ReExport, TupleItem, Ty,
 };
 use crate::jsdoc::parse_jsdoc;
 
@@ -273,6 +273,8 @@ impl Reader<'_> {
                     output,
                     sessionless,
                     runtime_input: false,
+                    input_expr: None,
+                    output_expr: None,
                     loc,
                 });
                 return Some(name);
@@ -285,18 +287,50 @@ impl Reader<'_> {
                     if let Some(sessionless) = definer_kind(callee.name.as_str()) {
                         if callee.name.as_str().starts_with("pikku") {
                             let (input, output) = self.in_out(call.type_arguments.as_deref());
-                            let runtime_input = call.arguments.first().is_some_and(has_input_key);
+                            let config = match call.arguments.first() {
+                                Some(Argument::ObjectExpression(object)) => Some(object),
+                                _ => None,
+                            };
+                            let key = |key: &str| {
+                                config.and_then(|o| {
+                                    object_properties(o)
+                                        .find(|(k, _)| k == key)
+                                        .map(|(_, v)| self.js(v))
+                                })
+                            };
+                            let (input_expr, output_expr) = (key("input"), key("output"));
                             self.module.functions.push(FunctionDef {
                                 name: name.clone(),
                                 input,
                                 output,
                                 sessionless,
-                                runtime_input,
+                                runtime_input: input_expr.is_some(),
+                                input_expr,
+                                output_expr,
                                 loc,
                             });
                         }
+                        return Some(name);
                     }
                 }
+                // `const Todo = z.object(…)`: maybe a Zod schema that a function uses.
+                let expr = self.js(declarator.init.as_ref()?);
+                self.module
+                    .values
+                    .insert(name.clone(), (Decl::Expr(expr), loc));
+            }
+            Some(
+                init @ (Expression::StaticMemberExpression(_)
+                | Expression::Identifier(_)
+                | Expression::ObjectExpression(_)
+                | Expression::ArrayExpression(_)
+                | Expression::StringLiteral(_)
+                | Expression::NumericLiteral(_)),
+            ) => {
+                let expr = self.js(init);
+                self.module
+                    .values
+                    .insert(name.clone(), (Decl::Expr(expr), loc));
             }
             // `const Status = { … } as const`
             Some(Expression::TSAsExpression(as_expr)) if is_as_const(&as_expr.type_annotation) => {
@@ -319,6 +353,115 @@ impl Reader<'_> {
             _ => {}
         }
         Some(name)
+    }
+
+    /// An expression as [`JsExpr`] (TypeScript-only wrappers such as `as const` dropped).
+    fn js(&self, expression: &Expression) -> JsExpr {
+        let loc = self.loc(expression.span());
+        match expression {
+            Expression::Identifier(id) => JsExpr::Ident {
+                name: id.name.to_string(),
+                loc,
+            },
+            Expression::StaticMemberExpression(member) => JsExpr::Member {
+                object: Box::new(self.js(&member.object)),
+                property: member.property.name.to_string(),
+                loc: self.loc(member.property.span),
+            },
+            Expression::CallExpression(call) => JsExpr::Call {
+                callee: Box::new(self.js(&call.callee)),
+                args: call
+                    .arguments
+                    .iter()
+                    .map(|a| match a.as_expression() {
+                        Some(e) => self.js(e),
+                        None => JsExpr::Other {
+                            what: "a spread argument",
+                            loc: self.loc(a.span()),
+                        },
+                    })
+                    .collect(),
+                loc,
+            },
+            Expression::StringLiteral(s) => JsExpr::Str(s.value.to_string()),
+            Expression::TemplateLiteral(t) if t.expressions.is_empty() && t.quasis.len() == 1 => {
+                match &t.quasis[0].value.cooked {
+                    Some(cooked) => JsExpr::Str(cooked.to_string()),
+                    None => JsExpr::Other {
+                        what: "a template literal",
+                        loc,
+                    },
+                }
+            }
+            Expression::NumericLiteral(n) => JsExpr::Num(n.value),
+            Expression::BooleanLiteral(b) => JsExpr::Bool(b.value),
+            Expression::NullLiteral(_) => JsExpr::Null,
+            Expression::UnaryExpression(u) if u.operator == UnaryOperator::UnaryNegation => {
+                match &u.argument {
+                    Expression::NumericLiteral(n) => JsExpr::Num(-n.value),
+                    _ => JsExpr::Other {
+                        what: "an expression",
+                        loc,
+                    },
+                }
+            }
+            Expression::RegExpLiteral(r) => {
+                let text = &self.text[r.span.start as usize..r.span.end as usize];
+                let (source, flags) = text.rsplit_once('/').unwrap_or((text, ""));
+                JsExpr::Regex {
+                    source: source.strip_prefix('/').unwrap_or(source).to_owned(),
+                    flags: flags.to_owned(),
+                }
+            }
+            Expression::ArrayExpression(array) => JsExpr::Array(
+                array
+                    .elements
+                    .iter()
+                    .map(|e| match e.as_expression() {
+                        Some(e) => self.js(e),
+                        None => JsExpr::Other {
+                            what: "a spread or hole",
+                            loc: self.loc(e.span()),
+                        },
+                    })
+                    .collect(),
+            ),
+            Expression::ObjectExpression(object) => JsExpr::Object(
+                object
+                    .properties
+                    .iter()
+                    .map(|p| match p {
+                        ObjectPropertyKind::ObjectProperty(p) if !p.method && !p.computed => {
+                            match property_key(&p.key) {
+                                Some(key) => ObjectEntry::Property(key, self.js(&p.value)),
+                                None => ObjectEntry::Other(self.loc(p.span)),
+                            }
+                        }
+                        ObjectPropertyKind::ObjectProperty(p) => {
+                            ObjectEntry::Other(self.loc(p.span))
+                        }
+                        ObjectPropertyKind::SpreadProperty(s) => {
+                            ObjectEntry::Spread(self.js(&s.argument))
+                        }
+                    })
+                    .collect(),
+                loc,
+            ),
+            Expression::ParenthesizedExpression(e) => self.js(&e.expression),
+            Expression::TSAsExpression(e) => self.js(&e.expression),
+            Expression::TSSatisfiesExpression(e) => self.js(&e.expression),
+            Expression::TSNonNullExpression(e) => self.js(&e.expression),
+            Expression::ArrowFunctionExpression(_) | Expression::FunctionExpression(_) => {
+                JsExpr::Other {
+                    what: "a function",
+                    loc,
+                }
+            }
+            _ => JsExpr::Other {
+                what: "an expression",
+                loc,
+            },
+        }
     }
 
     fn in_out(&self, args: Option<&TSTypeParameterInstantiation>) -> (Option<Ty>, Option<Ty>) {
@@ -577,13 +720,6 @@ fn definer_kind(name: &str) -> Option<bool> {
     } else {
         None
     }
-}
-
-fn has_input_key(argument: &Argument) -> bool {
-    let Argument::ObjectExpression(object) = argument else {
-        return false;
-    };
-    object.properties.iter().any(|p| matches!(p, ObjectPropertyKind::ObjectProperty(p) if property_key(&p.key).as_deref() == Some("input")))
 }
 
 fn is_as_const(ty: &TSType) -> bool {

@@ -400,6 +400,8 @@ impl<'p, 't> SchemaBuilder<'p, 't> {
                 Some(merged)
             }
             Decl::Enum { members } => Some(enum_schema(members.iter().map(|(_, v)| v))),
+            // Values only: never found as a type.
+            Decl::Expr(_) => Some(json!({})),
             Decl::ConstObject { entries } => {
                 let properties: Map<String, Value> = entries
                     .iter()

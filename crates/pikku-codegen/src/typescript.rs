@@ -81,11 +81,22 @@ impl TypeNames {
             }
         }
         if let Some(parts) = object.get("allOf").and_then(Value::as_array) {
-            return parts
+            // Parts that only constrain (`{ pattern }`, as Zod writes a second pattern) add no
+            // type to the schema's own `type`.
+            let mut types: Vec<String> = parts
                 .iter()
                 .map(|p| self.type_of(owner, p))
-                .collect::<Vec<_>>()
-                .join(" & ");
+                .filter(|t| t != "unknown")
+                .collect();
+            if object.contains_key("type") {
+                let mut own = object.clone();
+                own.remove("allOf");
+                types.insert(0, self.type_of(owner, &Value::Object(own)));
+            }
+            return match types.len() {
+                0 => "unknown".into(),
+                _ => types.join(" & "),
+            };
         }
         if object
             .get("not")
@@ -247,6 +258,10 @@ mod tests {
                 json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "number"}], "minItems": 1, "items": false})
             ),
             "[string, number?]"
+        );
+        assert_eq!(
+            t(json!({"type": "string", "allOf": [{"pattern": "a"}, {"pattern": "b"}]})),
+            "string"
         );
     }
 
