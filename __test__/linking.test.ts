@@ -42,7 +42,7 @@ beforeAll(async () => {
   app = (await import('./fixtures/linking/src/app.js')).makeLinkedApp()
 })
 
-const FORMS = ['annotated', 'called', 'configured', 'renamed', 'reexported'] as const
+const FORMS = ['annotated', 'called', 'configured', 'renamed', 'reexported', 'defaulted'] as const
 
 describe.each(FORMS)('a function written as `%s`', (form) => {
   it('is validated as an HTTP route (addRoute)', async () => {

@@ -47,6 +47,7 @@ pub fn parse_module(file: usize, path: &str, text: &str) -> Result<Module, Vec<D
     }
     let mut reader = Reader {
         file,
+        path,
         text,
         docs: collect_docs(file, &parsed.program, text),
         module: Module::default(),
@@ -80,6 +81,8 @@ fn collect_docs(file: usize, program: &Program, text: &str) -> HashMap<u32, Doc>
 
 struct Reader<'t> {
     file: usize,
+    /// The path as shown in messages: names a default-exported function (`get-note.ts` → `getNote`).
+    path: &'t str,
     text: &'t str,
     docs: HashMap<u32, Doc>,
     module: Module,
@@ -135,6 +138,7 @@ impl Reader<'_> {
             Statement::ExpressionStatement(expression) => {
                 self.top_level_call(&expression.expression)
             }
+            Statement::ExportDefaultDeclaration(export) => self.default_export(export),
             _ => {
                 if let Some(declaration) = statement.as_declaration() {
                     self.declaration(declaration, statement.span());
@@ -252,6 +256,62 @@ impl Reader<'_> {
         }
     }
 
+    /// `pikkuFunc<In, Out>(…)` / `pikkuSessionlessFunc(…)`: records the function `name`.
+    /// Whether `call` is such a call (`APIFunction` is a type, never called: not recorded).
+    fn definer_call(&mut self, name: &str, call: &CallExpression, loc: Loc) -> bool {
+        let Expression::Identifier(callee) = &call.callee else {
+            return false;
+        };
+        let Some(sessionless) = definer_kind(callee.name.as_str()) else {
+            return false;
+        };
+        if callee.name.as_str().starts_with("pikku") {
+            let (input, output) = self.in_out(call.type_arguments.as_deref());
+            let config = match call.arguments.first() {
+                Some(Argument::ObjectExpression(object)) => Some(object),
+                _ => None,
+            };
+            let key = |key: &str| {
+                config.and_then(|o| {
+                    object_properties(o)
+                        .find(|(k, _)| k == key)
+                        .map(|(_, v)| self.js(v))
+                })
+            };
+            let (input_expr, output_expr) = (key("input"), key("output"));
+            self.module.functions.push(FunctionDef {
+                name: name.to_owned(),
+                input,
+                output,
+                sessionless,
+                runtime_input: input_expr.is_some(),
+                input_expr,
+                output_expr,
+                loc,
+            });
+        }
+        true
+    }
+
+    /// `export default pikkuFunc(…)`: a function named after its file (`get-note.ts` →
+    /// `getNote`); `export default getNote`: the default export is that name.
+    fn default_export(&mut self, export: &ExportDefaultDeclaration) {
+        match &export.declaration {
+            ExportDefaultDeclarationKind::CallExpression(call) => {
+                let name = default_function_name(self.path);
+                if self.definer_call(&name, call, self.loc(export.span)) {
+                    self.module.exports.insert("default".into(), name);
+                }
+            }
+            ExportDefaultDeclarationKind::Identifier(id) => {
+                self.module
+                    .exports
+                    .insert("default".into(), id.name.to_string());
+            }
+            _ => {}
+        }
+    }
+
     fn variable(&mut self, declarator: &VariableDeclarator) -> Option<String> {
         let BindingPattern::BindingIdentifier(id) = &declarator.id else {
             return None;
@@ -283,35 +343,8 @@ impl Reader<'_> {
         match &declarator.init {
             // `const f = pikkuFunc<In, Out>(…)`
             Some(Expression::CallExpression(call)) => {
-                if let Expression::Identifier(callee) = &call.callee {
-                    if let Some(sessionless) = definer_kind(callee.name.as_str()) {
-                        if callee.name.as_str().starts_with("pikku") {
-                            let (input, output) = self.in_out(call.type_arguments.as_deref());
-                            let config = match call.arguments.first() {
-                                Some(Argument::ObjectExpression(object)) => Some(object),
-                                _ => None,
-                            };
-                            let key = |key: &str| {
-                                config.and_then(|o| {
-                                    object_properties(o)
-                                        .find(|(k, _)| k == key)
-                                        .map(|(_, v)| self.js(v))
-                                })
-                            };
-                            let (input_expr, output_expr) = (key("input"), key("output"));
-                            self.module.functions.push(FunctionDef {
-                                name: name.clone(),
-                                input,
-                                output,
-                                sessionless,
-                                runtime_input: input_expr.is_some(),
-                                input_expr,
-                                output_expr,
-                                loc,
-                            });
-                        }
-                        return Some(name);
-                    }
+                if self.definer_call(&name, call, loc) {
+                    return Some(name);
                 }
                 // `const Todo = z.object(…)`: maybe a Zod schema that a function uses.
                 let expr = self.js(declarator.init.as_ref()?);
@@ -792,5 +825,52 @@ fn handler_function(handler: &Expression) -> Option<String> {
             })
         }
         _ => None,
+    }
+}
+
+/// The name of a file's default-exported function: its stem in camel case
+/// (`src/functions/get-note.ts` → `getNote`; `index.ts` → its folder's name).
+fn default_function_name(path: &str) -> String {
+    let mut parts = path.rsplit('/');
+    let file = parts.next().unwrap_or(path);
+    let stem = file.split('.').next().unwrap_or(file);
+    let stem = if stem == "index" {
+        parts.next().unwrap_or(stem)
+    } else {
+        stem
+    };
+    let mut name = String::new();
+    let mut upper = false;
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' || c == '$' {
+            if name.is_empty() && c.is_ascii_digit() {
+                name.push('_');
+            }
+            name.push(if upper { c.to_ascii_uppercase() } else { c });
+            upper = false;
+        } else {
+            upper = !name.is_empty();
+        }
+    }
+    if name.is_empty() {
+        "defaultFunction".into()
+    } else {
+        name
+    }
+}
+
+#[cfg(test)]
+mod default_name_tests {
+    use super::default_function_name;
+
+    #[test]
+    fn names_a_default_export_after_its_file() {
+        assert_eq!(
+            default_function_name("src/functions/get-note.ts"),
+            "getNote"
+        );
+        assert_eq!(default_function_name("src/notes/index.ts"), "notes");
+        assert_eq!(default_function_name("list_todos.tsx"), "list_todos");
+        assert_eq!(default_function_name("2fa.ts"), "_2fa");
     }
 }
