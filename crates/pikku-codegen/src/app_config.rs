@@ -11,9 +11,10 @@ use std::fmt::Write;
 use oxc_allocator::Allocator;
 use oxc_ast::ast::*;
 use oxc_parser::Parser;
-use oxc_span::{GetSpan, SourceType, Span};
+use oxc_span::{GetSpan, Span};
 
 use crate::diagnostics::line_col;
+use crate::parse::source_type_of;
 
 /// A session source the engine reads on HTTP requests. The order is the engine's: bearer,
 /// then the session cookie, then the API key header, then its query parameter.
@@ -50,12 +51,7 @@ pub fn session_sources<'f>(files: impl IntoIterator<Item = (&'f str, &'f str)>) 
             continue;
         }
         let allocator = Allocator::default();
-        let source_type = if path.ends_with(".tsx") {
-            SourceType::tsx()
-        } else {
-            SourceType::ts()
-        };
-        let parsed = Parser::new(&allocator, text, source_type).parse();
+        let parsed = Parser::new(&allocator, text, source_type_of(path)).parse();
         let mut reader = Reader {
             path,
             text,

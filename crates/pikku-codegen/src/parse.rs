@@ -21,15 +21,19 @@ const SESSIONLESS_DEFINERS: [&str; 2] = ["pikkuSessionlessFunc", "APIFunctionSes
 const HTTP_WIRINGS: [&str; 2] = ["addRoute", "wireHTTP"];
 const CHANNEL_WIRINGS: [&str; 2] = ["addChannel", "wireChannel"];
 
-/// Parses `text` (file number `file`); syntax errors are returned as diagnostics.
-pub fn parse_module(file: usize, path: &str, text: &str) -> Result<Module, Vec<Diagnostic>> {
-    let allocator = Allocator::default();
-    let source_type = if path.ends_with(".tsx") {
+/// How oxc reads a file: TSX for `.tsx`, TypeScript otherwise.
+pub fn source_type_of(path: &str) -> SourceType {
+    if path.ends_with(".tsx") {
         SourceType::tsx()
     } else {
         SourceType::ts()
-    };
-    let parsed = Parser::new(&allocator, text, source_type).parse();
+    }
+}
+
+/// Parses `text` (file number `file`); syntax errors are returned as diagnostics.
+pub fn parse_module(file: usize, path: &str, text: &str) -> Result<Module, Vec<Diagnostic>> {
+    let allocator = Allocator::default();
+    let parsed = Parser::new(&allocator, text, source_type_of(path)).parse();
     if parsed.diagnostics.has_errors() {
         return Err(parsed
             .diagnostics
