@@ -1,5 +1,6 @@
 // The native addon, through the loader that napi-rs generates at the package root.
-import type { ExternalObject } from '../index.js'
+import type { ExternalObject, handlerFor } from '../index.js'
+import type { HandleArgs, HandleResult } from './generated/boundary.js'
 
 export {
   addEntry,
@@ -29,6 +30,18 @@ export {
   sessionCookie,
   type ScheduleEvent,
 } from '../index.js'
+
+/**
+ * `handle` as index.d.ts declares it (`handlerFor`'s `ts_return_type` in src/lib.rs), checked
+ * here against the arguments generated from `HANDLE_ARGS` (crates/pikku-engine/src/boundary.rs):
+ * this does not compile when the two differ.
+ */
+export type Handle = ReturnType<typeof handlerFor>
+export type HandleMatchesBoundary = [Expect<Same<Parameters<Handle>, HandleArgs>>, Expect<Same<ReturnType<Handle>, HandleResult>>]
+
+/** Whether `A` and `B` are the same type. */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
+type Expect<T extends true> = T
 
 /** The engine, as the opaque handle the addon gives out. */
 export type EngineHandle = ExternalObject<'PikkuEngine'>

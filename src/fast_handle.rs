@@ -11,12 +11,14 @@ use std::ptr;
 
 use napi::bindgen_prelude::{External, FromNapiRef};
 use napi::{sys, Error, Result, Status};
+use pikku_engine::boundary::{handle_arg, HANDLE_ARGS, HANDLE_REQUIRED_ARGS};
 use pikku_engine::{wire, Engine, HttpRequest};
 
-/// `handle`'s arguments: method, url, body, bodyTooLarge, contentType, hasSession, requestId,
-/// authorization, cookie, apiKey. Declared to TypeScript by `handler_for`'s `ts_return_type`
-/// in src/lib.rs: keep the two in step.
-const ARGS: usize = 10;
+/// How many arguments `handle` takes: `HANDLE_ARGS` (crates/pikku-engine/src/boundary.rs)
+/// defines them, their positions (`handle_arg`) and their TypeScript types. `handler_for`'s
+/// `ts_return_type` in src/lib.rs declares them to TypeScript, and a test of pikku-engine
+/// fails when it (or index.d.ts) lists anything else.
+const ARGS: usize = HANDLE_ARGS.len();
 
 /// Stack room for one string argument; a longer one goes to the heap.
 const INLINE: usize = 1024;
@@ -224,9 +226,49 @@ thread_local! {
 /// Answers up to this size keep their buffer for the next call.
 const KEPT_ANSWER_BYTES: usize = 64 * 1024;
 
-/// Positions of `handle`'s string arguments: method, url, contentType, requestId,
-/// authorization, cookie, apiKey (all but the first two may be left out).
-const STRING_ARGS: [usize; 7] = [0, 1, 4, 6, 7, 8, 9];
+/// Positions of `handle`'s string arguments, and where each is read into (`strings[i]` for
+/// `STRING_ARGS[i]`).
+const STRING_ARGS: [usize; 7] = [
+    handle_arg::METHOD,
+    handle_arg::URL,
+    handle_arg::CONTENT_TYPE,
+    handle_arg::REQUEST_ID,
+    handle_arg::AUTHORIZATION,
+    handle_arg::COOKIE,
+    handle_arg::API_KEY,
+];
+
+/// The slot of `at` (a position of `handle`'s arguments) in `STRING_ARGS`; a compile error
+/// when `at` is not a string argument.
+const fn string_slot(at: usize) -> usize {
+    let mut slot = 0;
+    while slot < STRING_ARGS.len() {
+        if STRING_ARGS[slot] == at {
+            return slot;
+        }
+        slot += 1;
+    }
+    panic!("not a string argument of handle")
+}
+
+const METHOD: usize = string_slot(handle_arg::METHOD);
+const URL: usize = string_slot(handle_arg::URL);
+const CONTENT_TYPE: usize = string_slot(handle_arg::CONTENT_TYPE);
+const REQUEST_ID: usize = string_slot(handle_arg::REQUEST_ID);
+const AUTHORIZATION: usize = string_slot(handle_arg::AUTHORIZATION);
+const COOKIE: usize = string_slot(handle_arg::COOKIE);
+const API_KEY: usize = string_slot(handle_arg::API_KEY);
+
+/// Whether the argument at `at` may be left out, by position.
+const OPTIONAL: [bool; ARGS] = {
+    let mut optional = [false; ARGS];
+    let mut at = 0;
+    while at < ARGS {
+        optional[at] = HANDLE_ARGS[at].optional;
+        at += 1;
+    }
+    optional
+};
 
 /// Makes `handle` for the engine `engine_value` (an `External<Engine>`): a function whose data
 /// pointer is the engine. The engine is also kept as the function's read-only, undeletable
@@ -327,7 +369,7 @@ unsafe extern "C" fn handle_callback(
             )
         };
     }
-    if argc < 2 {
+    if argc < HANDLE_REQUIRED_ARGS {
         // SAFETY: env is this call's.
         return unsafe {
             throw(
@@ -341,13 +383,13 @@ unsafe extern "C" fn handle_callback(
     // undeletable `engine` property; the engine is only read (`Engine` is `Sync`).
     let engine = unsafe { &*data.cast::<Engine>().cast_const() };
     let given = argc.min(ARGS);
-    let mut strings: [StringArg; 7] = std::array::from_fn(|_| StringArg::new());
+    let mut strings: [StringArg; STRING_ARGS.len()] = std::array::from_fn(|_| StringArg::new());
     for (string, &at) in strings.iter_mut().zip(STRING_ARGS.iter()) {
         if at >= given {
             continue;
         }
         // SAFETY: argv[at] is one of this call's values (at < given).
-        let (kind, message) = match unsafe { string.read(env, argv[at], at > 1) } {
+        let (kind, message) = match unsafe { string.read(env, argv[at], OPTIONAL[at]) } {
             Read::Done => continue,
             Read::WrongType => (
                 Thrown::TypeError,
@@ -372,12 +414,16 @@ unsafe extern "C" fn handle_callback(
             .flatten()
             .or_else(|| absent(at).then_some(false))
     };
-    let bytes = (given > 2)
+    let bytes = (given > handle_arg::BODY)
         // SAFETY: as above; the bytes are read before the callback returns.
-        .then(|| unsafe { read_bytes(env, argv[2]) })
+        .then(|| unsafe { read_bytes(env, argv[handle_arg::BODY]) })
         .flatten()
-        .or_else(|| absent(2).then_some(&[][..]));
-    let (Some(body), Some(body_too_large), Some(has_session)) = (bytes, flag(3), flag(5)) else {
+        .or_else(|| absent(handle_arg::BODY).then_some(&[][..]));
+    let (Some(body), Some(body_too_large), Some(has_session)) = (
+        bytes,
+        flag(handle_arg::BODY_TOO_LARGE),
+        flag(handle_arg::HAS_SESSION),
+    ) else {
         // SAFETY: env is this call's.
         return unsafe {
             throw(
@@ -387,7 +433,7 @@ unsafe extern "C" fn handle_callback(
             )
         };
     };
-    let (Some(method), Some(url)) = (strings[0].get(), strings[1].get()) else {
+    let (Some(method), Some(url)) = (strings[METHOD].get(), strings[URL].get()) else {
         // SAFETY: env is this call's.
         return unsafe {
             throw(
@@ -400,11 +446,11 @@ unsafe extern "C" fn handle_callback(
     let request = HttpRequest {
         method,
         url,
-        content_type: strings[2].get(),
+        content_type: strings[CONTENT_TYPE].get(),
         has_session,
-        authorization: strings[4].get(),
-        cookie: strings[5].get(),
-        api_key: strings[6].get(),
+        authorization: strings[AUTHORIZATION].get(),
+        cookie: strings[COOKIE].get(),
+        api_key: strings[API_KEY].get(),
         body,
         body_too_large,
     };
@@ -412,7 +458,7 @@ unsafe extern "C" fn handle_callback(
     // the engine fails alone, as a thrown error the adapter answers with a 500.
     // SAFETY: env is this call's.
     let answered = catch_unwind(AssertUnwindSafe(|| unsafe {
-        answer(env, engine, &request, strings[3].get())
+        answer(env, engine, &request, strings[REQUEST_ID].get())
     }));
     match answered {
         Ok(Ok(value)) => value,

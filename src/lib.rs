@@ -60,6 +60,11 @@ pub fn owns(
 /// an empty input and no session (no text to parse). A plain N-API callback (src/fast_handle.rs)
 /// that keeps the engine as its read-only `engine` property.
 ///
+/// The arguments are `HANDLE_ARGS` (crates/pikku-engine/src/boundary.rs). napi-rs takes the
+/// type below only as a literal: a test of pikku-engine fails when it (or index.d.ts) differs
+/// from `HANDLE_ARGS`, and lib/native.ts does not compile when it differs from the generated
+/// `HandleArgs`.
+///
 /// ```js
 /// const handle = handlerFor(createEngine(config))
 /// handle('GET', '/hello') // 0: the first route's target, with no input

@@ -1,12 +1,13 @@
 import type { PikkuApp } from '../app.js'
 import { portOf } from '../app/port.js'
 import { ChannelHost, type ChannelPolicy, type OpenChannels } from '../channel/host.js'
-import type { HttpRequestLike, WireAnswer } from '../http/answer.js'
+import type { BatchEntry, CallEntry } from '../generated/standalone.js'
+import type { HttpRequestLike } from '../http/answer.js'
 import { NO_BODY } from '../http/node.js'
 import { serverClose, serverListen, serverPort, serverTake } from '../native.js'
 import { HeaderBlock } from '../standalone/header-block.js'
 import { Outbox } from '../standalone/outbox.js'
-import { StandaloneSockets, type SocketEntry } from '../standalone/sockets.js'
+import { StandaloneSockets } from '../standalone/sockets.js'
 
 /** Where the standalone server listens. */
 export interface ListenOptions {
@@ -85,14 +86,15 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
   }
   const channels = new ChannelHost(runtime, channelOptions)
   const handle = serverListen(built.engineConfig, address, requestedPort, settings, () => {
-    for (const entry of JSON.parse(serverTake(handle)) as (Call | SocketEntry)[]) {
-      if (typeof entry[0] === 'number') answer(entry as Call)
-      else sockets.take(entry as SocketEntry)
+    // The batch's shapes are generated from crates/pikku-server/src/batch.rs.
+    for (const entry of JSON.parse(serverTake(handle)) as BatchEntry[]) {
+      if (isCall(entry)) answer(entry)
+      else sockets.take(entry)
     }
   })
   const outbox = new Outbox(handle, app.logger)
   const sockets = new StandaloneSockets(channels, outbox)
-  const answer = ([id, method, url, headers, wire, body]: Call): void => {
+  const answer = ([id, method, url, headers, wire, body]: CallEntry): void => {
     const request: HttpRequestLike = { method, url, headers: new HeaderBlock(headers) }
     // The body travels only when the session hook may supply a missing session: base64, or
     // `null` when it went over the limit.
@@ -128,5 +130,7 @@ function channelLimit(options: StandaloneChannelOptions, name: 'maxMessageBytes'
   return whole(options, name, 1, 0xffff_ffff, `channels.${name}`) ?? fallback
 }
 
-/** A call as the server sends it: `[id, method, url, headers, wire, body?]`. */
-type Call = [number, string, string, string, WireAnswer, (string | null)?]
+/** A request for a function (`[id, …]`), rather than a socket's entry (`[tag, …]`). */
+function isCall(entry: BatchEntry): entry is CallEntry {
+  return typeof entry[0] === 'number'
+}

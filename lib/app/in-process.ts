@@ -5,7 +5,7 @@
 import type { CallOptions, EntryOptions } from '../app-options.js'
 import { errorFromBody } from '../errors.js'
 import { functionLabel } from '../functions.js'
-import type { WireAnswer } from '../http/answer.js'
+import { isErrorAnswer, type WireAnswer } from '../http/answer.js'
 import { permissionPlan, runChecked } from '../invoke.js'
 import { check } from '../native.js'
 import { isProblem } from '../schema-links.js'
@@ -32,7 +32,7 @@ export class InProcess {
   checkInput<F extends AnyAPIFunction>(func: F, data: InputOf<F>, options: Pick<CallOptions, 'auth' | 'session'> = {}): InputOf<F> {
     const entry = this.entries.index(func, options.auth ?? true)
     const wire = JSON.parse(check(this.app.engine, entry, options.session != null, JSON.stringify(data ?? {}))) as WireAnswer
-    if (wire[0] < 0) throw errorFromBody(wire[1] as never)
+    if (isErrorAnswer(wire)) throw errorFromBody(wire[1])
     return wire[1] as InputOf<F>
   }
 

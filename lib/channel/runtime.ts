@@ -3,8 +3,7 @@
 
 import type { BuiltApp } from '../app/build.js'
 import { MissingSessionError } from '../errors.js'
-import type { ErrorBody } from '../generated/contract.js'
-import { errorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from '../http/answer.js'
+import { errorAnswer, isErrorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from '../http/answer.js'
 import { answerForThrow, describeThrow, failureAnswer, permissionPlan, runChecked } from '../invoke.js'
 import { functionLabel } from '../functions.js'
 import { channelConnect, channelMessage } from '../native.js'
@@ -54,7 +53,7 @@ export class ChannelRuntime {
         enrichSession !== undefined, // the hook decides on a missing session
       ),
     ) as WireAnswer
-    if (wire[0] < 0) return { refused: errorAnswer(wire) }
+    if (isErrorAnswer(wire)) return { refused: errorAnswer(wire) }
     const channel = channelWirings[wire[0]]!
     let session = wire[2] as Session | undefined
     if (enrichSession) {
@@ -79,8 +78,8 @@ export class ChannelRuntime {
   async message(index: number, seq: number, text: string, context: InvocationContext & { channel: NonNullable<InvocationContext['channel']> }): Promise<string> {
     const session = context.userSession.get()
     const wire = JSON.parse(channelMessage(this.app.engine, index, text, session !== undefined)) as WireAnswer
-    if (wire[0] < 0) {
-      return JSON.stringify({ seq, ...routedValue(text, this.app.routingKeys[index] ?? DEFAULT_ROUTING_KEY), error: wire[1] as ErrorBody })
+    if (isErrorAnswer(wire)) {
+      return JSON.stringify({ seq, ...routedValue(text, this.app.routingKeys[index] ?? DEFAULT_ROUTING_KEY), error: wire[1] })
     }
     const handler = this.app.handlers.get(wire[0])!
     // The reply as text around the result's JSON: an object made by spreading a tag sends

@@ -1,4 +1,5 @@
-import type { ErrorBody } from '../generated/contract.js'
+import type { ErrorAnswer, WireAnswer } from '../generated/boundary.js'
+import { ERROR_TABLE } from '../generated/error-table.js'
 
 /** What an adapter writes back: a status, headers and a JSON body (or none). */
 export interface HttpAnswer {
@@ -18,16 +19,30 @@ export interface HttpRequestLike {
   headers: { get(name: string): string | undefined }
 }
 
-/** The engine's answer, parsed: `[target, input, session?]` or `[-status, errorBody, allow?]`. */
-export type WireAnswer = [number, unknown, unknown?]
+/**
+ * The engine's answer, parsed: `[target, input, session?]` (a `RunAnswer`) or `[-status,
+ * errorBody, allow?]` (an `ErrorAnswer`). Generated from crates/pikku-engine/src/boundary.rs.
+ */
+export type { ErrorAnswer, RunAnswer, WireAnswer } from '../generated/boundary.js'
+
+/** Whether the engine answered with an error (its first element is minus the status). */
+export function isErrorAnswer(wire: WireAnswer): wire is ErrorAnswer {
+  return wire[0] < 0
+}
+
+/** The engine found no session for a route that needs one: the session hook may supply one. */
+export function isMissingSession(wire: WireAnswer): boolean {
+  // Typed: `name` is one of the error table's, so a name not in it does not compile.
+  return isErrorAnswer(wire) && wire[0] === -ERROR_TABLE.MissingSessionError.status && wire[1].name === 'MissingSessionError'
+}
 
 /** The HTTP answer for an engine error. */
-export function errorAnswer(wire: WireAnswer): HttpAnswer {
+export function errorAnswer(wire: ErrorAnswer): HttpAnswer {
   const status = -wire[0]
   const headers: Record<string, string> = { 'content-type': JSON_TYPE }
-  if (typeof wire[2] === 'string') headers.allow = wire[2]
+  if (wire[2] !== undefined) headers.allow = wire[2]
   if (status === 413) headers.connection = 'close'
-  return { status, headers, body: JSON.stringify(wire[1] as ErrorBody), unmatched: status === 404 }
+  return { status, headers, body: JSON.stringify(wire[1]), unmatched: status === 404 }
 }
 
 export const JSON_TYPE = 'application/json; charset=utf-8'

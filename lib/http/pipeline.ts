@@ -14,7 +14,7 @@ import { patternMiddleware } from '../middleware.js'
 import { invoke, owns, sessionCookie } from '../native.js'
 import type { AnyAPIFunction, Session } from '../types.js'
 import { enrichedSession } from '../user-session.js'
-import { errorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from './answer.js'
+import { errorAnswer, isErrorAnswer, isMissingSession, type HttpAnswer, type HttpRequestLike, type WireAnswer } from './answer.js'
 import { NO_BODY } from './node.js'
 import { serveDecision, type Decision, type Deliver, type Fail, type HttpTarget } from './serve.js'
 
@@ -71,11 +71,11 @@ export class HttpPipeline {
     let unmatched: HttpAnswer | undefined
     try {
       const wire = options.first ?? this.ask(request, body, false, options.host)
-      if (wire[0] === -404 && options.fallThrough && !isPreflight(request)) unmatched = errorAnswer(wire)
+      if (isErrorAnswer(wire) && wire[0] === -404 && options.fallThrough && !isPreflight(request)) unmatched = errorAnswer(wire)
       else if (this.app.enrichSession) {
         const env = this.app.env
         this.decide(wire, request, body, options.host).then((decision) => serveDecision(env, request, decision, this.cookieFor, deliver, fail), fail)
-      } else if (wire[0] < 0) {
+      } else if (isErrorAnswer(wire)) {
         // Without a hook the engine decided everything: no await before the function.
         serveDecision(this.app.env, request, { failure: errorAnswer(wire), chain: this.app.globalChain }, this.cookieFor, deliver, fail)
       } else {
@@ -159,18 +159,19 @@ export class HttpPipeline {
   private async decide(wire: WireAnswer, request: HttpRequestLike, body: Uint8Array | null, host: HostRouted | undefined): Promise<Decision> {
     const { env, globalChain } = this.app
     const hook = this.app.enrichSession!
-    const missing = wire[0] === -401 && (wire[1] as { name?: string }).name === 'MissingSessionError'
-    if (wire[0] < 0 && !missing) return { failure: errorAnswer(wire), chain: globalChain }
+    const missing = isMissingSession(wire)
+    if (isErrorAnswer(wire) && !missing) return { failure: errorAnswer(wire), chain: globalChain }
     let session: Session | undefined
     try {
-      session = await enrichedSession(hook, wire[0] < 0 ? undefined : (wire[2] as Session | undefined), request, env.singletonServices)
+      session = await enrichedSession(hook, isErrorAnswer(wire) ? undefined : (wire[2] as Session | undefined), request, env.singletonServices)
     } catch (error) {
       return { failure: answerForThrow(env, error, request.headers.get('x-request-id')), chain: globalChain }
     }
-    if (missing) {
+    if (isErrorAnswer(wire)) {
+      // The session was missing (any other error was answered above).
       if (session === undefined) return { failure: errorAnswer(wire), chain: globalChain }
       wire = this.ask(request, body, true, host)
-      if (wire[0] < 0) return { failure: errorAnswer(wire), chain: globalChain }
+      if (isErrorAnswer(wire)) return { failure: errorAnswer(wire), chain: globalChain }
     }
     const { target, auth } = this.targetOf(wire[0], request.url, host)
     if (auth && session === undefined) {

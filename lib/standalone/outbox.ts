@@ -1,3 +1,4 @@
+import type { AnswerEntry, FrameEntry } from '../generated/standalone.js'
 import { JSON_TYPE, internalErrorAnswer, type HttpAnswer } from '../http/answer.js'
 import { serverRespond, serverSend, type ServerHandle } from '../native.js'
 import type { Logger } from '../types.js'
@@ -29,15 +30,14 @@ export class Outbox {
     let body: string | undefined
     try {
       const flat = result.headers ? flatHeaders(result.headers) : []
-      const headers = flat.length === 0 ? '[]' : JSON.stringify(flat)
       body = result.body
       // A status or body of the wrong type goes as status 0: the server answers it 500.
       const status = Number.isInteger(result.status) && (body === undefined || typeof body === 'string') ? result.status : 0
-      entry = `[${id},${status},${headers},${typeof body === 'string' ? body.length : 'null'}]`
+      entry = answerEntry(id, status, flat, typeof body === 'string' ? body.length : null)
     } catch {
       const last = internalErrorAnswer()
       body = last.body!
-      entry = `[${id},${last.status},[],${body.length}]`
+      entry = answerEntry(id, last.status, [], body.length)
     }
     // Bodies are JSON from `JSON.stringify`, which escapes lone surrogates: joined, no two
     // bodies can pair into one character across their boundary, so the lengths cut them whole.
@@ -51,7 +51,7 @@ export class Outbox {
    * must be well-formed (JSON from `JSON.stringify` is), so that the lengths cut them whole.
    */
   frame(socket: number, text: string, closeCode?: number): void {
-    const entry = closeCode === undefined ? `[${socket},${text.length}]` : `[${socket},${text.length},${closeCode}]`
+    const entry = frameEntry(socket, text.length, closeCode)
     this.texts += text
     this.frames = this.frames === '' ? entry : `${this.frames},${entry}`
     this.queued(this.texts.length)
@@ -90,6 +90,19 @@ export class Outbox {
       this.logger.error(`pikku: the standalone server refused a batch of ${what}`, error)
     }
   }
+}
+
+/**
+ * An `AnswerEntry` (generated from crates/pikku-server/src/batch.rs) as JSON text, written by
+ * hand: no array is built for it.
+ */
+export function answerEntry(...[id, status, headers, length]: AnswerEntry): string {
+  return `[${id},${status},${headers.length === 0 ? '[]' : JSON.stringify(headers)},${length === null ? 'null' : length}]`
+}
+
+/** A `FrameEntry` (generated from crates/pikku-server/src/batch.rs) as JSON text, written by hand. */
+export function frameEntry(...[socket, length, closeCode]: FrameEntry): string {
+  return closeCode === undefined ? `[${socket},${length}]` : `[${socket},${length},${closeCode}]`
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { ChannelHost, ChannelSocket, SocketEvents } from '../channel/host.js'
+import type { SocketEntry } from '../generated/standalone.js'
 import type { HttpRequestLike } from '../http/answer.js'
 import { HeaderBlock } from './header-block.js'
 import type { Outbox } from './outbox.js'
 
 /** A WebSocket's upgrade (`u`: call id, socket, url, headers), message, binary message or close. */
-export type SocketEntry = ['u', number, number, string, string] | ['m', number, string] | ['b', number] | ['c', number]
+export type { SocketEntry } from '../generated/standalone.js'
 
 /**
  * The standalone server's WebSockets, on JavaScript's side: upgrades are admitted by the

@@ -2,7 +2,7 @@
 //! default message. The TypeScript error classes are generated from [`ERROR_TABLE`], so a
 //! status is decided here and nowhere else.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One row of the error table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,7 +86,7 @@ impl RequestError {
 }
 
 /// The JSON body of every error response: `{ name, message, payload?, errorId }`.
-#[derive(Debug, Clone, Serialize, ts_rs::TS, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
     /// The error class name, such as `NotFoundError`.

@@ -4,6 +4,7 @@
 
 use ts_rs::{Config, TS};
 
+use crate::boundary::{handle_args_ts, ErrorAnswer, RunAnswer, WireAnswer, HANDLE_TS_RESULT};
 use crate::config::{
     ChannelConfig, ChannelWiringMeta, EngineConfig, EntryConfig, FunctionMeta, HttpMethod,
     HttpWiringMeta, MetadataFile, RouteConfig,
@@ -21,6 +22,7 @@ pub fn generated_files() -> Vec<(&'static str, String)> {
         ("lib/generated/contract.ts", contract_ts()),
         ("lib/generated/error-table.ts", error_table_ts()),
         ("lib/generated/http-methods.ts", http_methods_ts()),
+        ("lib/generated/boundary.ts", boundary_ts()),
         (
             "schema/metadata.schema.json",
             serde_json::to_string_pretty(&crate::metadata::metadata_schema()).unwrap_or_default()
@@ -59,6 +61,61 @@ fn contract_ts() -> String {
     out
 }
 
+/// The shapes of the N-API boundary (src/boundary.rs): `handle`'s arguments and the engine's
+/// answers.
+fn boundary_ts() -> String {
+    let cfg = Config::new();
+    let mut out = String::from(HEADER);
+    out.push_str("\nimport type { ErrorBody } from './contract.js'\nimport type { ErrorName } from './error-table.js'\n");
+    out.push_str(&format!(
+        "\n/** `handle`'s positional arguments (`HANDLE_ARGS` in crates/pikku-engine/src/boundary.rs). */\nexport type HandleArgs = {}\n",
+        handle_args_ts()
+    ));
+    out.push_str(&format!(
+        "\n/** What `handle` returns: a bare target (a run with an empty input and no session) or the JSON text of a `WireAnswer`. */\nexport type HandleResult = {HANDLE_TS_RESULT}\n"
+    ));
+    for decl in [
+        declare::<RunAnswer>(&cfg),
+        declare::<ErrorAnswer>(&cfg),
+        declare::<WireAnswer>(&cfg),
+    ] {
+        out.push('\n');
+        out.push_str(&decl);
+    }
+    out
+}
+
+/// `T`'s TypeScript declaration, exported, after its doc comment.
+fn declare<T: TS>(cfg: &Config) -> String {
+    format!("{}export {}\n", T::docs().unwrap_or_default(), T::decl(cfg))
+}
+
+/// Compares generated files with the copies under `root` (or, with `PIKKU_UPDATE_GENERATED`
+/// set, rewrites those that differ); returns the paths of the stale ones. Other crates'
+/// staleness tests use it for the files they generate.
+pub fn stale_files(
+    root: &std::path::Path,
+    files: Vec<(&'static str, String)>,
+) -> Vec<&'static str> {
+    let update = std::env::var_os("PIKKU_UPDATE_GENERATED").is_some();
+    let mut stale = Vec::new();
+    for (path, expected) in files {
+        let full = root.join(path);
+        let current = std::fs::read_to_string(&full).unwrap_or_default();
+        if current != expected {
+            let written = update
+                && full
+                    .parent()
+                    .is_some_and(|dir| std::fs::create_dir_all(dir).is_ok())
+                && std::fs::write(&full, expected).is_ok();
+            if !written {
+                stale.push(path);
+            }
+        }
+    }
+    stale
+}
+
 fn error_table_ts() -> String {
     let mut out = String::from(HEADER);
     out.push_str("\n/** Every built-in error class: its HTTP status and default message. */\nexport const ERROR_TABLE = {\n");
@@ -95,23 +152,32 @@ mod tests {
     #[test]
     fn generated_files_are_fresh() {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let update = std::env::var_os("PIKKU_UPDATE_GENERATED").is_some();
-        let mut stale = Vec::new();
-        for (path, expected) in super::generated_files() {
-            let full = root.join(path);
-            let current = std::fs::read_to_string(&full).unwrap_or_default();
-            if current != expected {
-                if update {
-                    std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-                    std::fs::write(&full, expected).unwrap();
-                } else {
-                    stale.push(path);
-                }
-            }
-        }
+        let stale = super::stale_files(&root, super::generated_files());
         assert!(
             stale.is_empty(),
             "generated files are stale: {stale:?}; run `PIKKU_UPDATE_GENERATED=1 cargo test -p pikku-engine generated` and commit them"
+        );
+    }
+
+    /// `handle`'s TypeScript type is a literal in src/lib.rs (napi-rs's `ts_return_type` takes
+    /// nothing else), copied by the build into index.d.ts: both must list `HANDLE_ARGS`.
+    #[test]
+    fn the_declared_type_of_handle_lists_handle_args() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let expected = crate::boundary::handler_ts_type();
+        let binding = std::fs::read_to_string(root.join("src/lib.rs")).unwrap();
+        let attribute = format!("ts_return_type = \"{expected}\"");
+        assert!(
+            binding.contains(&attribute),
+            "src/lib.rs: `handlerFor` must declare\n  {attribute}\n(from HANDLE_ARGS in crates/pikku-engine/src/boundary.rs)"
+        );
+        let declarations = std::fs::read_to_string(root.join("index.d.ts")).unwrap();
+        let declared = format!(
+            "export declare function handlerFor(engine: ExternalObject<'PikkuEngine'>): {expected}\n"
+        );
+        assert!(
+            declarations.contains(&declared),
+            "index.d.ts: expected\n  {declared}(rebuild with `npx napi build` and commit index.d.ts)"
         );
     }
 }

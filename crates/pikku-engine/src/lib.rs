@@ -18,6 +18,7 @@
 //! ```
 
 mod body;
+pub mod boundary;
 mod channel;
 mod coerce;
 pub mod config;

@@ -9,6 +9,14 @@ use serde_json::{json, Value};
 
 const SECRET: &str = "a-test-secret-that-is-long-enough-for-hs256";
 
+/// An answer's JSON, after checking it is a `WireAnswer` as generated for TypeScript.
+fn typed(text: &str) -> Value {
+    if let Err(err) = pikku_engine::boundary::WireAnswer::parse_exact(text) {
+        panic!("{err}");
+    }
+    serde_json::from_str(text).unwrap()
+}
+
 fn engine() -> Engine {
     let config: EngineConfig = serde_json::from_value(json!({
         "routes": [{ "method": "get", "route": "/ws/public", "auth": false }],
@@ -55,15 +63,14 @@ fn connect(e: &Engine, url: &str, authorization: Option<&str>) -> Value {
         api_key: None,
         has_session: false,
     };
-    serde_json::from_str(&wire::encode(&e.channel_connect(&request), None)).unwrap()
+    typed(&wire::encode(&e.channel_connect(&request), None))
 }
 
 fn message(e: &Engine, channel: u32, text: &str, has_session: bool) -> Value {
-    serde_json::from_str(&wire::encode(
+    typed(&wire::encode(
         &e.channel_message(channel, text, has_session),
         None,
     ))
-    .unwrap()
 }
 
 #[test]
@@ -103,7 +110,7 @@ fn the_query_token_is_read_on_upgrades_only() {
         body: b"",
         body_too_large: false,
     };
-    let answer: Value = serde_json::from_str(&wire::encode(&e.handle(&request), None)).unwrap();
+    let answer: Value = typed(&wire::encode(&e.handle(&request), None));
     assert_eq!(
         answer.as_array().unwrap().len(),
         2,

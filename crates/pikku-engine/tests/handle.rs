@@ -3,6 +3,14 @@
 use pikku_engine::{wire, Engine, EngineConfig, HttpRequest};
 use serde_json::{json, Value};
 
+/// An answer's JSON, after checking it is a `WireAnswer` as generated for TypeScript.
+fn typed(text: &str) -> Value {
+    if let Err(err) = pikku_engine::boundary::WireAnswer::parse_exact(text) {
+        panic!("{err}");
+    }
+    serde_json::from_str(text).unwrap()
+}
+
 fn engine() -> Engine {
     let config: EngineConfig = serde_json::from_value(json!({
         "routes": [
@@ -45,7 +53,7 @@ fn call(engine: &Engine, method: &str, url: &str, content_type: Option<&str>, bo
         body_too_large: false,
     };
     let text = wire::encode(&engine.handle(&request), Some("rid"));
-    serde_json::from_str(&text).unwrap_or_else(|err| panic!("wire is JSON ({err}): {text}"))
+    typed(&text)
 }
 
 const JSON_TYPE: Option<&str> = Some("application/json");

@@ -13,6 +13,14 @@ const RSA_PUBLIC: &str = include_str!("keys/rsa-public.pem");
 const ED_PRIVATE: &str = include_str!("keys/ed-private.pem");
 const ED_PUBLIC: &str = include_str!("keys/ed-public.pem");
 
+/// An answer's JSON, after checking it is a `WireAnswer` as generated for TypeScript.
+fn typed(text: &str) -> Value {
+    if let Err(err) = pikku_engine::boundary::WireAnswer::parse_exact(text) {
+        panic!("{err}");
+    }
+    serde_json::from_str(text).unwrap()
+}
+
 fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -61,7 +69,7 @@ fn call(e: &Engine, url: &str, authorization: Option<&str>, cookie: Option<&str>
         body: b"",
         body_too_large: false,
     };
-    serde_json::from_str(&wire::encode(&e.handle(&request), None)).unwrap()
+    typed(&wire::encode(&e.handle(&request), None))
 }
 
 fn bearer(token: &str) -> String {

@@ -14,6 +14,14 @@ const ED_PRIVATE: &str = include_str!("keys/ed-private.pem");
 const JWKS: &str = include_str!("keys/jwks.json");
 const API_KEY: &str = "pk_live_0123456789abcdef";
 
+/// An answer's JSON, after checking it is a `WireAnswer` as generated for TypeScript.
+fn typed(text: &str) -> Value {
+    if let Err(err) = pikku_engine::boundary::WireAnswer::parse_exact(text) {
+        panic!("{err}");
+    }
+    serde_json::from_str(text).unwrap()
+}
+
 fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -57,7 +65,7 @@ fn call(e: &Engine, r: Req<'_>) -> Value {
         body: b"",
         body_too_large: false,
     };
-    serde_json::from_str(&wire::encode(&e.handle(&request), None)).unwrap()
+    typed(&wire::encode(&e.handle(&request), None))
 }
 
 fn assert_invalid(answer: &Value, reason: &str) {

@@ -7,10 +7,8 @@ use bytes::Bytes;
 use pikku_engine::error::{RequestError, INTERNAL_SERVER};
 use serde_json::Value;
 
+use crate::batch::AnswerEntry;
 use crate::Reply;
-
-/// An answer as JavaScript sends it: `[id, status, headers (flat), body length or null]`.
-type Answer = (u32, u16, Vec<String>, Option<usize>);
 
 /// The replies of a batch, by call id. An answer JavaScript got wrong (a status that is no
 /// HTTP status, a header value that is not a string) is a 500 for its request alone; one
@@ -18,11 +16,11 @@ type Answer = (u32, u16, Vec<String>, Option<usize>);
 /// error when it is not a JSON array, or its lengths and its bodies do not match.
 pub(crate) fn parse_answers(answers: &str, bodies: String) -> Result<Vec<(u32, Reply)>, String> {
     let mut bodies = Bodies::new(bodies);
-    let replies = match serde_json::from_str::<Vec<Answer>>(answers) {
+    let replies = match serde_json::from_str::<Vec<AnswerEntry>>(answers) {
         // The common case, every answer of the right types, in one typed pass.
         Ok(answers) => answers
             .into_iter()
-            .map(|(id, status, flat, length)| {
+            .map(|AnswerEntry(id, status, flat, length)| {
                 let body = bodies.next(length)?;
                 Ok((id, reply(Some((status, flat)), body)))
             })

@@ -16,6 +16,7 @@
 //! No napi types: the binding only wakes JavaScript and moves strings.
 
 mod answers;
+pub mod batch;
 mod mailbox;
 mod request;
 mod server;

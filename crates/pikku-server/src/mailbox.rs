@@ -380,6 +380,7 @@ fn write_string(out: &mut Vec<u8>, text: &str) {
 
 #[cfg(test)]
 mod tests {
+    use bytes::Bytes;
     use hyper::Method;
     use serde_json::Value;
 
@@ -403,6 +404,69 @@ mod tests {
             .iter()
             .map(|call| call[2].as_str().unwrap().to_owned())
             .collect()
+    }
+
+    /// Every kind of entry, as the mailbox writes it, is a `BatchEntry` as generated for
+    /// JavaScript (lib/generated/standalone.ts), with nothing left over.
+    #[test]
+    fn the_batch_is_the_batch_entries_javascript_reads() {
+        use crate::batch::*;
+        use pikku_engine::boundary::{ErrorAnswer, RunAnswer, WireAnswer};
+
+        let mailbox = Mailbox::new(Arc::new(|| {}));
+        let mut headers = HeaderMap::new();
+        headers.insert("x-one", "1".parse().unwrap());
+        headers.append("cookie", "a=1".parse().unwrap());
+        headers.append("cookie", "b=2".parse().unwrap());
+        let calls = [
+            call("/plain"),
+            Call {
+                headers,
+                body: Some(Bytes::from_static(b"{\"x\":1}")),
+                wire: r#"[-401,{"name":"MissingSessionError","message":"m","errorId":"e"}]"#
+                    .to_owned(),
+                ..call("/body")
+            },
+            Call {
+                body_too_large: true,
+                ..call("/too-large")
+            },
+            Call {
+                socket: Some(9),
+                wire: String::new(),
+                ..call("/socket")
+            },
+        ];
+        let mut replies = Vec::new();
+        for call in calls {
+            let (reply, waiting) = oneshot::channel();
+            mailbox.dispatch(call, reply);
+            replies.push(waiting);
+        }
+        mailbox.socket_event(SocketEvent::Message {
+            socket: 9,
+            text: "\"é\"\n",
+        });
+        mailbox.socket_event(SocketEvent::Binary { socket: 9 });
+        mailbox.socket_event(SocketEvent::Closed { socket: 9 });
+        let batch: Vec<BatchEntry> = crate::batch::parse_exact(&mailbox.take());
+        let run = WireAnswer::Run(RunAnswer(0, serde_json::json!({}), None));
+        let missing = |wire: &WireAnswer| matches!(wire, WireAnswer::Error(ErrorAnswer(-401, body, None)) if body.name == "MissingSessionError");
+        match &batch[..] {
+            [BatchEntry::Call(CallEntry(0, method, url, _, wire, None)), BatchEntry::Call(CallEntry(1, _, _, headers, body_wire, Some(Some(body)))), BatchEntry::Call(CallEntry(2, .., Some(None))), BatchEntry::Socket(SocketEntry::Upgrade(UpgradeEntry(_, 3, 9, socket_url, _))), BatchEntry::Socket(SocketEntry::Message(MessageEntry(_, 9, text))), BatchEntry::Socket(SocketEntry::Binary(BinaryEntry(_, 9))), BatchEntry::Socket(SocketEntry::Closed(ClosedEntry(_, 9)))] =>
+            {
+                assert_eq!(
+                    (method.as_str(), url.as_str(), wire),
+                    ("GET", "/plain", &run)
+                );
+                assert_eq!(headers, "x-one:1\ncookie:a=1; b=2");
+                assert!(missing(body_wire), "{body_wire:?}");
+                assert_eq!(body, &STANDARD.encode(b"{\"x\":1}"));
+                assert_eq!(socket_url, "/socket");
+                assert_eq!(text, "\"é\"\n");
+            }
+            other => panic!("not the entries posted: {other:?}"),
+        }
     }
 
     async fn turns(count: usize) {

@@ -219,6 +219,7 @@ fn whole_characters(text: Utf8Bytes, max: usize) -> Utf8Bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::batch::FrameEntry;
 
     fn texts(reserved: &mut Reserved) -> Vec<String> {
         let mut out = Vec::new();
@@ -238,7 +239,14 @@ mod tests {
         let sockets = Sockets::new(SocketOptions::default());
         let mut a = sockets.reserve();
         let mut b = sockets.reserve();
-        let frames = format!("[[{a},2],[{b},3],[{a},4],[{a},3,4000]]", a = a.id, b = b.id);
+        // Written from the frames' type, as generated for JavaScript (`FrameEntry`).
+        let frames = serde_json::to_string(&[
+            FrameEntry(a.id, 2, None),
+            FrameEntry(b.id, 3, None),
+            FrameEntry(a.id, 4, None),
+            FrameEntry(a.id, 3, Some(4000)),
+        ])
+        .unwrap();
         sockets
             .send_all(&frames, "{}\"é\"\"😀\"bye".to_owned())
             .unwrap();
