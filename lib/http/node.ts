@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
-import { METHODS_WITHOUT_INPUT } from '../generated/http-methods.js'
+import { carriesNoInput } from '../generated/http-methods.js'
 import type { HttpAnswer, HttpRequestLike } from './answer.js'
 
 /** Whether a request's body carries input; the engine's rule, generated from it. */
 export function readsBody(method: string | undefined): boolean {
-  return method === undefined || !METHODS_WITHOUT_INPUT.has(method)
+  return method === undefined || !carriesNoInput(method)
 }
 
 /** The body of a request without one: a Buffer, as the bodies read from Node are, so that code

@@ -131,17 +131,18 @@ fn error_table_ts() -> String {
     out
 }
 
-/// The methods whose body carries no input, as the engine decides ([`HttpMethod::reads_body`]):
-/// adapters do not read such a body.
+/// Which methods' bodies carry no input, as the engine decides ([`HttpMethod::reads_body`]):
+/// adapters do not read such a body. Written as comparisons, which the per-request path of
+/// the node adapter runs faster than a set lookup.
 fn http_methods_ts() -> String {
     let without: Vec<String> = HttpMethod::ALL
         .into_iter()
         .filter(|m| !m.reads_body())
-        .map(|m| format!("'{}'", m.as_upper()))
+        .map(|m| format!("method === '{}'", m.as_upper()))
         .collect();
     format!(
-        "{HEADER}\n/** Methods whose body carries no input: adapters leave it unread. */\nexport const METHODS_WITHOUT_INPUT: ReadonlySet<string> = new Set([{}])\n",
-        without.join(", ")
+        "{HEADER}\n/** Whether a request of `method` carries no input in its body (adapters leave it unread). */\nexport function carriesNoInput(method: string): boolean {{\n  return {}\n}}\n",
+        without.join(" || ")
     )
 }
 
