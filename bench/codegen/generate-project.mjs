@@ -425,11 +425,7 @@ export const delete${R} = pikkuFunc({
   },
 })
 
-wireHTTP({ method: 'get', route: '${path}/:id', func: get${R} })
-wireHTTP({ method: 'get', route: '${path}', func: list${R}s, auth: false })
-wireHTTP({ method: 'post', route: '${path}', func: create${R} })
-wireHTTP({ method: 'patch', route: '${path}/:id', func: update${R} })
-wireHTTP({ method: 'delete', route: '${path}/:id', func: delete${R} })
+${wirings(R, path)}
 `
 }
 
@@ -496,11 +492,7 @@ export const delete${R} = pikkuFunc<Delete${R}Input, Delete${R}Output>(async (se
   return { deleted: true, id: data.id }
 })
 
-wireHTTP({ method: 'get', route: '${path}/:id', func: get${R} })
-wireHTTP({ method: 'get', route: '${path}', func: list${R}s, auth: false })
-wireHTTP({ method: 'post', route: '${path}', func: create${R} })
-wireHTTP({ method: 'patch', route: '${path}/:id', func: update${R} })
-wireHTTP({ method: 'delete', route: '${path}/:id', func: delete${R} })
+${wirings(R, path)}
 `
 }
 
@@ -563,4 +555,13 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
   const result = generateProject({ functions: Number(arg('functions') ?? 500), dir: arg('out') })
   console.log(`wrote ${result.functions} functions in ${result.files} files to ${result.dir}`)
+}
+
+/** The five wirings of one resource's functions: the same for typed and Zod files. */
+function wirings(R, path) {
+  return `wireHTTP({ method: 'get', route: '${path}/:id', func: get${R} })
+wireHTTP({ method: 'get', route: '${path}', func: list${R}s, auth: false })
+wireHTTP({ method: 'post', route: '${path}', func: create${R} })
+wireHTTP({ method: 'patch', route: '${path}/:id', func: update${R} })
+wireHTTP({ method: 'delete', route: '${path}/:id', func: delete${R} })`
 }

@@ -163,20 +163,7 @@ impl Project {
             }
         }
         for reexport in &module.reexports {
-            let (source, imported) = match reexport {
-                ReExport::Named { source, names } => {
-                    match names.iter().find(|(exported, _)| exported == name) {
-                        Some((_, imported)) => (source, imported.as_str()),
-                        None => continue,
-                    }
-                }
-                ReExport::All { source } => (source, name),
-            };
-            let Some(target) = self
-                .resolver
-                .resolve(&self.files[file].path, source)
-                .and_then(|path| self.by_path.get(&path).copied())
-            else {
+            let Some((target, imported)) = self.reexported(file, reexport, name) else {
                 continue;
             };
             if let Some(found) = self.function_in(target, imported, false, depth + 1) {
@@ -184,6 +171,25 @@ impl Project {
             }
         }
         None
+    }
+
+    /// Where `export … from` in `file` takes `name` from: the module and the name there
+    /// (`None` when it does not re-export `name`, or its source is not in the project).
+    fn reexported<'r>(
+        &self,
+        file: usize,
+        reexport: &'r ReExport,
+        name: &'r str,
+    ) -> Option<(usize, &'r str)> {
+        let (source, imported) = match reexport {
+            ReExport::Named { source, names } => {
+                let (_, imported) = names.iter().find(|(exported, _)| exported == name)?;
+                (source, imported.as_str())
+            }
+            ReExport::All { source } => (source, name),
+        };
+        let path = self.resolver.resolve(&self.files[file].path, source)?;
+        Some((*self.by_path.get(&path)?, imported))
     }
 
     fn target(&self, file: usize, import: &Import) -> Option<usize> {
@@ -222,17 +228,9 @@ impl Project {
             );
         }
         for reexport in &module.reexports {
-            let (source, imported) = match reexport {
-                ReExport::Named { source, names } => {
-                    match names.iter().find(|(exported, _)| exported == name) {
-                        Some((_, local)) => (source, local.as_str()),
-                        None => continue,
-                    }
-                }
-                ReExport::All { source } => (source, name),
+            let Some((target, imported)) = self.reexported(file, reexport, name) else {
+                continue;
             };
-            let path = self.resolver.resolve(&self.files[file].path, source)?;
-            let target = *self.by_path.get(&path)?;
             if let Some(found) = self.find_export(space, target, imported, depth + 1) {
                 return Some(found);
             }
