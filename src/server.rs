@@ -12,7 +12,10 @@ use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use pikku_engine::{Engine, EngineConfig};
-use pikku_server::{start, Mailbox, RunningServer, ServerOptions, SocketOptions, Sockets};
+use pikku_server::{
+    start, Mailbox, RunningServer, ServerOptions, SocketOptions, Sockets, MOST_HEADERS,
+    MOST_THREADS,
+};
 
 /// The JS callback that takes the waiting calls (`serverTake`), called without arguments.
 type WakeCallback = ThreadsafeFunction<(), (), (), Status, false>;
@@ -24,12 +27,6 @@ pub struct StandaloneServer {
     running: Mutex<Option<RunningServer>>,
     port: u16,
 }
-
-/// The largest `max_headers`: above 100 hyper allocates two buffers of that many entries
-/// per request.
-const MOST_HEADERS: u32 = 1024;
-/// The most threads a server may have.
-const MOST_THREADS: u32 = 1024;
 
 /// How the server runs, as `listen` sets it.
 #[napi(object)]

@@ -1,7 +1,7 @@
 import type { PikkuApp } from '../app.js'
 import { portOf } from '../app/port.js'
 import { ChannelHost, type ChannelPolicy, type OpenChannels } from '../channel/host.js'
-import type { BatchEntry, CallEntry } from '../generated/standalone.js'
+import { LISTEN_LIMITS, type BatchEntry, type CallEntry } from '../generated/standalone.js'
 import type { HttpRequestLike } from '../http/answer.js'
 import { NO_BODY } from '../http/node.js'
 import { serverClose, serverListen, serverPort, serverTake } from '../native.js'
@@ -70,8 +70,8 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
   const { built, http, channels: runtime } = portOf(app)
   const channelOptions = options.channels ?? {}
   const settings = {
-    threads: whole(options, 'threads', 1, 1024) ?? 0, // 0: one per CPU
-    maxHeaders: whole(options, 'maxHeaders', 1, 1024) ?? 0, // 0: hyper's 100
+    threads: whole(options, 'threads', ...LISTEN_LIMITS.threads) ?? 0, // 0: one per CPU
+    maxHeaders: whole(options, 'maxHeaders', ...LISTEN_LIMITS.maxHeaders) ?? 0, // 0: hyper's 100
     // The engine's error answers go to JavaScript when global middleware must see them.
     errorsToJs: built.globalChain.length > 0,
     // A session hook may supply a session the engine found missing (the engine is asked again).

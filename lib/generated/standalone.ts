@@ -56,3 +56,14 @@ export type AnswerEntry = [number, number, Array<string>, number | null];
  * travel after one another in a second string.
  */
 export type FrameEntry = [number, number, (number)?];
+
+/** The server's bounds of `listen`'s settings (inclusive). */
+export const LISTEN_LIMITS = { threads: [1, 1024], maxHeaders: [1, 1024] } as const
+
+/** The close codes a server may send, as said in messages. */
+export const SENDABLE_CLOSE_CODES = '1000-1003, 1007-1014, 3000-4999'
+
+/** Whether a server may send close code `code` (1000-1003, 1007-1014, 3000-4999). */
+export function closeCodeAllowed(code: number): boolean {
+  return Number.isInteger(code) && ((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999))
+}

@@ -1,5 +1,5 @@
 import type { ChannelHost, ChannelSocket, SocketEvents } from '../channel/host.js'
-import type { SocketEntry } from '../generated/standalone.js'
+import { closeCodeAllowed, SENDABLE_CLOSE_CODES, type SocketEntry } from '../generated/standalone.js'
 import type { HttpRequestLike } from '../http/answer.js'
 import { HeaderBlock } from './header-block.js'
 import type { Outbox } from './outbox.js'
@@ -70,16 +70,11 @@ class NativeSocket implements ChannelSocket {
   }
 
   close(code: number, reason = ''): void {
-    if (!closeCodeAllowed(code)) throw new RangeError(`PIKKU_ERR_CHANNEL: ${String(code)} is not a close code a server may send (1000-1003, 1007-1014, 3000-4999)`)
+    if (!closeCodeAllowed(code)) throw new RangeError(`PIKKU_ERR_CHANNEL: ${String(code)} is not a close code a server may send (${SENDABLE_CLOSE_CODES})`)
     if (this.closing || this.gone) return
     this.closing = true
     this.outbox.frame(this.id, wellFormed(reason), code)
   }
-}
-
-/** A close code a server may send: 1000-1003, 1007-1014 (RFC 6455 and its registry), 3000-4999. */
-function closeCodeAllowed(code: number): boolean {
-  return Number.isInteger(code) && ((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999))
 }
 
 /** `text` with each lone surrogate replaced by U+FFFD (as UTF-8 would carry it). */

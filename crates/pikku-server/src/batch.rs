@@ -168,7 +168,23 @@ pub fn generated_files() -> Vec<(&'static str, String)> {
         out.push('\n');
         out.push_str(&decl);
     }
+    out.push_str(&limits_ts());
     vec![("lib/generated/standalone.ts", out)]
+}
+
+/// The limits JavaScript checks before it hands settings to the server, from the server's
+/// own: `listen`'s bounds, and which close codes a server may send.
+fn limits_ts() -> String {
+    let ranges = (crate::SENDABLE_CLOSE_CODES.iter())
+        .map(|(low, high)| format!("(code >= {low} && code <= {high})"))
+        .collect::<Vec<_>>()
+        .join(" || ");
+    format!(
+        "\n/** The server's bounds of `listen`'s settings (inclusive). */\nexport const LISTEN_LIMITS = {{ threads: [1, {threads}], maxHeaders: [1, {headers}] }} as const\n\n/** The close codes a server may send, as said in messages. */\nexport const SENDABLE_CLOSE_CODES = '{text}'\n\n/** Whether a server may send close code `code` ({text}). */\nexport function closeCodeAllowed(code: number): boolean {{\n  return Number.isInteger(code) && ({ranges})\n}}\n",
+        threads = crate::MOST_THREADS,
+        headers = crate::MOST_HEADERS,
+        text = crate::sendable_close_codes_text(),
+    )
 }
 
 /// `T`'s TypeScript declaration, exported, after its doc comment.

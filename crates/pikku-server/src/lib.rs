@@ -24,8 +24,8 @@ mod sockets;
 mod websocket;
 
 pub use mailbox::Mailbox;
-pub use server::{start, RunningServer, ServerOptions};
-pub use sockets::{SocketOptions, Sockets};
+pub use server::{start, RunningServer, ServerOptions, MOST_HEADERS, MOST_THREADS};
+pub use sockets::{sendable_close_codes_text, SocketOptions, Sockets, SENDABLE_CLOSE_CODES};
 
 use std::future::Future;
 use std::pin::Pin;

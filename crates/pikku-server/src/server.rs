@@ -21,6 +21,12 @@ use crate::{Dispatch, SocketOptions, Sockets};
 /// (hyper's read buffer: bodies are read through it in chunks of at most this size.)
 const MAX_HEAD_BYTES: usize = 16 * 1024;
 
+/// The largest `max_headers`: above 100 hyper allocates two buffers of that many entries
+/// per request. Generated for JavaScript too (`LISTEN_LIMITS` in lib/generated/standalone.ts).
+pub const MOST_HEADERS: u32 = 1024;
+/// The most threads a server may have.
+pub const MOST_THREADS: u32 = 1024;
+
 /// How the server runs.
 #[derive(Debug, Clone, Default)]
 pub struct ServerOptions {

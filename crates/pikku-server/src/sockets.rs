@@ -165,7 +165,7 @@ impl Sockets {
                     }
                     // The frames after it still go out; the batch is reported.
                     None => {
-                        refused.get_or_insert(format!("socket frame {index}: {code} is not a close code a server may send (1000-1003, 1007-1014, 3000-4999)"));
+                        refused.get_or_insert(format!("socket frame {index}: {code} is not a close code a server may send ({})", sendable_close_codes_text()));
                     }
                 },
             }
@@ -183,10 +183,24 @@ impl Sockets {
     }
 }
 
-/// A close code a server may send: RFC 6455's and its registry's (1000-1003, 1007-1014), and
-/// the ones for libraries and apps (3000-4999).
+/// The close codes a server may send, as inclusive ranges: RFC 6455's and its registry's
+/// (1000-1003, 1007-1014), and the ones for libraries and apps (3000-4999). Generated for
+/// JavaScript too (`closeCodeAllowed` in lib/generated/standalone.ts).
+pub const SENDABLE_CLOSE_CODES: [(u16, u16); 3] = [(1000, 1003), (1007, 1014), (3000, 4999)];
+
+/// The ranges as said in messages: `1000-1003, 1007-1014, 3000-4999`.
+pub fn sendable_close_codes_text() -> String {
+    (SENDABLE_CLOSE_CODES.iter())
+        .map(|(low, high)| format!("{low}-{high}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A close code a server may send.
 fn sendable(code: u16) -> bool {
-    matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999)
+    SENDABLE_CLOSE_CODES
+        .iter()
+        .any(|(low, high)| (*low..=*high).contains(&code))
 }
 
 /// A close frame's reason fits in 123 bytes (a control frame's 125, less the code).
