@@ -5,6 +5,7 @@
 // one table cell; a run that lost too much CPU to the hypervisor is done again. The benchmark
 // itself is too long for the test suite; its arithmetic is not.
 import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -204,6 +205,14 @@ describe('the chart of the targets (bench/http/lib/chart.mjs)', () => {
       { label: 'node:http adapter ≥ 0.85 × the ceiling on the validated POST', bound: 0.85, median: 0.87, low: 0.86, high: 0.9, verdict: 'met' },
       { label: 'node:http adapter above Fastify on GET /hello', bound: 1, median: 0.99, low: 0.97, high: 1.01, verdict: 'not shown' },
     ])
+  })
+
+  it('matches the committed bench/RESULTS.svg, drawn from bench/RESULTS.md', () => {
+    const results = join(__dirname, '..', 'bench', 'RESULTS.md')
+    const markdown = readFileSync(results, 'utf8')
+    const date = /- Date: (.*)/.exec(markdown)![1]!
+    const drawn = chart.targetsChart(chart.targetsFromResults(markdown), `@pikku/native HTTP targets, run of ${date}`)
+    expect(drawn, 'stale: run `node bench/http/lib/chart.mjs bench/RESULTS.md bench/RESULTS.svg`').toBe(readFileSync(results.replace(/\.md$/, '.svg'), 'utf8'))
   })
 
   it('draws one row per target, coloured by its verdict, with the bound as a line', () => {
