@@ -268,6 +268,18 @@ describe('the context a task sees', () => {
 })
 
 describe('start-up errors', () => {
+  it('refuses a task whose function has a schema that `{}`, the input of every run, does not pass', () => {
+    const needsId = pikkuSessionlessFunc<{ id: number }, void>({
+      input: { type: 'object', properties: { id: { type: 'integer' } }, required: ['id'] },
+      func: async () => undefined,
+    })
+    // A task's data is made by the scheduler; the types refuse this, JavaScript callers get the error.
+    const task = { name: 'needs-id', schedule: '@daily', func: needsId } as unknown as ScheduledTaskWiring
+    expect(() => createScheduler(createApp({ routes: [] }), { tasks: [task] })).toThrow(
+      /PIKKU_ERR_SCHEDULE: scheduled task `needs-id`: it runs `.*`, whose input schema refuses `\{\}`, the input of every scheduled run[\s\S]*= help: make its input optional/,
+    )
+  })
+
   it('name every bad task: cron expression, time zone, duplicate name, a function that needs a session', () => {
     const noop = pikkuSessionlessFunc<void, void>(async () => undefined)
     const needsSession = pikkuFunc<void, void>({ name: 'whoAmI', func: async () => undefined })

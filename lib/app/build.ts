@@ -5,16 +5,17 @@
 import type { AppOptions } from '../app-options.js'
 import { DEFAULT_ROUTING_KEY, planChannels, type HandlerTarget } from '../channel/plan.js'
 import { registeredChannels, type ChannelWiring } from '../channel/wiring.js'
-import { functionMeta, functionName } from '../functions.js'
+import { functionLabel, functionMeta, functionName } from '../functions.js'
 import type { EngineConfig, RouteConfig } from '../generated/contract.js'
 import type { HttpTarget } from '../http/serve.js'
-import { permissionPlan, type InvokeEnv } from '../invoke.js'
+import { permissionPlan, runChecked, type InvokeEnv } from '../invoke.js'
 import { metadataChannelFunction } from '../metadata.js'
 import { registeredMiddleware, type PatternMiddleware, type PikkuMiddleware } from '../middleware.js'
 import { apiKeyHeader, createEngine, handlerFor, maxBodyBytes, type EngineHandle } from '../native.js'
 import type { Permission } from '../permissions.js'
 import { isProblem, SchemaLinks } from '../schema-links.js'
 import { engineProblems, throwProblems, type StartupProblem } from '../startup-error.js'
+import type { AnyAPIFunction, InvocationContext, Session } from '../types.js'
 import type { SessionHook } from '../user-session.js'
 import { registeredRoutes } from '../wiring.js'
 import { entryConfig } from './entries.js'
@@ -52,6 +53,14 @@ export interface BuiltApp {
   handlers: ReadonlyMap<number, HandlerTarget>
   /** Each channel's routing key, by channel index. */
   routingKeys: readonly string[]
+}
+
+/**
+ * Runs `func` as the app runs every invocation outside HTTP (calls, channel messages, tasks,
+ * jobs): the app's and the function's permissions, then the function.
+ */
+export function runInApp(app: BuiltApp, func: AnyAPIFunction, input: unknown, session: Session | undefined, context: InvocationContext): Promise<unknown> {
+  return runChecked(app.env, permissionPlan(app.globalPermissions, func), functionLabel(func), func, input, session, context)
 }
 
 /** Builds an app from its options and the wirings made so far; throws `PikkuStartupError`. */

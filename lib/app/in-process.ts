@@ -4,18 +4,19 @@
 
 import type { CallOptions, EntryOptions } from '../app-options.js'
 import { errorFromBody } from '../errors.js'
-import { functionLabel } from '../functions.js'
 import { isErrorAnswer, type WireAnswer } from '../http/answer.js'
-import { permissionPlan, runChecked } from '../invoke.js'
 import { check } from '../native.js'
 import { isProblem } from '../schema-links.js'
-import type { AnyAPIFunction, InputOf, InvocationContext, OutputOf, Session } from '../types.js'
+import type { AnyAPIFunction, InputOf, InvocationContext, OutputOf } from '../types.js'
 import { inProcessSession } from '../user-session.js'
-import type { BuiltApp } from './build.js'
+import { runInApp, type BuiltApp } from './build.js'
 import type { Entries } from './entries.js'
 
 /** In-process calls of one built app; `PikkuApp` hands its public methods to this. */
 export class InProcess {
+  /** `hasInputSchema` by function: a scheduled run asks on every tick. */
+  private readonly schemaKnown = new WeakMap<AnyAPIFunction, boolean>()
+
   constructor(
     private readonly app: BuiltApp,
     private readonly entries: Entries,
@@ -25,7 +26,7 @@ export class InProcess {
   async call<F extends AnyAPIFunction>(func: F, data: InputOf<F>, options: CallOptions = {}): Promise<OutputOf<F>> {
     const input = this.checkInput(func, data, options)
     const context: InvocationContext = { ...options.context, userSession: inProcessSession(options.session) }
-    return (await this.run(func, input, options.session, context)) as OutputOf<F>
+    return (await runInApp(this.app, func, input, options.session, context)) as OutputOf<F>
   }
 
   /** See {@link PikkuApp.checkInput}. */
@@ -41,10 +42,15 @@ export class InProcess {
     this.entries.index(func, options.auth ?? true, options.usedBy)
   }
 
-  /** Whether `func` has an input schema: given on it, or the code generator's. */
+  /** Whether `func` has an input schema: given on it, or the code generator's (found once). */
   hasInputSchema(func: AnyAPIFunction): boolean {
-    const plan = this.app.links.input(func, '')
-    return !isProblem(plan) && (plan.kind === 'inline' || plan.kind === 'named')
+    let known = this.schemaKnown.get(func)
+    if (known === undefined) {
+      const plan = this.app.links.input(func, '')
+      known = !isProblem(plan) && (plan.kind === 'inline' || plan.kind === 'named')
+      this.schemaKnown.set(func, known)
+    }
+    return known
   }
 
   /**
@@ -54,10 +60,7 @@ export class InProcess {
    */
   runScheduled(func: AnyAPIFunction, context: Omit<InvocationContext, 'userSession' | 'http'>): Promise<unknown> {
     if (this.hasInputSchema(func)) return this.call(func, {} as never, { auth: false, context })
-    return this.run(func, {}, undefined, { ...context, userSession: inProcessSession(undefined) })
+    return runInApp(this.app, func, {}, undefined, { ...context, userSession: inProcessSession(undefined) })
   }
 
-  private run(func: AnyAPIFunction, input: unknown, session: Session | undefined, context: InvocationContext): Promise<unknown> {
-    return runChecked(this.app.env, permissionPlan(this.app.globalPermissions, func), functionLabel(func), func, input, session, context)
-  }
 }

@@ -1,11 +1,10 @@
 // Channels of one built app, apart from any transport: the upgrade decided by the engine and
 // the session hook, each message routed and validated by the engine, then its handler run.
 
-import type { BuiltApp } from '../app/build.js'
+import { runInApp, type BuiltApp } from '../app/build.js'
 import { MissingSessionError } from '../errors.js'
 import { errorAnswer, isErrorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from '../http/answer.js'
-import { answerForThrow, describeThrow, failureAnswer, permissionPlan, runChecked } from '../invoke.js'
-import { functionLabel } from '../functions.js'
+import { answerForThrow, describeThrow, failureAnswer } from '../invoke.js'
 import { channelConnect, channelMessage } from '../native.js'
 import type { AnyAPIFunction, InvocationContext, Session } from '../types.js'
 import { enrichedSession } from '../user-session.js'
@@ -86,7 +85,7 @@ export class ChannelRuntime {
     // `JSON.stringify` down its slow path (3× the time of the whole reply, measured).
     const head = `{"seq":${seq}${handler.replyTag}`
     try {
-      const result = await this.run(handler.func, wire[1], session, context)
+      const result = await runInApp(this.app, handler.func, wire[1], session, context)
       return `${head},"data":${JSON.stringify(result ?? null) ?? 'null'}}`
     } catch (error) {
       return `${head},"error":${JSON.stringify(this.errorBody(error))}}`
@@ -98,7 +97,7 @@ export class ChannelRuntime {
    * What it throws is rethrown (an `onConnect` throw refuses the connection).
    */
   async event(func: AnyAPIFunction, params: Record<string, string>, context: InvocationContext): Promise<void> {
-    await this.run(func, params, context.userSession.get(), context)
+    await runInApp(this.app, func, params, context.userSession.get(), context)
   }
 
   /** The error body for a thrown value, through the error table (unknown throws are logged). */
@@ -109,10 +108,6 @@ export class ChannelRuntime {
   /** The HTTP answer that refuses an upgrade for a failure outside any function. */
   failure(error: unknown, request: HttpRequestLike): HttpAnswer {
     return failureAnswer(this.app.env, error, request)
-  }
-
-  private run(func: AnyAPIFunction, input: unknown, session: Session | undefined, context: InvocationContext): Promise<unknown> {
-    return runChecked(this.app.env, permissionPlan(this.app.globalPermissions, func), functionLabel(func), func, input, session, context)
   }
 }
 

@@ -1,5 +1,5 @@
 import type { PikkuApp } from '../app.js'
-import { functionMeta, functionName } from '../functions.js'
+import { functionLabel, functionMeta } from '../functions.js'
 import type { FailedJob, QueueBackend, QueueJob } from './backend.js'
 import { MemoryQueueBackend } from './memory.js'
 import { PikkuStartupError, type StartupProblem } from '../startup-error.js'
@@ -218,5 +218,5 @@ function checkEnqueueOptions(queue: string, options: EnqueueOptions): void {
 }
 
 function labelOf(worker: QueueWorker): string {
-  return functionName(worker.func) ?? 'anonymous function'
+  return functionLabel(worker.func)
 }
