@@ -106,7 +106,8 @@ describe('pikku --watch', () => {
       writeFileSync(models, read(models, 'utf8').replace('@minLength 2', '@minLength 3'))
       await waitFor(/wrote \.pikku\/pikku-meta\.gen\.json\n/)
       const metadata = JSON.parse(read(join(project, '.pikku/pikku-meta.gen.json'), 'utf8'))
-      expect(JSON.stringify(metadata.schemas.SignupInput)).toContain('"minLength":3')
+      expect(metadata.schemas.SignupInput).toEqual({ $ref: '#/$defs/Signup' })
+      expect(JSON.stringify(metadata.$defs.Signup)).toContain('"minLength":3')
     } finally {
       child.kill()
     }

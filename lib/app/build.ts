@@ -77,6 +77,7 @@ export function buildApp(options: AppOptions): BuiltApp {
   const links = new SchemaLinks(options.metadata)
   const metadata = links.metadata
   const config: EngineConfig = { routes: [], entries: [], schemas: { ...metadata?.schemas }, channels: [] }
+  if (metadata?.$defs) config.$defs = metadata.$defs
   if (options.maxBodyBytes !== undefined) config.maxBodyBytes = options.maxBodyBytes
   if (options.session) config.session = options.session
   const problems: StartupProblem[] = []

@@ -18,6 +18,10 @@ entries: Array<EntryConfig>,
  */
 schemas: Record<string, unknown>, 
 /**
+ * Definitions the schemas share, referenced as `#/$defs/Name` (the metadata's `$defs`).
+ */
+$defs?: Record<string, unknown>, 
+/**
  * Where sessions come from (a JWT in `Authorization: Bearer` or a cookie).
  */
 session?: SessionConfig, 
@@ -236,7 +240,12 @@ channels?: Array<ChannelWiringMeta>,
 /**
  * Named JSON Schemas (2020-12).
  */
-schemas: Record<string, unknown>, };
+schemas: Record<string, unknown>, 
+/**
+ * The named types the schemas share, each once: a schema refers to one as
+ * `#/$defs/Name`, a JSON pointer into this file.
+ */
+$defs?: Record<string, unknown>, };
 
 export type FunctionMeta = { 
 /**

@@ -15,6 +15,7 @@ pub const CLIENT_FILE: &str = "pikku-fetch.gen.ts";
 pub fn fetch_client(metadata: &MetadataFile) -> String {
     let mut names = TypeNames::default();
     names.reserve(metadata.schemas.keys());
+    names.add_shared(&metadata.defs, &metadata.schemas);
     for (name, schema) in &metadata.schemas {
         names.add_defs(name, schema);
     }

@@ -55,7 +55,7 @@ pub fn inspect(project: &Project) -> Result<(MetadataFile, Vec<Diagnostic>), Vec
         ] {
             let schema = match (expr, ty.as_ref().filter(|t| carries_data(t))) {
                 // A schema given on the function: Zod, read statically, or JSON Schema.
-                (Some(expr), _) => match zod::translate(project, *file, expr) {
+                (Some(expr), _) => match zod::translate(project, &mut table, *file, expr) {
                     Ok(zod::Outcome::Schema(schema)) => Some(schema),
                     Ok(zod::Outcome::Opaque) => {
                         if suffix == "Input" {
@@ -133,7 +133,7 @@ pub fn inspect(project: &Project) -> Result<(MetadataFile, Vec<Diagnostic>), Vec
                 .input_schema
                 .as_ref()
                 .and_then(|s| schemas.get(s))
-                .map(top_level_keys)
+                .map(|schema| top_level_keys(schema, &table))
                 .unwrap_or_default();
             let params = route_params(&wiring.route).filter(|_| !opaque.contains(function_name));
             for param in params {
@@ -222,6 +222,7 @@ pub fn inspect(project: &Project) -> Result<(MetadataFile, Vec<Diagnostic>), Vec
         functions,
         http,
         channels,
+        defs: table.shared_by(schemas.values()),
         schemas,
     };
     Ok((metadata, diagnostics))
@@ -266,16 +267,14 @@ fn route_params(route: &str) -> impl Iterator<Item = &str> {
         .filter_map(|s| s.strip_prefix(':').or_else(|| s.strip_prefix('*')))
 }
 
-/// The property names at the top of a schema (following a local `$ref`).
-fn top_level_keys(schema: &Value) -> Vec<String> {
+/// The property names at the top of a schema (following `$ref`s into the shared definitions).
+fn top_level_keys(schema: &Value, table: &DefTable) -> Vec<String> {
     let mut current = schema;
     for _ in 0..8 {
-        match current
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|p| schema.pointer(p))
-        {
+        let target = (current.get("$ref").and_then(Value::as_str))
+            .and_then(|r| r.strip_prefix(pikku_engine::shared_defs::DEFS_PREFIX))
+            .and_then(|name| table.get(name));
+        match target {
             Some(target) => current = target,
             None => break,
         }

@@ -209,7 +209,7 @@ fn write_outputs(
             )
         })?;
     }
-    let text = serde_json::to_string_pretty(metadata).map_err(|err| err.to_string())? + "\n";
+    let text = metadata_text(metadata).map_err(|err| err.to_string())?;
     write_if_changed(root, &out_dir.join(METADATA_FILE), &text, &mut written)?;
     let links_text =
         links::links_module(&inspection.links, &out_dir, links::wants_js_extension(root));
@@ -256,6 +256,57 @@ fn write_outputs(
         written,
         warnings,
     })
+}
+
+/// The metadata file's text: each function, route, channel, schema and definition on a line
+/// of its own, so that a change shows as a change of the lines it touches, at close to the
+/// size of compact JSON (the file is read by every server at start-up).
+pub fn metadata_text(metadata: &MetadataFile) -> serde_json::Result<String> {
+    use serde_json::Value;
+    let Value::Object(top) = serde_json::to_value(metadata)? else {
+        return serde_json::to_string(metadata);
+    };
+    // The order of the format's description: what the file is, then what refers to what.
+    const ORDER: [&str; 6] = [
+        "version",
+        "functions",
+        "http",
+        "channels",
+        "schemas",
+        "$defs",
+    ];
+    let rank = |key: &str| ORDER.iter().position(|k| *k == key).unwrap_or(ORDER.len());
+    let mut fields: Vec<(&String, &Value)> = top.iter().collect();
+    fields.sort_by_key(|(key, _)| rank(key));
+    let mut out = String::from("{");
+    for (i, (key, value)) in fields.into_iter().enumerate() {
+        out.push_str(if i == 0 { "\n  " } else { ",\n  " });
+        out.push_str(&serde_json::to_string(key)?);
+        out.push_str(": ");
+        match value {
+            Value::Object(entries) if !entries.is_empty() => {
+                out.push('{');
+                for (j, (name, entry)) in entries.iter().enumerate() {
+                    out.push_str(if j == 0 { "\n    " } else { ",\n    " });
+                    out.push_str(&serde_json::to_string(name)?);
+                    out.push_str(": ");
+                    out.push_str(&serde_json::to_string(entry)?);
+                }
+                out.push_str("\n  }");
+            }
+            Value::Array(items) if !items.is_empty() => {
+                out.push('[');
+                for (j, item) in items.iter().enumerate() {
+                    out.push_str(if j == 0 { "\n    " } else { ",\n    " });
+                    out.push_str(&serde_json::to_string(item)?);
+                }
+                out.push_str("\n  ]");
+            }
+            other => out.push_str(&serde_json::to_string(other)?),
+        }
+    }
+    out.push_str("\n}\n");
+    Ok(out)
 }
 
 /// Writes `text` to `path` unless it already holds it (watchers and builds see no change).

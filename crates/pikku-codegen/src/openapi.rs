@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use pikku_engine::config::{FunctionMeta, HttpWiringMeta};
+use pikku_engine::shared_defs::with_shared_defs;
 use pikku_engine::{HttpMethod, MetadataFile};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -61,7 +62,8 @@ pub fn openapi_document(
         requirement,
     };
     for name in used {
-        schemas.add(name, &metadata.schemas[name]);
+        let schema = with_shared_defs(&metadata.schemas[name], &metadata.defs);
+        schemas.add(name, &schema);
     }
     let mut paths = Map::new();
     for (wiring, id) in metadata.http.iter().zip(operation_ids(&metadata.http)) {

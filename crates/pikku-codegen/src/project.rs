@@ -21,10 +21,12 @@ pub struct SourceFile {
 /// Every parsed file, by index.
 #[derive(Debug, Default)]
 pub struct Project {
-    resolver: ImportResolver,
     pub files: Vec<SourceFile>,
     pub modules: Vec<Module>,
     by_path: HashMap<PathBuf, usize>,
+    /// (file, import source) → the project file it resolves to; resolved once, at load
+    /// (resolving touches the file system).
+    sources: HashMap<(usize, String), usize>,
 }
 
 /// A declaration found by name: the file it is in, the declaration and where.
@@ -54,6 +56,7 @@ impl Project {
         }
         queue.sort();
         let mut diagnostics = Vec::new();
+        let mut links = Vec::new();
         while let Some(path) = queue.pop() {
             if project.by_path.contains_key(&path) {
                 continue;
@@ -76,6 +79,7 @@ impl Project {
                         .chain(module.reexports.iter().map(reexport_source))
                     {
                         if let Some(target) = resolver.resolve(&path, source) {
+                            links.push((index, source.clone(), target.clone()));
                             queue.push(target);
                         }
                     }
@@ -93,7 +97,11 @@ impl Project {
                 text,
             });
         }
-        project.resolver = resolver;
+        for (file, source, target) in links {
+            if let Some(&target) = project.by_path.get(&target) {
+                project.sources.insert((file, source), target);
+            }
+        }
         if diagnostics.is_empty() {
             Ok(project)
         } else {
@@ -188,15 +196,16 @@ impl Project {
             }
             ReExport::All { source } => (source, name),
         };
-        let path = self.resolver.resolve(&self.files[file].path, source)?;
-        Some((*self.by_path.get(&path)?, imported))
+        Some((self.source_file(file, source)?, imported))
     }
 
     fn target(&self, file: usize, import: &Import) -> Option<usize> {
-        let path = self
-            .resolver
-            .resolve(&self.files[file].path, &import.source)?;
-        self.by_path.get(&path).copied()
+        self.source_file(file, &import.source)
+    }
+
+    /// The project file that `source` (an import's module specifier) in `file` resolves to.
+    fn source_file(&self, file: usize, source: &str) -> Option<usize> {
+        self.sources.get(&(file, source.to_owned())).copied()
     }
 
     fn find_export(

@@ -12,7 +12,8 @@ use crate::diagnostics::Diagnostic;
 use crate::ir::{Decl, Doc, EnumValue, Loc, ObjectTy, TupleItem, Ty};
 use crate::jsdoc;
 use crate::project::Project;
-use crate::schema_values::{enum_json, enum_schema, merge_objects, number, reachable, strip_null};
+use crate::schema_values::{enum_json, enum_schema, merge_objects, number, strip_null};
+use pikku_engine::shared_defs::referenced_names;
 
 /// Type parameters bound to arguments (each written in some file, with its own bindings).
 #[derive(Default)]
@@ -38,6 +39,66 @@ pub struct SchemaBuilder<'p, 't> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl DefTable {
+    /// The definitions that `schemas` reach, for the metadata's shared `$defs` (a type that
+    /// only a failed schema used is left out).
+    pub fn shared_by<'s>(
+        &self,
+        schemas: impl Iterator<Item = &'s Value>,
+    ) -> BTreeMap<String, Value> {
+        let mut pending: Vec<&Value> = schemas.collect();
+        let mut reached = std::collections::BTreeSet::new();
+        let mut names = Vec::new();
+        while let Some(schema) = pending.pop() {
+            referenced_names(schema, &mut names);
+            for name in names.drain(..) {
+                if let Some(def) = self.defs.get(name).filter(|_| reached.insert(name)) {
+                    pending.push(def);
+                }
+            }
+        }
+        (reached.into_iter())
+            .map(|name| (name.to_owned(), self.defs[name].clone()))
+            .collect()
+    }
+
+    /// The name in `$defs` of the schema that `const name` in `file` holds (a Zod schema),
+    /// made with `build` on first use. Values are keyed apart from types of the same name.
+    pub fn value_def(
+        &mut self,
+        file: usize,
+        name: &str,
+        build: impl FnOnce(&mut Self) -> Value,
+    ) -> String {
+        let key = (file, format!("const {name}"));
+        if let Some(def) = self.names.get(&key) {
+            return def.clone();
+        }
+        let def = self.free_name(name);
+        self.names.insert(key, def.clone());
+        let schema = build(self);
+        self.defs.insert(def.clone(), schema);
+        def
+    }
+
+    /// `name`, or `name2`, `name3` … when taken.
+    fn free_name(&mut self, name: &str) -> String {
+        let mut def = name.to_owned();
+        let mut n = 2;
+        while self.taken.contains(&def) {
+            def = format!("{name}{n}");
+            n += 1;
+        }
+        self.taken.insert(def.clone());
+        def
+    }
+
+    /// The definition named `name` (`#/$defs/name`).
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.defs.get(name)
+    }
+}
+
 impl<'p, 't> SchemaBuilder<'p, 't> {
     pub fn new(project: &'p Project, table: &'t mut DefTable) -> Self {
         Self {
@@ -47,20 +108,10 @@ impl<'p, 't> SchemaBuilder<'p, 't> {
         }
     }
 
-    /// The schema of `ty` written in `file`, with the `$defs` it uses; `None` after a diagnostic.
+    /// The schema of `ty` written in `file`, its named types as `#/$defs/…` references into
+    /// the table; `None` after a diagnostic.
     pub fn root(mut self, file: usize, ty: &Ty) -> (Option<Value>, Vec<Diagnostic>) {
         let schema = self.schema(file, ty, &EnvRef::default());
-        let schema = schema.map(|mut schema| {
-            let defs = reachable(&schema, &self.table.defs);
-            if !defs.is_empty() {
-                if let Some(object) = schema.as_object_mut() {
-                    object.insert("$defs".into(), Value::Object(defs));
-                } else {
-                    schema = json!({ "allOf": [schema], "$defs": defs });
-                }
-            }
-            schema
-        });
         // Warnings (an unknown JSDoc tag) do not cost the schema.
         let ok = !self.diagnostics.iter().any(Diagnostic::is_error);
         (if ok { schema } else { None }, self.diagnostics)
@@ -344,14 +395,8 @@ impl<'p, 't> SchemaBuilder<'p, 't> {
             if let Some(def) = self.table.names.get(&key) {
                 return Some(json!({ "$ref": format!("#/$defs/{def}") }));
             }
-            let mut def = decl_name.to_owned();
-            let mut n = 2;
-            while self.table.taken.contains(&def) {
-                def = format!("{decl_name}{n}");
-                n += 1;
-            }
+            let def = self.table.free_name(decl_name);
             self.table.names.insert(key.clone(), def.clone());
-            self.table.taken.insert(def.clone());
             self.table.defs.insert(def.clone(), json!({}));
             let start = self.diagnostics.len();
             let Some(schema) = self.expand(decl_file, decl, decl_loc, &EnvRef::default()) else {

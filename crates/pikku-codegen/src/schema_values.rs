@@ -1,49 +1,9 @@
 //! Operations on the JSON Schema values the resolver builds: following `$defs`, merging
 //! object schemas, literal values.
 
-use std::collections::BTreeMap;
-
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::ir::EnumValue;
-
-/// The `$defs` that `root` reaches, directly or through other definitions.
-pub fn reachable(root: &Value, defs: &BTreeMap<String, Value>) -> Map<String, Value> {
-    let mut reached = Map::new();
-    let mut pending = vec![root];
-    while let Some(schema) = pending.pop() {
-        let mut refs = Vec::new();
-        collect_refs(schema, &mut refs);
-        for name in refs {
-            if reached.contains_key(&name) {
-                continue;
-            }
-            if let Some(def) = defs.get(&name) {
-                reached.insert(name, def.clone());
-                pending.push(def);
-            }
-        }
-    }
-    reached
-}
-
-/// Every `#/$defs/…` name referenced inside `schema`.
-fn collect_refs(schema: &Value, out: &mut Vec<String>) {
-    match schema {
-        Value::Object(map) => {
-            if let Some(name) = map
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/$defs/"))
-            {
-                out.push(name.to_owned());
-            }
-            map.values().for_each(|v| collect_refs(v, out));
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
-        _ => {}
-    }
-}
 
 /// Adds the properties and required keys of object schema `from` to `into`.
 pub fn merge_objects(into: &mut Value, from: &Value) {

@@ -22,6 +22,39 @@ impl TypeNames {
         self.reserved.extend(names.into_iter().cloned());
     }
 
+    /// Registers the definitions the metadata's schemas share (`#/$defs/Name`), renaming one
+    /// named like a schema unless that schema is just a reference to it.
+    pub fn add_shared(
+        &mut self,
+        defs: &BTreeMap<String, Value>,
+        schemas: &BTreeMap<String, Value>,
+    ) {
+        for name in defs.keys() {
+            let mut emitted = name.clone();
+            let mut n = 2;
+            let is_itself = |candidate: &str| {
+                (schemas
+                    .get(candidate)
+                    .and_then(|s| s.get("$ref"))
+                    .and_then(Value::as_str))
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+                    == Some(name.as_str())
+            };
+            while self.reserved.contains(&emitted) && !is_itself(&emitted) {
+                emitted = format!("{name}{n}");
+                n += 1;
+            }
+            self.renames.insert((String::new(), name.clone()), emitted);
+        }
+        for (name, def) in defs {
+            let emitted = self.renames[&(String::new(), name.clone())].clone();
+            if !self.declarations.contains_key(&emitted) {
+                let text = self.type_of("", def);
+                self.declarations.insert(emitted, text);
+            }
+        }
+    }
+
     /// Registers the `$defs` of schema `owner`, renaming a name already taken by other content
     /// (or by another schema). A definition named like its own schema keeps the name.
     pub fn add_defs(&mut self, owner: &str, schema: &Value) {
@@ -63,9 +96,9 @@ impl TypeNames {
         };
         if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
             let name = reference.rsplit('/').next().unwrap_or(reference);
-            return self
-                .renames
-                .get(&(owner.to_owned(), name.to_owned()))
+            // The schema's own `$defs` first, then the shared ones.
+            return (self.renames.get(&(owner.to_owned(), name.to_owned())))
+                .or_else(|| self.renames.get(&(String::new(), name.to_owned())))
                 .cloned()
                 .unwrap_or_else(|| name.to_owned());
         }

@@ -12,6 +12,8 @@ use serde_json::{json, Map, Value};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Decl, JsExpr, Loc, ObjectEntry};
 use crate::project::Project;
+use crate::resolve::DefTable;
+use pikku_engine::shared_defs::DEFS_PREFIX;
 
 const CODE: &str = "PIKKU_ZOD_UNSUPPORTED";
 const HINT: &str = "write the input as a TypeScript type with JSDoc constraints (`pikkuFunc<{ id: string }, Out>(…)`), or give it as JSON Schema; the code generator reads Zod builders without running them";
@@ -34,14 +36,21 @@ pub enum Outcome {
 }
 
 /// Reads `expr` (written in file `file`).
-pub fn translate(project: &Project, file: usize, expr: &JsExpr) -> Result<Outcome, Diagnostic> {
+/// Schemas held by `const`s become definitions in `defs`, shared with the TypeScript types.
+pub fn translate(
+    project: &Project,
+    defs: &mut DefTable,
+    file: usize,
+    expr: &JsExpr,
+) -> Result<Outcome, Diagnostic> {
     if is_object_literal(project, file, expr, 0) {
         // `input: { type: 'object', … }`: JSON Schema.
         return Ok(Outcome::Opaque);
     }
     let mut reader = Reader { project, depth: 0 };
     match reader.eval(file, expr) {
-        Ok(Val::Schema(z)) => Ok(Outcome::Schema(render(&z))),
+        // A function's own schema is written out, not a reference to its `const`.
+        Ok(Val::Schema(z)) => Ok(Outcome::Schema(render(&unname(z), defs))),
         Ok(_) => Err(unsupported(
             expr.loc(),
             "this is part of Zod, not a schema".into(),
@@ -106,6 +115,16 @@ enum Z {
     Nullable(Box<Z>),
     Default(Box<Z>, Value),
     Described(Box<Z>, String),
+    /// A schema held by a `const` of the project: one shared definition, referenced.
+    Named(std::rc::Rc<Named>),
+}
+
+/// A `const` holding a schema: where it is declared, and the schema.
+#[derive(Debug)]
+struct Named {
+    file: usize,
+    name: String,
+    z: Z,
 }
 
 #[derive(Debug, Clone)]
@@ -320,7 +339,14 @@ impl Reader<'_> {
         let project = self.project;
         match project.lookup_value(file, name) {
             Some(found) => match found.decl {
-                Decl::Expr(init) => self.eval(found.file, init),
+                Decl::Expr(init) => match self.eval(found.file, init)? {
+                    Val::Schema(z) => Ok(Val::Schema(Z::Named(std::rc::Rc::new(Named {
+                        file: found.file,
+                        name: found.name,
+                        z,
+                    })))),
+                    other => Ok(other),
+                },
                 _ => Err(Fail::NotZod {
                     what: name.to_owned(),
                     loc,
@@ -559,6 +585,8 @@ impl Reader<'_> {
             "catch" | "prefault" | "readonly" => return fail(loc, format!("`.{name}(…)` is not read by the code generator")),
             _ => {}
         }
+        // A check or a change makes a new schema from the named one's content.
+        let z = unname(z);
         // A check keeps the schema's description; a new object (`.extend` …) does not.
         if let Z::Described(inner, text) = z {
             return match name {
@@ -862,10 +890,20 @@ impl Reader<'_> {
 
 /// The schema under `.describe(…)` wrappers.
 fn peel(mut z: Z) -> Z {
-    while let Z::Described(inner, _) = z {
-        z = *inner;
+    loop {
+        z = match unname(z) {
+            Z::Described(inner, _) => *inner,
+            other => return other,
+        }
     }
-    z
+}
+
+/// The schema a `const` holds (`z` itself when it is not a named one).
+fn unname(z: Z) -> Z {
+    match z {
+        Z::Named(named) => unname(named.z.clone()),
+        other => other,
+    }
 }
 
 fn set_key(shape: &mut Vec<(String, Z)>, key: String, z: Z) {
@@ -925,12 +963,13 @@ fn optional_in(z: &Z) -> bool {
     match z {
         Z::Optional(_) | Z::Default(..) => true,
         Z::Nullable(inner) | Z::Described(inner, _) => optional_in(inner),
+        Z::Named(named) => optional_in(&named.z),
         _ => false,
     }
 }
 
 /// The JSON Schema Zod's `toJSONSchema` (io `input`, draft 2020-12) writes for `z`.
-fn render(z: &Z) -> Value {
+fn render(z: &Z, defs: &mut DefTable) -> Value {
     let mut out = match z {
         Z::String(c) => {
             let mut s = json!({ "type": "string" });
@@ -1012,7 +1051,7 @@ fn render(z: &Z) -> Value {
             }
         },
         Z::Array { item, min, max } => {
-            let mut s = json!({ "type": "array", "items": render(item) });
+            let mut s = json!({ "type": "array", "items": render(item, defs) });
             if let Some(min) = min {
                 s["minItems"] = num(*min);
             }
@@ -1024,14 +1063,14 @@ fn render(z: &Z) -> Value {
         Z::Tuple { items, rest } => {
             let mut s = json!({
                 "type": "array",
-                "prefixItems": items.iter().map(render).collect::<Vec<_>>(),
+                "prefixItems": items.iter().map(|z| render(z, defs)).collect::<Vec<_>>(),
             });
             let mut min = items.len();
             while min > 0 && optional_in(&items[min - 1]) {
                 min -= 1;
             }
             match rest {
-                Some(rest) => s["items"] = render(rest),
+                Some(rest) => s["items"] = render(rest, defs),
                 None => {
                     s["items"] = json!(false);
                     s["maxItems"] = json!(items.len());
@@ -1045,8 +1084,8 @@ fn render(z: &Z) -> Value {
         Z::Record { key, value } => {
             let mut s = json!({
                 "type": "object",
-                "propertyNames": render(key),
-                "additionalProperties": render(value),
+                "propertyNames": render(key, defs),
+                "additionalProperties": render(value, defs),
             });
             let keys = match peel((**key).clone()) {
                 Z::Enum(values) | Z::Literal(values) => values,
@@ -1066,8 +1105,10 @@ fn render(z: &Z) -> Value {
             s
         }
         Z::Object { shape, catchall } => {
-            let properties: Map<String, Value> =
-                shape.iter().map(|(k, z)| (k.clone(), render(z))).collect();
+            let properties: Map<String, Value> = shape
+                .iter()
+                .map(|(k, z)| (k.clone(), render(z, defs)))
+                .collect();
             let required: Vec<&String> = shape
                 .iter()
                 .filter(|(_, z)| !optional_in(z))
@@ -1080,29 +1121,33 @@ fn render(z: &Z) -> Value {
             match catchall {
                 Catchall::Strip => {}
                 Catchall::Never => s["additionalProperties"] = json!(false),
-                Catchall::Schema(z) => s["additionalProperties"] = render(z),
+                Catchall::Schema(z) => s["additionalProperties"] = render(z, defs),
             }
             s
         }
         Z::Union { options, exclusive } => {
-            let options: Vec<Value> = options.iter().map(render).collect();
+            let options: Vec<Value> = options.iter().map(|z| render(z, defs)).collect();
             if *exclusive {
                 json!({ "oneOf": options })
             } else {
                 json!({ "anyOf": options })
             }
         }
-        Z::Optional(inner) => render(inner),
-        Z::Nullable(inner) => json!({ "anyOf": [render(inner), { "type": "null" }] }),
+        Z::Optional(inner) => render(inner, defs),
+        Z::Nullable(inner) => json!({ "anyOf": [render(inner, defs), { "type": "null" }] }),
         Z::Default(inner, value) => {
-            let mut s = render(inner);
+            let mut s = render(inner, defs);
             if let Some(object) = s.as_object_mut() {
                 object.insert("default".into(), value.clone());
             }
             s
         }
+        Z::Named(named) => {
+            let name = defs.value_def(named.file, &named.name, |defs| render(&named.z, defs));
+            json!({ "$ref": format!("{DEFS_PREFIX}{name}") })
+        }
         Z::Described(inner, text) => {
-            let mut s = render(inner);
+            let mut s = render(inner, defs);
             if let Some(object) = s.as_object_mut() {
                 object.insert("description".into(), json!(text));
             }

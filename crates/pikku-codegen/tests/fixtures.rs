@@ -5,7 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use pikku_codegen::{fetch_client, inspect_project, CodegenConfig};
+use pikku_codegen::{fetch_client, inspect_project, metadata_text, CodegenConfig};
+use pikku_engine::shared_defs::with_shared_defs;
 
 fn check(dir: &Path) -> Result<(), String> {
     let config = CodegenConfig {
@@ -16,22 +17,19 @@ fn check(dir: &Path) -> Result<(), String> {
         Ok(inspection) => {
             let metadata = inspection.metadata;
             check_warnings(dir, &inspection.warnings)?;
-            // Every schema written must compile in the runtime engine.
-            let engine_config = pikku_engine::EngineConfig {
-                schemas: metadata.schemas.clone(),
-                ..Default::default()
-            };
-            pikku_engine::Engine::new(engine_config).map_err(|err| {
-                format!(
-                    "{}: a generated schema does not compile: {err}",
-                    dir.display()
-                )
-            })?;
+            // Every schema written must compile in the runtime engine, with the shared
+            // definitions it refers to.
+            for (name, schema) in &metadata.schemas {
+                let schema = with_shared_defs(schema, &metadata.defs);
+                pikku_engine::check_schema(&schema).map_err(|err| {
+                    format!(
+                        "{}: the generated schema `{name}` does not compile: {err}",
+                        dir.display()
+                    )
+                })?;
+            }
             compare(dir, "expected-client.gen.ts", &fetch_client(&metadata))?;
-            (
-                "expected.json",
-                serde_json::to_string_pretty(&metadata).unwrap() + "\n",
-            )
+            ("expected.json", metadata_text(&metadata).unwrap())
         }
         Err(diagnostics) => ("expected.txt", diagnostics + "\n"),
     };

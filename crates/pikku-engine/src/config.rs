@@ -91,6 +91,10 @@ pub struct EngineConfig {
     #[serde(default)]
     #[ts(type = "Record<string, unknown>")]
     pub schemas: BTreeMap<String, serde_json::Value>,
+    /// Definitions the schemas share, referenced as `#/$defs/Name` (the metadata's `$defs`).
+    #[serde(default, rename = "$defs", skip_serializing_if = "BTreeMap::is_empty")]
+    #[ts(optional, type = "Record<string, unknown>")]
+    pub defs: BTreeMap<String, serde_json::Value>,
     /// Where sessions come from (a JWT in `Authorization: Bearer` or a cookie).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -178,6 +182,11 @@ pub struct MetadataFile {
     /// Named JSON Schemas (2020-12).
     #[ts(type = "Record<string, unknown>")]
     pub schemas: BTreeMap<String, serde_json::Value>,
+    /// The named types the schemas share, each once: a schema refers to one as
+    /// `#/$defs/Name`, a JSON pointer into this file.
+    #[serde(default, rename = "$defs", skip_serializing_if = "BTreeMap::is_empty")]
+    #[ts(optional, type = "Record<string, unknown>")]
+    pub defs: BTreeMap<String, serde_json::Value>,
 }
 
 /// What the code generator knows about one function.

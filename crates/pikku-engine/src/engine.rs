@@ -1,7 +1,7 @@
 //! The per-request work: route, gate, parse, merge, coerce, validate — one call, raw bytes in.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -20,6 +20,7 @@ use crate::input::{
 };
 use crate::router::{RouteMatch, Router};
 use crate::session::{SessionParts, Sessions};
+use crate::shared_defs;
 use crate::validate::{text_accepted, InputSchema};
 
 /// The default body limit: 1 MiB.
@@ -98,7 +99,7 @@ pub(crate) struct Target {
 #[derive(Debug)]
 pub struct Engine {
     router: Router,
-    schemas: HashMap<String, Arc<InputSchema>>,
+    schemas: Schemas,
     pub(crate) targets: Vec<Target>,
     route_count: usize,
     pub(crate) max_body_bytes: u64,
@@ -106,30 +107,52 @@ pub struct Engine {
     pub(crate) channels: Channels,
 }
 
+/// The named input schemas: compiled when a route or entry first names one (a metadata file
+/// also holds output schemas, which are never compiled).
+#[derive(Debug)]
+struct Schemas {
+    sources: BTreeMap<String, Value>,
+    /// The definitions the sources share (`#/$defs/Name`).
+    shared: BTreeMap<String, Value>,
+    compiled: HashMap<String, Arc<InputSchema>>,
+}
+
+impl Schemas {
+    /// Schema `name`, which `owner` (a route or function, for the message) names.
+    fn compiled(&mut self, owner: &str, name: &str) -> Result<Arc<InputSchema>, String> {
+        if let Some(schema) = self.compiled.get(name) {
+            return Ok(schema.clone());
+        }
+        let Some(source) = self.sources.get(name) else {
+            return Err(format!(
+                "PIKKU_ERR_SCHEMA_MISSING: {owner} names input schema `{name}`, which is not among the schemas given; add it to `schemas` or run the code generator"
+            ));
+        };
+        let full = shared_defs::with_shared_defs(source, &self.shared);
+        let schema = Arc::new(InputSchema::compile(&full).map_err(|err| {
+            format!("PIKKU_ERR_SCHEMA_INVALID: schema `{name}` is not a valid JSON Schema: {err}")
+        })?);
+        self.compiled.insert(name.to_owned(), schema.clone());
+        Ok(schema)
+    }
+}
+
 impl Engine {
-    /// Compiles routes and schemas; every problem is reported at once.
+    /// Compiles routes and the schemas they name; every problem is reported at once.
     pub fn new(config: EngineConfig) -> Result<Engine, BuildError> {
         let mut errors = Vec::new();
-        let mut compiled: HashMap<String, Arc<InputSchema>> = HashMap::new();
-        for (name, schema) in &config.schemas {
-            match InputSchema::compile(schema) {
-                Ok(schema) => {
-                    compiled.insert(name.clone(), Arc::new(schema));
-                }
-                Err(err) => errors.push(format!(
-                    "PIKKU_ERR_SCHEMA_INVALID: schema `{name}` is not a valid JSON Schema: {err}"
-                )),
-            }
-        }
+        let mut schemas = Schemas {
+            sources: config.schemas,
+            shared: config.defs,
+            compiled: HashMap::new(),
+        };
         let mut resolve = |owner: &str, name: &Option<String>| -> Option<Arc<InputSchema>> {
-            let name = name.as_deref()?;
-            match compiled.get(name) {
-                Some(schema) => Some(schema.clone()),
-                None if config.schemas.contains_key(name) => None,
-                None => {
-                    errors.push(format!(
-                        "PIKKU_ERR_SCHEMA_MISSING: {owner} names input schema `{name}`, which is not among the schemas given; add it to `schemas` or run the code generator"
-                    ));
+            match schemas.compiled(owner, name.as_deref()?) {
+                Ok(schema) => Some(schema),
+                Err(error) => {
+                    if !errors.contains(&error) {
+                        errors.push(error);
+                    }
                     None
                 }
             }
@@ -184,7 +207,7 @@ impl Engine {
         Ok(Engine {
             channels,
             router,
-            schemas: compiled,
+            schemas,
             targets,
             route_count: config.routes.len(),
             max_body_bytes: config.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
@@ -206,12 +229,11 @@ impl Engine {
                     entry.name
                 )])
             })?)),
-            (None, Some(name)) => Some(self.schemas.get(name).cloned().ok_or_else(|| {
-                BuildError(vec![format!(
-                    "PIKKU_ERR_SCHEMA_MISSING: function `{}` names input schema `{name}`, which is not among the schemas given",
-                    entry.name
-                )])
-            })?),
+            (None, Some(name)) => Some(
+                (self.schemas)
+                    .compiled(&format!("function `{}`", entry.name), name)
+                    .map_err(|error| BuildError(vec![error]))?,
+            ),
             (None, None) => None,
         };
         self.targets.push(Target {

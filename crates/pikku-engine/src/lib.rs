@@ -29,6 +29,7 @@ mod input;
 pub mod metadata;
 mod router;
 pub mod session;
+pub mod shared_defs;
 mod validate;
 pub mod wire;
 
@@ -40,3 +41,4 @@ pub use config::{
 pub use engine::{BuildError, Engine, HttpRequest, Input, Outcome, DEFAULT_MAX_BODY_BYTES};
 pub use error::{ErrorBody, ErrorKind, RequestError, ERROR_TABLE};
 pub use router::RouteError;
+pub use validate::check_schema;

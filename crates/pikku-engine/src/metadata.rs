@@ -75,6 +75,29 @@ pub fn load_metadata(origin: &str, text: &str) -> Result<MetadataFile, String> {
             }
         }
     }
+    let mut names = Vec::new();
+    for (owner, schema) in (file
+        .schemas
+        .iter()
+        .map(|(n, s)| (format!("schema `{n}`"), s)))
+    .chain(
+        file.defs
+            .iter()
+            .map(|(n, s)| (format!("definition `{n}`"), s)),
+    ) {
+        crate::shared_defs::referenced_names(schema, &mut names);
+        for name in names.drain(..) {
+            let own = schema
+                .get("$defs")
+                .is_some_and(|own| own.get(name).is_some());
+            if !own && !file.defs.contains_key(name) {
+                dangling.push(format!(
+                    "  {owner} refers to `#/$defs/{name}`, which is not in `$defs`"
+                ));
+            }
+        }
+    }
+    dangling.dedup();
     if !dangling.is_empty() {
         return Err(format!(
             "PIKKU_ERR_METADATA: {origin} refers to missing entries:\n{}",
@@ -113,6 +136,13 @@ mod tests {
         assert!(load_metadata("m", &dangling)
             .unwrap_err()
             .contains("`gone`"));
+        let missing_def = GOOD.replace(
+            "\"schemas\": { \"GetTodoInput\": { \"type\": \"object\" } }",
+            "\"schemas\": { \"GetTodoInput\": { \"$ref\": \"#/$defs/Todo\" } }",
+        );
+        assert!(load_metadata("m", &missing_def)
+            .unwrap_err()
+            .contains("schema `GetTodoInput` refers to `#/$defs/Todo`, which is not in `$defs`"));
         let version = GOOD.replace("\"version\": 1", "\"version\": 2");
         assert!(load_metadata("m", &version)
             .unwrap_err()

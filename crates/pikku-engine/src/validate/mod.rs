@@ -41,6 +41,12 @@ pub fn text_accepted(schema: Option<&InputSchema>, earlier: Option<&str>, body: 
     }
 }
 
+/// Whether the engine compiles `schema` as an input schema (the same library, the same
+/// options); the error says what in it is wrong.
+pub fn check_schema(schema: &Value) -> Result<(), String> {
+    InputSchema::compile(schema).map(|_| ())
+}
+
 impl std::fmt::Debug for InputSchema {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InputSchema").finish_non_exhaustive()
