@@ -56,13 +56,6 @@ export declare function createEngine(configJson: string): ExternalObject<'PikkuE
 export declare function createScheduler(tasksJson: string): ExternalObject<'PikkuScheduler'>
 
 /**
- * Runs the `pikku` code generator in the project folder `root` (its `pikku.config.json`).
- * Returns a one-line summary, after the warnings if any (blocks starting `warning[`, each
- * ending with an empty line); throws with every diagnostic, rendered like a compiler's.
- */
-export declare function generate(root: string): string
-
-/**
  * The engine's call for one request, bound to `engine`: `handle(method, url, body?,
  * bodyTooLarge?, contentType?, hasSession?, requestId?, authorization?, cookie?, apiKey?)`
  * routes and prepares it (`bodyTooLarge`: the adapter stopped reading the body at the limit;

@@ -843,7 +843,6 @@ module.exports.check = nativeBinding.check
 module.exports.checkMetadata = nativeBinding.checkMetadata
 module.exports.createEngine = nativeBinding.createEngine
 module.exports.createScheduler = nativeBinding.createScheduler
-module.exports.generate = nativeBinding.generate
 module.exports.handlerFor = nativeBinding.handlerFor
 module.exports.invoke = nativeBinding.invoke
 module.exports.maxBodyBytes = nativeBinding.maxBodyBytes

@@ -13,7 +13,7 @@ import { createFetchHandler } from '@pikku/native/fetch'
 
 const root = join(__dirname, '..')
 const servedApp = join(root, 'crates/pikku-codegen/tests/fixtures/served-app')
-const pikku = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/pikku.js'), ...args], { cwd, encoding: 'utf8' })
+const pikku = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [join(root, 'packages/cli/bin/pikku.js'), ...args], { cwd, encoding: 'utf8' })
 /** A copy of the served-app fixture (its functions.ts and models.ts) without its config. */
 const servedAppCopy = (prefix: string) => {
   const project = mkdtempSync(join(tmpdir(), prefix))
@@ -83,7 +83,7 @@ describe('pikku --watch', () => {
     const { writeFileSync, readFileSync: read } = await import('node:fs')
     const project = mkdtempSync(join(tmpdir(), 'pikku-watch-'))
     cpSync(servedApp, project, { recursive: true, filter: (source) => !source.includes('expected') })
-    const child = spawn(process.execPath, [join(root, 'bin/pikku.js'), '--watch'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [join(root, 'packages/cli/bin/pikku.js'), '--watch'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
     const waitFor = (pattern: RegExp) =>
       new Promise<void>((resolve, reject) => {
@@ -132,7 +132,7 @@ describe('pikku command line', () => {
     expect(run.stdout).toMatch(/^ {2}2 {2}bad command line$/m)
     // Help writes nothing.
     expect(existsSync(join(project, '.pikku'))).toBe(false)
-    expect(pikku(project, '--version').stdout.trim()).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version)
+    expect(pikku(project, '--version').stdout.trim()).toBe(JSON.parse(readFileSync(join(root, 'packages/cli/package.json'), 'utf8')).version)
   })
 
   it('refuses an unknown argument with exit 2, a suggestion and a pointer to --help', () => {

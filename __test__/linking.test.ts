@@ -34,7 +34,7 @@ let queues: typeof import('./fixtures/linking/src/wirings.js')['queues']
 let app: PikkuApp
 
 beforeAll(async () => {
-  const generated = spawnSync(process.execPath, [join(__dirname, '../bin/pikku.js')], { cwd: project, encoding: 'utf8' })
+  const generated = spawnSync(process.execPath, [join(__dirname, '../packages/cli/bin/pikku.js')], { cwd: project, encoding: 'utf8' })
   expect(generated.status, generated.stderr).toBe(0)
   const wirings = await import('./fixtures/linking/src/wirings.js')
   forms = wirings.forms

@@ -127,9 +127,9 @@ describe('Next.js example (next build + next start)', () => {
       const lock = existsSync(path.join(exampleDir, 'package-lock.json'))
       await run('npm', [lock ? 'ci' : 'install', '--no-audit', '--no-fund'], 240_000)
     } else {
-      // `@pikku/native` is installed as a copy of the repository's package (install-links),
-      // so it is refreshed here to test the current build of dist/ and the addon.
-      rmSync(path.join(exampleDir, 'node_modules', '@pikku', 'native'), { recursive: true, force: true })
+      // `@pikku/native` and `@pikku/native-cli` are installed as copies of the repository's
+      // packages (install-links), so they are refreshed here to test the current builds.
+      for (const name of ['@pikku/native', '@pikku/native-cli', '.bin/pikku']) rmSync(path.join(exampleDir, 'node_modules', name), { recursive: true, force: true })
       await run('npm', ['install', '--no-save', '--no-audit', '--no-fund'], 120_000)
     }
     const t0 = Date.now()

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 const root = join(__dirname, '..')
 const app = join(__dirname, 'fixtures/openapi-app')
 const documentPath = join(app, '.pikku/openapi.json')
-const pikku = (cwd = app) => spawnSync(process.execPath, [join(root, 'bin/pikku.js')], { cwd, encoding: 'utf8' })
+const pikku = (cwd = app) => spawnSync(process.execPath, [join(root, 'packages/cli/bin/pikku.js')], { cwd, encoding: 'utf8' })
 /** A copy of the app without its output, to change. */
 const copyApp = () => {
   const project = mkdtempSync(join(tmpdir(), 'pikku-openapi-'))

@@ -46,6 +46,40 @@ describe('the exports map', () => {
   })
 })
 
+/** The files `npm pack` would publish from `dir`. */
+function packed(dir: string): { files: string[]; unpackedSize: number } {
+  const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))
+  return { files: pack.files.map((f: { path: string }) => f.path), unpackedSize: pack.unpackedSize }
+}
+
+describe('two packages: the runtime, and the `pikku` command for development', () => {
+  it('the runtime carries no code generator', () => {
+    const runtime = packed(root)
+    expect(runtime.files.filter((f) => f.endsWith('.node'))).toEqual(['pikku-native.linux-x64-gnu.node'])
+    expect(runtime.files.filter((f) => f.startsWith('bin/') || f.startsWith('templates/') || f.startsWith('packages/'))).toEqual([])
+    expect(manifest).not.toHaveProperty('bin')
+    const binding = names(`console.log(JSON.stringify(Object.keys(require('./index.js'))))`, 'commonjs')
+    expect(binding).toContain('createEngine')
+    expect(binding).not.toContain('generate')
+  })
+
+  it('@pikku/native-cli carries the generator, the `pikku` command and the init template', () => {
+    const cliDir = join(root, 'packages/cli')
+    const cli = packed(cliDir)
+    expect(cli.files).toContain('pikku-codegen.linux-x64-gnu.node')
+    expect(cli.files).toContain('bin/pikku.js')
+    expect(cli.files).toContain('templates/app/package.json')
+    const cliManifest = JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8'))
+    expect(cliManifest.bin).toEqual({ pikku: './bin/pikku.js' })
+    // Released together: `pikku init` writes both at its own version.
+    expect(cliManifest.version).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version)
+    expect(Object.keys(cliManifest.dependencies ?? {})).toEqual([])
+    const binding = names(`console.log(JSON.stringify(Object.keys(require('./packages/cli/index.js'))))`, 'commonjs')
+    expect(binding).toContain('generate')
+    expect(binding).not.toContain('createEngine')
+  })
+})
+
 /** Deno from the npm registry, installed once into node_modules/.cache. */
 function deno(): string {
   const dir = join(root, 'node_modules', '.cache', 'pikku-runtimes', 'deno')

@@ -1,7 +1,7 @@
-// The README's first steps, followed literally by a newcomer with the packed package: the
-// commands of its `sh` blocks run as written in empty folders (only `@pikku/native` is the
-// tarball instead of the registry's, and the port is a free one), and every answer the README
-// promises is checked.
+// The README's first steps, followed literally by a newcomer with the packed packages: the
+// commands of its `sh` blocks run as written in empty folders (only `@pikku/native` and
+// `@pikku/native-cli` are tarballs instead of the registry's, and the port is a free one), and
+// every answer the README promises is checked.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -14,6 +14,7 @@ const root = join(__dirname, '..')
 const readme = readFileSync(join(root, 'README.md'), 'utf8')
 const started: ChildProcess[] = []
 let tarball: string
+let cliTarball: string
 
 /** The fenced block of `lang` that follows `heading` in the README. */
 function blockAfter(heading: string, lang: string): string {
@@ -34,9 +35,9 @@ function commands(block: string): string[] {
 // `npm_config_yes` answers npx's "Ok to proceed?" as a newcomer at a terminal does.
 const env = { ...process.env, npm_config_yes: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }
 
-/** Runs a README command in `cwd` (with the tarball for `@pikku/native`). */
+/** Runs a README command in `cwd` (with the tarballs for `@pikku/native` and its CLI). */
 function sh(command: string, cwd: string): string {
-  const line = command.replaceAll(/@pikku\/native(?=\s|$)/g, tarball)
+  const line = command.replaceAll(/@pikku\/native-cli(?=\s|$)/g, cliTarball).replaceAll(/@pikku\/native(?=\s|$)/g, tarball)
   const result = spawnSync('sh', ['-c', line], { cwd, env, encoding: 'utf8', timeout: 240_000 })
   expect(result.status, `\`${line}\` failed:\n${result.stdout}\n${result.stderr}`).toBe(0)
   return result.stdout + result.stderr
@@ -76,8 +77,9 @@ async function answering(url: string, run: { child: ChildProcess; output: () => 
 
 beforeAll(() => {
   const out = mkdtempSync(join(tmpdir(), 'pikku-pack-'))
-  const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', out], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!
-  tarball = join(out, name)
+  const pack = (cwd: string) => join(out, execFileSync('npm', ['pack', '--silent', '--pack-destination', out], { cwd, encoding: 'utf8' }).trim().split('\n').pop()!)
+  tarball = pack(root)
+  cliTarball = pack(join(root, 'packages/cli'))
 }, 120_000)
 
 afterAll(() => {
@@ -127,14 +129,16 @@ describe('the README, followed literally', () => {
   it('starts a project with `pikku init`: tests pass, `npm run dev` serves and restarts on a change', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'pikku-init-'))
     const [init, cd, install, dev] = commands(blockAfter('A new project, with one function', 'sh'))
-    expect(init).toBe('npx -p @pikku/native pikku init my-app')
+    expect(init).toBe('npx -p @pikku/native-cli pikku init my-app')
     expect(cd).toBe('cd my-app')
     sh(init!, parent)
     const dir = join(parent, 'my-app')
-    // The one departure: the project depends on the tarball rather than the registry's version.
+    // The one departure: the project depends on the tarballs rather than the registry's versions.
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
     expect(manifest.dependencies['@pikku/native']).toMatch(/^\^\d+\.\d+\.\d+/)
+    expect(manifest.devDependencies['@pikku/native-cli']).toBe(manifest.dependencies['@pikku/native'])
     manifest.dependencies['@pikku/native'] = `file:${tarball}`
+    manifest.devDependencies['@pikku/native-cli'] = `file:${cliTarball}`
     writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2))
     sh(install!, dir)
     expect(sh('npm test', dir)).toMatch(/# pass 2\n# fail 0/)

@@ -17,7 +17,7 @@ import { serve, type Running } from './helpers/servers.js'
 
 const root = join(__dirname, '..')
 const fixture = join(root, 'crates/pikku-codegen/tests/fixtures/zod')
-const pikku = (cwd: string) => spawnSync(process.execPath, [join(root, 'bin/pikku.js')], { cwd, encoding: 'utf8' })
+const pikku = (cwd: string) => spawnSync(process.execPath, [join(root, 'packages/cli/bin/pikku.js')], { cwd, encoding: 'utf8' })
 /** What lib/functions.ts asks of a Zod schema at run time (Standard JSON Schema, input side). */
 const zodJsonSchema = (schema: z.ZodType) => {
   const json = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>

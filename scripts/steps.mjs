@@ -40,23 +40,28 @@ export function ensureChromium() {
   apt('install', '-y', '--no-install-recommends', 'chromium')
 }
 
+/** The `pikku` command, from its own package (the generator is not part of the runtime). */
+export const pikkuBin = join(root, 'packages/cli/bin/pikku.js')
+
 /**
- * Builds the native addon and the TypeScript layer. `PIKKU_PROFILE=dev-fast` skips LTO for a
- * quicker edit loop; the default is the release build that ships.
+ * Builds the two native addons — the runtime's (`@pikku/native`) and the code generator's
+ * (`@pikku/native-cli`, in packages/cli) — and the TypeScript layer. `PIKKU_PROFILE=dev-fast`
+ * skips LTO for a quicker edit loop; the default is the release build that ships.
  */
 export function buildPackage() {
   const profile = process.env.PIKKU_PROFILE
   const profileArgs = profile ? ['--profile', profile] : ['--release']
   run('npx', ['napi', 'build', '--platform', ...profileArgs, '--', '--locked'])
+  run('npx', ['napi', 'build', '--platform', '--cwd', 'packages/cli', ...profileArgs, '--', '--locked'])
   run('npx', ['tsc', '-p', 'tsconfig.build.json'])
   run('node', [join(root, 'scripts/esm-entries.mjs')])
 }
 
 /** Generates the example app's (and the linking fixture's) metadata, compiles the app, and type-checks the README's quick start. */
 export function buildExample() {
-  run('node', [join(root, 'bin/pikku.js')], { cwd: join(root, 'examples/todo-app') })
+  run('node', [pikkuBin], { cwd: join(root, 'examples/todo-app') })
   // The linking fixture's generated links are imported (and type-checked) by the tests.
-  run('node', [join(root, 'bin/pikku.js')], { cwd: join(root, '__test__/fixtures/linking') })
+  run('node', [pikkuBin], { cwd: join(root, '__test__/fixtures/linking') })
   run('npx', ['tsc', '-p', 'examples/todo-app/tsconfig.json'])
   run('npx', ['tsc', '-p', 'examples/quick-start/tsconfig.json'])
 }

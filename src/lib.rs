@@ -234,36 +234,6 @@ pub fn request_id(client_id: Option<String>) -> String {
     pikku_engine::error::request_id(client_id.as_deref())
 }
 
-/// Runs the `pikku` code generator in the project folder `root` (its `pikku.config.json`).
-/// Returns a one-line summary, after the warnings if any (blocks starting `warning[`, each
-/// ending with an empty line); throws with every diagnostic, rendered like a compiler's.
-#[napi]
-pub fn generate(root: String) -> Result<String> {
-    let started = std::time::Instant::now();
-    let summary =
-        pikku_codegen::generate(std::path::Path::new(&root)).map_err(Error::from_reason)?;
-    let wrote = if summary.written.is_empty() {
-        "output up to date".to_owned()
-    } else {
-        format!("wrote {}", summary.written.join(", "))
-    };
-    let count = |n: usize, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
-    let channels = match summary.channels {
-        0 => String::new(),
-        n => format!(", {}", count(n, "channel")),
-    };
-    let warnings: String = (summary.warnings.iter())
-        .map(|w| format!("{w}\n\n"))
-        .collect();
-    Ok(format!(
-        "{warnings}pikku: {}, {}, {}{channels} in {} ms; {wrote}",
-        count(summary.files_read, "file"),
-        count(summary.functions, "function"),
-        count(summary.routes, "route"),
-        started.elapsed().as_millis()
-    ))
-}
-
 /// Checks a metadata file written by the code generator; throws naming every problem.
 #[napi]
 pub fn check_metadata(origin: String, text: String) -> Result<()> {

@@ -38,13 +38,14 @@ const withReference = !flag('no-reference')
 const withInProcess = withReference && !flag('no-in-process')
 
 // --- prerequisites ------------------------------------------------------------------------
-// Which addon: --addon=<path>, else the package's own pikku-native.<platform>.node if it is a
+// Which addon: --addon=<path>, else the CLI package's own pikku-codegen.<platform>.node if it is a
 // release build (the release profile strips symbols; the dev profiles keep them), else cargo's
 // release output. It is copied once and loaded through NAPI_RS_NATIVE_LIBRARY_PATH, so a
 // rebuild during the run cannot swap binaries between measurements.
 const triple = { x64: 'x86_64', arm64: 'aarch64' }[process.arch] + '-unknown-linux-gnu'
-const packaged = join(repo, `pikku-native.${process.platform}-${process.arch}-gnu.node`)
-const cargoRelease = join(repo, 'target', triple, 'release', 'libpikku_native.so')
+const cli = join(repo, 'packages', 'cli')
+const packaged = join(cli, `pikku-codegen.${process.platform}-${process.arch}-gnu.node`)
+const cargoRelease = join(repo, 'target', triple, 'release', 'libpikku_codegen_node.so')
 function isStripped(file) {
   // ELF64 little-endian: a release build has no .symtab section.
   const b = readFileSync(file)
@@ -67,7 +68,7 @@ if (!addon) {
   else if (existsSync(cargoRelease) && isStripped(cargoRelease)) addon = cargoRelease
 }
 if (!addon || !existsSync(addon)) {
-  console.error('No release build of the native addon found. Build it first:\n  npx napi build --platform --release')
+  console.error('No release build of the code generator\'s addon found. Build it first:\n  npx napi build --platform --release --cwd packages/cli')
   process.exit(1)
 }
 if (!isStripped(addon)) console.error(`warning: ${addon} keeps its symbols: probably not a release build.`)
@@ -80,7 +81,7 @@ if (Math.max(newestSource(join(repo, 'src')), newestSource(join(repo, 'crates'))
   console.error('warning: Rust sources are newer than the addon; the figures may not reflect them.')
 }
 const scratch = mkdtempSync(join(tmpdir(), 'pikku-codegen-bench-'))
-const addonCopy = join(scratch, 'pikku-native.node')
+const addonCopy = join(scratch, 'pikku-codegen.node')
 copyFileSync(addon, addonCopy)
 const addonNote = `${relative(repo, addon)} (${(addonStat.size / 2 ** 20).toFixed(1)} MB, built ${addonStat.mtime.toISOString().slice(0, 16).replace('T', ' ')} UTC)`
 if (withReference && !existsSync(join(here, 'node_modules', '@pikku', 'inspector'))) {
@@ -121,7 +122,7 @@ function measure(args, cwd, extraEnv = {}) {
 }
 
 const ours = () =>
-  measure([join(repo, 'bin', 'pikku.js')], dir, { NAPI_RS_NATIVE_LIBRARY_PATH: addonCopy })
+  measure([join(cli, 'bin', 'pikku.js')], dir, { NAPI_RS_NATIVE_LIBRARY_PATH: addonCopy })
 const reference = (...extra) =>
   measure([join(here, 'reference-driver.mjs'), dir, '--quiet', ...extra], here)
 
@@ -229,7 +230,7 @@ restore()
 // debounce.)
 rows.oursWatch = []
 {
-  const cmd = [...(hasTaskset ? ['taskset', '-c', '0'] : []), process.execPath, join(repo, 'bin', 'pikku.js'), '--watch']
+  const cmd = [...(hasTaskset ? ['taskset', '-c', '0'] : []), process.execPath, join(cli, 'bin', 'pikku.js'), '--watch']
   const child = spawn(cmd[0], cmd.slice(1), {
     cwd: dir,
     env: { ...process.env, NAPI_RS_NATIVE_LIBRARY_PATH: addonCopy },
@@ -329,7 +330,7 @@ const cpu = cpus()[0]?.model ?? 'unknown CPU'
 lines.push(
   `Machine: ${cpu}, ${cpus().length} cores (children pinned to ${hasTaskset ? 'CPU 0' : 'all cores'}), ` +
     `${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}, ${process.platform}-${process.arch}. ` +
-    `Ours: bin/pikku.js with ${addonNote}.`,
+    `Ours: packages/cli/bin/pikku.js with ${addonNote}.`,
 )
 if (withReference) {
   const ref = JSON.parse(readFileSync(join(here, 'node_modules', '@pikku', 'inspector', 'package.json'), 'utf8'))

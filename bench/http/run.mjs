@@ -213,9 +213,12 @@ if (!opts['no-cold']) {
     }
     lines.push(`| ${labelOf(name)} | ${fmt(median(list.map((r) => r.ms)), 1)} | ${fmt(median(list.map((r) => r.listenMs)), 1)} | ${fmt(median(list.map((r) => r.rssMb ?? NaN)))} | ${list.map((r) => fmt(r.ms, 1)).join(', ')} |`)
   }
-  lines.push('', '### Package size (`npm pack --dry-run --json` of the root package)', '')
-  lines.push('| packed | unpacked | files | native addon |', '|---:|---:|---:|---|')
-  lines.push(`| ${mb(size.packed)} | ${mb(size.unpacked)} | ${size.files} | ${size.addons.map((a) => `\`${a.file}\` ${mb(a.bytes)}`).join(', ') || 'none built'} |`, '')
+  lines.push('', '### Package size (`npm pack --dry-run --json` of each package)', '')
+  lines.push('| package | packed | unpacked | files | native addon |', '|---|---:|---:|---:|---|')
+  for (const pkg of size) {
+    lines.push(`| \`${pkg.name}\` (${pkg.role}) | ${mb(pkg.packed)} | ${mb(pkg.unpacked)} | ${pkg.files} | ${pkg.addons.map((a) => `\`${a.file}\` ${mb(a.bytes)}`).join(', ') || 'none built'} |`)
+  }
+  lines.push('')
 }
 lines.unshift(...targetLines((server, route) => runs.get(`${server}|${route}`), (top, bottom, route) => paired.get(`${top}|${bottom}|${route}`), (server) => cold.get(server)))
 const tables = lines.join('\n')

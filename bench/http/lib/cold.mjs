@@ -29,11 +29,19 @@ export async function coldStart(name, pin) {
   }
 }
 
-/** `npm pack --dry-run --json` of the root package, and its `.node` files. */
+/**
+ * `npm pack --dry-run --json` of the two packages — the runtime (what a server installs) and
+ * the `pikku` command (a development dependency) — and their `.node` files.
+ */
 export function packageSize(root) {
-  const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))
-  const addons = readdirSync(root)
-    .filter((file) => file.endsWith('.node'))
-    .map((file) => ({ file, bytes: statSync(join(root, file)).size }))
-  return { packed: pack.size, unpacked: pack.unpackedSize, files: pack.entryCount, addons }
+  return [
+    { name: '@pikku/native', role: 'runtime', dir: root },
+    { name: '@pikku/native-cli', role: 'development: the `pikku` command', dir: join(root, 'packages', 'cli') },
+  ].map(({ name, role, dir }) => {
+    const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))
+    const addons = readdirSync(dir)
+      .filter((file) => file.endsWith('.node'))
+      .map((file) => ({ file, bytes: statSync(join(dir, file)).size }))
+    return { name, role, packed: pack.size, unpacked: pack.unpackedSize, files: pack.entryCount, addons }
+  })
 }

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // The `pikku` command: writes the metadata file (schemas from your TypeScript types) and the
-// typed clients into the output folder of ./pikku.config.json. The work is done by the
-// native addon. `pikku --watch` runs again whenever a source file changes. `pikku --help`
-// lists the options, the config keys, the files written and the exit codes.
+// typed clients into the output folder of ./pikku.config.json. The work is done by this
+// package's native addon (the runtime, @pikku/native, does not carry the generator).
+// `pikku --watch` runs again whenever a source file changes. `pikku --help` lists the
+// options, the config keys, the files written and the exit codes.
 const { existsSync, readFileSync, readdirSync, statSync, watch } = require('node:fs')
 const { join } = require('node:path')
 
 const root = process.cwd()
 
-const HELP = `pikku: the @pikku/native code generator
+const HELP = `pikku: the @pikku/native code generator (@pikku/native-cli)
 
 Usage: pikku [--watch [--run <command>]]
        pikku init [dir]
@@ -28,7 +29,7 @@ Options:
   --run <command> with --watch: start <command> (your server) after the first run and
                   restart it after every later one, e.g. --run "tsx src/server.ts"
   -h, --help      show this help
-  -v, --version   print the version of @pikku/native
+  -v, --version   print the version of @pikku/native-cli
 
 pikku.config.json (optional, in the current folder; every key has a default):
   "srcDirectories": ["src"]

@@ -24,7 +24,10 @@ function init(args) {
   renameSync(join(target, 'gitignore'), join(target, '.gitignore'))
   const manifest = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8'))
   manifest.name = packageName(basename(target))
-  manifest.dependencies['@pikku/native'] = `^${require('../package.json').version}`
+  // The runtime and this command are released together, with the same version.
+  const version = `^${require('../package.json').version}`
+  manifest.dependencies['@pikku/native'] = version
+  manifest.devDependencies['@pikku/native-cli'] = version
   writeFileSync(join(target, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
   const cd = relative(process.cwd(), target)
   console.log(
