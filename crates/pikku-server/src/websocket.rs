@@ -239,7 +239,13 @@ async fn run(socket: Socket, reserved: Reserved, context: &Context) {
                 reason: "".into(),
             }));
             let _ = tokio::time::timeout(CLOSE_WAIT, sink.send(close)).await;
-            let _ = tokio::time::timeout(CLOSE_WAIT, drain(&mut stream)).await;
+            // The rest of the refused message is still arriving, and the frames can no longer be
+            // read: closing now, with unread bytes, would reset the connection before the
+            // client reads the close frame. So the server ends its side and reads the raw bytes
+            // away until the client ends its own (or the wait is over).
+            if let Ok(socket) = sink.reunite(stream) {
+                let _ = tokio::time::timeout(CLOSE_WAIT, linger(socket.into_inner())).await;
+            }
         }
         Ending::Over | Ending::Dropped => {}
     }
@@ -333,6 +339,15 @@ async fn close_with(sink: &mut SplitSink<Socket, Message>, frame: CloseFrame) ->
         Ok(()) => Ending::Closing,
         Err(_) => Ending::Over,
     }
+}
+
+/// Ends the server's side of the connection, then reads (and drops) what the client still
+/// sends until it ends its side.
+async fn linger(mut io: TokioIo<Upgraded>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let _ = io.shutdown().await;
+    let mut buffer = [0u8; 16 * 1024];
+    while matches!(io.read(&mut buffer).await, Ok(n) if n > 0) {}
 }
 
 /// Reads (and drops) what comes until the client's close frame ends the stream.
