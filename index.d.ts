@@ -29,13 +29,19 @@ export declare function apiKeyHeader(engine: ExternalObject<'PikkuEngine'>): str
  * Finds the channel of a WebSocket upgrade request and its session. Returns
  * `[channel, params, session?]` or `[-status, errorBody]`.
  */
-export declare function channelConnect(engine: ExternalObject<'PikkuEngine'>, url: string, requestId: string | undefined | null, authorization: string | undefined | null, cookie: string | undefined | null, apiKey: string | undefined | null, hasSession: boolean): string
+export declare function channelConnect(engine: ExternalObject<'PikkuEngine'>, request: UpgradeArgs): string
 
 /**
  * Routes and validates one text message of a channel. Returns `[target, input]` or
  * `[-status, errorBody]`.
  */
 export declare function channelMessage(engine: ExternalObject<'PikkuEngine'>, channel: number, text: string, hasSession: boolean): string
+
+/**
+ * The engine's 401 answer for an upgrade to `channel` without a session: for when the app's
+ * session hook finds none.
+ */
+export declare function channelSessionRequired(engine: ExternalObject<'PikkuEngine'>, channel: number, requestId?: string | undefined | null): string
 
 /** Checks an in-process call's input for an entry. Returns `[target, input]` or an error. */
 export declare function check(engine: ExternalObject<'PikkuEngine'>, entry: number, hasSession: boolean, inputJson: string): string
@@ -78,10 +84,32 @@ export declare function createScheduler(tasksJson: string): ExternalObject<'Pikk
 export declare function handlerFor(engine: ExternalObject<'PikkuEngine'>): ((method: string, url: string, body?: Uint8Array | undefined | null, bodyTooLarge?: boolean | undefined | null, contentType?: string | undefined | null, hasSession?: boolean | undefined | null, requestId?: string | undefined | null, authorization?: string | undefined | null, cookie?: string | undefined | null, apiKey?: string | undefined | null) => number | string) & { readonly engine: ExternalObject<'PikkuEngine'> }
 
 /**
- * Prepares a call of an entry routed by the host framework (Next.js file routes, Express
- * routes); `params_json` holds the host's path parameters.
+ * A request routed by the host framework (Next.js file routes, Express routes), by name: the
+ * fields of a request as the engine reads them. Named, not positional, so that two strings
+ * cannot change places unnoticed; `index.d.ts` types it from this struct.
  */
-export declare function invoke(engine: ExternalObject<'PikkuEngine'>, entry: number, paramsJson: string, method: string, url: string, contentType: string | undefined | null, requestId: string | undefined | null, authorization: string | undefined | null, cookie: string | undefined | null, apiKey: string | undefined | null, hasSession: boolean, body: Uint8Array, bodyTooLarge: boolean): string
+export interface HostRequest {
+  method: string
+  url: string
+  /** The host's path parameters, as a JSON object. */
+  paramsJson: string
+  contentType?: string
+  requestId?: string
+  authorization?: string
+  cookie?: string
+  apiKey?: string
+  /** Whether an app hook decides on a missing session (no 401 here). */
+  hasSession: boolean
+  body: Uint8Array
+  /** The adapter stopped reading the body at the limit. */
+  bodyTooLarge: boolean
+}
+
+/**
+ * Prepares a call of an entry routed by the host framework. Returns the engine's answer
+ * as `handle` does.
+ */
+export declare function invoke(engine: ExternalObject<'PikkuEngine'>, entry: number, request: HostRequest): string
 
 /** How the server runs, as `listen` sets it. */
 export interface ListenSettings {
@@ -102,6 +130,12 @@ export interface ListenSettings {
 
 /** The body limit in bytes. */
 export declare function maxBodyBytes(engine: ExternalObject<'PikkuEngine'>): number
+
+/**
+ * Which route-scoped middleware (indexes into the config's `middlewareScopes`) covers a
+ * request: its URL, or the route pattern that matched.
+ */
+export declare function middlewareScopes(engine: ExternalObject<'PikkuEngine'>, url: string, route?: string | undefined | null): Array<number>
 
 /** Whether a route matches the path of `url` (any method). */
 export declare function owns(engine: ExternalObject<'PikkuEngine'>, url: string): boolean
@@ -205,6 +239,12 @@ export declare function serverTake(server: ExternalObject<'PikkuServer'>): strin
 /** The `Set-Cookie` header that stores a session (`session_json`) or clears it (`null`). */
 export declare function sessionCookie(engine: ExternalObject<'PikkuEngine'>, sessionJson?: string | undefined | null): string
 
+/**
+ * The engine's 401 answer (`[-401, errorBody]`) for `target` (an answer's first element)
+ * without a session: for when the app's session hook ends the session the engine decoded.
+ */
+export declare function sessionRequired(engine: ExternalObject<'PikkuEngine'>, target: number, requestId?: string | undefined | null): string
+
 /** The limits of the server's WebSockets. */
 export interface SocketSettings {
   /** The largest message a client may send, in bytes (larger: closed with 1009). */
@@ -213,4 +253,15 @@ export interface SocketSettings {
   maxBufferedBytes: number
   /** How often each socket is pinged, in milliseconds (at least 1). */
   pingIntervalMs: number
+}
+
+/** A WebSocket upgrade request, by name: what the engine reads to find its channel and session. */
+export interface UpgradeArgs {
+  url: string
+  requestId?: string
+  authorization?: string
+  cookie?: string
+  apiKey?: string
+  /** Whether an app hook decides on a missing session (no 401 here). */
+  hasSession: boolean
 }

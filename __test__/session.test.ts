@@ -246,6 +246,7 @@ describe.each(ADAPTERS)('the session hook behind %s', (kind) => {
         enrichSession: async (session, { headers }) => {
           seen.push(session)
           if (session?.userId === 'banned') throw new ForbiddenError('This account is locked')
+          if (session?.userId === 'revoked') return undefined // ended since the token was issued
           if (session) return { ...session, role: session.userId === 'ada' ? 'admin' : 'user' }
           const odd = headers.get('x-odd')
           if (odd !== undefined) return ({ '': '', false: false, text: 'yes', array: [1] } as unknown as Record<string, never>)[odd]
@@ -268,6 +269,16 @@ describe.each(ADAPTERS)('the session hook behind %s', (kind) => {
     const res = await fetch(server.url + '/me')
     expect(res.status).toBe(401)
     expect((await res.json()).name).toBe('MissingSessionError')
+  })
+
+  it('may end a session the engine decoded: the same 401 as no session at all', async () => {
+    const ended = await fetch(server.url + '/me', { headers: { ...bearer(token({ userId: 'revoked', exp: now() + 60 })), 'x-request-id': 'req-revoked' } })
+    const none = await fetch(server.url + '/me')
+    expect(ended.status).toBe(401)
+    const [endedBody, noneBody] = [await ended.json(), await none.json()]
+    expect(endedBody).toMatchObject({ name: 'MissingSessionError', errorId: 'req-revoked' })
+    expect(endedBody.message).toBe(noneBody.message)
+    expect(endedBody.message).toMatch(/requires a session and the request has none; sign in first$/)
   })
 
   it('reads the body as received when the hook supplies the session (bytes that are not UTF-8 are refused)', async () => {

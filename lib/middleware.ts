@@ -74,38 +74,13 @@ export function registeredMiddleware(): RegisteredMiddleware {
 }
 
 /**
- * The route-pattern middleware of a request, in registration order: a pattern applies when it
- * covers the route's pattern (`/api/*` covers `/api/todos/:id`) or the request's path. The
- * path is compared as any router might read it — dot segments resolved, percent-decoded,
- * case-insensitive — so that `/API/x`, `/a/../api/x` or `/%61pi/x` cannot slip past a guard
- * when a host router (Express ignores case) sends them to an `/api` route.
+ * The route-pattern middleware of a request, in registration order: `covering` are the
+ * indexes of the scopes that cover it, as the engine decides (`middlewareScopes`): by the route
+ * pattern that matched or by the path read as a router reads it, so that `/API/x`,
+ * `/a/../api/x` or `/%61pi/x` cannot slip past a guard.
  */
-export function patternMiddleware(scoped: readonly PatternMiddleware[], url: string, routePattern?: string): PikkuMiddleware[] {
-  if (scoped.length === 0) return []
-  const path = comparablePath(url)
-  const route = routePattern?.toLowerCase()
-  return scoped
-    .filter(({ pattern }) => (route !== undefined && covers(pattern, route)) || covers(pattern, path))
-    .flatMap((p) => p.middleware)
-}
-
-function covers(pattern: string, path: string): boolean {
-  if (pattern.endsWith('/*')) {
-    const prefix = pattern.slice(0, -2)
-    return path === prefix || path.startsWith(prefix + '/')
-  }
-  return path === pattern
-}
-
-function comparablePath(url: string): string {
-  const { pathname } = new URL(url, 'http://host') // resolves `.`, `..` and `%2e`
-  let decoded = pathname
-  try {
-    decoded = decodeURIComponent(pathname)
-  } catch {
-    // not decodable: the router will refuse it; compare it as it is
-  }
-  return decoded.toLowerCase()
+export function patternMiddleware(scoped: readonly PatternMiddleware[], covering: readonly number[]): PikkuMiddleware[] {
+  return covering.flatMap((index) => scoped[index]!.middleware)
 }
 
 /**

@@ -7,6 +7,7 @@ export {
   apiKeyHeader,
   channelConnect,
   channelMessage,
+  channelSessionRequired,
   check,
   checkMetadata,
   createEngine,
@@ -14,6 +15,7 @@ export {
   handlerFor,
   invoke,
   maxBodyBytes,
+  middlewareScopes,
   owns,
   requestId,
   schedulerBegin,
@@ -28,6 +30,7 @@ export {
   serverSend,
   serverTake,
   sessionCookie,
+  sessionRequired,
   type ScheduleEvent,
 } from '../index.js'
 

@@ -99,40 +99,62 @@ pub fn bench_value_to_js(value: &External<serde_json::Value>) -> serde_json::Val
     (**value).clone()
 }
 
-/// Prepares a call of an entry routed by the host framework (Next.js file routes, Express
-/// routes); `params_json` holds the host's path parameters.
+/// A request routed by the host framework (Next.js file routes, Express routes), by name: the
+/// fields of a request as the engine reads them. Named, not positional, so that two strings
+/// cannot change places unnoticed; `index.d.ts` types it from this struct.
+#[napi(object)]
+pub struct HostRequest {
+    pub method: String,
+    pub url: String,
+    /// The host's path parameters, as a JSON object.
+    pub params_json: String,
+    pub content_type: Option<String>,
+    pub request_id: Option<String>,
+    pub authorization: Option<String>,
+    pub cookie: Option<String>,
+    pub api_key: Option<String>,
+    /// Whether an app hook decides on a missing session (no 401 here).
+    pub has_session: bool,
+    pub body: Uint8Array,
+    /// The adapter stopped reading the body at the limit.
+    pub body_too_large: bool,
+}
+
+/// Prepares a call of an entry routed by the host framework. Returns the engine's answer
+/// as `handle` does.
 #[napi(catch_unwind)]
-#[allow(clippy::too_many_arguments)]
 pub fn invoke(
     #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: &External<Engine>,
     entry: u32,
-    params_json: String,
-    method: String,
-    url: String,
-    content_type: Option<String>,
-    request_id: Option<String>,
-    authorization: Option<String>,
-    cookie: Option<String>,
-    api_key: Option<String>,
-    has_session: bool,
-    body: &[u8],
-    body_too_large: bool,
+    request: HostRequest,
 ) -> String {
-    let request = HttpRequest {
-        method: &method,
-        url: &url,
-        content_type: content_type.as_deref(),
-        has_session,
-        authorization: authorization.as_deref(),
-        cookie: cookie.as_deref(),
-        api_key: api_key.as_deref(),
-        body,
-        body_too_large,
+    let http = HttpRequest {
+        method: &request.method,
+        url: &request.url,
+        content_type: request.content_type.as_deref(),
+        has_session: request.has_session,
+        authorization: request.authorization.as_deref(),
+        cookie: request.cookie.as_deref(),
+        api_key: request.api_key.as_deref(),
+        body: &request.body,
+        body_too_large: request.body_too_large,
     };
     wire::encode(
-        &engine.invoke(entry, &params_json, &request),
-        request_id.as_deref(),
+        &engine.invoke(entry, &request.params_json, &http),
+        request.request_id.as_deref(),
     )
+}
+
+/// A WebSocket upgrade request, by name: what the engine reads to find its channel and session.
+#[napi(object)]
+pub struct UpgradeArgs {
+    pub url: String,
+    pub request_id: Option<String>,
+    pub authorization: Option<String>,
+    pub cookie: Option<String>,
+    pub api_key: Option<String>,
+    /// Whether an app hook decides on a missing session (no 401 here).
+    pub has_session: bool,
 }
 
 /// Finds the channel of a WebSocket upgrade request and its session. Returns
@@ -140,21 +162,19 @@ pub fn invoke(
 #[napi(catch_unwind)]
 pub fn channel_connect(
     #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: &External<Engine>,
-    url: String,
-    request_id: Option<String>,
-    authorization: Option<String>,
-    cookie: Option<String>,
-    api_key: Option<String>,
-    has_session: bool,
+    request: UpgradeArgs,
 ) -> String {
-    let request = UpgradeRequest {
-        url: &url,
-        authorization: authorization.as_deref(),
-        cookie: cookie.as_deref(),
-        api_key: api_key.as_deref(),
-        has_session,
+    let upgrade = UpgradeRequest {
+        url: &request.url,
+        authorization: request.authorization.as_deref(),
+        cookie: request.cookie.as_deref(),
+        api_key: request.api_key.as_deref(),
+        has_session: request.has_session,
     };
-    wire::encode(&engine.channel_connect(&request), request_id.as_deref())
+    wire::encode(
+        &engine.channel_connect(&upgrade),
+        request.request_id.as_deref(),
+    )
 }
 
 /// Routes and validates one text message of a channel. Returns `[target, input]` or
@@ -167,6 +187,42 @@ pub fn channel_message(
     has_session: bool,
 ) -> String {
     wire::encode(&engine.channel_message(channel, &text, has_session), None)
+}
+
+/// The engine's 401 answer (`[-401, errorBody]`) for `target` (an answer's first element)
+/// without a session: for when the app's session hook ends the session the engine decoded.
+#[napi]
+pub fn session_required(
+    #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: &External<Engine>,
+    target: u32,
+    request_id: Option<String>,
+) -> String {
+    wire::encode_error(&engine.session_required(target), request_id.as_deref())
+}
+
+/// The engine's 401 answer for an upgrade to `channel` without a session: for when the app's
+/// session hook finds none.
+#[napi]
+pub fn channel_session_required(
+    #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: &External<Engine>,
+    channel: u32,
+    request_id: Option<String>,
+) -> String {
+    wire::encode_error(
+        &engine.channel_session_required(channel),
+        request_id.as_deref(),
+    )
+}
+
+/// Which route-scoped middleware (indexes into the config's `middlewareScopes`) covers a
+/// request: its URL, or the route pattern that matched.
+#[napi]
+pub fn middleware_scopes(
+    #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: &External<Engine>,
+    url: String,
+    route: Option<String>,
+) -> Vec<u32> {
+    engine.middleware_scopes(&url, route.as_deref())
 }
 
 /// The header that carries API keys (lower-case), when the app reads API keys from one.

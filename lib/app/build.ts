@@ -78,6 +78,8 @@ export function buildApp(options: AppOptions): BuiltApp {
   const metadata = links.metadata
   const config: EngineConfig = { routes: [], entries: [], schemas: { ...metadata?.schemas }, channels: [] }
   if (metadata?.$defs) config.$defs = metadata.$defs
+  // The engine decides which scopes cover a request (a guard's path is read as the router reads it).
+  if (registered.scoped.length > 0) config.middlewareScopes = registered.scoped.map((scope) => scope.pattern)
   if (options.maxBodyBytes !== undefined) config.maxBodyBytes = options.maxBodyBytes
   if (options.session) config.session = options.session
   const problems: StartupProblem[] = []

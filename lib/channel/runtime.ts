@@ -2,10 +2,9 @@
 // the session hook, each message routed and validated by the engine, then its handler run.
 
 import { runInApp, type BuiltApp } from '../app/build.js'
-import { MissingSessionError } from '../errors.js'
-import { errorAnswer, isErrorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from '../http/answer.js'
+import { errorAnswer, isErrorAnswer, type ErrorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from '../http/answer.js'
 import { answerForThrow, describeThrow, failureAnswer } from '../invoke.js'
-import { channelConnect, channelMessage } from '../native.js'
+import { channelConnect, channelMessage, channelSessionRequired } from '../native.js'
 import type { AnyAPIFunction, InvocationContext, Session } from '../types.js'
 import { enrichedSession } from '../user-session.js'
 import { DEFAULT_ROUTING_KEY } from './plan.js'
@@ -42,15 +41,14 @@ export class ChannelRuntime {
     const { headers } = request
     const { engine, readsSessions, apiKeyHeader, enrichSession, env, channelWirings } = this.app
     const wire = JSON.parse(
-      channelConnect(
-        engine,
-        request.url,
-        headers.get('x-request-id'),
-        readsSessions ? headers.get('authorization') : undefined,
-        readsSessions ? headers.get('cookie') : undefined,
-        apiKeyHeader === null ? undefined : headers.get(apiKeyHeader),
-        enrichSession !== undefined, // the hook decides on a missing session
-      ),
+      channelConnect(engine, {
+        url: request.url,
+        requestId: headers.get('x-request-id'),
+        authorization: readsSessions ? headers.get('authorization') : undefined,
+        cookie: readsSessions ? headers.get('cookie') : undefined,
+        apiKey: apiKeyHeader === null ? undefined : headers.get(apiKeyHeader),
+        hasSession: enrichSession !== undefined, // the hook decides on a missing session
+      }),
     ) as WireAnswer
     if (isErrorAnswer(wire)) return { refused: errorAnswer(wire) }
     const channel = channelWirings[wire[0]]!
@@ -58,11 +56,12 @@ export class ChannelRuntime {
     if (enrichSession) {
       try {
         session = await enrichedSession(enrichSession, session, request, env.singletonServices)
-        if ((channel.auth ?? true) && session === undefined) {
-          throw new MissingSessionError(`Channel \`${channel.name}\` requires a session and the upgrade request has none; sign in first`)
-        }
       } catch (error) {
         return { refused: answerForThrow(env, error, headers.get('x-request-id')) }
+      }
+      if ((channel.auth ?? true) && session === undefined) {
+        // The engine's own 401 for the channel.
+        return { refused: errorAnswer(JSON.parse(channelSessionRequired(engine, wire[0], headers.get('x-request-id'))) as ErrorAnswer) }
       }
     }
     return { channel, index: wire[0], params: wire[1] as Record<string, string>, session }

@@ -32,7 +32,12 @@ maxBodyBytes?: number,
 /**
  * WebSocket channels; channel `k` answers a connection with index `k`.
  */
-channels: Array<ChannelConfig>, };
+channels: Array<ChannelConfig>, 
+/**
+ * The patterns of route-scoped middleware (`/api/*`, `/health`), in registration order;
+ * `Engine::middleware_scopes` says which cover a request.
+ */
+middlewareScopes?: Array<string>, };
 
 export type RouteConfig = { 
 /**

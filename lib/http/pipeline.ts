@@ -7,14 +7,13 @@ import type { BuiltApp } from '../app/build.js'
 import type { Entries } from '../app/entries.js'
 import type { EntryOptions } from '../app-options.js'
 import { isPreflight } from '../cors.js'
-import { MissingSessionError } from '../errors.js'
 import { functionLabel, functionMeta } from '../functions.js'
 import { answerForThrow, failureAnswer, permissionPlan } from '../invoke.js'
 import { patternMiddleware } from '../middleware.js'
-import { invoke, owns, sessionCookie } from '../native.js'
+import { invoke, middlewareScopes, owns, sessionCookie, sessionRequired } from '../native.js'
 import type { AnyAPIFunction, Session } from '../types.js'
 import { enrichedSession } from '../user-session.js'
-import { errorAnswer, isErrorAnswer, isMissingSession, type HttpAnswer, type HttpRequestLike, type WireAnswer } from './answer.js'
+import { errorAnswer, isErrorAnswer, isMissingSession, type ErrorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from './answer.js'
 import { NO_BODY } from './node.js'
 import { serveDecision, type Decision, type Deliver, type Fail, type HttpTarget } from './serve.js'
 
@@ -111,7 +110,7 @@ export class HttpPipeline {
     const routeTarget = routes[index]!
     if (scopedMiddleware.length === 0) return routeTarget
     const { target, own, auth } = routeTarget
-    const scoped = patternMiddleware(scopedMiddleware, url, target.route)
+    const scoped = patternMiddleware(scopedMiddleware, middlewareScopes(this.app.engine, url, target.route))
     if (scoped.length === 0) return routeTarget
     return { target: { ...target, chain: [...globalChain, ...scoped, ...own] }, auth }
   }
@@ -119,7 +118,8 @@ export class HttpPipeline {
   /** A function routed by the host framework: route-pattern middleware matched on the path. */
   private hostRoutedTarget(func: AnyAPIFunction, url: string): HttpTarget {
     const { globalChain, scopedMiddleware, globalPermissions } = this.app
-    const chain = [...globalChain, ...patternMiddleware(scopedMiddleware, url), ...(functionMeta(func)?.middleware ?? [])]
+    const scoped = scopedMiddleware.length === 0 ? [] : patternMiddleware(scopedMiddleware, middlewareScopes(this.app.engine, url))
+    const chain = [...globalChain, ...scoped, ...(functionMeta(func)?.middleware ?? [])]
     return { func, label: functionLabel(func), chain, permissions: permissionPlan(globalPermissions, func) }
   }
 
@@ -137,7 +137,19 @@ export class HttpPipeline {
     const cookie = readsSessions ? headers.get('cookie') : undefined
     const apiKey = apiKeyHeader === null ? undefined : headers.get(apiKeyHeader)
     if (host !== undefined) {
-      const text = invoke(engine, host.index, host.paramsJson, request.method, request.url, contentType, requestId, authorization, cookie, apiKey, hasSession, bytes, body === null)
+      const text = invoke(engine, host.index, {
+        method: request.method,
+        url: request.url,
+        paramsJson: host.paramsJson,
+        contentType,
+        requestId,
+        authorization,
+        cookie,
+        apiKey,
+        hasSession,
+        body: bytes,
+        bodyTooLarge: body === null,
+      })
       return JSON.parse(text) as WireAnswer
     }
     // Only the arguments a request has: each one left out is an N-API read spared.
@@ -175,9 +187,9 @@ export class HttpPipeline {
     }
     const { target, auth } = this.targetOf(wire[0], request.url, host)
     if (auth && session === undefined) {
-      // The hook ended a session the engine had decoded.
-      const failure = answerForThrow(env, new MissingSessionError(`${target.label} requires a session and the request has none; sign in first`), request.headers.get('x-request-id'))
-      return { failure, chain: globalChain }
+      // The hook ended a session the engine had decoded: the engine's own 401 for the target.
+      const refused = JSON.parse(sessionRequired(this.app.engine, wire[0], request.headers.get('x-request-id'))) as ErrorAnswer
+      return { failure: errorAnswer(refused), chain: globalChain }
     }
     return { target, input: wire[1], session }
   }

@@ -94,6 +94,16 @@ impl Channels {
 }
 
 impl Engine {
+    /// The 401 of an upgrade to `channel` without a session, where the channel needs one (also
+    /// when the app's session hook found none).
+    pub fn channel_session_required(&self, channel: u32) -> RequestError {
+        let name = (self.channels.channels.get(channel as usize)).map_or("?", |c| c.name.as_str());
+        RequestError::new(
+            MISSING_SESSION,
+            format!("Channel `{name}` requires a session and the upgrade request has none; sign in first"),
+        )
+    }
+
     /// Finds the channel of an upgrade request and its session: `[channel, params, session?]`,
     /// or 404 (no channel there) and 401 (a channel with `auth` and no session, or a bad one).
     pub fn channel_connect(&self, request: &UpgradeRequest<'_>) -> Outcome<'static> {
@@ -129,10 +139,7 @@ impl Engine {
             Err(err) => return Outcome::Fail(err),
         };
         if channel.auth && session.is_none() && !request.has_session {
-            return Outcome::Fail(RequestError::new(
-                MISSING_SESSION,
-                format!("Channel `{}` requires a session and the upgrade request has none; sign in first", channel.name),
-            ));
+            return Outcome::Fail(self.channel_session_required(index));
         }
         Outcome::Run {
             target: index,

@@ -106,6 +106,11 @@ pub struct EngineConfig {
     /// WebSocket channels; channel `k` answers a connection with index `k`.
     #[serde(default)]
     pub channels: Vec<ChannelConfig>,
+    /// The patterns of route-scoped middleware (`/api/*`, `/health`), in registration order;
+    /// `Engine::middleware_scopes` says which cover a request.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<String>>", optional)]
+    pub middleware_scopes: Vec<String>,
 }
 
 /// One WebSocket channel: where it is served and how its messages are routed.

@@ -19,6 +19,7 @@ use crate::input::{
     check_keys, check_object_keys, decode_param, merge_before_body, merge_into, parse_query, Source,
 };
 use crate::router::{RouteMatch, Router};
+use crate::scope::Scopes;
 use crate::session::{SessionParts, Sessions};
 use crate::shared_defs;
 use crate::validate::{text_accepted, InputSchema};
@@ -105,6 +106,7 @@ pub struct Engine {
     pub(crate) max_body_bytes: u64,
     pub(crate) sessions: Option<Sessions>,
     pub(crate) channels: Channels,
+    scopes: Scopes,
 }
 
 /// The named input schemas: compiled when a route or entry first names one (a metadata file
@@ -205,6 +207,7 @@ impl Engine {
             return Err(BuildError(errors));
         }
         Ok(Engine {
+            scopes: Scopes::new(&config.middleware_scopes),
             channels,
             router,
             schemas,
@@ -213,6 +216,22 @@ impl Engine {
             max_body_bytes: config.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
             sessions,
         })
+    }
+
+    /// The 401 of a request to `target` without a session, where the target needs one (also
+    /// when the app's session hook ends the session the engine decoded).
+    pub fn session_required(&self, target: u32) -> RequestError {
+        missing_session(
+            self.targets
+                .get(target as usize)
+                .map_or("?", |t| t.label.as_str()),
+        )
+    }
+
+    /// The indexes (in `middleware_scopes`) of the route-scoped middleware that covers a
+    /// request: its path, or the route pattern that matched (`route`).
+    pub fn middleware_scopes(&self, url: &str, route: Option<&str>) -> Vec<u32> {
+        self.scopes.covering(url, route)
     }
 
     /// Adds an entry after start-up (a Next.js route file loaded on first use). `inline_schema`,

@@ -28,6 +28,7 @@ pub mod generated;
 mod input;
 pub mod metadata;
 mod router;
+mod scope;
 pub mod session;
 pub mod shared_defs;
 mod validate;
