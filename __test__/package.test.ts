@@ -60,7 +60,7 @@ describe('two packages: the runtime, and the `pikku` command for development', (
     expect(manifest).not.toHaveProperty('bin')
     const binding = names(`console.log(JSON.stringify(Object.keys(require('./index.js'))))`, 'commonjs')
     expect(binding).toContain('createEngine')
-    expect(binding).not.toContain('generate')
+    expect(binding).not.toContain('Generator')
   })
 
   it('@pikku/native-cli carries the generator, the `pikku` command and the init template', () => {
@@ -75,7 +75,7 @@ describe('two packages: the runtime, and the `pikku` command for development', (
     expect(cliManifest.version).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version)
     expect(Object.keys(cliManifest.dependencies ?? {})).toEqual([])
     const binding = names(`console.log(JSON.stringify(Object.keys(require('./packages/cli/index.js'))))`, 'commonjs')
-    expect(binding).toContain('generate')
+    expect(binding).toContain('Generator')
     expect(binding).not.toContain('createEngine')
   })
 })

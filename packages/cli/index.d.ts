@@ -10,8 +10,16 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
- * Runs the `pikku` code generator in the project folder `root` (its `pikku.config.json`).
- * Returns a one-line summary, after the warnings if any (blocks starting `warning[`, each
- * ending with an empty line); throws with every diagnostic, rendered like a compiler's.
+ * The `pikku` code generator for the project folder `root` (its `pikku.config.json`).
+ * `pikku --watch` keeps one and runs it after every change: a run parses only the files
+ * that changed and inspects again only the functions they may affect.
  */
-export declare function generate(root: string): string
+export declare class Generator {
+  constructor(root: string)
+  /**
+   * Runs the generator. Returns a one-line summary, after the warnings if any (blocks
+   * starting `warning[`, each ending with an empty line); throws with every diagnostic,
+   * rendered like a compiler's.
+   */
+  run(): string
+}

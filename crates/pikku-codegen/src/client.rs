@@ -1,11 +1,12 @@
 //! The typed fetch client: the route map (input and output of every method of every route)
 //! and a client bound to it, so that a wrong route, method or input fails to compile.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use pikku_engine::MetadataFile;
 
+use crate::inspect::Changes;
 use crate::typescript::TypeNames;
 
 /// The client file's name inside the output folder.
@@ -13,9 +14,50 @@ pub const CLIENT_FILE: &str = "pikku-fetch.gen.ts";
 
 /// Writes `pikku-fetch.gen.ts` for `metadata`.
 pub fn fetch_client(metadata: &MetadataFile) -> String {
+    fetch_client_with(metadata, &mut TypeTexts::default(), &Changes::all())
+}
+
+/// The TypeScript types of the last run's schemas and definitions, by name, and the names
+/// they were made among (a name decides how the others are renamed around it).
+#[derive(Debug, Default)]
+pub(crate) struct TypeTexts {
+    schema_names: Vec<String>,
+    def_names: Vec<String>,
+    schemas: HashMap<String, String>,
+    defs: HashMap<String, String>,
+}
+
+/// [`fetch_client`], making again only the types of the schemas and definitions in `changes`.
+pub(crate) fn fetch_client_with(
+    metadata: &MetadataFile,
+    texts: &mut TypeTexts,
+    changes: &Changes,
+) -> String {
+    // The names, and which schemas are just their own named type: what renames depend on.
+    let schema_names: Vec<String> = (metadata.schemas.iter())
+        .map(|(name, schema)| {
+            let own =
+                schema.get("$ref").and_then(|r| r.as_str()) == Some(&format!("#/$defs/{name}"));
+            if own {
+                format!("{name} (itself)")
+            } else {
+                name.clone()
+            }
+        })
+        .collect();
+    let def_names: Vec<String> = metadata.defs.keys().cloned().collect();
+    if schema_names != texts.schema_names || def_names != texts.def_names {
+        texts.defs.clear();
+        texts.schemas.clear();
+    }
+    texts.schema_names = schema_names;
+    texts.def_names = def_names;
+    let mut known_schemas = std::mem::take(&mut texts.schemas);
     let mut names = TypeNames::default();
     names.reserve(metadata.schemas.keys());
-    names.add_shared(&metadata.defs, &metadata.schemas);
+    names.add_shared(&metadata.defs, &metadata.schemas, &mut texts.defs, |def| {
+        changes.def(def)
+    });
     for (name, schema) in &metadata.schemas {
         names.add_defs(name, schema);
     }
@@ -31,7 +73,11 @@ pub fn fetch_client(metadata: &MetadataFile) -> String {
         let _ = write!(out, "\nexport type {name} = {declaration}\n");
     }
     for (name, schema) in &metadata.schemas {
-        let ty = names.type_of(name, schema);
+        let ty = match known_schemas.remove(name).filter(|_| !changes.schema(name)) {
+            Some(ty) => ty,
+            None => names.type_of(name, schema),
+        };
+        texts.schemas.insert(name.clone(), ty.clone());
         // A schema that is just its own named type is already declared above.
         if ty != *name {
             let _ = write!(out, "\nexport type {name} = {ty}\n");

@@ -14,14 +14,121 @@ use crate::project::Project;
 use crate::resolve::{DefTable, SchemaBuilder};
 use crate::zod;
 
-/// Inspects the project; all problems are reported together. With no error, the metadata and
-/// the warnings; else every diagnostic (warnings too).
-pub fn inspect(project: &Project) -> Result<(MetadataFile, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut diagnostics = Vec::new();
+/// What a successful inspection leaves for the next run of `pikku --watch`: the expanded
+/// named types and each function's schemas, reused where nothing they depend on changed.
+#[derive(Debug, Default)]
+pub struct InspectState {
+    table: DefTable,
+    functions: BTreeMap<String, FunctionSchemas>,
+    /// The schemas of `functions`, by name: lent to the metadata of a run, and given back
+    /// after its outputs are written ([`InspectState::give_back`]).
+    values: BTreeMap<String, Value>,
+    /// The project's files, by index, and where their imports led, when the state was made.
+    files: Vec<std::path::PathBuf>,
+    edges: std::collections::HashMap<(usize, String), usize>,
+}
+
+/// What a run made anew, for the outputs to write again: everything, or the schemas and
+/// definitions named here (the rest is as the run before left it).
+#[derive(Debug, Default, Clone)]
+pub struct Changes {
+    pub everything: bool,
+    /// How many functions were inspected (again).
+    pub functions: usize,
+    pub schemas: std::collections::BTreeSet<String>,
+    pub defs: std::collections::BTreeSet<String>,
+}
+
+impl Changes {
+    pub fn all() -> Changes {
+        Changes {
+            everything: true,
+            ..Changes::default()
+        }
+    }
+
+    pub fn schema(&self, name: &str) -> bool {
+        self.everything || self.schemas.contains(name)
+    }
+
+    pub fn def(&self, name: &str) -> bool {
+        self.everything || self.defs.contains(name)
+    }
+}
+
+/// A function's metadata entry and schemas, with the warnings found making them.
+#[derive(Debug, Clone)]
+struct FunctionSchemas {
+    file: usize,
+    meta: FunctionMeta,
+    /// The names of its schemas (their values are in `InspectState::values`).
+    schemas: Vec<String>,
+    /// Its input schema is given at run time and cannot be read here.
+    opaque: bool,
+    /// Errors (the function is left out) and warnings.
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Inspects the project; all problems are reported together. With no error, the metadata,
+/// the warnings and the state for the next run; else every diagnostic (warnings too).
+///
+/// With `previous` (the state of the last run), a function is inspected again only when its
+/// file, or a file that file imports (directly or not), was parsed again: a type is only
+/// ever found through imports. The output is the same as a run without it.
+pub fn inspect(
+    project: &Project,
+    previous: Option<InspectState>,
+) -> Result<Inspected, Vec<Diagnostic>> {
+    let paths: Vec<std::path::PathBuf> = project.files.iter().map(|f| f.path.clone()).collect();
+    let reusable = previous.filter(|state| {
+        state.files == paths && state.edges == *project.import_edges() && !state.table.collided
+    });
+    if let Some(mut state) = reusable {
+        let affected = project.importers_of(&project.parsed);
+        state.table.forget(&affected);
+        state.functions.retain(|_, f| !affected.contains(&f.file));
+        let outcome = inspect_with(project, state.table, state.functions, state.values)?;
+        // Which of two same-named types gets the plain name depends on the order of the
+        // run: a run that met such a pair is done again from nothing.
+        if !outcome.state.table.collided {
+            return Ok(outcome);
+        }
+    }
+    let mut outcome = inspect_with(
+        project,
+        DefTable::default(),
+        BTreeMap::new(),
+        BTreeMap::new(),
+    )?;
+    outcome.changes = Changes {
+        functions: outcome.changes.functions,
+        ..Changes::all()
+    };
+    Ok(outcome)
+}
+
+/// A successful inspection: the metadata, the warnings, what changed since the last run and
+/// the state for the next.
+pub struct Inspected {
+    pub metadata: MetadataFile,
+    pub warnings: Vec<Diagnostic>,
+    pub changes: Changes,
+    pub state: InspectState,
+}
+
+fn inspect_with(
+    project: &Project,
     // Named types are expanded once for every function that uses them.
-    let mut table = DefTable::default();
+    mut table: DefTable,
+    known: BTreeMap<String, FunctionSchemas>,
+    mut values: BTreeMap<String, Value>,
+) -> Result<Inspected, Vec<Diagnostic>> {
+    table.fresh.clear();
+    let mut changes = Changes::default();
+    let mut diagnostics = Vec::new();
     let mut functions = BTreeMap::new();
     let mut schemas = BTreeMap::new();
+    let mut made = BTreeMap::new();
     let mut defined: BTreeMap<String, (usize, &FunctionDef)> = BTreeMap::new();
     // Functions whose types failed: their wirings are not reported a second time.
     let mut failed = std::collections::BTreeSet::new();
@@ -42,58 +149,34 @@ pub fn inspect(project: &Project) -> Result<(MetadataFile, Vec<Diagnostic>), Vec
         }
     }
     for (name, (file, function)) in &defined {
-        let mut meta = FunctionMeta {
-            input_schema: None,
-            output_schema: None,
-            sessionless: function.sessionless,
-            source: Some(source_of(project, *file, function.loc.offset)),
-        };
-        let type_name = capitalize(name);
-        for (expr, ty, suffix, what) in [
-            (&function.input_expr, &function.input, "Input", "input"),
-            (&function.output_expr, &function.output, "Output", "output"),
-        ] {
-            let schema = match (expr, ty.as_ref().filter(|t| carries_data(t))) {
-                // A schema given on the function: Zod, read statically, or JSON Schema.
-                (Some(expr), _) => match zod::translate(project, &mut table, *file, expr) {
-                    Ok(zod::Outcome::Schema(schema)) => Some(schema),
-                    Ok(zod::Outcome::Opaque) => {
-                        if suffix == "Input" {
-                            opaque.insert(name.clone());
-                        }
-                        None
-                    }
-                    Err(problem) => {
-                        let used_by = format!("the {what} of function `{name}`");
-                        diagnostics.push(problem.used_by(&used_by, function.loc, &project.files));
-                        failed.insert(name.clone());
-                        None
-                    }
-                },
-                (None, Some(ty)) => {
-                    let used_by = (format!("the {what} of function `{name}`"), function.loc);
-                    let schema =
-                        schema_of(project, &mut table, *file, ty, used_by, &mut diagnostics);
-                    if schema.is_none() {
-                        failed.insert(name.clone());
-                    }
-                    schema
-                }
-                (None, None) => None,
-            };
-            if let Some(schema) = schema {
-                let schema_name = format!("{type_name}{suffix}");
-                schemas.insert(schema_name.clone(), schema);
-                if suffix == "Input" {
-                    meta.input_schema = Some(schema_name);
-                } else {
-                    meta.output_schema = Some(schema_name);
-                }
+        let known = known.get(name).filter(|known| known.file == *file);
+        let kept = known.and_then(|known| {
+            let kept: Option<Vec<(String, Value)>> = (known.schemas.iter())
+                .map(|schema| Some((schema.clone(), values.remove(schema)?)))
+                .collect();
+            Some((known.clone(), kept?))
+        });
+        let (result, made_schemas) = match kept {
+            Some(kept) => kept,
+            None => {
+                let (result, made_schemas) =
+                    function_schemas(project, &mut table, *file, name, function);
+                changes.schemas.extend(result.schemas.iter().cloned());
+                changes.functions += 1;
+                (result, made_schemas)
             }
+        };
+        diagnostics.extend(result.diagnostics.iter().cloned());
+        if result.opaque {
+            opaque.insert(name.clone());
         }
-        if !failed.contains(name) {
-            functions.insert(name.clone(), meta);
+        if result.diagnostics.iter().any(Diagnostic::is_error) {
+            failed.insert(name.clone());
+        } else {
+            functions.insert(name.clone(), result.meta.clone());
+            schemas.extend(made_schemas);
         }
+        made.insert(name.clone(), result);
     }
     let mut http = Vec::new();
     // The function a wiring names: followed through imports, renames and re-exports; else the
@@ -222,10 +305,104 @@ pub fn inspect(project: &Project) -> Result<(MetadataFile, Vec<Diagnostic>), Vec
         functions,
         http,
         channels,
-        defs: table.shared_by(schemas.values()),
+        defs: table.take_shared(schemas.values()),
         schemas,
     };
-    Ok((metadata, diagnostics))
+    let mut state = InspectState {
+        table,
+        functions: made,
+        values: BTreeMap::new(),
+        files: project.files.iter().map(|f| f.path.clone()).collect(),
+        edges: project.import_edges().clone(),
+    };
+    changes.defs = std::mem::take(&mut state.table.fresh);
+    Ok(Inspected {
+        metadata,
+        warnings: diagnostics,
+        changes,
+        state,
+    })
+}
+
+/// The schemas of function `name` (defined in `file`), with its metadata entry.
+fn function_schemas(
+    project: &Project,
+    table: &mut DefTable,
+    file: usize,
+    name: &str,
+    function: &FunctionDef,
+) -> (FunctionSchemas, Vec<(String, Value)>) {
+    let mut diagnostics = Vec::new();
+    let mut opaque = false;
+    let mut schemas = Vec::new();
+    let mut meta = FunctionMeta {
+        input_schema: None,
+        output_schema: None,
+        sessionless: function.sessionless,
+        source: Some(source_of(project, file, function.loc.offset)),
+    };
+    let type_name = capitalize(name);
+    for (expr, ty, suffix, what) in [
+        (&function.input_expr, &function.input, "Input", "input"),
+        (&function.output_expr, &function.output, "Output", "output"),
+    ] {
+        let schema = match (expr, ty.as_ref().filter(|t| carries_data(t))) {
+            // A schema given on the function: Zod, read statically, or JSON Schema.
+            (Some(expr), _) => match zod::translate(project, table, file, expr) {
+                Ok(zod::Outcome::Schema(schema)) => Some(schema),
+                Ok(zod::Outcome::Opaque) => {
+                    opaque |= suffix == "Input";
+                    None
+                }
+                Err(problem) => {
+                    let used_by = format!("the {what} of function `{name}`");
+                    diagnostics.push(problem.used_by(&used_by, function.loc, &project.files));
+                    None
+                }
+            },
+            (None, Some(ty)) => {
+                let used_by = (format!("the {what} of function `{name}`"), function.loc);
+                let start = diagnostics.len();
+                let schema = schema_of(project, table, file, ty, used_by, &mut diagnostics);
+                if schema.is_none() && !diagnostics[start..].iter().any(Diagnostic::is_error) {
+                    // Not expected: a missing schema always comes with its error.
+                    diagnostics.push(Diagnostic::new(
+                        "PIKKU_TYPE_UNRESOLVED",
+                        function.loc,
+                        format!("the {what} of function `{name}` has no schema"),
+                    ));
+                }
+                schema
+            }
+            (None, None) => None,
+        };
+        if let Some(schema) = schema {
+            let schema_name = format!("{type_name}{suffix}");
+            if suffix == "Input" {
+                meta.input_schema = Some(schema_name.clone());
+            } else {
+                meta.output_schema = Some(schema_name.clone());
+            }
+            schemas.push((schema_name, schema));
+        }
+    }
+    let names = schemas.iter().map(|(name, _)| name.clone()).collect();
+    let result = FunctionSchemas {
+        file,
+        meta,
+        schemas: names,
+        opaque,
+        diagnostics,
+    };
+    (result, schemas)
+}
+
+impl InspectState {
+    /// Takes back the schemas and definitions lent to a run's metadata, for the next run.
+    pub fn give_back(&mut self, metadata: MetadataFile) {
+        self.values = metadata.schemas;
+        self.table.give_back(metadata.defs);
+    }
 }
 
 fn schema_of(

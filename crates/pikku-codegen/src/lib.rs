@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 pub use client::fetch_client;
 pub use config::{CodegenConfig, CONFIG_FILE};
+use inspect::Changes;
 pub use pikku_engine::MetadataFile;
 
 /// The metadata file's name inside the output folder.
@@ -40,6 +41,10 @@ pub struct Summary {
     /// Rendered warnings (config keys not supported, unknown JSDoc tags, no functions found,
     /// a `createApp` session the OpenAPI document cannot read).
     pub warnings: Vec<String>,
+    /// How many files were parsed and functions inspected in this run (the others were
+    /// unchanged since the generator's last run).
+    pub parsed: usize,
+    pub inspected: usize,
 }
 
 /// What inspecting a project found, when it found no error.
@@ -54,6 +59,8 @@ pub struct Inspection {
     pub(crate) links: Vec<links::FunctionLink>,
     /// The parsed project (the OpenAPI document reads `createApp` calls in it).
     pub(crate) project: project::Project,
+    /// What is new since the generator's last run.
+    pub(crate) changes: Changes,
 }
 
 /// Folders the code generator never reads below the searched ones.
@@ -94,13 +101,25 @@ pub fn source_folders(root: &Path, config: &CodegenConfig) -> Result<Vec<PathBuf
 /// rendered diagnostics.
 pub fn inspect_project(root: &Path, config: &CodegenConfig) -> Result<Inspection, String> {
     let dirs = source_folders(root, config)?;
-    inspect_folders(root, config, &dirs)
+    inspect_folders(root, config, &dirs, &mut Caches::default())
+}
+
+/// What one run keeps for the next (`pikku --watch`): parsed files, expanded types and
+/// schemas, and the text of each file written.
+#[derive(Debug, Default)]
+struct Caches {
+    parsed: project::ParseCache,
+    inspected: Option<inspect::InspectState>,
+    written: std::collections::HashMap<PathBuf, String>,
+    entry_texts: EntryTexts,
+    type_texts: client::TypeTexts,
 }
 
 fn inspect_folders(
     root: &Path,
     config: &CodegenConfig,
     dirs: &[PathBuf],
+    caches: &mut Caches,
 ) -> Result<Inspection, String> {
     let tsconfig = root.join(
         config
@@ -109,26 +128,33 @@ fn inspect_folders(
             .unwrap_or(Path::new("tsconfig.json")),
     );
     let skip = [root.join(&config.out_dir)];
-    let project =
-        project::Project::load(root, dirs, &skip, &tsconfig).map_err(|d| render(&d, None))?;
-    let files: Vec<(String, String)> = project
-        .files
-        .iter()
-        .map(|f| (f.display.clone(), f.text.clone()))
-        .collect();
-    let (metadata, warnings) =
-        inspect::inspect(&project).map_err(|d| diagnostics::render(&d, &files))?;
+    let project = project::Project::load(root, dirs, &skip, &tsconfig, &mut caches.parsed)
+        .map_err(|d| render(&d, None))?;
+    let files = || -> Vec<(String, String)> {
+        (project.files.iter())
+            .map(|f| (f.display.clone(), f.text.clone()))
+            .collect()
+    };
+    let inspect::Inspected {
+        metadata,
+        warnings,
+        changes,
+        state,
+    } = inspect::inspect(&project, caches.inspected.take())
+        .map_err(|d| diagnostics::render(&d, &files()))?;
+    caches.inspected = Some(state);
     Ok(Inspection {
         links: links::function_links(&project, &metadata),
         files_read: project.files.len(),
-        project,
-        metadata,
         warning_count: warnings.len(),
         warnings: if warnings.is_empty() {
             String::new()
         } else {
-            diagnostics::render(&warnings, &files)
+            diagnostics::render(&warnings, &files())
         },
+        project,
+        metadata,
+        changes,
     })
 }
 
@@ -162,24 +188,53 @@ fn no_functions_warning(root: &Path, dirs: &[PathBuf], files_read: usize) -> Str
 /// it changed).
 /// Warnings are in the summary, or before the errors when it fails.
 pub fn generate(root: &Path) -> Result<Summary, String> {
-    let config = CodegenConfig::load(root)?;
-    let with_warnings = |error: String| {
-        (config.warnings.iter().cloned())
-            .chain([error])
-            .collect::<Vec<_>>()
-            .join("\n\n")
-    };
-    let dirs = source_folders(root, &config).map_err(with_warnings)?;
-    let inspection = inspect_folders(root, &config, &dirs).map_err(with_warnings)?;
-    let mut warnings = config.warnings.clone();
-    if inspection.warning_count > 0 {
-        warnings.push(inspection.warnings.clone());
+    Generator::new(root).run()
+}
+
+/// The generator of one project, run again and again (`pikku --watch`): a run reads every
+/// file, but parses only those that changed and inspects again only the functions whose
+/// types may have changed with them. Its output is the same as [`generate`]'s.
+#[derive(Debug)]
+pub struct Generator {
+    root: PathBuf,
+    caches: Caches,
+}
+
+impl Generator {
+    /// A generator for the project in `root` (its `pikku.config.json`).
+    pub fn new(root: &Path) -> Generator {
+        Generator {
+            root: root.to_owned(),
+            caches: Caches::default(),
+        }
     }
-    if inspection.metadata.functions.is_empty() {
-        warnings.push(no_functions_warning(root, &dirs, inspection.files_read));
+
+    /// Runs it: see [`generate`].
+    pub fn run(&mut self) -> Result<Summary, String> {
+        let root = &self.root;
+        let config = CodegenConfig::load(root)?;
+        let with_warnings = |error: String| {
+            (config.warnings.iter().cloned())
+                .chain([error])
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        };
+        let dirs = source_folders(root, &config).map_err(with_warnings)?;
+        let inspection =
+            inspect_folders(root, &config, &dirs, &mut self.caches).map_err(with_warnings)?;
+        let mut warnings = config.warnings.clone();
+        if inspection.warning_count > 0 {
+            warnings.push(inspection.warnings.clone());
+        }
+        if inspection.metadata.functions.is_empty() {
+            warnings.push(no_functions_warning(root, &dirs, inspection.files_read));
+        }
+        let result = write_outputs(root, &config, &inspection, warnings, &mut self.caches);
+        if let Some(state) = &mut self.caches.inspected {
+            state.give_back(inspection.metadata);
+        }
+        result.map_err(with_warnings)
     }
-    let result = write_outputs(root, &config, &inspection, warnings);
-    result.map_err(with_warnings)
 }
 
 fn write_outputs(
@@ -187,6 +242,7 @@ fn write_outputs(
     config: &CodegenConfig,
     inspection: &Inspection,
     mut warnings: Vec<String>,
+    caches: &mut Caches,
 ) -> Result<Summary, String> {
     let metadata = &inspection.metadata;
     let out_dir = root.join(&config.out_dir);
@@ -209,21 +265,32 @@ fn write_outputs(
             )
         })?;
     }
-    let text = metadata_text(metadata).map_err(|err| err.to_string())?;
-    write_if_changed(root, &out_dir.join(METADATA_FILE), &text, &mut written)?;
+    let text = metadata_text_with(metadata, &mut caches.entry_texts, &inspection.changes)
+        .map_err(|err| err.to_string())?;
+    write_if_changed(
+        root,
+        &out_dir.join(METADATA_FILE),
+        text,
+        &mut written,
+        &mut caches.written,
+    )?;
     let links_text =
         links::links_module(&inspection.links, &out_dir, links::wants_js_extension(root));
     write_if_changed(
         root,
         &out_dir.join(links::LINKS_FILE),
-        &links_text,
+        links_text,
         &mut written,
+        &mut caches.written,
     )?;
+    let client_text =
+        client::fetch_client_with(metadata, &mut caches.type_texts, &inspection.changes);
     write_if_changed(
         root,
         &client_path,
-        &client::fetch_client(metadata),
+        client_text,
         &mut written,
+        &mut caches.written,
     )?;
     if let Some(openapi) = &config.openapi {
         let path = if openapi.relative_to_project {
@@ -246,7 +313,7 @@ fn write_outputs(
         warnings.extend(sessions.warnings);
         let document = openapi::openapi_document(metadata, &openapi.info, &sessions.sources);
         let text = serde_json::to_string_pretty(&document).map_err(|err| err.to_string())? + "\n";
-        write_if_changed(root, &path, &text, &mut written)?;
+        write_if_changed(root, &path, text, &mut written, &mut caches.written)?;
     }
     Ok(Summary {
         files_read: inspection.files_read,
@@ -255,6 +322,8 @@ fn write_outputs(
         channels: metadata.channels.len(),
         written,
         warnings,
+        parsed: inspection.project.parsed.len(),
+        inspected: inspection.changes.functions,
     })
 }
 
@@ -262,71 +331,118 @@ fn write_outputs(
 /// of its own, so that a change shows as a change of the lines it touches, at close to the
 /// size of compact JSON (the file is read by every server at start-up).
 pub fn metadata_text(metadata: &MetadataFile) -> serde_json::Result<String> {
-    use serde_json::Value;
-    let Value::Object(top) = serde_json::to_value(metadata)? else {
-        return serde_json::to_string(metadata);
-    };
-    // The order of the format's description: what the file is, then what refers to what.
-    const ORDER: [&str; 6] = [
-        "version",
-        "functions",
-        "http",
-        "channels",
-        "schemas",
-        "$defs",
-    ];
-    let rank = |key: &str| ORDER.iter().position(|k| *k == key).unwrap_or(ORDER.len());
-    let mut fields: Vec<(&String, &Value)> = top.iter().collect();
-    fields.sort_by_key(|(key, _)| rank(key));
-    let mut out = String::from("{");
-    for (i, (key, value)) in fields.into_iter().enumerate() {
-        out.push_str(if i == 0 { "\n  " } else { ",\n  " });
-        out.push_str(&serde_json::to_string(key)?);
-        out.push_str(": ");
-        match value {
-            Value::Object(entries) if !entries.is_empty() => {
-                out.push('{');
-                for (j, (name, entry)) in entries.iter().enumerate() {
-                    out.push_str(if j == 0 { "\n    " } else { ",\n    " });
-                    out.push_str(&serde_json::to_string(name)?);
-                    out.push_str(": ");
-                    out.push_str(&serde_json::to_string(entry)?);
-                }
-                out.push_str("\n  }");
-            }
-            Value::Array(items) if !items.is_empty() => {
-                out.push('[');
-                for (j, item) in items.iter().enumerate() {
-                    out.push_str(if j == 0 { "\n    " } else { ",\n    " });
-                    out.push_str(&serde_json::to_string(item)?);
-                }
-                out.push_str("\n  ]");
-            }
-            other => out.push_str(&serde_json::to_string(other)?),
-        }
-    }
+    metadata_text_with(metadata, &mut EntryTexts::default(), &Changes::all())
+}
+
+/// The serialized schemas and definitions of the last run, by name.
+#[derive(Debug, Default)]
+struct EntryTexts {
+    schemas: std::collections::HashMap<String, String>,
+    defs: std::collections::HashMap<String, String>,
+}
+
+/// [`metadata_text`], serializing again only the schemas and definitions in `changes`.
+fn metadata_text_with(
+    metadata: &MetadataFile,
+    texts: &mut EntryTexts,
+    changes: &Changes,
+) -> serde_json::Result<String> {
+    let mut out = format!("{{\n  \"version\": {}", metadata.version);
+    let functions = (metadata.functions.iter())
+        .map(|(name, function)| Ok((Some(name.as_str()), serde_json::to_string(function)?)))
+        .collect::<serde_json::Result<Vec<_>>>()?;
+    section(&mut out, "functions", &functions, Some("{}"));
+    let http = (metadata.http.iter())
+        .map(|wiring| Ok((None, serde_json::to_string(wiring)?)))
+        .collect::<serde_json::Result<Vec<_>>>()?;
+    section(&mut out, "http", &http, Some("[]"));
+    let channels = (metadata.channels.iter())
+        .map(|channel| Ok((None, serde_json::to_string(channel)?)))
+        .collect::<serde_json::Result<Vec<_>>>()?;
+    section(&mut out, "channels", &channels, None);
+    let schemas = reuse_texts(&mut texts.schemas, |n| changes.schema(n), &metadata.schemas)?;
+    section(&mut out, "schemas", &schemas, Some("{}"));
+    let defs = reuse_texts(&mut texts.defs, |n| changes.def(n), &metadata.defs)?;
+    section(&mut out, "$defs", &defs, None);
     out.push_str("\n}\n");
     Ok(out)
 }
 
+/// One member of the metadata file: its entries one per line (an object's when they are
+/// named, else an array's). Without entries, `empty` (`[]`, `{}`), or nothing for a member
+/// the format lets out.
+fn section(out: &mut String, key: &str, entries: &[(Option<&str>, String)], empty: Option<&str>) {
+    let Some((first, _)) = entries.first() else {
+        if let Some(empty) = empty {
+            out.push_str(&format!(",\n  \"{key}\": {empty}"));
+        }
+        return;
+    };
+    let (open, close) = if first.is_some() {
+        ('{', '}')
+    } else {
+        ('[', ']')
+    };
+    out.push_str(&format!(",\n  \"{key}\": {open}"));
+    for (i, (name, text)) in entries.iter().enumerate() {
+        out.push_str(if i == 0 { "\n    " } else { ",\n    " });
+        if let Some(name) = name {
+            out.push_str(&serde_json::Value::from(*name).to_string());
+            out.push_str(": ");
+        }
+        out.push_str(text);
+    }
+    out.push_str(&format!("\n  {close}"));
+}
+
+/// The JSON text of each of `values`, taken from `known` (the last run's) unless `changed`
+/// says it was made anew; `known` then holds this run's.
+fn reuse_texts<'v>(
+    known: &mut std::collections::HashMap<String, String>,
+    changed: impl Fn(&str) -> bool,
+    values: &'v std::collections::BTreeMap<String, serde_json::Value>,
+) -> serde_json::Result<Vec<(Option<&'v str>, String)>> {
+    let mut fresh = std::collections::HashMap::with_capacity(values.len());
+    let mut entries = Vec::with_capacity(values.len());
+    for (name, value) in values {
+        let text = match known.remove(name) {
+            Some(text) if !changed(name) => text,
+            _ => serde_json::to_string(value)?,
+        };
+        entries.push((Some(name.as_str()), text.clone()));
+        fresh.insert(name.clone(), text);
+    }
+    *known = fresh;
+    Ok(entries)
+}
+
 /// Writes `text` to `path` unless it already holds it (watchers and builds see no change).
+/// `known` holds what this generator wrote before: a file still of that length is taken to
+/// hold it without being read again.
 fn write_if_changed(
     root: &Path,
     path: &Path,
-    text: &str,
+    text: String,
     written: &mut Vec<String>,
+    known: &mut std::collections::HashMap<PathBuf, String>,
 ) -> Result<(), String> {
-    if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
-        return Ok(());
+    let unchanged = match known.get(path) {
+        Some(before) if *before == text => {
+            std::fs::metadata(path).is_ok_and(|m| m.len() == text.len() as u64)
+        }
+        _ => std::fs::read_to_string(path).ok().as_deref() == Some(text.as_str()),
+    };
+    if !unchanged {
+        std::fs::write(path, &text)
+            .map_err(|err| format!("error[PIKKU_WRITE]: cannot write {}: {err}", path.display()))?;
+        written.push(
+            path.strip_prefix(root)
+                .unwrap_or(path)
+                .display()
+                .to_string(),
+        );
     }
-    std::fs::write(path, text)
-        .map_err(|err| format!("error[PIKKU_WRITE]: cannot write {}: {err}", path.display()))?;
-    written.push(
-        path.strip_prefix(root)
-            .unwrap_or(path)
-            .display()
-            .to_string(),
-    );
+    known.insert(path.to_owned(), text);
     Ok(())
 }
 

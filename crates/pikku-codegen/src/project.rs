@@ -1,8 +1,9 @@
 //! The files of a project: the source folders, plus every file they import by a relative
 //! path, parsed once; and finding where an imported name is declared.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use crate::diagnostics::Diagnostic;
 use crate::imports::{normalize, ImportResolver};
@@ -18,11 +19,18 @@ pub struct SourceFile {
     pub text: String,
 }
 
+/// Files parsed by an earlier run (`pikku --watch`): a file whose text and place in the
+/// project are unchanged is not parsed again.
+#[derive(Debug, Default)]
+pub struct ParseCache(HashMap<PathBuf, (usize, String, Rc<Module>)>);
+
 /// Every parsed file, by index.
 #[derive(Debug, Default)]
 pub struct Project {
     pub files: Vec<SourceFile>,
-    pub modules: Vec<Module>,
+    pub modules: Vec<Rc<Module>>,
+    /// The files parsed in this run rather than taken from the cache.
+    pub parsed: BTreeSet<usize>,
     by_path: HashMap<PathBuf, usize>,
     /// (file, import source) → the project file it resolves to; resolved once, at load
     /// (resolving touches the file system).
@@ -46,6 +54,7 @@ impl Project {
         dirs: &[PathBuf],
         skip: &[PathBuf],
         tsconfig: &Path,
+        cache: &mut ParseCache,
     ) -> Result<Project, Vec<Diagnostic>> {
         let resolver = ImportResolver::from_tsconfig(tsconfig);
         let mut project = Project::default();
@@ -57,6 +66,7 @@ impl Project {
         queue.sort();
         let mut diagnostics = Vec::new();
         let mut links = Vec::new();
+        let mut fresh = HashMap::new();
         while let Some(path) = queue.pop() {
             if project.by_path.contains_key(&path) {
                 continue;
@@ -70,7 +80,14 @@ impl Project {
                 .unwrap_or(&path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            match parse_module(index, &display, &text) {
+            let cached = (cache.0.get(&path))
+                .filter(|(at, known, _)| *at == index && *known == text)
+                .map(|(_, _, module)| Ok(module.clone()));
+            let parsed = cached.unwrap_or_else(|| {
+                project.parsed.insert(index);
+                parse_module(index, &display, &text).map(Rc::new)
+            });
+            match parsed {
                 Ok(module) => {
                     for source in module
                         .imports
@@ -83,11 +100,12 @@ impl Project {
                             queue.push(target);
                         }
                     }
+                    fresh.insert(path.clone(), (index, text.clone(), module.clone()));
                     project.modules.push(module);
                 }
                 Err(errors) => {
                     diagnostics.extend(errors);
-                    project.modules.push(Module::default());
+                    project.modules.push(Rc::default());
                 }
             }
             project.by_path.insert(path.clone(), index);
@@ -97,6 +115,7 @@ impl Project {
                 text,
             });
         }
+        cache.0 = fresh;
         for (file, source, target) in links {
             if let Some(&target) = project.by_path.get(&target) {
                 project.sources.insert((file, source), target);
@@ -107,6 +126,30 @@ impl Project {
         } else {
             Err(diagnostics)
         }
+    }
+
+    /// Where each file's imports lead: (file, module specifier) → file.
+    pub fn import_edges(&self) -> &HashMap<(usize, String), usize> {
+        &self.sources
+    }
+
+    /// The files whose meaning may change with `changed`: those, and every file that imports
+    /// one of them, directly or through others (a name is only ever found through imports).
+    pub fn importers_of(&self, changed: &BTreeSet<usize>) -> BTreeSet<usize> {
+        let mut importers: HashMap<usize, Vec<usize>> = HashMap::new();
+        for ((file, _), target) in &self.sources {
+            importers.entry(*target).or_default().push(*file);
+        }
+        let mut reached = changed.clone();
+        let mut pending: Vec<usize> = changed.iter().copied().collect();
+        while let Some(file) = pending.pop() {
+            for importer in importers.get(&file).into_iter().flatten() {
+                if reached.insert(*importer) {
+                    pending.push(*importer);
+                }
+            }
+        }
+        reached
     }
 
     /// Finds the type declaration that `name` means in file `file` (local, imported, `ns.Name`).

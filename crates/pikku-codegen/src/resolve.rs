@@ -30,6 +30,11 @@ pub struct DefTable {
     /// Declarations that could not be expanded, with their diagnostics: every later use
     /// fails too and reports them again (merged into one, with a note per use).
     failed: HashMap<(usize, String), Vec<Diagnostic>>,
+    /// Two declarations wanted the same name (one became `Name2`): which one gets the plain
+    /// name depends on the order of the run, so such a table is not reused by the next.
+    pub collided: bool,
+    /// The definitions expanded (again) since `fresh` was last cleared.
+    pub fresh: std::collections::BTreeSet<String>,
 }
 
 /// Builds one root schema (with the `$defs` it uses).
@@ -40,10 +45,10 @@ pub struct SchemaBuilder<'p, 't> {
 }
 
 impl DefTable {
-    /// The definitions that `schemas` reach, for the metadata's shared `$defs` (a type that
-    /// only a failed schema used is left out).
-    pub fn shared_by<'s>(
-        &self,
+    /// Takes out the definitions that `schemas` reach, for the metadata's shared `$defs` (a
+    /// type that only a failed schema used is left out). [`DefTable::give_back`] returns them.
+    pub fn take_shared<'s>(
+        &mut self,
         schemas: impl Iterator<Item = &'s Value>,
     ) -> BTreeMap<String, Value> {
         let mut pending: Vec<&Value> = schemas.collect();
@@ -57,9 +62,15 @@ impl DefTable {
                 }
             }
         }
+        let reached: Vec<String> = reached.into_iter().map(str::to_owned).collect();
         (reached.into_iter())
-            .map(|name| (name.to_owned(), self.defs[name].clone()))
+            .filter_map(|name| Some((name.clone(), self.defs.remove(&name)?)))
             .collect()
+    }
+
+    /// Returns definitions taken out by [`DefTable::take_shared`].
+    pub fn give_back(&mut self, defs: BTreeMap<String, Value>) {
+        self.defs.extend(defs);
     }
 
     /// The name in `$defs` of the schema that `const name` in `file` holds (a Zod schema),
@@ -78,6 +89,7 @@ impl DefTable {
         self.names.insert(key, def.clone());
         let schema = build(self);
         self.defs.insert(def.clone(), schema);
+        self.fresh.insert(def.clone());
         def
     }
 
@@ -88,9 +100,25 @@ impl DefTable {
         while self.taken.contains(&def) {
             def = format!("{name}{n}");
             n += 1;
+            self.collided = true;
         }
         self.taken.insert(def.clone());
         def
+    }
+
+    /// Forgets the definitions declared in `files` (their text, or what they import, changed):
+    /// they are expanded again when a schema uses them.
+    pub fn forget(&mut self, files: &std::collections::BTreeSet<usize>) {
+        let stale: Vec<(usize, String)> = (self.names.keys())
+            .filter(|(file, _)| files.contains(file))
+            .cloned()
+            .collect();
+        for key in stale {
+            if let Some(def) = self.names.remove(&key) {
+                self.taken.remove(&def);
+                self.defs.remove(&def);
+            }
+        }
     }
 
     /// The definition named `name` (`#/$defs/name`).
@@ -407,6 +435,7 @@ impl<'p, 't> SchemaBuilder<'p, 't> {
                 return None;
             };
             self.table.defs.insert(def.clone(), schema);
+            self.table.fresh.insert(def.clone());
             return Some(json!({ "$ref": format!("#/$defs/{def}") }));
         }
         let mut bound = HashMap::new();

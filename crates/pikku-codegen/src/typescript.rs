@@ -1,7 +1,7 @@
 //! JSON Schema back to TypeScript types, for the generated clients: what the schema accepts
 //! is exactly what the client's types accept.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
@@ -24,10 +24,15 @@ impl TypeNames {
 
     /// Registers the definitions the metadata's schemas share (`#/$defs/Name`), renaming one
     /// named like a schema unless that schema is just a reference to it.
+    ///
+    /// `texts` holds each definition's type text by name: those not `changed` are taken from
+    /// it (an earlier run made them among the same names), and it is left holding this run's.
     pub fn add_shared(
         &mut self,
         defs: &BTreeMap<String, Value>,
         schemas: &BTreeMap<String, Value>,
+        texts: &mut HashMap<String, String>,
+        changed: impl Fn(&str) -> bool,
     ) {
         for name in defs.keys() {
             let mut emitted = name.clone();
@@ -46,12 +51,15 @@ impl TypeNames {
             }
             self.renames.insert((String::new(), name.clone()), emitted);
         }
+        let mut known = std::mem::take(texts);
         for (name, def) in defs {
             let emitted = self.renames[&(String::new(), name.clone())].clone();
-            if !self.declarations.contains_key(&emitted) {
-                let text = self.type_of("", def);
-                self.declarations.insert(emitted, text);
-            }
+            let text = match known.remove(name).filter(|_| !changed(name)) {
+                Some(text) => text,
+                None => self.type_of("", def),
+            };
+            texts.insert(name.clone(), text.clone());
+            self.declarations.entry(emitted).or_insert(text);
         }
     }
 

@@ -29,7 +29,16 @@ fn check(dir: &Path) -> Result<(), String> {
                 })?;
             }
             compare(dir, "expected-client.gen.ts", &fetch_client(&metadata))?;
-            ("expected.json", metadata_text(&metadata).unwrap())
+            let text = metadata_text(&metadata).unwrap();
+            // The text is the metadata: nothing left out, nothing added.
+            let read: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(
+                read,
+                serde_json::to_value(&metadata).unwrap(),
+                "{}",
+                dir.display()
+            );
+            ("expected.json", text)
         }
         Err(diagnostics) => ("expected.txt", diagnostics + "\n"),
     };

@@ -124,11 +124,17 @@ function editDistance(a, b) {
   return row[b.length]
 }
 
-/** Runs the generator once; the summary goes to stdout, warnings and errors to stderr. */
+let generator
+
+/**
+ * Runs the generator; the summary goes to stdout, warnings and errors to stderr. The same
+ * generator runs every time, so that a run under --watch redoes only what a change affects.
+ */
 function run() {
-  const { generate } = require('../index.js')
+  const { Generator } = require('../index.js')
+  generator ??= new Generator(root)
   try {
-    const output = generate(root)
+    const output = generator.run()
     const cut = output.lastIndexOf('\n')
     if (cut >= 0) console.error(output.slice(0, cut).trimEnd() + '\n')
     console.log(output.slice(cut + 1))
@@ -230,7 +236,7 @@ if (flags.has('help')) {
       watch(join(root, dir), { recursive }, (_event, file) => {
         if (!file || !/\.tsx?$/.test(file) || file.endsWith('.gen.ts')) return
         clearTimeout(timer)
-        timer = setTimeout(again, 10)
+        timer = setTimeout(again, 3)
       })
     } catch (error) {
       console.error(`pikku: cannot watch ${dir}: ${error.message}`)

@@ -10,14 +10,36 @@ use napi_derive::napi;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Runs the `pikku` code generator in the project folder `root` (its `pikku.config.json`).
-/// Returns a one-line summary, after the warnings if any (blocks starting `warning[`, each
-/// ending with an empty line); throws with every diagnostic, rendered like a compiler's.
+/// The `pikku` code generator for the project folder `root` (its `pikku.config.json`).
+/// `pikku --watch` keeps one and runs it after every change: a run parses only the files
+/// that changed and inspects again only the functions they may affect.
 #[napi]
-pub fn generate(root: String) -> Result<String> {
-    let started = std::time::Instant::now();
-    let summary =
-        pikku_codegen::generate(std::path::Path::new(&root)).map_err(Error::from_reason)?;
+pub struct Generator {
+    inner: pikku_codegen::Generator,
+}
+
+#[napi]
+impl Generator {
+    #[napi(constructor)]
+    pub fn new(root: String) -> Self {
+        Generator {
+            inner: pikku_codegen::Generator::new(std::path::Path::new(&root)),
+        }
+    }
+
+    /// Runs the generator. Returns a one-line summary, after the warnings if any (blocks
+    /// starting `warning[`, each ending with an empty line); throws with every diagnostic,
+    /// rendered like a compiler's.
+    #[napi]
+    pub fn run(&mut self) -> Result<String> {
+        let started = std::time::Instant::now();
+        let summary = self.inner.run().map_err(Error::from_reason)?;
+        Ok(summary_line(&summary, started.elapsed()))
+    }
+}
+
+/// `pikku: 3 files, 4 functions, 4 routes in 12 ms; wrote …`, after the warnings.
+fn summary_line(summary: &pikku_codegen::Summary, took: std::time::Duration) -> String {
     let wrote = if summary.written.is_empty() {
         "output up to date".to_owned()
     } else {
@@ -31,11 +53,11 @@ pub fn generate(root: String) -> Result<String> {
     let warnings: String = (summary.warnings.iter())
         .map(|w| format!("{w}\n\n"))
         .collect();
-    Ok(format!(
+    format!(
         "{warnings}pikku: {}, {}, {}{channels} in {} ms; {wrote}",
         count(summary.files_read, "file"),
         count(summary.functions, "function"),
         count(summary.routes, "route"),
-        started.elapsed().as_millis()
-    ))
+        took.as_millis()
+    )
 }
