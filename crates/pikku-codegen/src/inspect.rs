@@ -23,6 +23,8 @@ pub struct InspectState {
     /// The schemas of `functions`, by name: lent to the metadata of a run, and given back
     /// after its outputs are written ([`InspectState::give_back`]).
     values: BTreeMap<String, Value>,
+    /// The definitions each schema refers to.
+    refs: std::collections::HashMap<String, Vec<String>>,
     /// The project's files, by index, and where their imports led, when the state was made.
     files: Vec<std::path::PathBuf>,
     edges: std::collections::HashMap<(usize, String), usize>,
@@ -87,7 +89,13 @@ pub fn inspect(
         let affected = project.importers_of(&project.parsed);
         state.table.forget(&affected);
         state.functions.retain(|_, f| !affected.contains(&f.file));
-        let outcome = inspect_with(project, state.table, state.functions, state.values)?;
+        let outcome = inspect_with(
+            project,
+            state.table,
+            state.functions,
+            state.values,
+            state.refs,
+        )?;
         // Which of two same-named types gets the plain name depends on the order of the
         // run: a run that met such a pair is done again from nothing.
         if !outcome.state.table.collided {
@@ -99,6 +107,7 @@ pub fn inspect(
         DefTable::default(),
         BTreeMap::new(),
         BTreeMap::new(),
+        Default::default(),
     )?;
     outcome.changes = Changes {
         functions: outcome.changes.functions,
@@ -122,6 +131,7 @@ fn inspect_with(
     mut table: DefTable,
     known: BTreeMap<String, FunctionSchemas>,
     mut values: BTreeMap<String, Value>,
+    mut refs: std::collections::HashMap<String, Vec<String>>,
 ) -> Result<Inspected, Vec<Diagnostic>> {
     table.fresh.clear();
     let mut changes = Changes::default();
@@ -305,13 +315,14 @@ fn inspect_with(
         functions,
         http,
         channels,
-        defs: table.take_shared(schemas.values()),
+        defs: table.take_shared(&schemas, &mut refs, |name| changes.schemas.contains(name)),
         schemas,
     };
     let mut state = InspectState {
         table,
         functions: made,
         values: BTreeMap::new(),
+        refs,
         files: project.files.iter().map(|f| f.path.clone()).collect(),
         edges: project.import_edges().clone(),
     };

@@ -59,8 +59,10 @@ pub fn links_module(links: &[FunctionLink], out_dir: &Path, js_extension: bool) 
          import { linkFunctions } from '@pikku/native'\n",
     );
     let mut modules: Vec<&PathBuf> = Vec::new();
+    let mut index_of: std::collections::HashMap<&PathBuf, usize> = Default::default();
     for link in links {
-        if !modules.contains(&&link.file) {
+        if !index_of.contains_key(&link.file) {
+            index_of.insert(&link.file, modules.len());
             modules.push(&link.file);
         }
     }
@@ -73,7 +75,7 @@ pub fn links_module(links: &[FunctionLink], out_dir: &Path, js_extension: bool) 
     }
     text.push_str("\nlinkFunctions({\n");
     for link in links {
-        let index = modules.iter().position(|m| **m == link.file).unwrap_or(0);
+        let index = index_of[&link.file];
         let _ = writeln!(
             text,
             "  {}: () => m{index}.{},",

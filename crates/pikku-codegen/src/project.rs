@@ -20,9 +20,15 @@ pub struct SourceFile {
 }
 
 /// Files parsed by an earlier run (`pikku --watch`): a file whose text and place in the
-/// project are unchanged is not parsed again.
+/// project are unchanged is not parsed again. Where imports led is kept too, while the files
+/// found and the tsconfig's aliases stay the same (resolving asks the file system).
 #[derive(Debug, Default)]
-pub struct ParseCache(HashMap<PathBuf, (usize, String, Rc<Module>)>);
+pub struct ParseCache {
+    modules: HashMap<PathBuf, (usize, String, Rc<Module>)>,
+    resolved: HashMap<(PathBuf, String), Option<PathBuf>>,
+    /// The files found and the resolver, as `resolved` was made among them.
+    among: String,
+}
 
 /// Every parsed file, by index.
 #[derive(Debug, Default)]
@@ -64,6 +70,11 @@ impl Project {
             collect_files(dir, &skip, &mut queue);
         }
         queue.sort();
+        let among = format!("{queue:?} {resolver:?}");
+        if among != cache.among {
+            cache.resolved.clear();
+            cache.among = among;
+        }
         let mut diagnostics = Vec::new();
         let mut links = Vec::new();
         let mut fresh = HashMap::new();
@@ -80,7 +91,7 @@ impl Project {
                 .unwrap_or(&path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            let cached = (cache.0.get(&path))
+            let cached = (cache.modules.get(&path))
                 .filter(|(at, known, _)| *at == index && *known == text)
                 .map(|(_, _, module)| Ok(module.clone()));
             let parsed = cached.unwrap_or_else(|| {
@@ -95,7 +106,10 @@ impl Project {
                         .map(|i| &i.source)
                         .chain(module.reexports.iter().map(reexport_source))
                     {
-                        if let Some(target) = resolver.resolve(&path, source) {
+                        let target = (cache.resolved)
+                            .entry((path.clone(), source.clone()))
+                            .or_insert_with(|| resolver.resolve(&path, source));
+                        if let Some(target) = target.clone() {
                             links.push((index, source.clone(), target.clone()));
                             queue.push(target);
                         }
@@ -115,7 +129,7 @@ impl Project {
                 text,
             });
         }
-        cache.0 = fresh;
+        cache.modules = fresh;
         for (file, source, target) in links {
             if let Some(&target) = project.by_path.get(&target) {
                 project.sources.insert((file, source), target);

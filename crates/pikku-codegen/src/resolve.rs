@@ -35,6 +35,8 @@ pub struct DefTable {
     pub collided: bool,
     /// The definitions expanded (again) since `fresh` was last cleared.
     pub fresh: std::collections::BTreeSet<String>,
+    /// The names each definition refers to, read once per expansion.
+    refs: HashMap<String, Vec<String>>,
 }
 
 /// Builds one root schema (with the `$defs` it uses).
@@ -46,23 +48,42 @@ pub struct SchemaBuilder<'p, 't> {
 
 impl DefTable {
     /// Takes out the definitions that `schemas` reach, for the metadata's shared `$defs` (a
-    /// type that only a failed schema used is left out). [`DefTable::give_back`] returns them.
-    pub fn take_shared<'s>(
+    /// type that only a failed or a removed schema used is left out). [`DefTable::give_back`]
+    /// returns them. `schema_refs` keeps the names each schema refers to, from run to run:
+    /// only those `changed` are read again (as are definitions made in this run).
+    pub fn take_shared(
         &mut self,
-        schemas: impl Iterator<Item = &'s Value>,
+        schemas: &BTreeMap<String, Value>,
+        schema_refs: &mut HashMap<String, Vec<String>>,
+        changed: impl Fn(&str) -> bool,
     ) -> BTreeMap<String, Value> {
-        let mut pending: Vec<&Value> = schemas.collect();
-        let mut reached = std::collections::BTreeSet::new();
-        let mut names = Vec::new();
-        while let Some(schema) = pending.pop() {
-            referenced_names(schema, &mut names);
-            for name in names.drain(..) {
-                if let Some(def) = self.defs.get(name).filter(|_| reached.insert(name)) {
-                    pending.push(def);
-                }
-            }
+        let names_in = |value: &Value| {
+            let mut names = Vec::new();
+            referenced_names(value, &mut names);
+            names.into_iter().map(str::to_owned).collect::<Vec<_>>()
+        };
+        schema_refs.retain(|name, _| schemas.contains_key(name) && !changed(name));
+        let mut pending: Vec<String> = Vec::new();
+        for (name, schema) in schemas {
+            let refs = schema_refs
+                .entry(name.clone())
+                .or_insert_with(|| names_in(schema));
+            pending.extend(refs.iter().cloned());
         }
-        let reached: Vec<String> = reached.into_iter().map(str::to_owned).collect();
+        for name in &self.fresh {
+            self.refs.remove(name);
+        }
+        let mut reached = std::collections::BTreeSet::new();
+        while let Some(name) = pending.pop() {
+            let Some(def) = self.defs.get(&name) else {
+                continue;
+            };
+            if !reached.insert(name.clone()) {
+                continue;
+            }
+            let refs = self.refs.entry(name).or_insert_with(|| names_in(def));
+            pending.extend(refs.iter().cloned());
+        }
         (reached.into_iter())
             .filter_map(|name| Some((name.clone(), self.defs.remove(&name)?)))
             .collect()
@@ -117,6 +138,7 @@ impl DefTable {
             if let Some(def) = self.names.remove(&key) {
                 self.taken.remove(&def);
                 self.defs.remove(&def);
+                self.refs.remove(&def);
             }
         }
     }

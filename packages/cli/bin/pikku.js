@@ -236,7 +236,7 @@ if (flags.has('help')) {
       watch(join(root, dir), { recursive }, (_event, file) => {
         if (!file || !/\.tsx?$/.test(file) || file.endsWith('.gen.ts')) return
         clearTimeout(timer)
-        timer = setTimeout(again, 3)
+        timer = setTimeout(again, 2)
       })
     } catch (error) {
       console.error(`pikku: cannot watch ${dir}: ${error.message}`)
