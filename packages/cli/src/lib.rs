@@ -5,11 +5,6 @@
 use napi::{Error, Result};
 use napi_derive::napi;
 
-// Parsing and building schemas allocate many small values; mimalloc is faster at that and
-// gives memory back to the system sooner than the system allocator.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// The `pikku` code generator for the project folder `root` (its `pikku.config.json`).
 /// `pikku --watch` keeps one and runs it after every change: a run parses only the files
 /// that changed and inspects again only the functions they may affect.
