@@ -25,6 +25,8 @@ pub struct InspectState {
     values: BTreeMap<String, Value>,
     /// The definitions each schema refers to.
     refs: std::collections::HashMap<String, Vec<String>>,
+    /// The run had warnings.
+    warned: bool,
     /// The project's files, by index, and where their imports led, when the state was made.
     files: Vec<std::path::PathBuf>,
     edges: std::collections::HashMap<(usize, String), usize>,
@@ -82,8 +84,13 @@ pub fn inspect(
     previous: Option<InspectState>,
 ) -> Result<Inspected, Vec<Diagnostic>> {
     let paths: Vec<std::path::PathBuf> = project.files.iter().map(|f| f.path.clone()).collect();
+    // A warning found expanding a shared type is reported by the function that expanded it
+    // first; which one that is depends on the run, so a run with warnings is not built on.
     let reusable = previous.filter(|state| {
-        state.files == paths && state.edges == *project.import_edges() && !state.table.collided
+        state.files == paths
+            && state.edges == *project.import_edges()
+            && !state.table.collided
+            && !state.warned
     });
     if let Some(mut state) = reusable {
         let affected = project.importers_of(&project.parsed);
@@ -323,6 +330,7 @@ fn inspect_with(
         functions: made,
         values: BTreeMap::new(),
         refs,
+        warned: !diagnostics.is_empty(),
         files: project.files.iter().map(|f| f.path.clone()).collect(),
         edges: project.import_edges().clone(),
     };

@@ -110,7 +110,7 @@ pub fn inspect_project(root: &Path, config: &CodegenConfig) -> Result<Inspection
 struct Caches {
     parsed: project::ParseCache,
     inspected: Option<inspect::InspectState>,
-    written: std::collections::HashMap<PathBuf, String>,
+    written: std::collections::HashMap<PathBuf, Written>,
     entry_texts: EntryTexts,
     type_texts: client::TypeTexts,
 }
@@ -128,8 +128,15 @@ fn inspect_folders(
             .unwrap_or(Path::new("tsconfig.json")),
     );
     let skip = [root.join(&config.out_dir)];
-    let project = project::Project::load(root, dirs, &skip, &tsconfig, &mut caches.parsed)
-        .map_err(|d| render(&d, None))?;
+    let project = match project::Project::load(root, dirs, &skip, &tsconfig, &mut caches.parsed) {
+        Ok(project) => project,
+        Err(diagnostics) => {
+            // The files parsed in this run are cached as parsed, but what they change was not
+            // inspected: the next run inspects everything.
+            caches.inspected = None;
+            return Err(render(&diagnostics, None));
+        }
+    };
     let files = || -> Vec<(String, String)> {
         (project.files.iter())
             .map(|f| (f.display.clone(), f.text.clone()))
@@ -230,6 +237,12 @@ impl Generator {
             warnings.push(no_functions_warning(root, &dirs, inspection.files_read));
         }
         let result = write_outputs(root, &config, &inspection, warnings, &mut self.caches);
+        if result.is_err() {
+            // Some outputs were not written: the next run writes every one of them in full.
+            self.caches.entry_texts = EntryTexts::default();
+            self.caches.type_texts = client::TypeTexts::default();
+            self.caches.written.clear();
+        }
         if let Some(state) = &mut self.caches.inspected {
             state.give_back(inspection.metadata);
         }
@@ -417,19 +430,22 @@ fn reuse_texts<'v>(
 }
 
 /// Writes `text` to `path` unless it already holds it (watchers and builds see no change).
-/// `known` holds what this generator wrote before: a file still of that length is taken to
-/// hold it without being read again.
+/// `known` holds what this generator wrote before, with the file's length and modification
+/// time just after: a file with both unchanged is taken to hold it without being read again.
 fn write_if_changed(
     root: &Path,
     path: &Path,
     text: String,
     written: &mut Vec<String>,
-    known: &mut std::collections::HashMap<PathBuf, String>,
+    known: &mut std::collections::HashMap<PathBuf, Written>,
 ) -> Result<(), String> {
+    let stamp = |path: &Path| {
+        std::fs::metadata(path)
+            .ok()
+            .map(|m| (m.len(), m.modified().ok()))
+    };
     let unchanged = match known.get(path) {
-        Some(before) if *before == text => {
-            std::fs::metadata(path).is_ok_and(|m| m.len() == text.len() as u64)
-        }
+        Some(before) if before.text == text => stamp(path) == Some(before.stamp),
         _ => std::fs::read_to_string(path).ok().as_deref() == Some(text.as_str()),
     };
     if !unchanged {
@@ -442,8 +458,18 @@ fn write_if_changed(
                 .to_string(),
         );
     }
-    known.insert(path.to_owned(), text);
+    match stamp(path) {
+        Some(stamp) => known.insert(path.to_owned(), Written { text, stamp }),
+        None => known.remove(path),
+    };
     Ok(())
+}
+
+/// A file this generator wrote: its text, and its length and modification time after.
+#[derive(Debug)]
+struct Written {
+    text: String,
+    stamp: (u64, Option<std::time::SystemTime>),
 }
 
 #[cfg(test)]

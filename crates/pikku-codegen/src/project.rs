@@ -25,7 +25,7 @@ pub struct SourceFile {
 #[derive(Debug, Default)]
 pub struct ParseCache {
     modules: HashMap<PathBuf, (usize, String, Rc<Module>)>,
-    resolved: HashMap<(PathBuf, String), Option<PathBuf>>,
+    resolved: HashMap<(PathBuf, String), PathBuf>,
     /// The files found and the resolver, as `resolved` was made among them.
     among: String,
 }
@@ -106,10 +106,18 @@ impl Project {
                         .map(|i| &i.source)
                         .chain(module.reexports.iter().map(reexport_source))
                     {
-                        let target = (cache.resolved)
-                            .entry((path.clone(), source.clone()))
-                            .or_insert_with(|| resolver.resolve(&path, source));
-                        if let Some(target) = target.clone() {
+                        // A target kept from the last run is used while it is still a file;
+                        // an import that led nowhere is resolved again (the file may be new).
+                        let key = (path.clone(), source.clone());
+                        let target = match cache.resolved.get(&key) {
+                            Some(target) if target.is_file() => Some(target.clone()),
+                            _ => resolver.resolve(&path, source),
+                        };
+                        match &target {
+                            Some(target) => cache.resolved.insert(key, target.clone()),
+                            None => cache.resolved.remove(&key),
+                        };
+                        if let Some(target) = target {
                             links.push((index, source.clone(), target.clone()));
                             queue.push(target);
                         }

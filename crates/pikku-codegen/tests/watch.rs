@@ -194,6 +194,52 @@ fn every_run_writes_what_a_fresh_run_writes() {
     );
     same_as_fresh(&mut generator, &root, "syntax fixed").unwrap();
 
+    // A file changes while another does not parse; once that one is fixed, the change shows.
+    edit(
+        &root,
+        "src/notes.ts",
+        "export const addNote",
+        "export const addNote = (",
+    );
+    assert!(generator.run().is_err());
+    edit(
+        &root,
+        "src/models/address.ts",
+        "line1: string",
+        "line1: string\n  line2?: string",
+    );
+    assert!(generator.run().is_err());
+    edit(
+        &root,
+        "src/notes.ts",
+        "export const addNote = (",
+        "export const addNote",
+    );
+    same_as_fresh(&mut generator, &root, "fixed after another change").unwrap();
+    assert!(meta().contains("\"line2\""));
+
+    // A warning from a shared type (an unknown JSDoc tag) stays reported, as a fresh run does.
+    edit(
+        &root,
+        "src/models/address.ts",
+        "  city: string",
+        "  /** @colour red */\n  city: string",
+    );
+    same_as_fresh(&mut generator, &root, "warning added").unwrap();
+    let fresh = Generator::new(&root).run().unwrap();
+    assert!(
+        fresh.warnings.join("\n").contains("@colour"),
+        "{:?}",
+        fresh.warnings
+    );
+    edit(
+        &root,
+        "src/people.ts",
+        "{ id: string; full?: boolean }",
+        "{ id: string; full?: boolean; brief?: boolean }",
+    );
+    same_as_fresh(&mut generator, &root, "warning kept").unwrap();
+
     // An import now leads elsewhere.
     std::fs::write(
         root.join("src/models/other.ts"),

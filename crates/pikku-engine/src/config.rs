@@ -248,8 +248,11 @@ pub struct ChannelWiringMeta {
     pub default_function: Option<String>,
 }
 
-/// The metadata format version this engine reads.
-pub const METADATA_VERSION: u32 = 1;
+/// The metadata format version the code generator writes: 2 added the shared `$defs`.
+pub const METADATA_VERSION: u32 = 2;
+
+/// The oldest format this engine reads (version 1 is version 2 without shared definitions).
+pub const OLDEST_METADATA_VERSION: u32 = 1;
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::config::{MetadataFile, METADATA_VERSION};
+use crate::config::{MetadataFile, METADATA_VERSION, OLDEST_METADATA_VERSION};
 
 /// The JSON Schema of the metadata file.
 pub fn metadata_schema() -> Value {
@@ -30,6 +30,20 @@ pub fn load_metadata(origin: &str, text: &str) -> Result<MetadataFile, String> {
             err.column()
         )
     })?;
+    // The version first: a file of another format is explained as such, not field by field.
+    match value.get("version").and_then(Value::as_u64) {
+        Some(version) if version > u64::from(METADATA_VERSION) => {
+            return Err(format!(
+                "PIKKU_ERR_METADATA: {origin} has format version {version}, written by a newer `pikku`; this runtime reads versions {OLDEST_METADATA_VERSION} to {METADATA_VERSION}: update @pikku/native to the version of @pikku/native-cli"
+            ))
+        }
+        Some(version) if version < u64::from(OLDEST_METADATA_VERSION) => {
+            return Err(format!(
+                "PIKKU_ERR_METADATA: {origin} has format version {version}; this runtime reads versions {OLDEST_METADATA_VERSION} to {METADATA_VERSION}: regenerate it with `pikku`"
+            ))
+        }
+        _ => {}
+    }
     let problems: Vec<String> = validator()
         .iter_errors(&value)
         .take(20)
@@ -46,12 +60,6 @@ pub fn load_metadata(origin: &str, text: &str) -> Result<MetadataFile, String> {
     }
     let file: MetadataFile = serde_json::from_value(value)
         .map_err(|err| format!("PIKKU_ERR_METADATA: {origin}: {err}"))?;
-    if file.version != METADATA_VERSION {
-        return Err(format!(
-            "PIKKU_ERR_METADATA: {origin} has format version {}, this runtime reads version {METADATA_VERSION}; regenerate it with `pikku`",
-            file.version
-        ));
-    }
     let mut dangling = Vec::new();
     for wiring in &file.http {
         if !file.functions.contains_key(&wiring.function) {
@@ -112,7 +120,7 @@ mod tests {
     use super::*;
 
     const GOOD: &str = r#"{
-        "version": 1,
+        "version": 2,
         "functions": { "getTodo": { "inputSchema": "GetTodoInput", "sessionless": true } },
         "http": [ { "method": "get", "route": "/todos/:id", "function": "getTodo" } ],
         "schemas": { "GetTodoInput": { "type": "object" } }
@@ -126,7 +134,7 @@ mod tests {
 
     #[test]
     fn names_every_problem() {
-        let bad = r#"{ "version": 1, "functions": { "f": { "sessionless": "yes" } }, "http": [ { "method": "fetch", "route": "/", "function": "f" } ], "schemas": {} }"#;
+        let bad = r#"{ "version": 2, "functions": { "f": { "sessionless": "yes" } }, "http": [ { "method": "fetch", "route": "/", "function": "f" } ], "schemas": {} }"#;
         let err = load_metadata("meta.json", bad).unwrap_err();
         assert!(err.contains("/functions/f/sessionless"), "{err}");
         assert!(err.contains("/http/0/method"), "{err}");
@@ -143,9 +151,18 @@ mod tests {
         assert!(load_metadata("m", &missing_def)
             .unwrap_err()
             .contains("schema `GetTodoInput` refers to `#/$defs/Todo`, which is not in `$defs`"));
-        let version = GOOD.replace("\"version\": 1", "\"version\": 2");
-        assert!(load_metadata("m", &version)
+        let newer = GOOD.replace("\"version\": 2", "\"version\": 3");
+        let err = load_metadata("m", &newer).unwrap_err();
+        assert!(
+            err.contains("format version 3, written by a newer `pikku`"),
+            "{err}"
+        );
+        assert!(err.contains("update @pikku/native"), "{err}");
+        let older = GOOD.replace("\"version\": 2", "\"version\": 0");
+        assert!(load_metadata("m", &older)
             .unwrap_err()
-            .contains("version 2"));
+            .contains("regenerate it with `pikku`"));
+        // Version 1 (no shared definitions) is still read.
+        assert!(load_metadata("m", &GOOD.replace("\"version\": 2", "\"version\": 1")).is_ok());
     }
 }

@@ -42,6 +42,12 @@ impl Scopes {
             return Vec::new();
         }
         let path = comparable_path(url);
+        // `/health/` is `/health` to a router that is not strict about the trailing slash
+        // (Express's default), so it is to a guard.
+        let path = match path.strip_suffix('/') {
+            Some(trimmed) if !trimmed.is_empty() => trimmed.to_owned(),
+            _ => path,
+        };
         let route = route.map(str::to_lowercase);
         (self.0.iter().enumerate())
             .filter(|(_, scope)| {
@@ -92,6 +98,8 @@ mod tests {
         assert_eq!(covering(&scopes, "/apis/todos", None), Vec::<u32>::new());
         assert_eq!(covering(&scopes, "/health", None), [1]);
         assert_eq!(covering(&scopes, "/health/deep", None), Vec::<u32>::new());
+        assert_eq!(covering(&scopes, "/health/", None), [1]);
+        assert_eq!(covering(&scopes, "/api/", None), [0]);
         assert_eq!(covering(&scopes, "/x", Some("/api/todos/:id")), [0]);
     }
 
