@@ -1,12 +1,13 @@
 //! The typed fetch client: the route map (input and output of every method of every route)
 //! and a client bound to it, so that a wrong route, method or input fails to compile.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use pikku_engine::MetadataFile;
 
 use crate::inspect::Changes;
+use crate::text_cache::TextCache;
 use crate::typescript::TypeNames;
 
 /// The client file's name inside the output folder.
@@ -23,8 +24,8 @@ pub fn fetch_client(metadata: &MetadataFile) -> String {
 pub(crate) struct TypeTexts {
     schema_names: Vec<String>,
     def_names: Vec<String>,
-    schemas: HashMap<String, String>,
-    defs: HashMap<String, String>,
+    schemas: TextCache,
+    defs: TextCache,
 }
 
 /// [`fetch_client`], making again only the types of the schemas and definitions in `changes`.
@@ -52,7 +53,6 @@ pub(crate) fn fetch_client_with(
     }
     texts.schema_names = schema_names;
     texts.def_names = def_names;
-    let mut known_schemas = std::mem::take(&mut texts.schemas);
     let mut names = TypeNames::default();
     names.reserve(metadata.schemas.keys());
     names.add_shared(&metadata.defs, &metadata.schemas, &mut texts.defs, |def| {
@@ -73,16 +73,13 @@ pub(crate) fn fetch_client_with(
         let _ = write!(out, "\nexport type {name} = {declaration}\n");
     }
     for (name, schema) in &metadata.schemas {
-        let ty = match known_schemas.remove(name).filter(|_| !changes.schema(name)) {
-            Some(ty) => ty,
-            None => names.type_of(name, schema),
-        };
-        texts.schemas.insert(name.clone(), ty.clone());
+        let ty = (texts.schemas).text(name, changes.schema(name), || names.type_of(name, schema));
         // A schema that is just its own named type is already declared above.
         if ty != *name {
             let _ = write!(out, "\nexport type {name} = {ty}\n");
         }
     }
+    texts.schemas.end_run();
     let mut routes: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for wiring in &metadata.http {
         let Some((input, output)) = in_out(metadata, &wiring.function) else {

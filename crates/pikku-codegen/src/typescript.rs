@@ -1,9 +1,11 @@
 //! JSON Schema back to TypeScript types, for the generated clients: what the schema accepts
 //! is exactly what the client's types accept.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde_json::Value;
+
+use crate::text_cache::TextCache;
 
 /// Named types shared by all schemas (their `$defs`), declared once each.
 #[derive(Debug, Default)]
@@ -26,12 +28,12 @@ impl TypeNames {
     /// named like a schema unless that schema is just a reference to it.
     ///
     /// `texts` holds each definition's type text by name: those not `changed` are taken from
-    /// it (an earlier run made them among the same names), and it is left holding this run's.
+    /// it (an earlier run made them among the same names).
     pub fn add_shared(
         &mut self,
         defs: &BTreeMap<String, Value>,
         schemas: &BTreeMap<String, Value>,
-        texts: &mut HashMap<String, String>,
+        texts: &mut TextCache,
         changed: impl Fn(&str) -> bool,
     ) {
         for name in defs.keys() {
@@ -51,16 +53,12 @@ impl TypeNames {
             }
             self.renames.insert((String::new(), name.clone()), emitted);
         }
-        let mut known = std::mem::take(texts);
         for (name, def) in defs {
             let emitted = self.renames[&(String::new(), name.clone())].clone();
-            let text = match known.remove(name).filter(|_| !changed(name)) {
-                Some(text) => text,
-                None => self.type_of("", def),
-            };
-            texts.insert(name.clone(), text.clone());
+            let text = texts.text(name, changed(name), || self.type_of("", def));
             self.declarations.entry(emitted).or_insert(text);
         }
+        texts.end_run();
     }
 
     /// Registers the `$defs` of schema `owner`, renaming a name already taken by other content
