@@ -42,4 +42,4 @@ pub use config::{
 pub use engine::{BuildError, Engine, HttpRequest, Input, Outcome, DEFAULT_MAX_BODY_BYTES};
 pub use error::{ErrorBody, ErrorKind, RequestError, ERROR_TABLE};
 pub use router::RouteError;
-pub use validate::check_schema;
+pub use validate::{check_pattern, check_schema};

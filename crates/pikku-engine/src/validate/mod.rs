@@ -47,6 +47,15 @@ pub fn check_schema(schema: &Value) -> Result<(), String> {
     InputSchema::compile(schema).map(|_| ())
 }
 
+/// Whether the engine compiles `pattern` as the value of a `pattern` keyword: the JSON Schema
+/// library's own translation of ECMA-262 syntax and its regex engine, without building a
+/// validator (the code generator checks `@pattern` tags with this, and so does not carry the
+/// validator's code).
+pub fn check_pattern(pattern: &str) -> bool {
+    jsonschema_regex::to_rust_regex(pattern)
+        .is_ok_and(|rust| fancy_regex::Regex::new(&rust).is_ok())
+}
+
 impl std::fmt::Debug for InputSchema {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InputSchema").finish_non_exhaustive()
@@ -120,6 +129,43 @@ fn shorten(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pattern_is_checked_as_the_validator_compiles_it() {
+        let patterns = [
+            r"^[0-9A-Z -]{3,10}$",
+            r"^\d{4}-\d{2}-\d{2}$",
+            r"^[a-z]+$",
+            "abc",
+            "^prefix",
+            "^(a|b|c)$",
+            r"\cJ",
+            r"[^]",
+            r"(?=a)b",
+            r"(?<name>x)\k<name>",
+            r"(a)\1",
+            r"\p{L}+",
+            r"\u00e9",
+            r"[\w-]+@[\w-]+",
+            r"^\S+$",
+            "(",
+            "a)",
+            "[z-a]",
+            "*a",
+            r"\",
+            "a{2,1}",
+            r"(?<n>a)(?<n>b)",
+            "",
+        ];
+        for pattern in patterns {
+            let by_validator = check_schema(&json!({ "type": "string", "pattern": pattern }));
+            assert_eq!(
+                check_pattern(pattern),
+                by_validator.is_ok(),
+                "{pattern:?}: {by_validator:?}"
+            );
+        }
+    }
 
     #[test]
     fn reports_every_error_with_its_pointer() {
