@@ -220,7 +220,7 @@ mod tests {
         );
         let texts: Vec<(String, String)> = files
             .iter()
-            .map(|f| (f.display.clone(), f.text.clone()))
+            .map(|f| (f.display.clone(), f.text.to_string()))
             .collect();
         let out = render(&[first, second], &texts);
         assert_eq!(

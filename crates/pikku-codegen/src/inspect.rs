@@ -4,14 +4,16 @@
 use std::collections::BTreeMap;
 
 use pikku_engine::config::{
-    ChannelWiringMeta, FunctionMeta, HttpMethod, HttpWiringMeta, MetadataFile, METADATA_VERSION,
+    ChannelWiringMeta, FunctionMeta, HttpMethod, HttpWiringMeta, METADATA_VERSION,
 };
 use serde_json::Value;
 
 use crate::diagnostics::{line_col, sort_and_dedup, Diagnostic};
 use crate::ir::{FunctionDef, Loc, Ty};
+use crate::metadata::Metadata;
 use crate::project::Project;
 use crate::resolve::{DefTable, SchemaBuilder};
+use crate::schema_text::SchemaText;
 use crate::zod;
 
 /// What a successful inspection leaves for the next run of `pikku --watch`: the expanded
@@ -22,7 +24,7 @@ pub struct InspectState {
     functions: BTreeMap<String, FunctionSchemas>,
     /// The schemas of `functions`, by name: lent to the metadata of a run, and given back
     /// after its outputs are written ([`InspectState::give_back`]).
-    values: BTreeMap<String, Value>,
+    values: BTreeMap<String, SchemaText>,
     /// The definitions each schema refers to.
     refs: std::collections::HashMap<String, Vec<String>>,
     /// The run had warnings.
@@ -71,6 +73,9 @@ struct FunctionSchemas {
     opaque: bool,
     /// Errors (the function is left out) and warnings.
     diagnostics: Vec<Diagnostic>,
+    /// The property names at the top of its input, read once for the route parameters (the
+    /// function is inspected again whenever a type they come from may have changed).
+    input_keys: std::cell::OnceCell<Vec<String>>,
 }
 
 /// Inspects the project; all problems are reported together. With no error, the metadata,
@@ -126,7 +131,7 @@ pub fn inspect(
 /// A successful inspection: the metadata, the warnings, what changed since the last run and
 /// the state for the next.
 pub struct Inspected {
-    pub metadata: MetadataFile,
+    pub metadata: Metadata,
     pub warnings: Vec<Diagnostic>,
     pub changes: Changes,
     pub state: InspectState,
@@ -137,7 +142,7 @@ fn inspect_with(
     // Named types are expanded once for every function that uses them.
     mut table: DefTable,
     known: BTreeMap<String, FunctionSchemas>,
-    mut values: BTreeMap<String, Value>,
+    mut values: BTreeMap<String, SchemaText>,
     mut refs: std::collections::HashMap<String, Vec<String>>,
 ) -> Result<Inspected, Vec<Diagnostic>> {
     table.fresh.clear();
@@ -168,7 +173,7 @@ fn inspect_with(
     for (name, (file, function)) in &defined {
         let known = known.get(name).filter(|known| known.file == *file);
         let kept = known.and_then(|known| {
-            let kept: Option<Vec<(String, Value)>> = (known.schemas.iter())
+            let kept: Option<Vec<(String, SchemaText)>> = (known.schemas.iter())
                 .map(|schema| Some((schema.clone(), values.remove(schema)?)))
                 .collect();
             Some((known.clone(), kept?))
@@ -229,13 +234,20 @@ fn inspect_with(
                 );
                 continue;
             };
-            let keys = function
-                .input_schema
-                .as_ref()
-                .and_then(|s| schemas.get(s))
-                .map(|schema| top_level_keys(schema, &table))
-                .unwrap_or_default();
-            let params = route_params(&wiring.route).filter(|_| !opaque.contains(function_name));
+            let input_keys = || {
+                (function.input_schema.as_ref())
+                    .and_then(|s| schemas.get(s))
+                    .map(|schema| top_level_keys(schema, &table))
+                    .unwrap_or_default()
+            };
+            let mut params = route_params(&wiring.route)
+                .filter(|_| !opaque.contains(function_name))
+                .peekable();
+            let keys: &[String] = match (params.peek(), made.get(function_name)) {
+                (None, _) => &[],
+                (Some(_), Some(made)) => made.input_keys.get_or_init(input_keys),
+                (Some(_), None) => &input_keys(),
+            };
             for param in params {
                 if !keys.iter().any(|k| k == param) {
                     diagnostics.push(
@@ -317,7 +329,7 @@ fn inspect_with(
     }
     channels.sort_by(|a, b| a.name.cmp(&b.name));
     http.sort_by(|a, b| (&a.route, a.method.index()).cmp(&(&b.route, b.method.index())));
-    let metadata = MetadataFile {
+    let metadata = Metadata {
         version: METADATA_VERSION,
         functions,
         http,
@@ -350,7 +362,7 @@ fn function_schemas(
     file: usize,
     name: &str,
     function: &FunctionDef,
-) -> (FunctionSchemas, Vec<(String, Value)>) {
+) -> (FunctionSchemas, Vec<(String, SchemaText)>) {
     let mut diagnostics = Vec::new();
     let mut opaque = false;
     let mut schemas = Vec::new();
@@ -402,7 +414,7 @@ fn function_schemas(
             } else {
                 meta.output_schema = Some(schema_name.clone());
             }
-            schemas.push((schema_name, schema));
+            schemas.push((schema_name, SchemaText::new(&schema)));
         }
     }
     let names = schemas.iter().map(|(name, _)| name.clone()).collect();
@@ -412,13 +424,14 @@ fn function_schemas(
         schemas: names,
         opaque,
         diagnostics,
+        input_keys: Default::default(),
     };
     (result, schemas)
 }
 
 impl InspectState {
     /// Takes back the schemas and definitions lent to a run's metadata, for the next run.
-    pub fn give_back(&mut self, metadata: MetadataFile) {
+    pub fn give_back(&mut self, metadata: Metadata) {
         self.values = metadata.schemas;
         self.table.give_back(metadata.defs);
     }
@@ -464,8 +477,8 @@ fn route_params(route: &str) -> impl Iterator<Item = &str> {
 }
 
 /// The property names at the top of a schema (following `$ref`s into the shared definitions).
-fn top_level_keys(schema: &Value, table: &DefTable) -> Vec<String> {
-    let mut current = schema;
+fn top_level_keys(schema: &SchemaText, table: &DefTable) -> Vec<String> {
+    let mut current = schema.value();
     for _ in 0..8 {
         let target = (current.get("$ref").and_then(Value::as_str))
             .and_then(|r| r.strip_prefix(pikku_engine::shared_defs::DEFS_PREFIX))

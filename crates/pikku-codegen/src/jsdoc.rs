@@ -8,8 +8,6 @@
 //! expression, a JSON string or a code sample never starts a tag. An unknown tag is a warning;
 //! a malformed value is an error at the value.
 
-use std::collections::BTreeMap;
-
 use serde_json::{json, Value};
 
 use crate::diagnostics::Diagnostic;
@@ -240,9 +238,12 @@ pub fn parse_jsdoc(comment: &str, start: Loc) -> Doc {
 
 /// JSDoc tags as schema keywords; returns the warnings and errors about them. `defs` are the
 /// named schemas a `$ref` may point to (to tell whether a bare `@default` word is a string).
-pub fn apply_doc(schema: &mut Value, doc: &Doc, defs: &BTreeMap<String, Value>) -> Vec<Diagnostic> {
+pub fn apply_doc(schema: &mut Value, doc: &Doc, defs: Defs) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let takes_string = accepts_string(schema, defs, 0);
+    // Followed only for a tag that may hold a bare word (a definition is parsed to be read).
+    let takes_string = (doc.tags.iter())
+        .any(|tag| matches!(tag.name.as_str(), "default" | "examples" | "example"))
+        && accepts_string(schema, defs, 0);
     let Some(object) = schema.as_object_mut() else {
         return problems;
     };
@@ -383,8 +384,11 @@ fn compiles(pattern: &str) -> bool {
     !pattern.is_empty() && pikku_engine::check_pattern(pattern)
 }
 
+/// The definition a `#/$defs/…` reference names.
+pub type Defs<'d> = &'d dyn Fn(&str) -> Option<Value>;
+
 /// Whether a string can be a value of `schema` (so that a bare `@default` word is a string).
-fn accepts_string(schema: &Value, defs: &BTreeMap<String, Value>, depth: usize) -> bool {
+fn accepts_string(schema: &Value, defs: Defs, depth: usize) -> bool {
     if depth > 16 {
         return false;
     }
@@ -396,9 +400,7 @@ fn accepts_string(schema: &Value, defs: &BTreeMap<String, Value>, depth: usize) 
         .and_then(Value::as_str)
         .and_then(|r| r.strip_prefix("#/$defs/"))
     {
-        return defs
-            .get(name)
-            .is_some_and(|def| accepts_string(def, defs, depth + 1));
+        return defs(name).is_some_and(|def| accepts_string(&def, defs, depth + 1));
     }
     for key in ["anyOf", "oneOf"] {
         if let Some(options) = object.get(key).and_then(Value::as_array) {
@@ -442,11 +444,9 @@ mod tests {
     /// messages.
     fn applied(ty: &str, comment: &str) -> (Value, Vec<String>) {
         let mut schema = json!({ "type": ty });
-        let problems = apply_doc(
-            &mut schema,
-            &parse_jsdoc(comment, Loc::default()),
-            &BTreeMap::new(),
-        );
+        let problems = apply_doc(&mut schema, &parse_jsdoc(comment, Loc::default()), &|_| {
+            None
+        });
         let problems = problems
             .iter()
             .map(|p| format!("{}: {}", p.code, p.message))
@@ -597,7 +597,7 @@ mod tests {
         assert_eq!(schema, json!({ "type": "string", "description": "Name." }));
         let doc = parse_jsdoc("/** @minLenght 1 @maxLength 2 */", Loc::default());
         let mut schema = json!({ "type": "string" });
-        let problems = apply_doc(&mut schema, &doc, &BTreeMap::new());
+        let problems = apply_doc(&mut schema, &doc, &|_| None);
         assert_eq!(schema, json!({ "type": "string", "maxLength": 2 }));
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].code, UNKNOWN_TAG);
@@ -638,7 +638,7 @@ mod tests {
                 offset: 100,
             },
         );
-        let problems = apply_doc(&mut json!({ "type": "number" }), &doc, &BTreeMap::new());
+        let problems = apply_doc(&mut json!({ "type": "number" }), &doc, &|_| None);
         assert_eq!(
             problems[0].loc,
             Loc {
@@ -675,12 +675,13 @@ mod tests {
 
     #[test]
     fn a_bare_default_word_follows_references_to_strings() {
-        let defs = BTreeMap::from([(
+        let defs = std::collections::BTreeMap::from([(
             "Locale".to_owned(),
             json!({ "type": "string", "enum": ["en", "fr"] }),
         )]);
         let doc = parse_jsdoc("/** @default en */", Loc::default());
         let mut schema = json!({ "$ref": "#/$defs/Locale" });
+        let defs = |name: &str| defs.get(name).cloned();
         assert!(apply_doc(&mut schema, &doc, &defs).is_empty());
         assert_eq!(schema["default"], json!("en"));
         let mut schema = json!({ "anyOf": [{ "type": "null" }, { "type": "string" }] });

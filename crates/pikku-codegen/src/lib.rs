@@ -11,11 +11,12 @@ mod inspect;
 mod ir;
 mod jsdoc;
 mod links;
-mod metadata_text;
+mod metadata;
 mod openapi;
 mod parse;
 mod project;
 mod resolve;
+mod schema_text;
 mod schema_values;
 mod suggest;
 mod text_cache;
@@ -27,9 +28,7 @@ use std::path::{Path, PathBuf};
 pub use client::fetch_client;
 pub use config::{CodegenConfig, CONFIG_FILE};
 use inspect::Changes;
-pub use metadata_text::metadata_text;
-use metadata_text::{metadata_text_with, EntryTexts};
-pub use pikku_engine::MetadataFile;
+pub use metadata::{metadata_text, Metadata};
 
 /// The metadata file's name inside the output folder.
 pub const METADATA_FILE: &str = "pikku-meta.gen.json";
@@ -54,7 +53,7 @@ pub struct Summary {
 /// What inspecting a project found, when it found no error.
 #[derive(Debug)]
 pub struct Inspection {
-    pub metadata: MetadataFile,
+    pub metadata: Metadata,
     pub files_read: usize,
     /// How many warnings there are, and `warnings` rendered like errors (empty if none).
     pub warning_count: usize,
@@ -115,7 +114,6 @@ struct Caches {
     parsed: project::ParseCache,
     inspected: Option<inspect::InspectState>,
     written: std::collections::HashMap<PathBuf, Written>,
-    entry_texts: EntryTexts,
     type_texts: client::TypeTexts,
 }
 
@@ -143,7 +141,7 @@ fn inspect_folders(
     };
     let files = || -> Vec<(String, String)> {
         (project.files.iter())
-            .map(|f| (f.display.clone(), f.text.clone()))
+            .map(|f| (f.display.clone(), f.text.to_string()))
             .collect()
     };
     let inspect::Inspected {
@@ -243,7 +241,6 @@ impl Generator {
         let result = write_outputs(root, &config, &inspection, warnings, &mut self.caches);
         if result.is_err() {
             // Some outputs were not written: the next run writes every one of them in full.
-            self.caches.entry_texts = EntryTexts::default();
             self.caches.type_texts = client::TypeTexts::default();
             self.caches.written.clear();
         }
@@ -282,8 +279,7 @@ fn write_outputs(
             )
         })?;
     }
-    let text = metadata_text_with(metadata, &mut caches.entry_texts, &inspection.changes)
-        .map_err(|err| err.to_string())?;
+    let text = metadata_text(metadata).map_err(|err| err.to_string())?;
     write_if_changed(
         root,
         &out_dir.join(METADATA_FILE),
@@ -324,8 +320,7 @@ fn write_outputs(
             })?;
         }
         // The security schemes are the session sources of the app's `createApp` call(s).
-        let files =
-            (inspection.project.files.iter()).map(|f| (f.display.as_str(), f.text.as_str()));
+        let files = (inspection.project.files.iter()).map(|f| (f.display.as_str(), &*f.text));
         let sessions = app_config::session_sources(files);
         warnings.extend(sessions.warnings);
         let document = openapi::openapi_document(metadata, &openapi.info, &sessions.sources);
@@ -345,8 +340,9 @@ fn write_outputs(
 }
 
 /// Writes `text` to `path` unless it already holds it (watchers and builds see no change).
-/// `known` holds what this generator wrote before, with the file's length and modification
-/// time just after: a file with both unchanged is taken to hold it without being read again.
+/// `known` holds what this generator wrote before (a hash of the text, the file's length and
+/// modification time just after): a file with both unchanged is taken to hold the same text
+/// without being read again.
 fn write_if_changed(
     root: &Path,
     path: &Path,
@@ -359,9 +355,12 @@ fn write_if_changed(
             .ok()
             .map(|m| (m.len(), m.modified().ok()))
     };
+    let hash = text_hash(&text);
     let unchanged = match known.get(path) {
-        Some(before) if before.text == text => stamp(path) == Some(before.stamp),
-        _ => std::fs::read_to_string(path).ok().as_deref() == Some(text.as_str()),
+        Some(before) if before.hash == hash && before.stamp.0 == text.len() as u64 => {
+            stamp(path) == Some(before.stamp)
+        }
+        _ => file_holds(path, &text),
     };
     if !unchanged {
         std::fs::write(path, &text)
@@ -374,16 +373,47 @@ fn write_if_changed(
         );
     }
     match stamp(path) {
-        Some(stamp) => known.insert(path.to_owned(), Written { text, stamp }),
+        Some(stamp) => known.insert(path.to_owned(), Written { hash, stamp }),
         None => known.remove(path),
     };
     Ok(())
 }
 
-/// A file this generator wrote: its text, and its length and modification time after.
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Whether the file at `path` holds exactly `text`, read a block at a time (not into memory
+/// whole: the metadata file of a large project is a megabyte).
+fn file_holds(path: &Path, text: &str) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if file.metadata().map(|m| m.len()).ok() != Some(text.len() as u64) {
+        return false;
+    }
+    let mut expected = text.as_bytes();
+    let mut block = [0u8; 16 * 1024];
+    loop {
+        match file.read(&mut block) {
+            Ok(0) => return expected.is_empty(),
+            Ok(n) if expected.starts_with(&block[..n]) => expected = &expected[n..],
+            Ok(_) => return false,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+}
+
+/// A file this generator wrote: a hash of its text, and its length and modification time
+/// after.
 #[derive(Debug)]
 struct Written {
-    text: String,
+    hash: u64,
     stamp: (u64, Option<std::time::SystemTime>),
 }
 
@@ -396,6 +426,24 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    #[test]
+    fn a_file_holds_a_text_only_when_every_byte_is_the_same() {
+        let root = project("holds");
+        let path = root.join("out.json");
+        let text = "0123456789".repeat(5000); // several read blocks
+        assert!(!file_holds(&path, &text), "no file");
+        std::fs::write(&path, &text).unwrap();
+        assert!(file_holds(&path, &text));
+        assert!(!file_holds(&path, &text[1..]), "shorter");
+        let mut changed = text.clone().into_bytes();
+        changed[40_000] = b'x';
+        assert!(
+            !file_holds(&path, std::str::from_utf8(&changed).unwrap()),
+            "same length"
+        );
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]

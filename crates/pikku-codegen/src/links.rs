@@ -6,8 +6,7 @@
 use std::fmt::Write;
 use std::path::{Component, Path, PathBuf};
 
-use pikku_engine::MetadataFile;
-
+use crate::metadata::Metadata;
 use crate::project::Project;
 
 /// The links file's name inside the output folder.
@@ -22,7 +21,7 @@ pub struct FunctionLink {
 }
 
 /// Every function of the metadata that its module exports (others are found by their wirings).
-pub fn function_links(project: &Project, metadata: &MetadataFile) -> Vec<FunctionLink> {
+pub fn function_links(project: &Project, metadata: &Metadata) -> Vec<FunctionLink> {
     let mut links = Vec::new();
     for (file, module) in project.files.iter().zip(&project.modules) {
         for function in &module.functions {

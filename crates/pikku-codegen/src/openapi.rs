@@ -5,11 +5,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use pikku_engine::config::{FunctionMeta, HttpWiringMeta};
 use pikku_engine::shared_defs::with_shared_defs;
-use pikku_engine::{HttpMethod, MetadataFile};
+use pikku_engine::HttpMethod;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::app_config::SessionSource;
+use crate::metadata::Metadata;
 
 /// The document's `info` (from `pikku.config.json`, key `openapi.info`).
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -40,7 +41,7 @@ const ERRORS: [(&str, &str, &str); 8] = [
 /// each of the app's session `sources` (none: no schemes, and no `security` on operations).
 /// Deterministic.
 pub fn openapi_document(
-    metadata: &MetadataFile,
+    metadata: &Metadata,
     info: &OpenApiInfo,
     sources: &[SessionSource],
 ) -> Value {
@@ -61,8 +62,11 @@ pub fn openapi_document(
         reserved,
         requirement,
     };
+    let defs: BTreeMap<String, Value> = (metadata.defs.iter())
+        .map(|(name, def)| (name.clone(), def.value()))
+        .collect();
     for name in used {
-        let schema = with_shared_defs(&metadata.schemas[name], &metadata.defs);
+        let schema = with_shared_defs(&metadata.schemas[name].value(), &defs);
         schemas.add(name, &schema);
     }
     let mut paths = Map::new();
@@ -442,7 +446,8 @@ mod tests {
             version: "1".into(),
             description: None,
         };
-        openapi_document(&serde_json::from_value(metadata).unwrap(), &info, sources)
+        let metadata: pikku_engine::MetadataFile = serde_json::from_value(metadata).unwrap();
+        openapi_document(&metadata.into(), &info, sources)
     }
 
     /// Each key is a JSON pointer into the document; `null` means absent.

@@ -16,7 +16,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The path shown in messages (relative to the project root).
     pub display: String,
-    pub text: String,
+    /// Shared with the parse cache.
+    pub text: Rc<str>,
 }
 
 /// Files parsed by an earlier run (`pikku --watch`): a file whose text and place in the
@@ -24,7 +25,7 @@ pub struct SourceFile {
 /// found and the tsconfig's aliases stay the same (resolving asks the file system).
 #[derive(Debug, Default)]
 pub struct ParseCache {
-    modules: HashMap<PathBuf, (usize, String, Rc<Module>)>,
+    modules: HashMap<PathBuf, (usize, Rc<str>, Rc<Module>)>,
     resolved: HashMap<(PathBuf, String), PathBuf>,
     /// The files found and the resolver, as `resolved` was made among them.
     among: String,
@@ -70,6 +71,8 @@ impl Project {
             collect_files(dir, &skip, &mut queue);
         }
         queue.sort();
+        // Files the walk just found need no second look at the file system.
+        let found: std::collections::HashSet<PathBuf> = queue.iter().cloned().collect();
         let among = format!("{queue:?} {resolver:?}");
         if among != cache.among {
             cache.resolved.clear();
@@ -85,6 +88,7 @@ impl Project {
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };
+            let text: Rc<str> = Rc::from(text);
             let index = project.files.len();
             let display = path
                 .strip_prefix(root)
@@ -110,7 +114,9 @@ impl Project {
                         // an import that led nowhere is resolved again (the file may be new).
                         let key = (path.clone(), source.clone());
                         let target = match cache.resolved.get(&key) {
-                            Some(target) if target.is_file() => Some(target.clone()),
+                            Some(target) if found.contains(target) || target.is_file() => {
+                                Some(target.clone())
+                            }
                             _ => resolver.resolve(&path, source),
                         };
                         match &target {

@@ -12,6 +12,7 @@ use crate::diagnostics::Diagnostic;
 use crate::ir::{Decl, Doc, EnumValue, Loc, ObjectTy, TupleItem, Ty};
 use crate::jsdoc;
 use crate::project::Project;
+use crate::schema_text::SchemaText;
 use crate::schema_values::{enum_json, enum_schema, merge_objects, number, strip_null};
 use pikku_engine::shared_defs::referenced_names;
 
@@ -23,7 +24,7 @@ type EnvRef = std::rc::Rc<Env>;
 /// Named declarations, expanded once per run and shared by every schema that uses them.
 #[derive(Debug, Default)]
 pub struct DefTable {
-    defs: BTreeMap<String, Value>,
+    defs: BTreeMap<String, SchemaText>,
     /// (file, declaration name) → name in `$defs`.
     names: HashMap<(usize, String), String>,
     taken: std::collections::HashSet<String>,
@@ -53,13 +54,14 @@ impl DefTable {
     /// only those `changed` are read again (as are definitions made in this run).
     pub fn take_shared(
         &mut self,
-        schemas: &BTreeMap<String, Value>,
+        schemas: &BTreeMap<String, SchemaText>,
         schema_refs: &mut HashMap<String, Vec<String>>,
         changed: impl Fn(&str) -> bool,
-    ) -> BTreeMap<String, Value> {
-        let names_in = |value: &Value| {
+    ) -> BTreeMap<String, SchemaText> {
+        let names_in = |text: &SchemaText| {
+            let value = text.value();
             let mut names = Vec::new();
-            referenced_names(value, &mut names);
+            referenced_names(&value, &mut names);
             names.into_iter().map(str::to_owned).collect::<Vec<_>>()
         };
         schema_refs.retain(|name, _| schemas.contains_key(name) && !changed(name));
@@ -90,7 +92,7 @@ impl DefTable {
     }
 
     /// Returns definitions taken out by [`DefTable::take_shared`].
-    pub fn give_back(&mut self, defs: BTreeMap<String, Value>) {
+    pub fn give_back(&mut self, defs: BTreeMap<String, SchemaText>) {
         self.defs.extend(defs);
     }
 
@@ -109,7 +111,7 @@ impl DefTable {
         let def = self.free_name(name);
         self.names.insert(key, def.clone());
         let schema = build(self);
-        self.defs.insert(def.clone(), schema);
+        self.defs.insert(def.clone(), SchemaText::new(&schema));
         self.fresh.insert(def.clone());
         def
     }
@@ -144,8 +146,8 @@ impl DefTable {
     }
 
     /// The definition named `name` (`#/$defs/name`).
-    pub fn get(&self, name: &str) -> Option<&Value> {
-        self.defs.get(name)
+    pub fn get(&self, name: &str) -> Option<Value> {
+        self.defs.get(name).map(SchemaText::value)
     }
 }
 
@@ -169,7 +171,7 @@ impl<'p, 't> SchemaBuilder<'p, 't> {
 
     /// Adds the keywords of `doc` to `schema`; its problems become diagnostics.
     fn apply_doc(&mut self, schema: &mut Value, doc: &Doc) {
-        let problems = jsdoc::apply_doc(schema, doc, &self.table.defs);
+        let problems = jsdoc::apply_doc(schema, doc, &|name| self.table.get(name));
         self.diagnostics.extend(problems);
     }
 
@@ -447,7 +449,9 @@ impl<'p, 't> SchemaBuilder<'p, 't> {
             }
             let def = self.table.free_name(decl_name);
             self.table.names.insert(key.clone(), def.clone());
-            self.table.defs.insert(def.clone(), json!({}));
+            self.table
+                .defs
+                .insert(def.clone(), SchemaText::new(&json!({})));
             let start = self.diagnostics.len();
             let Some(schema) = self.expand(decl_file, decl, decl_loc, &EnvRef::default()) else {
                 if self.diagnostics.len() > start {
@@ -456,7 +460,9 @@ impl<'p, 't> SchemaBuilder<'p, 't> {
                 }
                 return None;
             };
-            self.table.defs.insert(def.clone(), schema);
+            self.table
+                .defs
+                .insert(def.clone(), SchemaText::new(&schema));
             self.table.fresh.insert(def.clone());
             return Some(json!({ "$ref": format!("#/$defs/{def}") }));
         }
@@ -662,8 +668,8 @@ impl<'p, 't> SchemaBuilder<'p, 't> {
             else {
                 break;
             };
-            match self.table.defs.get(name) {
-                Some(def) => current = def.clone(),
+            match self.table.get(name) {
+                Some(def) => current = def,
                 None => break,
             }
         }

@@ -20,21 +20,6 @@ impl TextCache {
         text
     }
 
-    /// [`TextCache::text`] with a `make` that may fail.
-    pub fn try_text<E>(
-        &mut self,
-        name: &str,
-        changed: bool,
-        make: impl FnOnce() -> Result<String, E>,
-    ) -> Result<String, E> {
-        let text = match self.last_run.remove(name).filter(|_| !changed) {
-            Some(text) => text,
-            None => make()?,
-        };
-        self.this_run.insert(name.to_owned(), text.clone());
-        Ok(text)
-    }
-
     /// Ends a run: what it made is what the next may take.
     pub fn end_run(&mut self) {
         self.last_run = std::mem::take(&mut self.this_run);

@@ -1,10 +1,11 @@
 //! JSON Schema back to TypeScript types, for the generated clients: what the schema accepts
 //! is exactly what the client's types accept.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
+use crate::schema_text::SchemaText;
 use crate::text_cache::TextCache;
 
 /// Named types shared by all schemas (their `$defs`), declared once each.
@@ -12,8 +13,10 @@ use crate::text_cache::TextCache;
 pub struct TypeNames {
     /// Emitted name → TypeScript type text.
     pub declarations: BTreeMap<String, String>,
-    /// (schema name, `$defs` name) → emitted name.
-    renames: BTreeMap<(String, String), String>,
+    /// Shared `$defs` name → emitted name.
+    shared: HashMap<String, String>,
+    /// (schema name, name in the schema's own `$defs`) → emitted name.
+    owned: HashMap<(String, String), String>,
     /// Names taken by the schemas themselves (`GetTodoInput`).
     reserved: std::collections::BTreeSet<String>,
 }
@@ -31,8 +34,8 @@ impl TypeNames {
     /// it (an earlier run made them among the same names).
     pub fn add_shared(
         &mut self,
-        defs: &BTreeMap<String, Value>,
-        schemas: &BTreeMap<String, Value>,
+        defs: &BTreeMap<String, SchemaText>,
+        schemas: &BTreeMap<String, SchemaText>,
         texts: &mut TextCache,
         changed: impl Fn(&str) -> bool,
     ) {
@@ -40,22 +43,18 @@ impl TypeNames {
             let mut emitted = name.clone();
             let mut n = 2;
             let is_itself = |candidate: &str| {
-                (schemas
-                    .get(candidate)
-                    .and_then(|s| s.get("$ref"))
-                    .and_then(Value::as_str))
-                .and_then(|r| r.strip_prefix("#/$defs/"))
-                    == Some(name.as_str())
+                (schemas.get(candidate).and_then(SchemaText::top_ref))
+                    .is_some_and(|r| r.strip_prefix("#/$defs/") == Some(name.as_str()))
             };
             while self.reserved.contains(&emitted) && !is_itself(&emitted) {
                 emitted = format!("{name}{n}");
                 n += 1;
             }
-            self.renames.insert((String::new(), name.clone()), emitted);
+            self.shared.insert(name.clone(), emitted);
         }
         for (name, def) in defs {
-            let emitted = self.renames[&(String::new(), name.clone())].clone();
-            let text = texts.text(name, changed(name), || self.type_of("", def));
+            let emitted = self.shared[name].clone();
+            let text = texts.text(name, changed(name), || self.type_of("", &def.value()));
             self.declarations.entry(emitted).or_insert(text);
         }
         texts.end_run();
@@ -79,11 +78,10 @@ impl TypeNames {
                 emitted = format!("{name}{n}");
                 n += 1;
             }
-            self.renames
-                .insert((owner.to_owned(), name.clone()), emitted);
+            self.owned.insert((owner.to_owned(), name.clone()), emitted);
         }
         for (name, def) in defs {
-            let emitted = self.renames[&(owner.to_owned(), name.clone())].clone();
+            let emitted = self.owned[&(owner.to_owned(), name.clone())].clone();
             if !self.declarations.contains_key(&emitted) {
                 let text = self.type_of(owner, def);
                 self.declarations.insert(emitted, text);
@@ -103,8 +101,9 @@ impl TypeNames {
         if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
             let name = reference.rsplit('/').next().unwrap_or(reference);
             // The schema's own `$defs` first, then the shared ones.
-            return (self.renames.get(&(owner.to_owned(), name.to_owned())))
-                .or_else(|| self.renames.get(&(String::new(), name.to_owned())))
+            let own = || self.owned.get(&(owner.to_owned(), name.to_owned()));
+            return (if self.owned.is_empty() { None } else { own() })
+                .or_else(|| self.shared.get(name))
                 .cloned()
                 .unwrap_or_else(|| name.to_owned());
         }

@@ -16,11 +16,12 @@ fn check(dir: &Path) -> Result<(), String> {
     let (name, actual) = match inspect_project(dir, &config) {
         Ok(inspection) => {
             let metadata = inspection.metadata;
+            let file = metadata.to_file();
             check_warnings(dir, &inspection.warnings)?;
             // Every schema written must compile in the runtime engine, with the shared
             // definitions it refers to.
-            for (name, schema) in &metadata.schemas {
-                let schema = with_shared_defs(schema, &metadata.defs);
+            for (name, schema) in &file.schemas {
+                let schema = with_shared_defs(schema, &file.defs);
                 pikku_engine::check_schema(&schema).map_err(|err| {
                     format!(
                         "{}: the generated schema `{name}` does not compile: {err}",
@@ -34,7 +35,7 @@ fn check(dir: &Path) -> Result<(), String> {
             let read: serde_json::Value = serde_json::from_str(&text).unwrap();
             assert_eq!(
                 read,
-                serde_json::to_value(&metadata).unwrap(),
+                serde_json::to_value(&file).unwrap(),
                 "{}",
                 dir.display()
             );
