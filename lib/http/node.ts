@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 
 import { carriesNoInput } from '../generated/http-methods.js'
 import type { HttpAnswer, HttpRequestLike } from './answer.js'
+import { BodyBuffer } from './body-buffer.js'
 
 /** Whether a request's body carries input; the engine's rule, generated from it. */
 export function readsBody(method: string | undefined): boolean {
@@ -61,23 +62,18 @@ function bufferedBody(req: IncomingMessage, limit: number): Uint8Array | null {
 
 /** The body as it streams in, counted against `limit`. */
 function streamBody(req: IncomingMessage, limit: number, onBody: (body: Uint8Array | null) => void, onError: (error: Error) => void): void {
-  const chunks: Buffer[] = []
-  let size = 0
+  const body = new BodyBuffer(limit, Number(req.headers['content-length']))
   const onData = (chunk: Buffer) => {
-    size += chunk.length
-    if (size > limit) {
-      cleanup()
-      req.resume()
-      onBody(null)
-      return
-    }
-    chunks.push(chunk)
+    if (body.add(chunk)) return
+    cleanup()
+    req.resume()
+    onBody(null)
   }
   // Each ending removes the listeners first: one callback, once, whatever the stream emits
   // later (Node destroys a request at its end, but a wrapped stream need not).
   const onEnd = () => {
     cleanup()
-    onBody(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))
+    onBody(body.bytes())
   }
   const onFailure = (error: Error) => {
     cleanup()

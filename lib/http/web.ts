@@ -1,25 +1,21 @@
 import { readsBody } from './node.js'
 import type { HttpAnswer, HttpRequestLike } from './answer.js'
+import { BodyBuffer } from './body-buffer.js'
 
 /** Reads a Fetch API request body up to `limit` bytes; `null` when it is larger. */
 export async function readWebBody(request: Request, limit: number): Promise<Uint8Array | null> {
   if (!readsBody(request.method) || request.body === null) return new Uint8Array(0)
   if (Number(request.headers.get('content-length')) > limit) return null
   const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
+  const body = new BodyBuffer(limit, Number(request.headers.get('content-length') ?? NaN))
   for (;;) {
     const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
+    if (done) return body.bytes()
+    if (!body.add(value)) {
       await reader.cancel()
       return null
     }
-    chunks.push(value)
   }
-  if (chunks.length === 1) return chunks[0]!
-  return Buffer.concat(chunks, size)
 }
 
 /** The request descriptor of a Fetch API request; `url` is the path and query to route. */

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::{Body, Incoming};
 use hyper::header::{
     HeaderMap, HeaderName, HeaderValue, ALLOW, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE,
@@ -14,7 +14,9 @@ use hyper::header::{
 };
 use hyper::{Method, Request, Response, StatusCode};
 use pikku_engine::config::HttpMethod;
-use pikku_engine::error::{RequestError, INTERNAL_SERVER, MISSING_SESSION, REQUEST_TIMEOUT};
+use pikku_engine::error::{
+    RequestError, BAD_REQUEST, INTERNAL_SERVER, MISSING_SESSION, REQUEST_TIMEOUT,
+};
 use pikku_engine::{wire, Engine, HttpRequest, Outcome};
 
 use crate::server::Context;
@@ -33,21 +35,18 @@ pub(crate) async fn answer(
     let (engine, dispatch, options) = (&*context.engine, &*context.dispatch, &context.options);
     let (parts, body) = request.into_parts();
     let limit = engine.max_body_bytes();
-    let declared_too_large = content_length(&parts.headers).is_some_and(|n| n > limit);
+    let declared = content_length(&parts.headers);
     // A body left unread would be taken for the next request on the connection: every body is
     // read (within the limit) or the connection is closed after the answer.
-    let read = if declared_too_large {
+    let read = if declared.is_some_and(|n| n > limit) {
         BodyRead::TooLarge
     } else if body.is_end_stream() {
         BodyRead::Whole(Bytes::new())
     } else {
-        let reading = Limited::new(body, limit as usize).collect();
-        match tokio::time::timeout(options.body_timeout(), reading).await {
-            Ok(Ok(collected)) => BodyRead::Whole(collected.to_bytes()),
-            Ok(Err(_)) => BodyRead::TooLarge, // over the limit (or the client went away)
-            Err(_) => BodyRead::TimedOut,
-        }
+        let reading = read_body(body, limit as usize, declared);
+        (tokio::time::timeout(options.body_timeout(), reading).await).unwrap_or(BodyRead::TimedOut)
     };
+    let request_id = || (parts.headers.get("x-request-id")).and_then(|v| v.to_str().ok());
     let (body, unread) = match read {
         BodyRead::Whole(bytes) => (bytes, false),
         BodyRead::TooLarge => (Bytes::new(), true),
@@ -57,11 +56,16 @@ pub(crate) async fn answer(
                 REQUEST_TIMEOUT,
                 format!("The request body did not arrive within {seconds} s"),
             );
-            let request_id = parts
-                .headers
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok());
-            let mut response = error_response(&err, request_id);
+            let mut response = error_response(&err, request_id());
+            closing(&mut response);
+            return response;
+        }
+        BodyRead::Broken(reason) => {
+            let err = RequestError::new(
+                BAD_REQUEST,
+                format!("The request body could not be read: {reason}"),
+            );
+            let mut response = error_response(&err, request_id());
             closing(&mut response);
             return response;
         }
@@ -84,6 +88,51 @@ enum BodyRead {
     Whole(Bytes),
     TooLarge,
     TimedOut,
+    /// Bad framing (a chunk size that is not hex, …) or a connection that ended mid-body.
+    Broken(String),
+}
+
+/// Reads `body` into one buffer, sized by its declared length (already checked against
+/// `limit`) or grown by doubling. Frames are copied and dropped as they arrive, never kept:
+/// each one shares the connection's read buffer, so a client sending a body a byte at a time
+/// would otherwise pin a buffer per byte (20,000 one-byte frames held 150 MB).
+async fn read_body(mut body: Incoming, limit: usize, declared: Option<u64>) -> BodyRead {
+    let declared = declared.map_or(0, |n| usize::try_from(n).unwrap_or(limit));
+    let mut buffer: Vec<u8> = Vec::with_capacity(declared.min(limit));
+    while let Some(frame) = body.frame().await {
+        let frame = match frame {
+            Ok(frame) => frame,
+            Err(err) => return BodyRead::Broken(body_error(&err)),
+        };
+        if let Ok(data) = frame.into_data() {
+            if data.len() > limit - buffer.len() {
+                return BodyRead::TooLarge;
+            }
+            buffer.extend_from_slice(&data);
+        }
+    }
+    BodyRead::Whole(Bytes::from(buffer))
+}
+
+/// What went wrong reading a body, in a client's terms.
+fn body_error(err: &hyper::Error) -> String {
+    let cause = std::error::Error::source(err);
+    let io = cause.and_then(|c| c.downcast_ref::<std::io::Error>());
+    match io.map(std::io::Error::kind) {
+        _ if err.is_incomplete_message() => {
+            "the connection ended before the whole body arrived".to_owned()
+        }
+        Some(std::io::ErrorKind::UnexpectedEof) => {
+            "the connection ended before the whole body arrived".to_owned()
+        }
+        Some(std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput) => {
+            format!(
+                "its framing is invalid ({})",
+                cause.map_or(err.to_string(), |c| c.to_string())
+            )
+        }
+        _ => cause.map_or(err.to_string(), |c| c.to_string()),
+    }
 }
 
 /// Whether the body carries input: the engine's rule ([`HttpMethod::reads_body`]); a method

@@ -1,0 +1,115 @@
+// Clients that misbehave on purpose, against each server in a process of its own
+// (fixtures/hostile-server.mjs) so that its memory is measured alone: raw sockets on
+// 127.0.0.1, bounded in count and time. Memory is asserted as growth within one test.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { connect } from 'node:net'
+import { join } from 'node:path'
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { rawHttp } from './helpers/raw-http.js'
+
+const KINDS = ['standalone', 'node-http', 'express'] as const
+
+/** A server of `kind` in a child process, and its resident memory on request. */
+class ServerProcess {
+  private lines: string[] = []
+  private wake: (() => void) | undefined
+  private constructor(private readonly child: ChildProcess) {
+    let partial = ''
+    child.stdout!.on('data', (chunk: Buffer) => {
+      partial += chunk.toString()
+      for (let cut = partial.indexOf('\n'); cut >= 0; cut = partial.indexOf('\n')) {
+        this.lines.push(partial.slice(0, cut))
+        partial = partial.slice(cut + 1)
+      }
+      this.wake?.()
+    })
+  }
+
+  static async start(kind: string): Promise<{ server: ServerProcess; url: string }> {
+    const script = join(__dirname, 'fixtures', 'hostile-server.mjs')
+    const child = spawn(process.execPath, ['--expose-gc', script, kind], { stdio: ['pipe', 'pipe', 'inherit'] })
+    const server = new ServerProcess(child)
+    const port = await server.next('port')
+    return { server, url: `http://127.0.0.1:${port}` }
+  }
+
+  /** The value of the next line starting with `key `. */
+  private next(key: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the server said no "${key}" line`)), 10_000)
+      this.wake = () => {
+        const index = this.lines.findIndex((line) => line.startsWith(`${key} `))
+        if (index < 0) return
+        clearTimeout(timer)
+        this.wake = undefined
+        resolve(this.lines.splice(index, 1)[0]!.slice(key.length + 1))
+      }
+      this.wake()
+    })
+  }
+
+  /** Resident memory in MB, after a collection. */
+  async rssMb(): Promise<number> {
+    this.child.stdin!.write('rss\n')
+    return Number(await this.next('rss')) / 2 ** 20
+  }
+
+  stop(): void {
+    this.child.kill()
+  }
+}
+
+/** Sends a JSON body of `size` bytes a byte or a few at a time (each write its own segment). */
+function dribble(url: string, size: number): Promise<string> {
+  const { port } = new URL(url)
+  const body = JSON.stringify({ text: 'a'.repeat(size - 11) })
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', async () => {
+      socket.setNoDelay(true)
+      socket.write(`POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`)
+      for (let i = 0; i < body.length; i++) {
+        if (socket.destroyed) return
+        socket.write(body[i]!)
+        if (i % 4 === 0) await new Promise((next) => setImmediate(next))
+      }
+    })
+    let reply = ''
+    socket.on('data', (chunk) => {
+      reply += chunk
+      if (reply.includes('\r\n\r\n{')) {
+        socket.destroy()
+        resolve(reply)
+      }
+    })
+    socket.on('error', reject)
+    socket.setTimeout(30_000, () => reject(new Error('no answer to a dribbled body')))
+  })
+}
+
+describe.each(KINDS)('hostile clients against %s', (kind) => {
+  let server: ServerProcess
+  let url: string
+  beforeAll(async () => {
+    ;({ server, url } = await ServerProcess.start(kind))
+  })
+  afterAll(() => server?.stop())
+
+  // Linux only: the child's resident set comes from the kernel.
+  it.skipIf(!existsSync('/proc/self/status'))('five clients sending 20 KB bytewise add little memory', async () => {
+    const before = await server.rssMb()
+    const replies = await Promise.all(Array.from({ length: 5 }, () => dribble(url, 20_000)))
+    for (const reply of replies) expect(reply).toMatch(/^HTTP\/1\.1 200 /)
+    const after = await server.rssMb()
+    // Kept as a frame each, the standalone server grew by 100–160 MB here.
+    expect(after - before).toBeLessThan(20)
+  }, 60_000)
+
+  it('answers a chunked body with bad framing 400, saying why', async () => {
+    const response = await rawHttp(url, 'POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n')
+    expect(response.status).toBe(400)
+    if (kind === 'standalone') expect(response.body).toContain('The request body could not be read: its framing is invalid')
+  })
+})
