@@ -3,8 +3,13 @@
 // second worker's load crashed the process (SIGSEGV), so each round runs in a child process.
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
 
 import { describe, expect, it } from 'vitest'
+
+// The sources, as the app's internal port is: one module instance for both.
+import { portOf } from '../lib/app/port.js'
+import { createApp, pikkuSessionlessFunc } from '../lib/index.js'
 
 const workerApp = join(__dirname, 'fixtures', 'worker-app.mjs')
 
@@ -46,4 +51,44 @@ console.log(JSON.stringify(await Promise.all([runWorker(), runWorker()])))`)
     const one = { ok: 200, doubled: 42, bad: 422 }
     expect(lines).toEqual([JSON.stringify(one), JSON.stringify(one), JSON.stringify([one, one])])
   })
+})
+
+describe('a body in shared memory', () => {
+  it('is copied before the engine reads it, so a writer on another thread cannot slip past validation', async () => {
+    const double = pikkuSessionlessFunc<{ n: number }, { doubled: unknown }>({
+      name: 'sharedDouble',
+      input: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] },
+      func: async (_services, { n }) => ({ doubled: typeof n === 'number' ? n * 2 : n }),
+    })
+    const { http } = portOf(createApp({ routes: [{ method: 'post', route: '/double', func: double, auth: false }] }))
+    // Two bodies of one length, one valid and one not; a worker writes them in turn.
+    const valid = Buffer.from('{"n": 12}')
+    const invalid = Buffer.from('{"n":"1"}')
+    const shared = new SharedArrayBuffer(valid.length)
+    const flag = new Int32Array(new SharedArrayBuffer(4))
+    const writer = new Worker(
+      `const { workerData } = require('node:worker_threads')
+       const body = new Uint8Array(workerData.shared, 0, workerData.a.length)
+       const flag = new Int32Array(workerData.flag)
+       while (Atomics.load(flag, 0) === 0) { body.set(workerData.a); body.set(workerData.b) }`,
+      { eval: true, workerData: { shared, flag: flag.buffer, a: valid, b: invalid } },
+    )
+    await new Promise((resolve) => setTimeout(resolve, 50)) // the writer is running
+    const body = Buffer.from(shared, 0, valid.length)
+    const request = { method: 'POST', url: '/double', headers: { get: (name: string) => (name === 'content-type' ? 'application/json' : undefined) } }
+    const seen = new Map<string, number>()
+    try {
+      for (let i = 0; i < 20_000; i++) {
+        const answer = await http.answer(request, body)
+        const key = answer.status === 200 ? `200 ${answer.body}` : String(answer.status)
+        seen.set(key, (seen.get(key) ?? 0) + 1)
+      }
+    } finally {
+      Atomics.store(flag, 0, 1)
+      await writer.terminate()
+    }
+    // Every 200 doubled a number: none took the string the writer put in after validation.
+    for (const key of seen.keys()) expect(key === '422' || key === '400' || key === '200 {"doubled":24}', key).toBe(true)
+    expect(seen.get('200 {"doubled":24}')).toBeGreaterThan(0)
+  }, 60_000)
 })

@@ -130,7 +130,7 @@ export class HttpPipeline {
   private ask(request: HttpRequestLike, body: Uint8Array | null, hasSession: boolean, host: HostRouted | undefined): WireAnswer {
     const { headers } = request
     const { readsSessions, apiKeyHeader, handle, engine } = this.app
-    const bytes = body ?? NO_BODY
+    const bytes = body === null ? NO_BODY : unshared(body)
     const contentType = bytes.length === 0 ? undefined : headers.get('content-type') // no body, nothing to parse
     const requestId = headers.get('x-request-id')
     const authorization = readsSessions ? headers.get('authorization') : undefined
@@ -198,4 +198,12 @@ export class HttpPipeline {
 /** The `Set-Cookie` the engine builds for a changed session (`undefined`: clear it). */
 function sessionCookieFor(app: BuiltApp, session: Session | undefined): string {
   return sessionCookie(app.engine, session === undefined ? null : JSON.stringify(session))
+}
+
+/**
+ * `body`, copied when it is a view of shared memory: another thread could change it while the
+ * engine reads it, and the engine checks the bytes before it takes them into its answer.
+ */
+function unshared(body: Uint8Array): Uint8Array {
+  return body.length > 0 && typeof SharedArrayBuffer === 'function' && body.buffer instanceof SharedArrayBuffer ? new Uint8Array(body) : body
 }
