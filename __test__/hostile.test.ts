@@ -112,4 +112,10 @@ describe.each(KINDS)('hostile clients against %s', (kind) => {
     expect(response.status).toBe(400)
     if (kind === 'standalone') expect(response.body).toContain('The request body could not be read: its framing is invalid')
   })
+
+  it('answers an upgrade to another protocol (h2c, as curl --http2 asks) from its route', async () => {
+    const response = await rawHttp(url, 'GET /items/5 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings, close\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n')
+    expect(response.status).toBe(200)
+    expect(JSON.parse(response.body)).toEqual({ length: 0 })
+  })
 })

@@ -1,4 +1,5 @@
-import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http'
+import { ServerResponse, STATUS_CODES, type IncomingMessage, type Server } from 'node:http'
+import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
@@ -48,6 +49,12 @@ export function attachChannels(app: PikkuApp, server: Server, options: ChannelSe
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy()) // a client that resets must not crash the server
+    if (!isWebSocketUpgrade(req)) {
+      // Another protocol (`h2c`, as `curl --http2` asks): the server's other upgrade listeners
+      // take it if it has any, else it is an ordinary request.
+      if (server.listenerCount('upgrade') === 1) answerAsRequest(server, req, socket, head)
+      return
+    }
     void host.admit(nodeRequest(req)).then((decided) => {
       if ('refused' in decided) {
         if (!(decided.refused.unmatched && options.passUnmatched)) refuse(socket, decided.refused)
@@ -113,6 +120,24 @@ function channelSocket(ws: WebSocket, maxBuffered: number): ChannelSocket {
 }
 
 /** Answers a refused upgrade with the error table's status and body. */
+function isWebSocketUpgrade(req: IncomingMessage): boolean {
+  return req.headers.upgrade?.toLowerCase() === 'websocket'
+}
+
+/**
+ * Hands an upgrade request to the server's request listeners as Node would have without an
+ * upgrade listener: the answer goes on the socket, which closes after it (Node has already
+ * let go of the connection's parser).
+ */
+function answerAsRequest(server: Server, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  if (head.length > 0) socket.unshift(head)
+  const res = new ServerResponse(req)
+  res.shouldKeepAlive = false
+  res.assignSocket(socket as Socket)
+  res.on('finish', () => socket.end())
+  server.emit('request', req, res)
+}
+
 function refuse(socket: Duplex, answer: HttpAnswer): void {
   if (socket.destroyed) return
   const body = answer.body ?? ''
