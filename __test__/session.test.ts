@@ -93,6 +93,18 @@ describe.each(ADAPTERS)('engine-decoded JWT sessions behind %s', (kind) => {
     expect(await (await me({ cookie: `${many}; session=${token(good())}` })).json()).toEqual({ userId: 'ada' })
   })
 
+  it('finds the session cookie beside a cookie with a byte above 0x7F, as Node does', async () => {
+    const res = await me({ cookie: `lang=\u00e9; session=${token(good({ userId: 'lin' }))}` })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ userId: 'lin' })
+  })
+
+  it('calls a token with a byte above 0x7F invalid, not missing', async () => {
+    const res = await me({ authorization: 'Bearer t\u00f6ken' })
+    expect(res.status).toBe(401)
+    expect((await res.json()).name).toBe('InvalidSessionError')
+  })
+
   it('answers 401 MissingSessionError without a token', async () => {
     const res = await me()
     expect(res.status).toBe(401)

@@ -17,6 +17,7 @@
 
 mod answers;
 pub mod batch;
+mod header_text;
 mod mailbox;
 mod request;
 mod server;

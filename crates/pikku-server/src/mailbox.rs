@@ -23,6 +23,7 @@ use hyper::HeaderMap;
 use tokio::sync::{oneshot, Notify};
 
 use crate::answers::{ids_of, malformed_reply, parse_answers};
+use crate::header_text::latin1;
 use crate::{Call, Dispatch, Reply, SocketEvent};
 
 /// What wakes JavaScript (the binding: a thread-safe function).
@@ -345,7 +346,7 @@ fn write_headers(out: &mut Vec<u8>, headers: &HeaderMap) {
                 }
                 block.push_str(separator);
             }
-            block.push_str(&String::from_utf8_lossy(value.as_bytes()));
+            block.push_str(&latin1(value));
         }
     }
     write_string(out, &block);

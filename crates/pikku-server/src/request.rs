@@ -19,6 +19,7 @@ use pikku_engine::error::{
 };
 use pikku_engine::{wire, Engine, HttpRequest, Outcome};
 
+use crate::header_text::latin1;
 use crate::server::Context;
 use crate::{websocket, Call, Dispatch, Reply, ServerOptions};
 
@@ -46,7 +47,8 @@ pub(crate) async fn answer(
         let reading = read_body(body, limit as usize, declared);
         (tokio::time::timeout(options.body_timeout(), reading).await).unwrap_or(BodyRead::TimedOut)
     };
-    let request_id = || (parts.headers.get("x-request-id")).and_then(|v| v.to_str().ok());
+    let request_id = (parts.headers.get("x-request-id")).map(latin1);
+    let request_id = || request_id.as_deref();
     let (body, unread) = match read {
         BodyRead::Whole(bytes) => (bytes, false),
         BodyRead::TooLarge => (Bytes::new(), true),
@@ -158,18 +160,20 @@ async fn respond(
     body_too_large: bool,
 ) -> Response<Full<Bytes>> {
     let url = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
-    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let header = |name: &str| parts.headers.get(name).map(latin1);
     let request_id = header("x-request-id");
+    let request_id = request_id.as_deref();
     let api_key = engine.api_key_header().and_then(header);
+    let (content_type, authorization) = (header("content-type"), header("authorization"));
     let cookie = cookies(&parts.headers);
     let outcome = engine.handle(&HttpRequest {
         method: parts.method.as_str(),
         url,
-        content_type: header("content-type"),
+        content_type: content_type.as_deref(),
         has_session: false,
-        authorization: header("authorization"),
+        authorization: authorization.as_deref(),
         cookie: cookie.as_deref(),
-        api_key,
+        api_key: api_key.as_deref(),
         body: &body,
         body_too_large,
     });
@@ -214,18 +218,15 @@ async fn respond(
 /// Every `Cookie` header, joined as Node joins them (`; `), so that a session cookie in a
 /// second header is found as behind the other adapters.
 fn cookies(headers: &HeaderMap) -> Option<Cow<'_, str>> {
-    let mut values = headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok());
+    let mut values = headers.get_all(COOKIE).iter().map(latin1);
     let first = values.next()?;
     match values.next() {
-        None => Some(Cow::Borrowed(first)),
+        None => Some(first),
         Some(second) => {
             let mut joined = format!("{first}; {second}");
             for more in values {
                 joined.push_str("; ");
-                joined.push_str(more);
+                joined.push_str(&more);
             }
             Some(Cow::Owned(joined))
         }
