@@ -15,13 +15,15 @@ export const NO_BODY: Uint8Array = Buffer.alloc(0)
 
 /**
  * Reads a Node request body, stopping at `limit` bytes: `onBody` gets `null` when the body is
- * larger (declared by Content-Length, or counted while reading), `onError` a stream error.
+ * larger (declared by Content-Length, or counted while reading), `onError` a stream error on a
+ * connection still open (when the client went away mid-body, neither runs: no one is left to
+ * answer).
  * Callbacks rather than a promise: the node:http adapter spares a promise and a turn of the
  * microtask queue per request.
  *
  * Call it from the request listener: a body that arrived with the head (its whole
  * Content-Length) is taken as one buffer, without the stream's events. `onBody` runs at once
- * for a method without a body or a declared length over the limit, later otherwise; exactly
+ * for a method without a body or a declared length over the limit, later otherwise; at most
  * one of the two callbacks runs, once.
  */
 export function readNodeBody(req: IncomingMessage, limit: number, onBody: (body: Uint8Array | null) => void, onError: (error: Error) => void): void {
@@ -77,6 +79,9 @@ function streamBody(req: IncomingMessage, limit: number, onBody: (body: Uint8Arr
   }
   const onFailure = (error: Error) => {
     cleanup()
+    // The client went away mid-body, or sent one Node could not parse (Node answered it 400):
+    // no one is left to answer, and nothing failed on our side.
+    if (req.socket?.destroyed) return
     onError(error)
   }
   const cleanup = () => {
