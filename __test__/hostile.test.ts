@@ -118,4 +118,34 @@ describe.each(KINDS)('hostile clients against %s', (kind) => {
     expect(response.status).toBe(200)
     expect(JSON.parse(response.body)).toEqual({ length: 0 })
   })
+
+  it.each([
+    ['transfer-encoding', 500],
+    ['status-101', 500],
+    ['status-999', 500],
+    ['emoji', 500],
+    ['line-break', 500],
+    ['object', 500],
+  ])('refuses what middleware sets with ?set=%s: %i, the same on every adapter', async (set, status) => {
+    const response = await rawHttp(url, `GET /set?set=${set} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`)
+    expect(response.status).toBe(status)
+    // Outside production the 500 says why (the server's log says it always).
+    expect(JSON.parse(response.body).message).toMatch(/^response\.(status|header)\(/)
+    expect(response.headers.toLowerCase()).not.toContain('transfer-encoding')
+    expect(response.headers.toLowerCase()).not.toContain('evil')
+  })
+
+  it('sends a number header as its digits and a Latin-1 one as its bytes', async () => {
+    const number = await rawHttp(url, 'GET /set?set=number HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
+    expect(number.status).toBe(200)
+    expect(number.headers.toLowerCase()).toMatch(/\r\nx-number: 42(\r\n|$)/)
+    const { port } = new URL(url)
+    const raw = await new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = []
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end('GET /set?set=latin1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'))
+      socket.on('data', (chunk) => chunks.push(chunk))
+      socket.on('close', () => resolve(Buffer.concat(chunks)))
+    })
+    expect(raw.includes(Buffer.from('x-text: caf\xe9\r\n', 'latin1'))).toBe(true)
+  })
 })

@@ -9,6 +9,8 @@ export interface HttpAnswer {
   body: string | undefined
   /** True when no route matches the path (Express then calls `next()`). */
   unmatched?: boolean
+  /** True when a header value has characters above 0x7F: each goes out as one byte (Latin-1). */
+  latin1Headers?: boolean
 }
 
 /** The request as an adapter hands it to the app. */

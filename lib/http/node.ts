@@ -115,7 +115,9 @@ export function writeNodeAnswer(res: ServerResponse, answer: HttpAnswer): void {
   // A known length spares the chunked encoding that writeHead() would otherwise choose.
   headers['content-length'] = answer.body === undefined ? '0' : String(Buffer.byteLength(answer.body))
   res.writeHead(answer.status, headers)
-  res.end(answer.body)
+  // Node sends the head in the body's encoding when the body is a string: with a Buffer it
+  // sends it in Latin-1, a byte per character, as header values are.
+  res.end(answer.latin1Headers ? Buffer.from(answer.body ?? '') : answer.body)
 }
 
 /** Writes the answer to a failure outside any function, unless the response already started. */

@@ -4,6 +4,7 @@ import type { PermissionPlan } from '../permissions.js'
 import type { AnyAPIFunction, Session } from '../types.js'
 import { SessionTracker } from '../user-session.js'
 import { JSON_TYPE, type HttpAnswer, type HttpRequestLike } from './answer.js'
+import { checkedHeader, checkedStatus, isAscii } from './response-rules.js'
 
 /** A function as an HTTP request reaches it. */
 export interface HttpTarget {
@@ -48,8 +49,12 @@ export function serveDecision(env: InvokeEnv, request: HttpRequestLike, decision
 async function serveInContext(env: InvokeEnv, request: HttpRequestLike, decision: Decision, sessionCookie: SessionCookie): Promise<HttpAnswer> {
   const state: ResponseState = { headers: {} }
   const response: MiddlewareResponse = {
-    status: (code) => void (state.status = code),
-    header: (name, value) => void (state.headers[name.toLowerCase()] = value),
+    status: (code) => void (state.status = checkedStatus(code)),
+    header: (name, value) => {
+      const [lower, text] = checkedHeader(name, value)
+      state.headers[lower] = text
+      if (!isAscii(text)) state.latin1Headers = true
+    },
     json: (body) => void (state.body = body),
   }
   const session = decision.failure ? undefined : decision.session
@@ -76,6 +81,7 @@ async function serveInContext(env: InvokeEnv, request: HttpRequestLike, decision
   }
   const answer = core ?? ownAnswer(state)
   if (Object.keys(state.headers).length > 0) answer.headers = { ...state.headers, ...answer.headers } // set by middleware or the function
+  if (state.latin1Headers) answer.latin1Headers = true
   return withSessionCookie(env, answer, userSession, sessionCookie, clientId, state.headers)
 }
 
@@ -158,6 +164,7 @@ interface ResponseState {
   status?: number
   headers: Record<string, string>
   body?: unknown
+  latin1Headers?: boolean
 }
 
 /** Permissions, then the function; its result or throw as the answer. */

@@ -15,9 +15,26 @@ pub(crate) fn latin1(value: &HeaderValue) -> Cow<'_, str> {
     }
 }
 
+/// A value JavaScript set, as the bytes Node sends for it: a byte per character (Latin-1);
+/// `None` when a character is above U+00FF.
+pub(crate) fn latin1_bytes(text: &str) -> Option<Cow<'_, [u8]>> {
+    if text.is_ascii() {
+        return Some(Cow::Borrowed(text.as_bytes()));
+    }
+    let bytes = text.chars().map(|c| u8::try_from(u32::from(c)).ok());
+    bytes.collect::<Option<Vec<u8>>>().map(Cow::Owned)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn writes_each_character_as_one_byte() {
+        assert_eq!(latin1_bytes("café").as_deref(), Some(&b"caf\xe9"[..]));
+        assert_eq!(latin1_bytes("plain").as_deref(), Some(&b"plain"[..]));
+        assert_eq!(latin1_bytes("\u{1f600}"), None);
+    }
 
     #[test]
     fn reads_each_byte_as_one_character() {

@@ -19,7 +19,7 @@ use pikku_engine::error::{
 };
 use pikku_engine::{wire, Engine, HttpRequest, Outcome};
 
-use crate::header_text::latin1;
+use crate::header_text::{latin1, latin1_bytes};
 use crate::server::Context;
 use crate::{websocket, Call, Dispatch, Reply, ServerOptions};
 
@@ -263,7 +263,8 @@ pub(crate) fn internal_error(message: &str) -> Response<Full<Bytes>> {
 
 /// JavaScript's answer as a response. The body's length is the server's to state (a
 /// `content-length` or `transfer-encoding` from JavaScript would desynchronize the
-/// connection); a header Node would refuse makes the answer a 500, as behind `node:http`.
+/// connection); a header Node would refuse makes the answer a 500, as behind `node:http`;
+/// values go out a byte per character (Latin-1), as Node sends them.
 /// For HEAD, hyper sends the length and leaves the body out.
 pub(crate) fn reply_response(reply: Reply) -> Response<Full<Bytes>> {
     let has_body = !reply.body.is_empty();
@@ -272,9 +273,10 @@ pub(crate) fn reply_response(reply: Reply) -> Response<Full<Bytes>> {
         StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
     for (name, value) in reply.headers {
-        let (Ok(name), Ok(value)) = (
+        let value = latin1_bytes(&value);
+        let (Ok(name), Some(Ok(value))) = (
             HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_bytes(value.as_bytes()),
+            value.map(|bytes| HeaderValue::from_bytes(&bytes)),
         ) else {
             return internal_error("The answer has a header that HTTP cannot carry");
         };

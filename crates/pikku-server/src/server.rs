@@ -197,7 +197,10 @@ async fn accept_loop(
                 http.timer(TokioTimer::new())
                     .header_read_timeout(header_timeout)
                     .max_buf_size(MAX_HEAD_BYTES)
-                    .writev(false);
+                    .writev(false)
+                    // A client may end its side once the request is sent and wait for the
+                    // answer (as Node allows); hyper would otherwise drop the request.
+                    .half_close(true);
                 if let Some(max) = context.options.max_headers {
                     http.max_headers(max.get());
                 }
