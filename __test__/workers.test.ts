@@ -1,6 +1,7 @@
 // The addon in worker threads: loaded by one worker after another (each ending before the
-// next starts), and by the main thread in between. With mimalloc 3.3 as the allocator the
-// second worker's load crashed the process (SIGSEGV), so each round runs in a child process.
+// next starts), and by the main thread in between. With mimalloc 3.3 as the allocator (until
+// 2026-12-06) the second worker's load crashed the process (SIGSEGV), so each round runs in a
+// child process.
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'

@@ -18,11 +18,6 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use pikku_engine::{wire, Engine, EngineConfig, HttpRequest, UpgradeRequest};
 
-// The engine allocates per request (JSON trees, strings); mimalloc is much faster at that
-// than glibc malloc inside Node's process.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Builds the engine from an `EngineConfig` JSON string; throws with every start-up problem
 /// (route conflicts, bad or missing schemas), one per line.
 #[napi(ts_return_type = "ExternalObject<'PikkuEngine'>")]
