@@ -121,6 +121,8 @@ export interface ListenSettings {
   sessionHook: boolean
   /** The most headers a request may have; 0: hyper's 100. */
   maxHeaders: number
+  /** Connections the kernel may queue before they are accepted; 0: Node's 511. */
+  backlog: number
   /**
    * Serve WebSocket upgrades with these limits (the app has channels); without, an
    * upgrade request is an ordinary request.

@@ -2,6 +2,7 @@
 // calls in flight at once, keep-alive, graceful close, errors at listen, a process that exits
 // after close, and the body limit on streamed bodies.
 import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -199,6 +200,7 @@ describe('the standalone server’s header count', () => {
       [{ maxHeaders: '200' as never }, 'maxHeaders must be a whole number from 1 to 1024, not "200" (a string)'],
       [{ threads: -1 }, 'threads must be a whole number from 1 to 1024, not -1'],
       [{ port: 70000 }, 'port must be a whole number from 0 to 65535, not 70000'],
+      [{ backlog: 0 }, 'backlog must be a whole number from 1 to 65535, not 0'],
     ]
     for (const [options, message] of wrong) {
       let server: StandaloneServer | undefined
@@ -207,6 +209,26 @@ describe('the standalone server’s header count', () => {
       } finally {
         await server?.close() // listening after all: the check is gone
       }
+    }
+  })
+})
+
+// `ss` shows a listening socket's backlog as its Send-Q (iproute2, Linux).
+const hasSs = spawnSync('sh', ['-c', 'command -v ss']).status === 0
+describe.skipIf(!hasSs)('the standalone server’s backlog', () => {
+  const backlogOf = (port: number) => {
+    const out = spawnSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).stdout.trim().split(/\s+/)
+    return Number(out[2]) // State Recv-Q Send-Q Local Peer
+  }
+  it("is Node's 511 by default, and what `backlog` says (the kernel's cap aside)", async () => {
+    const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'))
+    const plain = listen(createApp({ routes }))
+    const raised = listen(createApp({ routes }), { backlog: 2048 })
+    try {
+      expect(backlogOf(plain.port)).toBe(Math.min(511, somaxconn))
+      expect(backlogOf(raised.port)).toBe(Math.min(2048, somaxconn))
+    } finally {
+      await Promise.all([plain.close(), raised.close()])
     }
   })
 })

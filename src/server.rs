@@ -13,8 +13,8 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use pikku_engine::{Engine, EngineConfig};
 use pikku_server::{
-    start, Mailbox, RunningServer, ServerOptions, SocketOptions, Sockets, MOST_HEADERS,
-    MOST_THREADS,
+    start, Mailbox, RunningServer, ServerOptions, SocketOptions, Sockets, MOST_BACKLOG,
+    MOST_HEADERS, MOST_THREADS,
 };
 
 /// The JS callback that takes the waiting calls (`serverTake`), called without arguments.
@@ -39,6 +39,8 @@ pub struct ListenSettings {
     pub session_hook: bool,
     /// The most headers a request may have; 0: hyper's 100.
     pub max_headers: u32,
+    /// Connections the kernel may queue before they are accepted; 0: Node's 511.
+    pub backlog: u32,
     /// Serve WebSocket upgrades with these limits (the app has channels); without, an
     /// upgrade request is an ordinary request.
     pub sockets: Option<SocketSettings>,
@@ -68,10 +70,13 @@ pub fn server_listen(
 ) -> Result<External<StandaloneServer>> {
     // `listen` checks these; the binding holds to the same bounds for any other caller,
     // before it binds anything.
-    if settings.max_headers > MOST_HEADERS || settings.threads > MOST_THREADS {
+    if settings.max_headers > MOST_HEADERS
+        || settings.threads > MOST_THREADS
+        || settings.backlog > MOST_BACKLOG
+    {
         return Err(Error::from_reason(format!(
-            "PIKKU_ERR_LISTEN: at most {MOST_HEADERS} headers and {MOST_THREADS} threads, not {} and {}",
-            settings.max_headers, settings.threads
+            "PIKKU_ERR_LISTEN: at most {MOST_HEADERS} headers, {MOST_THREADS} threads and a backlog of {MOST_BACKLOG}, not {}, {} and {}",
+            settings.max_headers, settings.threads, settings.backlog
         )));
     }
     let config: EngineConfig = serde_json::from_str(&config_json).map_err(|err| {
@@ -89,7 +94,7 @@ pub fn server_listen(
             let addr = addrs
                 .next()
                 .ok_or_else(|| std::io::Error::other("no address"))?;
-            std::net::TcpListener::bind(addr)
+            pikku_server::bind(addr, settings.backlog)
         })
         .map_err(|err| {
             Error::from_reason(format!(

@@ -24,6 +24,13 @@ export interface ListenOptions {
    * limited to 16 KB in any case, as in Node.
    */
   maxHeaders?: number
+  /**
+   * How many connections the kernel may queue before the server accepts them (default 511,
+   * as Node's `server.listen`); more arriving at once are refused or retried by the client.
+   * Raise it for bursts of thousands of new connections; Linux caps it at
+   * `net.core.somaxconn` (4096 on recent kernels).
+   */
+  backlog?: number
   /** Limits and policies of the app's WebSocket channels, which the server serves on its port. */
   channels?: StandaloneChannelOptions
 }
@@ -72,6 +79,7 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
   const settings = {
     threads: whole(options, 'threads', ...LISTEN_LIMITS.threads) ?? 0, // 0: one per CPU
     maxHeaders: whole(options, 'maxHeaders', ...LISTEN_LIMITS.maxHeaders) ?? 0, // 0: hyper's 100
+    backlog: whole(options, 'backlog', ...LISTEN_LIMITS.backlog) ?? 0, // 0: Node's 511
     // The engine's error answers go to JavaScript when global middleware must see them.
     errorsToJs: built.globalChain.length > 0,
     // A session hook may supply a session the engine found missing (the engine is asked again).

@@ -58,7 +58,7 @@ export type AnswerEntry = [number, number, Array<string>, number | null];
 export type FrameEntry = [number, number, (number)?];
 
 /** The server's bounds of `listen`'s settings (inclusive). */
-export const LISTEN_LIMITS = { threads: [1, 1024], maxHeaders: [1, 1024] } as const
+export const LISTEN_LIMITS = { threads: [1, 1024], maxHeaders: [1, 1024], backlog: [1, 65535] } as const
 
 /** The close codes a server may send, as said in messages. */
 export const SENDABLE_CLOSE_CODES = '1000-1003, 1007-1014, 3000-4999'

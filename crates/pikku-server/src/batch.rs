@@ -180,9 +180,10 @@ fn limits_ts() -> String {
         .collect::<Vec<_>>()
         .join(" || ");
     format!(
-        "\n/** The server's bounds of `listen`'s settings (inclusive). */\nexport const LISTEN_LIMITS = {{ threads: [1, {threads}], maxHeaders: [1, {headers}] }} as const\n\n/** The close codes a server may send, as said in messages. */\nexport const SENDABLE_CLOSE_CODES = '{text}'\n\n/** Whether a server may send close code `code` ({text}). */\nexport function closeCodeAllowed(code: number): boolean {{\n  return Number.isInteger(code) && ({ranges})\n}}\n",
+        "\n/** The server's bounds of `listen`'s settings (inclusive). */\nexport const LISTEN_LIMITS = {{ threads: [1, {threads}], maxHeaders: [1, {headers}], backlog: [1, {backlog}] }} as const\n\n/** The close codes a server may send, as said in messages. */\nexport const SENDABLE_CLOSE_CODES = '{text}'\n\n/** Whether a server may send close code `code` ({text}). */\nexport function closeCodeAllowed(code: number): boolean {{\n  return Number.isInteger(code) && ({ranges})\n}}\n",
         threads = crate::MOST_THREADS,
         headers = crate::MOST_HEADERS,
+        backlog = crate::MOST_BACKLOG,
         text = crate::sendable_close_codes_text(),
     )
 }

@@ -17,6 +17,7 @@
 
 mod answers;
 pub mod batch;
+mod bind;
 mod header_text;
 mod mailbox;
 mod request;
@@ -24,6 +25,7 @@ mod server;
 mod sockets;
 mod websocket;
 
+pub use bind::{bind, DEFAULT_BACKLOG, MOST_BACKLOG};
 pub use mailbox::Mailbox;
 pub use server::{start, RunningServer, ServerOptions, MOST_HEADERS, MOST_THREADS};
 pub use sockets::{sendable_close_codes_text, SocketOptions, Sockets, SENDABLE_CLOSE_CODES};
