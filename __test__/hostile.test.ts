@@ -148,4 +148,16 @@ describe.each(KINDS)('hostile clients against %s', (kind) => {
     })
     expect(raw.includes(Buffer.from('x-text: caf\xe9\r\n', 'latin1'))).toBe(true)
   })
+
+  it.each([
+    ['a method in lower case', 'post /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}', 'not in upper case'],
+    ['HEAD in lower case (it would run GET and send the body)', 'head /large HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', 'not in upper case'],
+    ['an HTTP/1.1 request without Host', 'GET /items/5 HTTP/1.1\r\n\r\n', 'Host header'],
+    ['two different Content-Lengths', 'POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}x', ''],
+  ])('refuses %s with 400, as Node does', async (_name, request, reason) => {
+    const response = await rawHttp(url, request)
+    expect(response.status).toBe(400)
+    expect(response.body.length).toBeLessThan(1000) // never the 6 MB of GET /large
+    if (kind === 'standalone' && reason) expect(JSON.parse(response.body).message).toContain(reason)
+  })
 })

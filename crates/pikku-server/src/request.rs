@@ -10,7 +10,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::{Body, Incoming};
 use hyper::header::{
     HeaderMap, HeaderName, HeaderValue, ALLOW, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE,
-    TRANSFER_ENCODING,
+    HOST, TRANSFER_ENCODING,
 };
 use hyper::{Method, Request, Response, StatusCode};
 use pikku_engine::config::HttpMethod;
@@ -30,6 +30,12 @@ pub(crate) async fn answer(
     context: &Arc<Context>,
     request: Request<Incoming>,
 ) -> Response<Full<Bytes>> {
+    if let Err(reason) = strict_head(&request) {
+        let err = RequestError::new(BAD_REQUEST, format!("Malformed request: {reason}"));
+        let mut response = error_response(&err, None);
+        closing(&mut response);
+        return response;
+    }
     if context.options.sockets.is_some() && websocket::is_upgrade(&request) {
         return websocket::upgrade(context, request).await;
     }
@@ -84,6 +90,26 @@ pub(crate) async fn answer(
         closing(&mut response);
     }
     response
+}
+
+/// What Node's parser refuses and hyper's lets through, refused here the same way (400, and
+/// the connection closed), so that a proxy in front cannot read one request where this server
+/// reads another: a method not in upper case (`post` is not `POST`) and an HTTP/1.1 request
+/// without `Host`. (hyper itself refuses differing `Content-Length` values and merges
+/// identical ones, as RFC 9110 §8.6 allows.)
+fn strict_head(request: &Request<Incoming>) -> Result<(), String> {
+    let method = request.method().as_str();
+    if method.bytes().any(|b| b.is_ascii_lowercase()) {
+        return Err(format!(
+            "the method `{method}` is not in upper case (methods are case-sensitive: `{}`)",
+            method.to_ascii_uppercase()
+        ));
+    }
+    let headers = request.headers();
+    if request.version() == hyper::Version::HTTP_11 && !headers.contains_key(HOST) {
+        return Err("an HTTP/1.1 request must have a Host header".to_owned());
+    }
+    Ok(())
 }
 
 enum BodyRead {
