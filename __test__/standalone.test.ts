@@ -243,6 +243,17 @@ describe('closing the standalone server', () => {
     await expect(fetch(`${server.url}/slow/8`)).rejects.toThrow()
   })
 
+  it('resolves close() once a function that never finishes is past its limit (504)', async () => {
+    const never = pikkuSessionlessFunc<Record<string, never>, never>({ name: 'neverEnds', input: { type: 'object' }, func: () => new Promise<never>(() => {}) })
+    const server = listen(createApp({ timeoutMs: 200, logger: { error: () => {}, warn: () => {} }, routes: [{ method: 'get', route: '/never', func: never, auth: false }] }))
+    const inFlight = fetch(`${server.url}/never`)
+    await sleep(50)
+    const started = Date.now()
+    await server.close()
+    expect(Date.now() - started).toBeLessThan(2_000)
+    expect((await inFlight).status).toBe(504)
+  })
+
   it('lets the process exit once closed', () => {
     const script = `
       import { createApp, pikkuSessionlessFunc } from '@pikku/native'

@@ -42,6 +42,13 @@ export interface AppOptions {
   session?: SessionConfig
   /** The largest accepted body in bytes (default 1 MiB). */
   maxBodyBytes?: number
+  /**
+   * How long an HTTP request's middleware and function may run, in ms (default 30 000; 0: no
+   * limit; a route's `timeoutMs` overrides it). Past it the request is answered 504
+   * GatewayTimeoutError and the function's `signal` service aborts, so that it can stop its
+   * work; what it returns later is dropped.
+   */
+  timeoutMs?: number
   /** Where unhandled errors (and failed scheduled tasks) are logged (default `console`). */
   logger?: Logger
   /** Hides messages and stacks of unknown errors (default: `NODE_ENV === 'production'`). */

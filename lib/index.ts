@@ -47,6 +47,7 @@ export {
 export type {
   PikkuTypes,
   Services,
+  FrameworkServices,
   Session,
   CoreSession,
   APIFunction,

@@ -1,3 +1,4 @@
+import { NEVER_ABORTED, type Deadline, type Deadlines } from './deadlines.js'
 import { describeError } from './errors.js'
 import { functionMeta } from './functions.js'
 import { deniedBy, permissionDenied, type Permission, type PermissionPlan, type Permissions } from './permissions.js'
@@ -13,6 +14,29 @@ export interface InvokeEnv {
     | undefined
   production: boolean
   logger: Logger
+  /** The running invocations with a time limit. */
+  deadlines: Deadlines
+  /** The limit of an HTTP request's middleware and function, unless its route sets one (0: none). */
+  timeoutMs: number
+  /** The prototype of every invocation's services: the singletons, and `signal`. */
+  servicesProto: object
+}
+
+/** Where an invocation's services keep its deadline. */
+const DEADLINE = Symbol('pikku.deadline')
+
+/**
+ * The prototype of an app's invocation services: its singletons, and `signal`, an
+ * `AbortSignal` aborted when the invocation runs past its time limit (never, without one).
+ */
+export function servicesPrototype(singletons: Record<string, unknown>): object {
+  const proto = Object.create(singletons) as object
+  Object.defineProperty(proto, 'signal', {
+    get(this: { [DEADLINE]?: Deadline }) {
+      return this[DEADLINE]?.signal ?? NEVER_ABORTED
+    },
+  })
+  return proto
 }
 
 /** What one invocation of `func` must pass: the app's checks, the route's (if any), the function's. */
@@ -33,12 +57,13 @@ export async function runChecked(
   input: unknown,
   session: Session | undefined,
   context: InvocationContext,
+  deadline?: Deadline,
 ): Promise<unknown> {
   if (plan.global.length > 0 || plan.levels.length > 0) {
     const denied = await deniedBy(plan, env.singletonServices, input, session)
     if (denied !== undefined) throw permissionDenied(label, denied, env.production)
   }
-  return invokeFunction(env, func, input, session, context)
+  return invokeFunction(env, func, input, session, context, deadline)
 }
 
 /**
@@ -52,11 +77,13 @@ export function invokeFunction(
   input: unknown,
   session: Session | undefined,
   context: InvocationContext,
+  deadline?: Deadline,
 ): Promise<unknown> {
-  if (env.createSessionServices) return invokeWithSessionServices(env, env.createSessionServices, func, input, session, context)
+  if (env.createSessionServices) return invokeWithSessionServices(env, env.createSessionServices, func, input, session, context, deadline)
   // The singletons as prototype: no copy of them per invocation.
-  const services = Object.create(env.singletonServices) as Record<string, unknown>
+  const services = Object.create(env.servicesProto) as Record<string | symbol, unknown>
   services.userSession = context.userSession
+  if (deadline) services[DEADLINE] = deadline
   if (context.channel) services.channel = context.channel
   try {
     // The function's own promise, not one wrapping it: no extra turns of the microtask queue.
@@ -73,11 +100,13 @@ async function invokeWithSessionServices(
   input: unknown,
   session: Session | undefined,
   context: InvocationContext,
+  deadline: Deadline | undefined,
 ): Promise<unknown> {
   const sessionServices = await createSessionServices(env.singletonServices, session, context)
   try {
     const framework = context.channel ? { userSession: context.userSession, channel: context.channel } : { userSession: context.userSession }
-    const services = Object.assign(Object.create(env.singletonServices) as Record<string, unknown>, framework, sessionServices)
+    const services = Object.assign(Object.create(env.servicesProto) as Record<string | symbol, unknown>, framework, sessionServices)
+    if (deadline) services[DEADLINE] = deadline
     return await func(services as never, input as never, session as never)
   } finally {
     try {

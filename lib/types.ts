@@ -30,16 +30,26 @@ export type Services = PikkuTypes extends { services: infer S } ? S : CoreServic
 /** The app's session. */
 export type Session = PikkuTypes extends { session: infer S } ? S : CoreSession
 
+/** What the framework adds to every invocation's services, over the app's. */
+export interface FrameworkServices {
+  /**
+   * Aborted when the invocation runs past its time limit (an HTTP request's `timeoutMs`),
+   * with a `TimeoutError` as its reason: pass it to `fetch`, database calls and timers so
+   * that abandoned work stops. Never aborted for an invocation without a limit.
+   */
+  signal: AbortSignal
+}
+
 /** A function that needs a session: `auth` routes answer 401 without one. */
 export type APIFunction<In = unknown, Out = unknown> = (
-  services: Services,
+  services: Services & FrameworkServices,
   data: In,
   session: Session,
 ) => Promise<Out> | Out
 
 /** A function that runs with or without a session. */
 export type APIFunctionSessionless<In = unknown, Out = unknown> = (
-  services: Services,
+  services: Services & FrameworkServices,
   data: In,
   session: Session | undefined,
 ) => Promise<Out> | Out

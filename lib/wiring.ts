@@ -18,6 +18,8 @@ export interface RouteWiring<F extends AnyAPIFunction = AnyAPIFunction> {
   middleware?: readonly PikkuMiddleware[]
   /** Permissions of this route (keys OR'ed, arrays AND'ed); the function's must pass too. */
   permissions?: Permissions<InputOf<F>>
+  /** How long its middleware and function may run, in ms (default: the app's `timeoutMs`; 0: no limit). */
+  timeoutMs?: number
 }
 
 const routes: RouteWiring[] = []

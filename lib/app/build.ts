@@ -8,7 +8,8 @@ import { registeredChannels, type ChannelWiring } from '../channel/wiring.js'
 import { functionLabel, functionMeta, functionName } from '../functions.js'
 import type { EngineConfig, RouteConfig } from '../generated/contract.js'
 import type { HttpTarget } from '../http/serve.js'
-import { permissionPlan, runChecked, type InvokeEnv } from '../invoke.js'
+import { DEFAULT_TIMEOUT_MS, Deadlines, MOST_TIMEOUT_MS } from '../deadlines.js'
+import { permissionPlan, runChecked, servicesPrototype, type InvokeEnv } from '../invoke.js'
 import { metadataChannelFunction } from '../metadata.js'
 import { registeredMiddleware, type PatternMiddleware, type PikkuMiddleware } from '../middleware.js'
 import { apiKeyHeader, createEngine, handlerFor, maxBodyBytes, type EngineHandle } from '../native.js'
@@ -63,13 +64,31 @@ export function runInApp(app: BuiltApp, func: AnyAPIFunction, input: unknown, se
   return runChecked(app.env, permissionPlan(app.globalPermissions, func), functionLabel(func), func, input, session, context)
 }
 
+/** A time limit as given (`undefined`: not given); a problem when it is no whole number of ms in range. */
+function timeoutOf(value: unknown, subject: string, problems: StartupProblem[]): number | undefined {
+  if (value === undefined) return undefined
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MOST_TIMEOUT_MS) return value
+  problems.push({
+    code: 'PIKKU_ERR_CONFIG',
+    subject,
+    message: `it must be a whole number of milliseconds from 0 (no limit) to ${MOST_TIMEOUT_MS}, not ${JSON.stringify(value) ?? String(value)}`,
+    fix: 'give the limit in milliseconds, e.g. `timeoutMs: 10_000`',
+  })
+  return undefined
+}
+
 /** Builds an app from its options and the wirings made so far; throws `PikkuStartupError`. */
 export function buildApp(options: AppOptions): BuiltApp {
+  const singletonServices = options.singletonServices ?? {}
+  const problems: StartupProblem[] = []
   const env: InvokeEnv = {
-    singletonServices: options.singletonServices ?? {},
+    singletonServices,
     createSessionServices: options.createSessionServices,
     production: options.production ?? process.env.NODE_ENV === 'production',
     logger: options.logger ?? console,
+    deadlines: new Deadlines(),
+    timeoutMs: timeoutOf(options.timeoutMs, '`timeoutMs` of createApp', problems) ?? DEFAULT_TIMEOUT_MS,
+    servicesProto: servicesPrototype(singletonServices),
   }
   const registered = registeredMiddleware()
   const globalChain = [...(options.middleware ?? []), ...registered.global]
@@ -82,7 +101,6 @@ export function buildApp(options: AppOptions): BuiltApp {
   if (registered.scoped.length > 0) config.middlewareScopes = registered.scoped.map((scope) => scope.pattern)
   if (options.maxBodyBytes !== undefined) config.maxBodyBytes = options.maxBodyBytes
   if (options.session) config.session = options.session
-  const problems: StartupProblem[] = []
   const routes: RouteTarget[] = []
   for (const wiring of options.routes ?? registeredRoutes()) {
     const label = `${wiring.method.toUpperCase()} ${wiring.route}`
@@ -110,7 +128,8 @@ export function buildApp(options: AppOptions): BuiltApp {
     config.routes.push(route)
     const own = [...(wiring.middleware ?? []), ...(meta?.middleware ?? [])]
     const permissions = permissionPlan(globalPermissions, wiring.func, wiring.permissions)
-    routes.push({ target: { func: wiring.func, label, route: wiring.route, chain: [...globalChain, ...own], permissions }, own, auth: route.auth })
+    const timeoutMs = timeoutOf(wiring.timeoutMs, `\`timeoutMs\` of route \`${label}\``, problems) ?? env.timeoutMs
+    routes.push({ target: { func: wiring.func, label, route: wiring.route, chain: [...globalChain, ...own], permissions, timeoutMs }, own, auth: route.auth })
   }
   const channelWirings = options.channels ?? registeredChannels()
   const handlers = new Map<number, HandlerTarget>()

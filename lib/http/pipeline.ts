@@ -120,7 +120,7 @@ export class HttpPipeline {
     const { globalChain, scopedMiddleware, globalPermissions } = this.app
     const scoped = scopedMiddleware.length === 0 ? [] : patternMiddleware(scopedMiddleware, middlewareScopes(this.app.engine, url))
     const chain = [...globalChain, ...scoped, ...(functionMeta(func)?.middleware ?? [])]
-    return { func, label: functionLabel(func), chain, permissions: permissionPlan(globalPermissions, func) }
+    return { func, label: functionLabel(func), chain, permissions: permissionPlan(globalPermissions, func), timeoutMs: this.app.env.timeoutMs }
   }
 
   /**

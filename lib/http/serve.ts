@@ -5,6 +5,8 @@ import type { AnyAPIFunction, Session } from '../types.js'
 import { SessionTracker } from '../user-session.js'
 import { JSON_TYPE, type HttpAnswer, type HttpRequestLike } from './answer.js'
 import { checkedHeader, checkedStatus, isAscii } from './response-rules.js'
+import type { Deadline } from '../deadlines.js'
+import { GatewayTimeoutError } from '../errors.js'
 
 /** A function as an HTTP request reaches it. */
 export interface HttpTarget {
@@ -18,6 +20,8 @@ export interface HttpTarget {
   chain: readonly PikkuMiddleware[]
   /** What must allow the invocation. */
   permissions: PermissionPlan
+  /** How long its middleware and function may run, in ms (0: no limit). */
+  timeoutMs: number
 }
 
 /** What the engine (and the session hook) decided: a target to run, or a failure answer. */
@@ -41,12 +45,31 @@ export type Fail = (error: unknown) => void
  * to `deliver`.
  */
 export function serveDecision(env: InvokeEnv, request: HttpRequestLike, decision: Decision, sessionCookie: SessionCookie, deliver: Deliver, fail: Fail): void {
-  if (!decision.failure && isPlain(env, decision.target)) servePlain(env, request, decision, sessionCookie, deliver, fail)
-  else serveInContext(env, request, decision, sessionCookie).then(deliver, fail)
+  if (decision.failure) {
+    serveInContext(env, request, decision, sessionCookie, undefined).then(deliver, fail)
+    return
+  }
+  // Past the target's limit the request is answered 504 at once; what the work gives later is dropped.
+  const deadline = env.deadlines.start(decision.target.timeoutMs, (passed) => deliver(timeoutAnswer(env, request, decision.target, passed)))
+  const finished: Deliver = deadline === undefined ? deliver : (answer) => env.deadlines.finish(deadline) && deliver(answer)
+  const failed: Fail = deadline === undefined ? fail : (error) => env.deadlines.finish(deadline) && fail(error)
+  if (isPlain(env, decision.target)) servePlain(env, request, decision, sessionCookie, finished, failed, deadline)
+  else serveInContext(env, request, decision, sessionCookie, deadline).then(finished, failed)
+}
+
+/** The 504 of a request whose middleware and function ran past `deadline`; logged as a warning. */
+function timeoutAnswer(env: InvokeEnv, request: HttpRequestLike, target: HttpTarget, deadline: Deadline): HttpAnswer {
+  const message = `${target.label} did not finish within its limit of ${deadline.limitMs} ms`
+  try {
+    ;(env.logger.warn ?? env.logger.error).call(env.logger, `pikku: ${message}; answered 504 and aborted its signal`)
+  } catch {
+    // a logger that throws must not keep the answer from going out
+  }
+  return answerForThrow(env, new GatewayTimeoutError(message), request.headers.get('x-request-id'))
 }
 
 /** Middleware around permissions and the function, with the full middleware context. */
-async function serveInContext(env: InvokeEnv, request: HttpRequestLike, decision: Decision, sessionCookie: SessionCookie): Promise<HttpAnswer> {
+async function serveInContext(env: InvokeEnv, request: HttpRequestLike, decision: Decision, sessionCookie: SessionCookie, deadline: Deadline | undefined): Promise<HttpAnswer> {
   const state: ResponseState = { headers: {} }
   const response: MiddlewareResponse = {
     status: (code) => void (state.status = checkedStatus(code)),
@@ -70,10 +93,10 @@ async function serveInContext(env: InvokeEnv, request: HttpRequestLike, decision
   try {
     const chain = decision.failure ? decision.chain : decision.target.chain
     if (chain.length === 0) {
-      core = decision.failure ?? (await runTarget(env, decision, context, state, clientId))
+      core = decision.failure ?? (await runTarget(env, decision, context, state, clientId, deadline))
     } else {
       await runOnion(chain, env.singletonServices, context, async () => {
-        core = decision.failure ?? (await runTarget(env, decision, context, state, clientId))
+        core = decision.failure ?? (await runTarget(env, decision, context, state, clientId, deadline))
       })
     }
   } catch (error) {
@@ -102,6 +125,7 @@ function servePlain(
   sessionCookie: SessionCookie,
   deliver: Deliver,
   fail: Fail,
+  deadline: Deadline | undefined,
 ): void {
   const userSession = new SessionTracker(decision.session)
   const thrown = (error: unknown) => {
@@ -113,7 +137,7 @@ function servePlain(
     }
     deliver(answer)
   }
-  invokeFunction(env, decision.target.func, decision.input, decision.session, { userSession }).then((result) => {
+  invokeFunction(env, decision.target.func, decision.input, decision.session, { userSession }, deadline).then((result) => {
     let answer: HttpAnswer
     try {
       answer = resultAnswer(result, undefined)
@@ -174,11 +198,12 @@ async function runTarget(
   context: MiddlewareContext,
   state: ResponseState,
   clientId: string | undefined,
+  deadline: Deadline | undefined,
 ): Promise<HttpAnswer> {
   const { target, input } = decision
   const session = context.userSession.get() // as middleware left it
   try {
-    return resultAnswer(await runChecked(env, target.permissions, target.label, target.func, input, session, context), state.status)
+    return resultAnswer(await runChecked(env, target.permissions, target.label, target.func, input, session, context, deadline), state.status)
   } catch (error) {
     return answerForThrow(env, error, clientId)
   }
