@@ -83,7 +83,7 @@ export function invokeFunction(
   // The singletons as prototype: no copy of them per invocation.
   const services = Object.create(env.servicesProto) as Record<string | symbol, unknown>
   services.userSession = context.userSession
-  if (deadline) services[DEADLINE] = deadline
+  services[DEADLINE] = deadline // always set: one shape for every invocation's services
   if (context.channel) services.channel = context.channel
   try {
     // The function's own promise, not one wrapping it: no extra turns of the microtask queue.

@@ -5,7 +5,7 @@ import type { AnyAPIFunction, Session } from '../types.js'
 import { SessionTracker } from '../user-session.js'
 import { JSON_TYPE, type HttpAnswer, type HttpRequestLike } from './answer.js'
 import { checkedHeader, checkedStatus, isAscii } from './response-rules.js'
-import type { Deadline } from '../deadlines.js'
+import { Deadline } from '../deadlines.js'
 import { GatewayTimeoutError } from '../errors.js'
 
 /** A function as an HTTP request reaches it. */
@@ -49,23 +49,39 @@ export function serveDecision(env: InvokeEnv, request: HttpRequestLike, decision
     serveInContext(env, request, decision, sessionCookie, undefined).then(deliver, fail)
     return
   }
+  const { target } = decision
   // Past the target's limit the request is answered 504 at once; what the work gives later is dropped.
-  const deadline = env.deadlines.start(decision.target.timeoutMs, (passed) => deliver(timeoutAnswer(env, request, decision.target, passed)))
-  const finished: Deliver = deadline === undefined ? deliver : (answer) => env.deadlines.finish(deadline) && deliver(answer)
-  const failed: Fail = deadline === undefined ? fail : (error) => env.deadlines.finish(deadline) && fail(error)
-  if (isPlain(env, decision.target)) servePlain(env, request, decision, sessionCookie, finished, failed, deadline)
-  else serveInContext(env, request, decision, sessionCookie, deadline).then(finished, failed)
+  const deadline = target.timeoutMs === 0 ? undefined : env.deadlines.start(new RequestDeadline(target.timeoutMs, env, request, target, deliver))
+  if (isPlain(env, target)) servePlain(env, request, decision, sessionCookie, deliver, fail, deadline)
+  else
+    serveInContext(env, request, decision, sessionCookie, deadline).then(
+      (answer) => env.deadlines.finish(deadline) && deliver(answer),
+      (error) => env.deadlines.finish(deadline) && fail(error),
+    )
 }
 
-/** The 504 of a request whose middleware and function ran past `deadline`; logged as a warning. */
-function timeoutAnswer(env: InvokeEnv, request: HttpRequestLike, target: HttpTarget, deadline: Deadline): HttpAnswer {
-  const message = `${target.label} did not finish within its limit of ${deadline.limitMs} ms`
-  try {
-    ;(env.logger.warn ?? env.logger.error).call(env.logger, `pikku: ${message}; answered 504 and aborted its signal`)
-  } catch {
-    // a logger that throws must not keep the answer from going out
+/** A request's limit: past it, a 504 (logged as a warning) goes to `deliver`. */
+class RequestDeadline extends Deadline {
+  constructor(
+    limitMs: number,
+    private readonly env: InvokeEnv,
+    private readonly request: HttpRequestLike,
+    private readonly target: HttpTarget,
+    private readonly deliver: Deliver,
+  ) {
+    super(limitMs)
   }
-  return answerForThrow(env, new GatewayTimeoutError(message), request.headers.get('x-request-id'))
+
+  protected passed(): void {
+    const message = `${this.target.label} did not finish within its limit of ${this.limitMs} ms`
+    const { logger } = this.env
+    try {
+      ;(logger.warn ?? logger.error).call(logger, `pikku: ${message}; answered 504 and aborted its signal`)
+    } catch {
+      // a logger that throws must not keep the answer from going out
+    }
+    this.deliver(answerForThrow(this.env, new GatewayTimeoutError(message), this.request.headers.get('x-request-id')))
+  }
 }
 
 /** Middleware around permissions and the function, with the full middleware context. */
@@ -129,6 +145,7 @@ function servePlain(
 ): void {
   const userSession = new SessionTracker(decision.session)
   const thrown = (error: unknown) => {
+    if (!env.deadlines.finish(deadline)) return // answered 504 already
     let answer: HttpAnswer
     try {
       answer = answerForThrow(env, error, request.headers.get('x-request-id'))
@@ -138,6 +155,7 @@ function servePlain(
     deliver(answer)
   }
   invokeFunction(env, decision.target.func, decision.input, decision.session, { userSession }, deadline).then((result) => {
+    if (!env.deadlines.finish(deadline)) return // answered 504 already
     let answer: HttpAnswer
     try {
       answer = resultAnswer(result, undefined)
