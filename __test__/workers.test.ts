@@ -54,6 +54,38 @@ console.log(JSON.stringify(await Promise.all([runWorker(), runWorker()])))`)
   })
 })
 
+describe('a worker terminated while its standalone server and scheduler run', () => {
+  const workerServer = join(__dirname, 'fixtures', 'worker-server.mjs')
+  it.each([1, 2])('closes the port, resets the request in flight and ends every thread (threads: %i)', (threads) => {
+    const { status, signal, lines, stderr } = runChild(`
+import { Worker } from 'node:worker_threads'
+import { readdirSync, readFileSync } from 'node:fs'
+import { connect } from 'node:net'
+const ours = () => readdirSync('/proc/self/task').map((t) => readFileSync('/proc/self/task/' + t + '/comm', 'utf8').trim()).filter((n) => n.startsWith('pikku')).length
+const worker = new Worker(${JSON.stringify(workerServer)}, { execArgv: [], workerData: { threads: ${threads} } })
+const port = await new Promise((resolve) => worker.once('message', resolve))
+const running = ours()
+// A request the function never answers, in flight when the worker ends.
+const inFlight = new Promise((resolve) => {
+  const socket = connect(port, '127.0.0.1', () => socket.write('GET /never HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'))
+  socket.on('error', () => resolve('reset'))
+  socket.on('close', () => resolve('closed'))
+})
+await new Promise((resolve) => setTimeout(resolve, 200))
+await worker.terminate()
+const ended = await Promise.race([inFlight, new Promise((resolve) => setTimeout(() => resolve('still open'), 3000))])
+const refused = await new Promise((resolve) => {
+  const socket = connect(port, '127.0.0.1', () => { socket.destroy(); resolve('accepted') })
+  socket.on('error', (error) => resolve(error.code))
+})
+await new Promise((resolve) => setTimeout(resolve, 1500)) // a scheduler tick that must not come
+console.log(JSON.stringify({ running: running > 0, ended, refused, left: ours() }))
+`)
+    expect({ status, signal, stderr }).toEqual({ status: 0, signal: null, stderr: '' })
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ running: true, ended: expect.stringMatching(/^(reset|closed)$/), refused: 'ECONNREFUSED', left: 0 })
+  })
+})
+
 describe('a body in shared memory', () => {
   it('is copied before the engine reads it, so a writer on another thread cannot slip past validation', async () => {
     const double = pikkuSessionlessFunc<{ n: number }, { doubled: unknown }>({

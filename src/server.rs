@@ -24,7 +24,8 @@ type WakeCallback = ThreadsafeFunction<(), (), (), Status, false>;
 pub struct StandaloneServer {
     mailbox: Arc<Mailbox>,
     sockets: Arc<Sockets>,
-    running: Mutex<Option<RunningServer>>,
+    /// Shared with the environment's cleanup hook, which aborts a server never closed.
+    running: Arc<Mutex<Option<RunningServer>>>,
     port: u16,
 }
 
@@ -62,6 +63,7 @@ pub struct SocketSettings {
 /// with `serverTake`. Throws when the address cannot be bound.
 #[napi(ts_return_type = "ExternalObject<'PikkuServer'>")]
 pub fn server_listen(
+    env: Env,
     config_json: String,
     host: String,
     port: u32,
@@ -119,11 +121,23 @@ pub fn server_listen(
     };
     let running = start(listener, engine, Arc::clone(&mailbox) as _, options)
         .map_err(|err| Error::from_reason(format!("PIKKU_ERR_LISTEN: {err}")))?;
+    let sockets = Arc::clone(&running.sockets);
+    let port = running.local_addr.port();
+    let running = Arc::new(Mutex::new(Some(running)));
+    // A worker terminated (or Node exiting) without `close()`: nothing will answer the calls
+    // waiting in JavaScript, so the server is aborted rather than left running, its port open.
+    let (slot, waiting) = (Arc::clone(&running), Arc::clone(&mailbox));
+    env.add_env_cleanup_hook((), move |()| {
+        if let Some(running) = take(&slot) {
+            running.abort();
+        }
+        waiting.close();
+    })?;
     Ok(External::new(StandaloneServer {
         mailbox,
-        sockets: Arc::clone(&running.sockets),
-        port: running.local_addr.port(),
-        running: Mutex::new(Some(running)),
+        sockets,
+        port,
+        running,
     }))
 }
 
@@ -183,11 +197,7 @@ pub fn server_close<'env>(
     env: &'env Env,
     #[napi(ts_arg_type = "ExternalObject<'PikkuServer'>")] server: &External<StandaloneServer>,
 ) -> Result<PromiseRaw<'env, ()>> {
-    let running = server
-        .running
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .take();
+    let running = take(&server.running);
     let mailbox = Arc::clone(&server.mailbox);
     env.spawn_future(async move {
         if let Some(running) = running {
@@ -196,4 +206,11 @@ pub fn server_close<'env>(
         mailbox.close();
         Ok(())
     })
+}
+
+/// The running server, once: for `close()` or for the cleanup hook, whichever comes first.
+fn take(slot: &Mutex<Option<RunningServer>>) -> Option<RunningServer> {
+    slot.lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .take()
 }

@@ -73,6 +73,7 @@ pub struct RunningServer {
     /// The open WebSockets (none when the server serves no upgrades).
     pub sockets: Arc<Sockets>,
     stop: watch::Sender<bool>,
+    abort: watch::Sender<bool>,
     done: oneshot::Receiver<()>,
     /// The runtime of several threads; one thread runs its own runtime and ends by itself.
     runtime: Option<Runtime>,
@@ -85,6 +86,16 @@ impl RunningServer {
     pub async fn close(self) {
         let _ = self.stop.send(true);
         let _ = self.done.await;
+        if let Some(runtime) = self.runtime {
+            runtime.shutdown_background();
+        }
+    }
+
+    /// Stops at once, without waiting for anything: the listener and every connection are
+    /// dropped (requests in flight are reset) and the server's threads end. For when no one
+    /// is left to answer: the JavaScript environment that served its calls is going away.
+    pub fn abort(self) {
+        let _ = self.abort.send(true);
         if let Some(runtime) = self.runtime {
             runtime.shutdown_background();
         }
@@ -125,6 +136,7 @@ pub fn start(
     };
     let local_addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
+    let (abort, mut aborted) = watch::channel(false);
     let (finished, done) = oneshot::channel();
     let sockets = Arc::new(Sockets::new(options.sockets.clone().unwrap_or_default()));
     let (live, ended) = mpsc::channel(1);
@@ -137,7 +149,11 @@ pub fn start(
         _live: live,
     });
     let serving = async move {
-        accept_loop(listener, context, stopped, ended).await;
+        // Aborted, the loop and its tasks are dropped with the runtime: every socket closes.
+        tokio::select! {
+            () = accept_loop(listener, context, stopped, ended) => {}
+            () = until_stopped(&mut aborted) => {}
+        }
         let _ = finished.send(());
     };
     let runtime = if threads == 1 {
@@ -153,6 +169,7 @@ pub fn start(
         local_addr,
         sockets,
         stop,
+        abort,
         done,
         runtime,
     })
