@@ -93,12 +93,18 @@ pub fn create_scheduler(tasks_json: String) -> Result<External<Scheduler>> {
 /// callback keeps Node alive (as a `setInterval` does) until `schedulerStop` resolves.
 #[napi]
 pub fn scheduler_start(
+    env: Env,
     #[napi(ts_arg_type = "ExternalObject<'PikkuScheduler'>")] scheduler: &External<Scheduler>,
     #[napi(ts_arg_type = "(event: ScheduleEvent) => void")] on_event: EventCallback,
 ) -> Result<()> {
     let dispatch = Arc::new(JsDispatch(on_event));
     within_runtime_if_available(|| scheduler.start(dispatch))
-        .map_err(|err| Error::from_reason(err.to_string()))
+        .map_err(|err| Error::from_reason(err.to_string()))?;
+    // A worker terminated (or Node exiting) without `stop()`: no one is left to run the
+    // tasks, so the timers end with the environment instead of firing into it.
+    let halted = Scheduler::clone(scheduler);
+    env.add_env_cleanup_hook((), move |()| halted.halt())?;
+    Ok(())
 }
 
 /// Stops the timers, then resolves once every running run has been finished.

@@ -281,6 +281,19 @@ impl Scheduler {
         }
     }
 
+    /// Stops the timers at once, without waiting for runs in progress: for when the
+    /// environment that would run and finish them is gone (a worker terminated). The loops
+    /// let go of the dispatch as they end.
+    pub fn halt(&self) {
+        let phase = std::mem::replace(&mut self.inner.lock().phase, Phase::Idle);
+        if let Phase::Started { stop, loops } = phase {
+            let _ = stop.send(true);
+            for handle in loops {
+                handle.abort();
+            }
+        }
+    }
+
     /// Begins a run due now, outside the timer (run-now), under the same overlap rule: `None`
     /// when the task is unknown, or its previous run is still going and it does not allow
     /// overlap.

@@ -121,6 +121,30 @@ async fn a_seconds_schedule_runs_every_second_until_stopped() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn halt_stops_the_timers_at_once_and_lets_go_of_the_dispatch() {
+    let scheduler = every_second(false);
+    // Runs that never finish: halt does not wait for them.
+    let recorder = Recorder::new(&scheduler, Duration::from_secs(3600));
+    let dispatch = recorder.dispatch();
+    scheduler.start(Arc::clone(&dispatch)).unwrap();
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let before = recorder.runs().len();
+    assert!(before >= 1);
+    let halted = Instant::now();
+    scheduler.halt();
+    assert!(halted.elapsed() < Duration::from_millis(50));
+    assert!(!scheduler.is_started());
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(
+        Arc::strong_count(&dispatch),
+        1,
+        "the loops let go of the dispatch"
+    );
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(recorder.runs().len(), before, "no tick after halt");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_slower_than_the_period_skips_ticks_and_never_overlaps() {
     let scheduler = every_second(false);
     let recorder = Recorder::new(&scheduler, Duration::from_millis(1600));
