@@ -80,31 +80,29 @@ fn run_event(run: &Run) -> ScheduleEvent {
 /// Parses the tasks (a JSON array of `{ name, schedule, timezone?, overlap? }`); throws with
 /// every bad task, one per line.
 #[napi(ts_return_type = "ExternalObject<'PikkuScheduler'>")]
-pub fn create_scheduler(tasks_json: String) -> Result<External<Scheduler>> {
+pub fn create_scheduler(env: Env, tasks_json: String) -> Result<External<Scheduler>> {
     let specs: Vec<TaskSpec> = serde_json::from_str(&tasks_json).map_err(|err| {
         Error::from_reason(format!("PIKKU_ERR_SCHEDULE: invalid task list: {err}"))
     })?;
-    Scheduler::new(specs)
-        .map(External::new)
-        .map_err(|err| Error::from_reason(err.to_string()))
+    let scheduler = Scheduler::new(specs).map_err(|err| Error::from_reason(err.to_string()))?;
+    // A worker terminated (or Node exiting) without `stop()`: no one is left to run the
+    // tasks, so the timers end with the environment instead of firing into it. One hook per
+    // scheduler, however often it is started (halting one not running does nothing).
+    let halted = Scheduler::clone(&scheduler);
+    env.add_env_cleanup_hook((), move |()| halted.halt())?;
+    Ok(External::new(scheduler))
 }
 
 /// Starts the timers on the addon's tokio runtime; `onEvent` gets every run and skip. The
 /// callback keeps Node alive (as a `setInterval` does) until `schedulerStop` resolves.
 #[napi]
 pub fn scheduler_start(
-    env: Env,
     #[napi(ts_arg_type = "ExternalObject<'PikkuScheduler'>")] scheduler: &External<Scheduler>,
     #[napi(ts_arg_type = "(event: ScheduleEvent) => void")] on_event: EventCallback,
 ) -> Result<()> {
     let dispatch = Arc::new(JsDispatch(on_event));
     within_runtime_if_available(|| scheduler.start(dispatch))
-        .map_err(|err| Error::from_reason(err.to_string()))?;
-    // A worker terminated (or Node exiting) without `stop()`: no one is left to run the
-    // tasks, so the timers end with the environment instead of firing into it.
-    let halted = Scheduler::clone(scheduler);
-    env.add_env_cleanup_hook((), move |()| halted.halt())?;
-    Ok(())
+        .map_err(|err| Error::from_reason(err.to_string()))
 }
 
 /// Stops the timers, then resolves once every running run has been finished.

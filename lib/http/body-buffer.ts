@@ -1,3 +1,6 @@
+/** The most set aside for a body before its bytes arrive. */
+const FIRST_BYTES = 64 * 1024
+
 /**
  * A request body gathered as it streams in: one buffer, sized by the declared length or grown
  * by doubling, up to a limit. Chunks are copied and let go, never kept: each may be a view of
@@ -8,13 +11,17 @@ export class BodyBuffer {
   private buffer: Buffer
   private size = 0
 
-  /** `declared`: the Content-Length, if any (already checked against `limit`). */
+  /**
+   * `declared`: the Content-Length, if any (already checked against `limit`). At most
+   * `FIRST_BYTES` are set aside before they arrive: a client that declares a megabyte and
+   * sends nothing holds no megabyte.
+   */
   constructor(
     private readonly limit: number,
     declared: number,
   ) {
     const known = Number.isSafeInteger(declared) && declared >= 0
-    this.buffer = Buffer.allocUnsafe(known ? Math.min(declared, limit) : Math.min(16 * 1024, limit))
+    this.buffer = Buffer.allocUnsafe(Math.min(known ? declared : FIRST_BYTES, FIRST_BYTES, limit))
   }
 
   /** Adds `chunk`; `false` when the body would pass the limit (nothing is added then). */

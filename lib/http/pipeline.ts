@@ -205,5 +205,8 @@ function sessionCookieFor(app: BuiltApp, session: Session | undefined): string {
  * engine reads it, and the engine checks the bytes before it takes them into its answer.
  */
 function unshared(body: Uint8Array): Uint8Array {
-  return body.length > 0 && typeof SharedArrayBuffer === 'function' && body.buffer instanceof SharedArrayBuffer ? new Uint8Array(body) : body
+  return body.length > 0 && SHARED !== undefined && body.buffer instanceof SHARED ? new Uint8Array(body) : body
 }
+
+/** The runtime's SharedArrayBuffer, if it has one (looked up once, not per request). */
+const SHARED = typeof SharedArrayBuffer === 'function' ? SharedArrayBuffer : undefined

@@ -120,13 +120,19 @@ enum BodyRead {
     Broken(String),
 }
 
+/// The most set aside for a body before its bytes arrive.
+const FIRST_BYTES: usize = 64 * 1024;
+
 /// Reads `body` into one buffer, sized by its declared length (already checked against
-/// `limit`) or grown by doubling. Frames are copied and dropped as they arrive, never kept:
-/// each one shares the connection's read buffer, so a client sending a body a byte at a time
-/// would otherwise pin a buffer per byte (20,000 one-byte frames held 150 MB).
+/// `limit`; up to `FIRST_BYTES`) and grown by doubling. Frames are copied and dropped as they
+/// arrive, never kept: each one shares the connection's read buffer, so a client sending a
+/// body a byte at a time would otherwise pin a buffer per byte (20,000 one-byte frames held
+/// 150 MB).
 async fn read_body(mut body: Incoming, limit: usize, declared: Option<u64>) -> BodyRead {
+    // At most FIRST_BYTES set aside before the bytes arrive: a client that declares a
+    // megabyte and sends nothing holds no megabyte.
     let declared = declared.map_or(0, |n| usize::try_from(n).unwrap_or(limit));
-    let mut buffer: Vec<u8> = Vec::with_capacity(declared.min(limit));
+    let mut buffer: Vec<u8> = Vec::with_capacity(declared.min(limit).min(FIRST_BYTES));
     while let Some(frame) = body.frame().await {
         let frame = match frame {
             Ok(frame) => frame,
