@@ -57,6 +57,12 @@ class ServerProcess {
     return Number(await this.next('rss')) / 2 ** 20
   }
 
+  /** How many times GET /large has run. */
+  async largeRuns(): Promise<number> {
+    this.child.stdin!.write('runs\n')
+    return Number(await this.next('runs'))
+  }
+
   stop(): void {
     this.child.kill()
   }
@@ -89,6 +95,31 @@ function dribble(url: string, size: number): Promise<string> {
   })
 }
 
+/** A connection that sends `request` and reads nothing until `read()` is called, which
+ * resolves with everything the server sent once it closes the connection. */
+function unreadConnection(url: string, request: string): { read: () => Promise<string> } {
+  const { port } = new URL(url)
+  const socket = connect(Number(port), '127.0.0.1', () => socket.write(request))
+  socket.pause()
+  socket.on('error', () => {}) // a reset after the server closed: what arrived is the result
+  const closed = new Promise<string>((resolve) => {
+    const chunks: Buffer[] = []
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')))
+  })
+  return {
+    read: () => {
+      socket.resume()
+      return closed
+    },
+  }
+}
+
+/** How many answers start in `text`. */
+function answersIn(text: string): number {
+  return text.split('HTTP/1.1 200 ').length - 1
+}
+
 describe.each(KINDS)('hostile clients against %s', (kind) => {
   let server: ServerProcess
   let url: string
@@ -106,6 +137,32 @@ describe.each(KINDS)('hostile clients against %s', (kind) => {
     // Kept as a frame each, the standalone server grew by 100–160 MB here.
     expect(after - before).toBeLessThan(20)
   }, 60_000)
+
+  it('runs no pipelined function ahead of an answer its client has not read', async () => {
+    const before = await server.largeRuns()
+    const get = 'GET /large HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'
+    const last = 'GET /large HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'
+    const clients = Array.from({ length: 4 }, () => unreadConnection(url, get.repeat(3) + last))
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    // The first answer (6 MB) fills the socket: the second waits for the client to read it.
+    // Without turns, Node ran all 16 and held 96 MB of answers.
+    expect((await server.largeRuns()) - before).toBe(4)
+    const texts = await Promise.all(clients.map((client) => client.read()))
+    for (const text of texts) expect(answersIn(text)).toBe(4)
+    expect((await server.largeRuns()) - before).toBe(16)
+  }, 30_000)
+
+  it('closes a connection that piles up pipelined requests behind an unread answer, or reads them in turn', async () => {
+    const small = 'GET /items/5 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'
+    const last = 'GET /items/5 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'
+    const client = unreadConnection(url, 'GET /large HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n' + small.repeat(39) + last)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const answers = answersIn(await client.read())
+    // hyper reads no request ahead of an unsent answer: the 40 wait in the socket, unparsed.
+    // Node parses them all at once: beyond 32 waiting, the connection is closed.
+    if (kind === 'standalone') expect(answers).toBe(41)
+    else expect(answers).toBeLessThanOrEqual(1)
+  }, 30_000)
 
   it('answers a chunked body with bad framing 400, saying why', async () => {
     const response = await rawHttp(url, 'POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n')

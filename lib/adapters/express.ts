@@ -4,6 +4,7 @@ import type { EntryOptions, PikkuApp } from '../app.js'
 import { portOf } from '../app/port.js'
 import { BadRequestError } from '../errors.js'
 import { NO_BODY, nodeBody, nodeRequest, readsBody, writeNodeAnswer, writeNodeFailure } from '../http/node.js'
+import { awaitTurn, isTurnOf } from '../http/node-turns.js'
 import type { HttpPipeline, RespondOptions } from '../http/pipeline.js'
 import { functionName } from '../functions.js'
 import type { AnyAPIFunction } from '../types.js'
@@ -47,6 +48,7 @@ export function pikkuExpressRoute(app: PikkuApp, func: AnyAPIFunction, options?:
 }
 
 function serve(http: HttpPipeline, req: Request, res: Response, route: RespondOptions, next: NextFunction, url?: string): void {
+  if (!isTurnOf(res)) return awaitTurn(req, res, () => serve(http, req, res, route, next, url))
   let request = nodeRequest(req, url)
   bodyOf(req, http.maxBodyBytes)
     .then(({ body, contentType }) => {

@@ -4,6 +4,7 @@ import type { PikkuApp } from '../app.js'
 import { portOf } from '../app/port.js'
 import type { HttpAnswer } from '../http/answer.js'
 import { NO_BODY, nodeRequest, readNodeBody, readsBody, writeNodeAnswer, writeNodeFailure } from '../http/node.js'
+import { awaitTurn, isTurnOf } from '../http/node-turns.js'
 
 /**
  * A `node:http` request listener serving the app's routes.
@@ -15,7 +16,7 @@ import { NO_BODY, nodeRequest, readNodeBody, readsBody, writeNodeAnswer, writeNo
  */
 export function createRequestListener(app: PikkuApp): (req: IncomingMessage, res: ServerResponse) => void {
   const { http } = portOf(app)
-  return (req, res) => {
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     const request = nodeRequest(req)
     const fail = (error: unknown) => writeNodeFailure(res, http.failure(error, request))
     const write = (answer: HttpAnswer) => {
@@ -29,4 +30,5 @@ export function createRequestListener(app: PikkuApp): (req: IncomingMessage, res
     if (!readsBody(req.method)) http.respond(request, NO_BODY, write, fail)
     else readNodeBody(req, http.maxBodyBytes, (body) => http.respond(request, body, write, fail), fail)
   }
+  return (req, res) => (isTurnOf(res) ? serve(req, res) : awaitTurn(req, res, () => serve(req, res)))
 }

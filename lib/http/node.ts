@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { carriesNoInput } from '../generated/http-methods.js'
 import type { HttpAnswer, HttpRequestLike } from './answer.js'
 import { BodyBuffer } from './body-buffer.js'
+import { watchSending } from './node-turns.js'
 
 /** Whether a request's body carries input; the engine's rule, generated from it. */
 export function readsBody(method: string | undefined): boolean {
@@ -118,6 +119,8 @@ export function writeNodeAnswer(res: ServerResponse, answer: HttpAnswer): void {
   // Node sends the head in the body's encoding when the body is a string: with a Buffer it
   // sends it in Latin-1, a byte per character, as header values are.
   res.end(answer.latin1Headers ? Buffer.from(answer.body ?? '') : answer.body)
+  // What the socket could not take at once waits in memory: a client must read it in time.
+  if (res.socket?.writableNeedDrain) watchSending(res.socket)
 }
 
 /** Writes the answer to a failure outside any function, unless the response already started. */

@@ -21,12 +21,14 @@ mod bind;
 mod header_text;
 mod mailbox;
 mod request;
+mod send_timeout;
 mod server;
 mod sockets;
 mod websocket;
 
 pub use bind::{bind, DEFAULT_BACKLOG, MOST_BACKLOG};
 pub use mailbox::Mailbox;
+pub use send_timeout::SEND_TIMEOUT;
 pub use server::{start, RunningServer, ServerOptions, MOST_HEADERS, MOST_THREADS};
 pub use sockets::{sendable_close_codes_text, SocketOptions, Sockets, SENDABLE_CLOSE_CODES};
 

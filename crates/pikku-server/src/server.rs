@@ -15,6 +15,7 @@ use tokio::runtime::Runtime;
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::request::answer;
+use crate::send_timeout::{SendTimeout, SEND_TIMEOUT};
 use crate::{Dispatch, SocketOptions, Sockets};
 
 /// The most a request line and headers may take, as Node's default: more is answered 431.
@@ -44,6 +45,9 @@ pub struct ServerOptions {
     /// How long a client may take to send a request's body (default 300 s, Node's request
     /// timeout); then 408 and the connection is closed.
     pub body_timeout: Option<Duration>,
+    /// How long a client may read nothing while an answer waits to be sent; then the
+    /// connection is closed (default [`SEND_TIMEOUT`], 60 s).
+    pub send_timeout: Option<Duration>,
     /// The most headers a request may have; more is answered 431. `None`: hyper's 100, kept
     /// on the stack (a larger count puts them on the heap for every request). At least 1.
     pub max_headers: Option<NonZeroUsize>,
@@ -56,6 +60,11 @@ impl ServerOptions {
     /// The head timeout in force.
     pub fn header_timeout(&self) -> Duration {
         self.header_timeout.unwrap_or(Duration::from_secs(30))
+    }
+
+    /// The send timeout in force.
+    pub fn send_timeout(&self) -> Duration {
+        self.send_timeout.unwrap_or(SEND_TIMEOUT)
     }
 
     /// The body timeout in force.
@@ -206,6 +215,7 @@ async fn accept_loop(
                 };
                 let _ = stream.set_nodelay(true);
                 let served = Arc::clone(&context);
+                let stream = SendTimeout::new(stream, context.options.send_timeout());
                 let service = service_fn(move |request| {
                     let context = Arc::clone(&served);
                     async move { Ok::<_, std::convert::Infallible>(answer(&context, request).await) }
