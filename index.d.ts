@@ -201,10 +201,11 @@ export declare function schedulerStart(scheduler: ExternalObject<'PikkuScheduler
 export declare function schedulerStop(scheduler: ExternalObject<'PikkuScheduler'>): Promise<void>
 
 /**
- * Stops accepting, lets requests in flight finish, then resolves; the wake callback is then
- * released, so that Node may exit.
+ * Stops accepting, lets requests in flight finish within `grace_ms` (then answers those
+ * still running 503), then resolves; the wake callback is then released, so that Node may
+ * exit.
  */
-export declare function serverClose(server: ExternalObject<'PikkuServer'>): Promise<void>
+export declare function serverClose(server: ExternalObject<'PikkuServer'>, graceMs: number): Promise<void>
 
 /**
  * Starts serving the routes of `config_json` (an `EngineConfig`) on `host:port` (port 0: one

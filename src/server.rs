@@ -190,18 +190,21 @@ pub fn server_send(
         .map_err(|err| Error::from_reason(format!("PIKKU_ERR_SERVER: {err}")))
 }
 
-/// Stops accepting, lets requests in flight finish, then resolves; the wake callback is then
-/// released, so that Node may exit.
+/// Stops accepting, lets requests in flight finish within `grace_ms` (then answers those
+/// still running 503), then resolves; the wake callback is then released, so that Node may
+/// exit.
 #[napi(ts_return_type = "Promise<void>")]
 pub fn server_close<'env>(
     env: &'env Env,
     #[napi(ts_arg_type = "ExternalObject<'PikkuServer'>")] server: &External<StandaloneServer>,
+    grace_ms: u32,
 ) -> Result<PromiseRaw<'env, ()>> {
     let running = take(&server.running);
     let mailbox = Arc::clone(&server.mailbox);
     env.spawn_future(async move {
         if let Some(running) = running {
-            running.close().await;
+            let grace = std::time::Duration::from_millis(u64::from(grace_ms));
+            running.close_within(grace).await;
         }
         mailbox.close();
         Ok(())

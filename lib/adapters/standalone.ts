@@ -2,6 +2,7 @@ import type { PikkuApp } from '../app.js'
 import { portOf } from '../app/port.js'
 import { ChannelHost, type ChannelPolicy, type OpenChannels } from '../channel/host.js'
 import { LISTEN_LIMITS, type BatchEntry, type CallEntry } from '../generated/standalone.js'
+import { graceOf, type CloseOptions } from '../close-options.js'
 import type { HttpRequestLike } from '../http/answer.js'
 import { NO_BODY } from '../http/node.js'
 import { serverClose, serverListen, serverPort, serverTake } from '../native.js'
@@ -53,8 +54,12 @@ export interface StandaloneServer {
   readonly url: string
   /** The app's open channel connections. */
   readonly channels: OpenChannels
-  /** Stops accepting connections, lets requests in flight finish, closes open sockets (1001), then resolves. */
-  close(): Promise<void>
+  /**
+   * Stops accepting connections and lets requests and channel messages in flight finish within
+   * the grace period (`graceMs`, default 10 s); past it, requests still running are answered
+   * 503 and messages get an error reply. Then it closes open sockets (1001) and resolves.
+   */
+  close(options?: CloseOptions): Promise<void>
 }
 
 /**
@@ -120,7 +125,13 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
     port,
     url: `http://${address.includes(':') ? `[${address}]` : address}:${port}`,
     channels,
-    close: () => serverClose(handle),
+    close: async (closeOptions) => {
+      const grace = graceOf(closeOptions)
+      const started = performance.now()
+      await channels.close(grace)
+      outbox.flush() // the replies go out before the sockets' close
+      await serverClose(handle, Math.max(0, Math.round(grace - (performance.now() - started))))
+    },
   }
 }
 

@@ -16,6 +16,8 @@ export class ChannelConnection {
   waitingBytes = 0
   /** Messages received so far: the next one's `seq`. */
   received = 0
+  /** The `seq` of each message owed its reply. */
+  readonly unanswered = new Set<number>()
   /** `onConnect` refused the connection: nothing more of it runs. */
   refused = false
 
@@ -42,6 +44,11 @@ export class ChannelConnection {
         for (const other of topics.audience(topic, connection)) other.sendText(text)
       },
     })
+  }
+
+  /** Sends message `seq`'s reply, unless it was sent already (a close gave it an error reply). */
+  reply(seq: number, text: string): void {
+    if (this.unanswered.delete(seq)) this.sendText(text)
   }
 
   /** Sends a text frame, unless the socket is closing or gone. */

@@ -68,6 +68,10 @@ export class ChannelHost implements OpenChannels {
   private readonly topics = new Map<string, Topics<ChannelConnection>>() // one set per channel: no crosstalk
   private readonly live = new Set<ChannelConnection>()
   private readonly limits: { messages: number; bytes: number; connections: number }
+  /** Set by `close()`: no upgrade is admitted, no new message is queued. */
+  private closing = false
+  /** Set when the grace period of `close()` ends: nothing queued starts any more. */
+  private abandoned = false
 
   constructor(
     private readonly runtime: ChannelRuntime,
@@ -92,6 +96,7 @@ export class ChannelHost implements OpenChannels {
   async admit(request: HttpRequestLike): Promise<{ admitted: Admitted } | { refused: HttpAnswer }> {
     const refusal =
       originRefusal(request, this.policy.allowedOrigins) ??
+      (this.closing ? new ServiceUnavailableError('The server is closing; connect again') : undefined) ??
       (this.live.size >= this.limits.connections ? new ServiceUnavailableError('Too many open connections; try again later') : undefined)
     if (refusal) return { refused: this.runtime.failure(refusal, request) }
     try {
@@ -99,6 +104,24 @@ export class ChannelHost implements OpenChannels {
       return 'refused' in found ? found : { admitted: found }
     } catch (error) {
       return { refused: this.runtime.failure(error, request) }
+    }
+  }
+
+  /**
+   * Gets the open connections ready to close: admits no more upgrades, answers new messages
+   * with an error, waits up to `graceMs` for the messages already running, then gives each
+   * message still owed its reply an error reply. The transport then closes the sockets (1001).
+   */
+  async close(graceMs: number): Promise<void> {
+    this.closing = true
+    const running = Promise.all(Array.from(this.live, (connection) => connection.queue))
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))
+    await Promise.race([running, grace])
+    clearTimeout(timer)
+    this.abandoned = true
+    for (const connection of this.live) {
+      for (const seq of connection.unanswered) connection.reply(seq, closingReply(this.runtime, seq))
     }
   }
 
@@ -121,6 +144,8 @@ export class ChannelHost implements OpenChannels {
       message: (text) => {
         if (connection.refused) return
         const seq = ++connection.received
+        if (this.closing) return connection.sendText(closingReply(runtime, seq))
+        connection.unanswered.add(seq)
         connection.waiting++
         connection.waitingBytes += text.length
         if (connection.waiting > limits.messages || connection.waitingBytes > limits.bytes) {
@@ -130,10 +155,10 @@ export class ChannelHost implements OpenChannels {
         }
         connection.queue = connection.queue
           .then(async () => {
-            if (connection.refused) return
-            connection.sendText(await runtime.message(index, seq, text, context))
+            if (connection.refused || this.abandoned) return
+            connection.reply(seq, await runtime.message(index, seq, text, context))
           })
-          .catch((error: unknown) => connection.sendText(JSON.stringify({ seq, error: runtime.errorBody(error) })))
+          .catch((error: unknown) => connection.reply(seq, JSON.stringify({ seq, error: runtime.errorBody(error) })))
           .finally(() => {
             connection.waiting--
             connection.waitingBytes -= text.length
@@ -154,6 +179,11 @@ export class ChannelHost implements OpenChannels {
       },
     }
   }
+}
+
+/** The error reply to message `seq` when the server closes before it ran or finished. */
+function closingReply(runtime: ChannelRuntime, seq: number): string {
+  return JSON.stringify({ seq, error: runtime.errorBody(new ServiceUnavailableError('The server closed before this message was handled; send it again after reconnecting')) })
 }
 
 /** A 403 for a browser page from another origin (cross-site WebSocket hijacking). */

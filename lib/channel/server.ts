@@ -6,6 +6,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 
 import type { PikkuApp } from '../app.js'
 import { portOf } from '../app/port.js'
+import { graceOf, type CloseOptions } from '../close-options.js'
 import type { HttpAnswer } from '../http/answer.js'
 import { nodeRequest } from '../http/node.js'
 import { ChannelHost, type Admitted, type ChannelPolicy, type ChannelSocket, type OpenChannels } from './host.js'
@@ -24,8 +25,11 @@ export interface ChannelServerOptions extends ChannelPolicy {
 
 /** The channel server attached to an `http.Server`. */
 export interface ChannelServer extends OpenChannels {
-  /** Closes every connection (1001) and stops serving upgrades. */
-  close(): Promise<void>
+  /**
+   * Stops serving upgrades, lets messages running finish within the grace period (or gives
+   * them an error reply), then closes every connection (1001).
+   */
+  close(options?: CloseOptions): Promise<void>
 }
 
 /**
@@ -92,8 +96,10 @@ export function attachChannels(app: PikkuApp, server: Server, options: ChannelSe
       return host.connections
     },
     subscribers: (channel, topic) => host.subscribers(channel, topic),
-    close() {
+    async close(closeOptions) {
+      const grace = graceOf(closeOptions)
       clearInterval(pings)
+      await host.close(grace)
       server.off('upgrade', onUpgrade)
       for (const ws of wss.clients) ws.close(1001, 'server closing')
       return new Promise<void>((resolve) => wss.close(() => resolve()))

@@ -66,7 +66,8 @@ export class Outbox {
     if (units > SEND_AT_UNITS) this.flush()
   }
 
-  private flush(): void {
+  /** Sends what was gathered, now. */
+  flush(): void {
     this.flushQueued = false
     if (this.answers !== '') {
       const [batch, bodies] = [`[${this.answers}]`, this.bodies]

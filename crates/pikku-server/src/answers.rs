@@ -4,7 +4,7 @@
 //! body is a slice of the one buffer, without a copy.
 
 use bytes::Bytes;
-use pikku_engine::error::{RequestError, INTERNAL_SERVER};
+use pikku_engine::error::{RequestError, INTERNAL_SERVER, SERVICE_UNAVAILABLE};
 use serde_json::Value;
 
 use crate::batch::AnswerEntry;
@@ -162,6 +162,22 @@ fn reply(parts: Option<(u16, Vec<String>)>, body: Bytes) -> Reply {
 }
 
 /// The 500 of an answer that cannot be sent.
+/// The answer to a call still running when a close's grace period ends.
+pub(crate) fn closing_reply(grace: std::time::Duration) -> Reply {
+    let err = RequestError::new(
+        SERVICE_UNAVAILABLE,
+        format!(
+            "The server closed before the function finished (it waited {} ms); try again",
+            grace.as_millis()
+        ),
+    );
+    Reply {
+        status: err.kind.status,
+        headers: Vec::new(),
+        body: Bytes::from(pikku_engine::wire::error_body(&err, None)),
+    }
+}
+
 pub(crate) fn malformed_reply() -> Reply {
     let err = RequestError::new(
         INTERNAL_SERVER,

@@ -109,6 +109,10 @@ pub trait Dispatch: Send + Sync + 'static {
         Box::pin(std::future::ready(()))
     }
 
+    /// The server is closing and its grace period has passed: answer every call still
+    /// waiting with `reply` (its function's own answer, if it comes later, is dropped).
+    fn abandon(&self, _reply: &Reply) {}
+
     /// A server thread has nothing left to do and is about to sleep: the moment to hand over
     /// calls held back to be sent together.
     fn idle(&self) {}

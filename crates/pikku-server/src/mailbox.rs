@@ -227,6 +227,11 @@ impl Mailbox {
 }
 
 impl Dispatch for Mailbox {
+    fn abandon(&self, reply: &Reply) {
+        let ids: Vec<u32> = self.lock().waiting.keys().copied().collect();
+        self.settle(ids.into_iter().map(|id| (id, reply.clone())).collect());
+    }
+
     fn dispatch(&self, call: Call, reply: oneshot::Sender<Reply>) {
         self.post(|state| {
             let mut id = state.next_id;

@@ -14,6 +14,7 @@ use tokio::net::TcpListener;
 use tokio::runtime::Runtime;
 use tokio::sync::{mpsc, oneshot, watch};
 
+use crate::answers::closing_reply;
 use crate::request::answer;
 use crate::send_timeout::{SendTimeout, SEND_TIMEOUT};
 use crate::{Dispatch, SocketOptions, Sockets};
@@ -21,6 +22,10 @@ use crate::{Dispatch, SocketOptions, Sockets};
 /// The most a request line and headers may take, as Node's default: more is answered 431.
 /// (hyper's read buffer: bodies are read through it in chunks of at most this size.)
 const MAX_HEAD_BYTES: usize = 16 * 1024;
+
+/// How long answers given at the end of a close's grace period have to go out before the
+/// connections still open are dropped.
+const LAST_WRITES: Duration = Duration::from_secs(1);
 
 /// The largest `max_headers`: above 100 hyper allocates two buffers of that many entries
 /// per request. Generated for JavaScript too (`LISTEN_LIMITS` in lib/generated/standalone.ts).
@@ -75,7 +80,6 @@ impl ServerOptions {
 
 /// A server accepting connections on threads of its own; [`close`](RunningServer::close)
 /// stops it.
-#[derive(Debug)]
 pub struct RunningServer {
     /// The address it listens on (port 0 resolved).
     pub local_addr: SocketAddr,
@@ -84,8 +88,17 @@ pub struct RunningServer {
     stop: watch::Sender<bool>,
     abort: watch::Sender<bool>,
     done: oneshot::Receiver<()>,
+    dispatch: Arc<dyn Dispatch>,
     /// The runtime of several threads; one thread runs its own runtime and ends by itself.
     runtime: Option<Runtime>,
+}
+
+impl std::fmt::Debug for RunningServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningServer")
+            .field("local_addr", &self.local_addr)
+            .finish_non_exhaustive()
+    }
 }
 
 impl RunningServer {
@@ -93,8 +106,22 @@ impl RunningServer {
     /// open WebSockets (1001); resolves when every connection has ended, then ends the
     /// server's threads.
     pub async fn close(self) {
+        self.close_within(Duration::MAX).await;
+    }
+
+    /// [`close`](Self::close), with requests in flight given `grace` to finish: past it, calls
+    /// still waiting for JavaScript are answered 503, and connections still open a second
+    /// later (a body still arriving, say) are dropped.
+    pub async fn close_within(self, grace: Duration) {
         let _ = self.stop.send(true);
-        let _ = self.done.await;
+        let mut done = self.done;
+        if tokio::time::timeout(grace, &mut done).await.is_err() {
+            self.dispatch.abandon(&closing_reply(grace));
+            if tokio::time::timeout(LAST_WRITES, &mut done).await.is_err() {
+                let _ = self.abort.send(true);
+                let _ = done.await;
+            }
+        }
         if let Some(runtime) = self.runtime {
             runtime.shutdown_background();
         }
@@ -151,7 +178,7 @@ pub fn start(
     let (live, ended) = mpsc::channel(1);
     let context = Arc::new(Context {
         engine,
-        dispatch,
+        dispatch: Arc::clone(&dispatch),
         sockets: Arc::clone(&sockets),
         options,
         stopped: stopped.clone(),
@@ -180,6 +207,7 @@ pub fn start(
         stop,
         abort,
         done,
+        dispatch,
         runtime,
     })
 }

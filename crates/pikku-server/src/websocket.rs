@@ -309,6 +309,8 @@ async fn write(
     pings.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
+            // What JavaScript sent before the server closed goes out before the 1001.
+            biased;
             next = outgoing.recv() => match next {
                 Some(Outgoing::Text(text)) => {
                     let length = text.len();
