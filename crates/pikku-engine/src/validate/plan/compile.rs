@@ -1,107 +1,10 @@
-//! The part of an input schema that [`super::scan`] checks straight on the JSON text: the
-//! keywords that generated schemas use (types, properties, required, items, lengths, bounds,
-//! enum/const, anyOf/allOf, local `$ref`s), compiled into a flat list of nodes. A schema that
-//! uses any other keyword has no plan and is always checked by the full validator.
+//! Compiling a schema into a [`Plan`]: one node per subschema, shared through `$ref`s, and no
+//! plan at all when a keyword the scan does not check appears.
 
 use rustc_hash::FxHashMap;
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
-/// Index of a node in [`Plan::nodes`].
-pub(super) type NodeId = u32;
-
-/// The node that accepts anything (the schema `true`).
-pub(super) const ANY: NodeId = 0;
-
-/// Type bits of [`Node::types`].
-pub(super) mod kind {
-    pub const NULL: u8 = 1;
-    pub const BOOLEAN: u8 = 2;
-    pub const OBJECT: u8 = 4;
-    pub const ARRAY: u8 = 8;
-    pub const NUMBER: u8 = 16;
-    /// Only numbers written as integers (`5`, not `5.0`, which the plan leaves to the full
-    /// validator).
-    pub const INTEGER: u8 = 32;
-    pub const STRING: u8 = 64;
-}
-
-/// A compiled schema subset.
-#[derive(Debug)]
-pub(super) struct Plan {
-    pub(super) nodes: Vec<Node>,
-    pub(super) root: NodeId,
-}
-
-/// One schema: each check applies to the instances of its kind, as in JSON Schema.
-#[derive(Debug)]
-pub(super) struct Node {
-    /// The schema `false`.
-    pub(super) never: bool,
-    /// Accepted kinds (`kind` bits); 0 accepts every kind.
-    pub(super) types: u8,
-    pub(super) properties: Vec<Property>,
-    /// Bits of `properties` that must be present.
-    pub(super) required: u64,
-    /// The schema of keys not in `properties` (`None`: anything).
-    pub(super) additional: Option<NodeId>,
-    pub(super) prefix_items: Vec<NodeId>,
-    /// The schema of items after `prefix_items` (`None`: anything).
-    pub(super) items: Option<NodeId>,
-    pub(super) min_items: u64,
-    pub(super) max_items: u64,
-    /// In characters (code points), as JSON Schema counts them.
-    pub(super) min_length: u64,
-    pub(super) max_length: u64,
-    /// `format` and `pattern`, left to the full validator on the string alone.
-    pub(super) string_check: Option<jsonschema::Validator>,
-    pub(super) bounds: Vec<Bound>,
-    /// `enum` and `const`: the value must be one of each list.
-    pub(super) choices: Vec<Vec<Value>>,
-    pub(super) any_of: Vec<NodeId>,
-    pub(super) all_of: Vec<NodeId>,
-    pub(super) reference: Option<NodeId>,
-}
-
-impl Default for Node {
-    /// The schema `true`: no check.
-    fn default() -> Self {
-        Node {
-            never: false,
-            types: 0,
-            properties: Vec::new(),
-            required: 0,
-            additional: None,
-            prefix_items: Vec::new(),
-            items: None,
-            min_items: 0,
-            max_items: u64::MAX,
-            min_length: 0,
-            max_length: u64::MAX,
-            string_check: None,
-            bounds: Vec::new(),
-            choices: Vec::new(),
-            any_of: Vec::new(),
-            all_of: Vec::new(),
-            reference: None,
-        }
-    }
-}
-
-/// A key the schema names, in `properties` or only in `required`.
-#[derive(Debug)]
-pub(super) struct Property {
-    pub(super) name: Box<str>,
-    /// `None`: named only by `required`, so its value is checked as an additional property.
-    pub(super) schema: Option<NodeId>,
-}
-
-/// `minimum`, `maximum`, `exclusiveMinimum` or `exclusiveMaximum`.
-#[derive(Debug)]
-pub(super) struct Bound {
-    pub(super) limit: Number,
-    pub(super) below: bool,
-    pub(super) exclusive: bool,
-}
+use super::{kind, Bound, Node, NodeId, Plan, Property};
 
 /// Keywords that only annotate: they change nothing in validation.
 const ANNOTATIONS: [&str; 8] = [
@@ -115,11 +18,11 @@ const ANNOTATIONS: [&str; 8] = [
     "writeOnly",
 ];
 
-const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+pub(super) const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 
 impl Plan {
     /// The plan of `schema`, or `None` when it uses a keyword the plan leaves out.
-    pub(super) fn compile(schema: &Value) -> Option<Plan> {
+    pub(in crate::validate) fn compile(schema: &Value) -> Option<Plan> {
         // An `$id` changes what the `$ref`s below it point to; the plan resolves every pointer
         // from the root, so it leaves such schemas (even a property named `$id`) alone.
         if has_key(schema, "$id") {
@@ -135,15 +38,6 @@ impl Plan {
             nodes: compiler.nodes,
             root,
         })
-    }
-
-    /// The plan that accepts any JSON (a function without an input schema), which still
-    /// refuses forbidden keys.
-    pub(super) fn any() -> Plan {
-        Plan {
-            nodes: vec![Node::default()],
-            root: ANY,
-        }
     }
 }
 
@@ -349,80 +243,4 @@ fn is_keyword(name: &str) -> bool {
                 | "contentSchema"
                 | "discriminator"
         )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn generated_shapes_have_a_plan() {
-        let schema = json!({
-            "$schema": DRAFT_2020_12,
-            "$defs": { "Tag": { "type": "string", "enum": ["a", "b"] } },
-            "type": "object",
-            "title": "Todo",
-            "properties": {
-                "id": { "type": "integer", "minimum": 1 },
-                "title": { "type": "string", "minLength": 1 },
-                "due": { "type": "string", "format": "date-time" },
-                "tags": { "type": "array", "items": { "$ref": "#/$defs/Tag" } },
-                "pair": { "type": "array", "prefixItems": [{ "type": "number" }, { "const": "x" }], "items": false },
-                "note": { "anyOf": [{ "type": "string" }, { "type": "null" }] }
-            },
-            "required": ["id", "title"],
-            "additionalProperties": false
-        });
-        let plan = Plan::compile(&schema).expect("a plan");
-        let root = &plan.nodes[plan.root as usize];
-        assert_eq!(root.properties.len(), 6);
-        let required: Vec<&str> = (0..root.properties.len())
-            .filter(|i| root.required & (1 << i) != 0)
-            .map(|i| &*root.properties[i].name)
-            .collect();
-        assert_eq!(required, ["id", "title"]);
-        assert!(root
-            .additional
-            .is_some_and(|id| plan.nodes[id as usize].never));
-    }
-
-    #[test]
-    fn other_keywords_leave_the_schema_to_the_full_validator() {
-        for schema in [
-            json!({ "oneOf": [true, false] }),
-            json!({ "type": "number", "multipleOf": 2 }),
-            json!({ "properties": { "a": { "not": { "type": "string" } } } }),
-            json!({ "$id": "https://example.com/s", "type": "string" }),
-            json!({ "$ref": "https://example.com/other" }),
-            json!({ "$schema": "http://json-schema.org/draft-07/schema#" }),
-            json!({ "type": "decimal" }),
-            // A `$ref` inside a schema with its own `$id` resolves against that `$id`.
-            json!({
-                "$defs": {
-                    "C": { "type": "string" },
-                    "B": { "$id": "https://example.com/b.json",
-                           "$defs": { "C": { "type": "integer" }, "A": { "$ref": "#/$defs/C" } } }
-                },
-                "properties": { "x": { "$ref": "#/$defs/B/$defs/A" } }
-            }),
-        ] {
-            assert!(Plan::compile(&schema).is_none(), "{schema}");
-        }
-        assert!(Plan::compile(&json!({ "x-internal": true, "type": "string" })).is_some());
-    }
-
-    #[test]
-    fn recursive_references_end() {
-        let schema = json!({
-            "type": "object",
-            "properties": { "children": { "type": "array", "items": { "$ref": "#" } } }
-        });
-        let plan = Plan::compile(&schema).expect("a plan");
-        assert_eq!(
-            plan.nodes.len(),
-            4,
-            "any, root, children, and the ref back to the root"
-        );
-    }
 }
