@@ -1,0 +1,162 @@
+//! Paths and operations: one per HTTP wiring, its parameters, body, responses and security.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use pikku_engine::config::{FunctionMeta, HttpWiringMeta};
+use pikku_engine::HttpMethod;
+use serde_json::{json, Map, Value};
+
+use super::components::Schemas;
+use super::{component, sanitize, ERRORS};
+
+/// `/todos/:id/*rest` → `/todos/{id}/{rest}`.
+pub fn openapi_path(route: &str) -> String {
+    let segments = route.split('/').map(|segment| match param_name(segment) {
+        Some(name) => format!("{{{name}}}"),
+        None => segment.to_owned(),
+    });
+    segments.collect::<Vec<_>>().join("/")
+}
+
+fn param_name(segment: &str) -> Option<&str> {
+    let name = segment.strip_prefix(':').or(segment.strip_prefix('*'));
+    name.filter(|n| !n.is_empty())
+}
+
+/// The function name, or `name_method_route` for a function wired more than once; unique.
+pub(super) fn operation_ids(http: &[HttpWiringMeta]) -> Vec<String> {
+    let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+    for wiring in http {
+        *count.entry(&wiring.function).or_default() += 1;
+    }
+    let mut used = BTreeSet::new();
+    let id = |wiring: &HttpWiringMeta| {
+        let mut base = sanitize(&wiring.function);
+        if count[wiring.function.as_str()] > 1 {
+            base = format!("{base}_{}", wiring.method.as_upper().to_ascii_lowercase());
+            for segment in wiring.route.split('/').filter(|s| !s.is_empty()) {
+                let segment = sanitize(segment.trim_start_matches([':', '*']));
+                base = format!("{base}_{segment}");
+            }
+        }
+        let (mut id, mut n) = (base.clone(), 2);
+        while !used.insert(id.clone()) {
+            (id, n) = (format!("{base}_{n}"), n + 1);
+        }
+        id
+    };
+    http.iter().map(id).collect()
+}
+
+impl Schemas {
+    pub(super) fn operation(
+        &self,
+        wiring: &HttpWiringMeta,
+        id: &str,
+        function: &FunctionMeta,
+    ) -> Value {
+        let known = |name: &Option<String>| {
+            let name = name.as_deref().map(sanitize);
+            name.filter(|name| self.out.contains_key(name))
+        };
+        let input = known(&function.input_schema);
+        let path: Vec<&str> = wiring.route.split('/').filter_map(param_name).collect();
+        let object = input.as_deref().and_then(|name| self.object(name));
+        let field = |key: &str| object.and_then(|o| o.get(key));
+        let properties = field("properties").and_then(Value::as_object).cloned();
+        let required = field("required").and_then(Value::as_array).cloned();
+        let required: Vec<Value> = required.unwrap_or_default();
+        let is_required = |key: &str| required.contains(&json!(key));
+        let mut properties = properties.unwrap_or_default();
+        let mut parameters = Vec::new();
+        for name in &path {
+            let schema = properties.remove(*name);
+            let schema = schema.unwrap_or_else(|| json!({ "type": "string" }));
+            parameters.push(parameter(name, "path", schema, true));
+        }
+        let body_method = matches!(
+            wiring.method,
+            HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch
+        );
+        let mut body = None;
+        match (&input, object) {
+            (Some(name), None) if body_method => body = Some((component(name), true)),
+            (Some(name), None) => {
+                let mut whole = parameter("input", "query", component(name), false);
+                (whole["style"], whole["explode"]) = (json!("form"), json!(true));
+                parameters.push(whole);
+            }
+            (Some(_), Some(_)) if !body_method => {
+                for (key, schema) in properties {
+                    let required = is_required(&key);
+                    parameters.push(parameter(&key, "query", schema, required));
+                }
+            }
+            (Some(name), Some(object)) if !properties.is_empty() => {
+                let names: Vec<&String> = properties.keys().filter(|k| is_required(k)).collect();
+                let mut schema = component(name);
+                if !path.is_empty() {
+                    // The input object without its path params (the body's own schema).
+                    let mut rest = object.clone();
+                    rest.insert("properties".into(), json!(properties));
+                    rest.remove("required");
+                    if !names.is_empty() {
+                        rest.insert("required".into(), json!(names));
+                    }
+                    schema = Value::Object(rest);
+                }
+                body = Some((schema, !names.is_empty()));
+            }
+            _ => {}
+        }
+        let mut responses = Map::new();
+        if let Some(name) = known(&function.output_schema) {
+            let content = json!({ "application/json": { "schema": component(&name) } });
+            let ok = json!({ "description": "Success", "content": content });
+            responses.insert("200".into(), ok);
+        } else {
+            let none = json!({ "description": "Success, no content" });
+            responses.insert("204".into(), none);
+        }
+        let auth = wiring.auth.unwrap_or(true);
+        for (status, name, _) in ERRORS {
+            let applies = match status {
+                "401" => auth,
+                "405" => false,
+                "413" | "415" => body.is_some(),
+                "422" => input.is_some(),
+                _ => true,
+            };
+            if applies {
+                let reference = json!({ "$ref": format!("#/components/responses/{name}") });
+                responses.insert(status.into(), reference);
+            }
+        }
+        let mut operation = json!({ "operationId": id, "responses": responses });
+        if !parameters.is_empty() {
+            operation["parameters"] = Value::Array(parameters);
+        }
+        if let Some((schema, required)) = body {
+            operation["requestBody"] = json!({ "required": required, "content": {
+                "application/json": { "schema": schema },
+                "application/x-www-form-urlencoded": { "schema": schema } } });
+        }
+        // Without any scheme there is nothing to require (the engine still answers 401).
+        if !self.requirement.is_empty() {
+            operation["security"] = match auth {
+                true => Value::Array(self.requirement.clone()),
+                false => json!([]),
+            };
+        }
+        operation
+    }
+}
+
+fn parameter(name: &str, location: &str, schema: Value, required: bool) -> Value {
+    let mut parameter = json!({ "name": name, "in": location, "required": required });
+    if let Some(description) = schema.get("description") {
+        parameter["description"] = description.clone();
+    }
+    parameter["schema"] = schema;
+    parameter
+}
