@@ -8,7 +8,7 @@ import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { rawHttp } from './helpers/raw-http.js'
+import { rawHttp, rawText } from './helpers/raw-http.js'
 
 const KINDS = ['standalone', 'node-http', 'express'] as const
 
@@ -138,6 +138,17 @@ describe.each(KINDS)('hostile clients against %s', (kind) => {
     expect(after - before).toBeLessThan(20)
   }, 60_000)
 
+  it('answers the requests before a head with a bare LF, then refuses it and closes', async () => {
+    const body = '{"text":\n"ab"}' // a line feed in a body is no line ending
+    const text = await rawText(
+      url,
+      `POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}` +
+        'GET /items/5 HTTP/1.1\nHost: 127.0.0.1\n\nGET /items/6 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+    )
+    const statuses = [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => Number(match[1]))
+    expect(statuses).toEqual([200, 400])
+  })
+
   it('runs no pipelined function ahead of an answer its client has not read', async () => {
     const before = await server.largeRuns()
     const get = 'GET /large HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'
@@ -211,6 +222,8 @@ describe.each(KINDS)('hostile clients against %s', (kind) => {
     ['HEAD in lower case (it would run GET and send the body)', 'head /large HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', 'not in upper case'],
     ['an HTTP/1.1 request without Host', 'GET /items/5 HTTP/1.1\r\n\r\n', 'Host header'],
     ['two different Content-Lengths', 'POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}x', ''],
+    ['a request line ended by a bare LF', 'GET /items/5 HTTP/1.1\nHost: 127.0.0.1\r\n\r\n', 'bare LF'],
+    ['a header line ended by a bare LF', 'GET /items/5 HTTP/1.1\r\nHost: 127.0.0.1\n\r\n', 'bare LF'],
   ])('refuses %s with 400, as Node does', async (_name, request, reason) => {
     const response = await rawHttp(url, request)
     expect(response.status).toBe(400)

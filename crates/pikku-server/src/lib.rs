@@ -18,12 +18,14 @@
 mod answers;
 pub mod batch;
 mod bind;
+mod head_scan;
 mod header_text;
 mod mailbox;
 mod request;
 mod send_timeout;
 mod server;
 mod sockets;
+mod strict_reads;
 mod websocket;
 
 pub use bind::{bind, DEFAULT_BACKLOG, MOST_BACKLOG};

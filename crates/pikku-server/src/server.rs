@@ -17,6 +17,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use crate::answers::closing_reply;
 use crate::request::answer;
 use crate::send_timeout::{SendTimeout, SEND_TIMEOUT};
+use crate::strict_reads::{bare_lf_response, HeadVerdicts, StrictReads};
 use crate::{Dispatch, SocketOptions, Sockets};
 
 /// The most a request line and headers may take, as Node's default: more is answered 431.
@@ -243,10 +244,18 @@ async fn accept_loop(
                 };
                 let _ = stream.set_nodelay(true);
                 let served = Arc::clone(&context);
+                let verdicts = Arc::new(HeadVerdicts::default());
+                let stream = StrictReads::new(stream, Arc::clone(&verdicts));
                 let stream = SendTimeout::new(stream, context.options.send_timeout());
                 let service = service_fn(move |request| {
                     let context = Arc::clone(&served);
-                    async move { Ok::<_, std::convert::Infallible>(answer(&context, request).await) }
+                    let refused = verdicts.next_is_refused();
+                    async move {
+                        if refused {
+                            return Ok::<_, std::convert::Infallible>(bare_lf_response());
+                        }
+                        Ok(answer(&context, request).await)
+                    }
                 });
                 let mut http = http1::Builder::new();
                 http.timer(TokioTimer::new())
