@@ -43,10 +43,11 @@ export interface AppOptions {
   /** The largest accepted body in bytes (default 1 MiB). */
   maxBodyBytes?: number
   /**
-   * How long an HTTP request's middleware and function may run, in ms (default 30 000; 0: no
-   * limit; a route's `timeoutMs` overrides it). Past it the request is answered 504
-   * GatewayTimeoutError and the function's `signal` service aborts, so that it can stop its
-   * work; what it returns later is dropped.
+   * How long an HTTP request's middleware and function, or a channel message's function, may
+   * run, in ms (default 30 000; 0: no limit; a route's `timeoutMs` overrides it). Past it the
+   * request is answered 504 GatewayTimeoutError (a message gets that error as its reply) and
+   * the function's `signal` service aborts, so that it can stop its work; what it returns
+   * later is dropped.
    */
   timeoutMs?: number
   /** Where unhandled errors (and failed scheduled tasks) are logged (default `console`). */
@@ -68,6 +69,11 @@ export interface CallOptions extends EntryOptions {
    * to the session services factory.
    */
   context?: Omit<InvocationContext, 'userSession' | 'http'>
+  /**
+   * How long permissions and the function may run, in ms (default 0: no limit). Past it the
+   * call rejects with a `GatewayTimeoutError` and the function's `signal` service aborts.
+   */
+  timeoutMs?: number
 }
 
 /** Options of a call that skips routing (Next.js file routes, per-route Express handlers, `call`). */

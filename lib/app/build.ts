@@ -19,6 +19,7 @@ import { engineProblems, throwProblems, type StartupProblem } from '../startup-e
 import type { AnyAPIFunction, InvocationContext, Session } from '../types.js'
 import type { SessionHook } from '../user-session.js'
 import { registeredRoutes } from '../wiring.js'
+import { withinLimit } from '../within-limit.js'
 import { entryConfig } from './entries.js'
 
 /** A routed target, with the middleware of its route and function. */
@@ -58,14 +59,17 @@ export interface BuiltApp {
 
 /**
  * Runs `func` as the app runs every invocation outside HTTP (calls, channel messages, tasks,
- * jobs): the app's and the function's permissions, then the function.
+ * jobs): the app's and the function's permissions, then the function, within `limitMs` (0: no
+ * limit; past it a `GatewayTimeoutError` and the function's `signal` aborts).
  */
-export function runInApp(app: BuiltApp, func: AnyAPIFunction, input: unknown, session: Session | undefined, context: InvocationContext): Promise<unknown> {
-  return runChecked(app.env, permissionPlan(app.globalPermissions, func), functionLabel(func), func, input, session, context)
+export function runInApp(app: BuiltApp, func: AnyAPIFunction, input: unknown, session: Session | undefined, context: InvocationContext, limitMs = 0): Promise<unknown> {
+  const label = functionLabel(func)
+  const plan = permissionPlan(app.globalPermissions, func)
+  return withinLimit(app.env.deadlines, limitMs, label, (deadline) => runChecked(app.env, plan, label, func, input, session, context, deadline))
 }
 
 /** A time limit as given (`undefined`: not given); a problem when it is no whole number of ms in range. */
-function timeoutOf(value: unknown, subject: string, problems: StartupProblem[]): number | undefined {
+export function timeoutOf(value: unknown, subject: string, problems: StartupProblem[]): number | undefined {
   if (value === undefined) return undefined
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MOST_TIMEOUT_MS) return value
   problems.push({

@@ -9,7 +9,8 @@ import { check } from '../native.js'
 import { isProblem } from '../schema-links.js'
 import type { AnyAPIFunction, InputOf, InvocationContext, OutputOf } from '../types.js'
 import { inProcessSession } from '../user-session.js'
-import { runInApp, type BuiltApp } from './build.js'
+import type { StartupProblem } from '../startup-error.js'
+import { runInApp, timeoutOf, type BuiltApp } from './build.js'
 import type { Entries } from './entries.js'
 
 /** In-process calls of one built app; `PikkuApp` hands its public methods to this. */
@@ -26,7 +27,7 @@ export class InProcess {
   async call<F extends AnyAPIFunction>(func: F, data: InputOf<F>, options: CallOptions = {}): Promise<OutputOf<F>> {
     const input = this.checkInput(func, data, options)
     const context: InvocationContext = { ...options.context, userSession: inProcessSession(options.session) }
-    return (await runInApp(this.app, func, input, options.session, context)) as OutputOf<F>
+    return (await runInApp(this.app, func, input, options.session, context, this.limitOf(options.timeoutMs))) as OutputOf<F>
   }
 
   /** See {@link PikkuApp.checkInput}. */
@@ -58,9 +59,18 @@ export class InProcess {
    * anyone: checked against the function's schema when it has one (defaults apply), else
    * given as is.
    */
-  runScheduled(func: AnyAPIFunction, context: Omit<InvocationContext, 'userSession' | 'http'>): Promise<unknown> {
-    if (this.hasInputSchema(func)) return this.call(func, {} as never, { auth: false, context })
-    return runInApp(this.app, func, {}, undefined, { ...context, userSession: inProcessSession(undefined) })
+  runScheduled(func: AnyAPIFunction, context: Omit<InvocationContext, 'userSession' | 'http'>, timeoutMs = 0): Promise<unknown> {
+    if (this.hasInputSchema(func)) return this.call(func, {} as never, { auth: false, context, timeoutMs })
+    return runInApp(this.app, func, {}, undefined, { ...context, userSession: inProcessSession(undefined) }, timeoutMs)
+  }
+
+  /** A call's `timeoutMs`, checked (a RangeError naming it otherwise). */
+  private limitOf(timeoutMs: unknown): number {
+    if (timeoutMs === undefined) return 0
+    const problems: StartupProblem[] = []
+    const limit = timeoutOf(timeoutMs, '`timeoutMs` of app.call', problems)
+    if (limit === undefined) throw new RangeError(`${problems[0]!.code}: ${problems[0]!.subject}: ${problems[0]!.message}`)
+    return limit
   }
 
 }

@@ -84,7 +84,7 @@ export class ChannelRuntime {
     // `JSON.stringify` down its slow path (3× the time of the whole reply, measured).
     const head = `{"seq":${seq}${handler.replyTag}`
     try {
-      const result = await runInApp(this.app, handler.func, wire[1], session, context)
+      const result = await runInApp(this.app, handler.func, wire[1], session, context, this.app.env.timeoutMs)
       return `${head},"data":${JSON.stringify(result ?? null) ?? 'null'}}`
     } catch (error) {
       return `${head},"error":${JSON.stringify(this.errorBody(error))}}`

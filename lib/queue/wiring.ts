@@ -1,3 +1,4 @@
+import { MOST_TIMEOUT_MS } from '../deadlines.js'
 import { functionName } from '../functions.js'
 import type { APIFunctionSessionless, InputOf } from '../types.js'
 import type { BackoffOptions } from './backend.js'
@@ -40,6 +41,12 @@ export interface QueueWorkerConfig<Name extends string = string, F extends Queue
   retries?: number
   /** The wait before each retry (default exponential from 1000 ms: 1 s, 2 s, 4 s, …). */
   backoff?: BackoffOptions
+  /**
+   * How long one attempt may take, in ms (default 0: no limit). Past it the attempt fails
+   * with a `GatewayTimeoutError` (and is retried as any failure) and the function's `signal`
+   * service aborts.
+   */
+  timeoutMs?: number
 }
 
 /** A wired queue: the handle `addQueueWorker` returns, which types `enqueue`. */
@@ -49,6 +56,7 @@ export interface QueueWorker<Name extends string = string, F extends QueueFuncti
   readonly concurrency: number
   readonly retries: number
   readonly backoff: Readonly<Required<BackoffOptions>>
+  readonly timeoutMs: number
 }
 
 /** The job data of a worker's queue: its function's input. */
@@ -92,6 +100,7 @@ export function addQueueWorker<Name extends string, F extends QueueFunction>(
     concurrency: wiring.concurrency ?? 1,
     retries: wiring.retries ?? 2,
     backoff: Object.freeze({ type: wiring.backoff?.type ?? 'exponential', delayMs: wiring.backoff?.delayMs ?? 1000 }),
+    timeoutMs: wiring.timeoutMs ?? 0,
   })
   const problems = configProblems(worker)
   if (problems.length) throw new TypeError(problems.join('\n'))
@@ -135,6 +144,9 @@ function configProblems(worker: QueueWorker): string[] {
   }
   if (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0) {
     problems.push(`PIKKU_ERR_QUEUE: ${where}: \`backoff.delayMs\` must be a number of milliseconds, 0 or more; got ${String(delayMs)}`)
+  }
+  if (!Number.isInteger(worker.timeoutMs) || worker.timeoutMs < 0 || worker.timeoutMs > MOST_TIMEOUT_MS) {
+    problems.push(`PIKKU_ERR_QUEUE: ${where}: \`timeoutMs\` must be a whole number of milliseconds from 0 (no limit) to ${MOST_TIMEOUT_MS}; got ${String(worker.timeoutMs)}`)
   }
   return problems
 }

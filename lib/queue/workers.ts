@@ -181,7 +181,7 @@ export class Queues {
   /** One attempt of a job: the function through `app.call`, which validates and makes services. */
   private run(app: PikkuApp, worker: QueueWorker, job: QueueJob): Promise<unknown> {
     const queue = { name: job.queue, jobId: job.id, attempt: job.attempt, maxAttempts: job.maxAttempts }
-    return app.call(worker.func, job.data, { auth: false, context: { queue } })
+    return app.call(worker.func, job.data, { auth: false, context: { queue }, timeoutMs: worker.timeoutMs })
   }
 
   private workerFor(target: string | QueueWorker): QueueWorker {

@@ -3,6 +3,7 @@
 // is reported back when it settles, so that the engine keeps the overlap rule and a stop
 // can wait for running tasks.
 import type { PikkuApp } from '../app.js'
+import { timeoutOf } from '../app/build.js'
 import { portOf } from '../app/port.js'
 import { engineProblems, PikkuStartupError, throwProblems, type StartupProblem } from '../startup-error.js'
 import { functionMeta, functionName } from '../functions.js'
@@ -174,7 +175,7 @@ export class PikkuScheduler {
     const scheduledAt = new Date(run.scheduledAt)
     try {
       const context = { scheduledTask: { name: task.name, schedule: task.schedule, scheduledAt } }
-      const result = await portOf(this.app).calls.runScheduled(task.func, context)
+      const result = await portOf(this.app).calls.runScheduled(task.func, context, task.timeoutMs)
       return { status: 'completed', scheduledAt, result }
     } catch (error) {
       this.logger.error(`pikku: scheduled task \`${task.name}\` (due at ${scheduledAt.toISOString()}) failed; it runs again at its next tick`, error)
@@ -205,6 +206,9 @@ function functionProblems(app: PikkuApp, task: ScheduledTaskWiring, index: numbe
       },
     ]
   }
+  const problems: StartupProblem[] = []
+  timeoutOf(task.timeoutMs, `\`timeoutMs\` of ${subject}`, problems)
+  if (problems.length > 0) return problems
   if (!portOf(app).calls.hasInputSchema(task.func)) return [] // its input, `{}`, is made by the scheduler
   try {
     app.checkInput(task.func, {} as never, { auth: false })

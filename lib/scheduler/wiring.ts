@@ -24,6 +24,12 @@ export interface ScheduledTaskWiring {
    * the tick is skipped and logged).
    */
   overlap?: boolean
+  /**
+   * How long a run may take, in ms (default 0: no limit). Past it the run counts as failed
+   * (a `GatewayTimeoutError`, logged), its function's `signal` service aborts, and the next
+   * tick may start a run.
+   */
+  timeoutMs?: number
 }
 
 const scheduledTasks: ScheduledTaskWiring[] = []
