@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { createApp, PikkuStartupError, pikkuSessionlessFunc, type PikkuMiddleware } from '@pikku/native'
 
+import { pikkuExpressRoute } from '@pikku/native/express'
+
 import { ADAPTERS, serve, type Running } from './helpers/servers.js'
 
 /** What the functions saw of their signal, by request. */
@@ -69,8 +71,8 @@ describe.each(ADAPTERS)('time limits behind %s', (kind) => {
     expect(seen.get(tag)).toEqual({ aborted: false, reason: undefined })
   })
 
-  // A route's own limit is the engine-routed adapters'; a host-routed handler has the app's.
-  it.skipIf(kind === 'express-route')("takes the route's own limit over the app's", async () => {
+  // Behind express-route, the handler's `timeoutMs` option (set from the route's).
+  it("takes the route's own limit over the app's", async () => {
     const quick = await fetch(`${server.url}/quick?tag=${kind}-quick`)
     expect(quick.status).toBe(504)
     expect((await quick.json()).message).toMatch(/limit of 100 ms/)
@@ -80,6 +82,11 @@ describe.each(ADAPTERS)('time limits behind %s', (kind) => {
 })
 
 describe('time limit settings', () => {
+  it('refuses a handler timeoutMs that is not a whole number of ms when the handler is made', () => {
+    const app = createApp({ routes: [] })
+    expect(() => pikkuExpressRoute(app, waits, { auth: false, timeoutMs: -1 })).toThrow(/PIKKU_ERR_CONFIG: `timeoutMs` of the pikkuExpressRoute handler \(function `timeoutWaits`\)/)
+  })
+
   it.each([-1, 1.5, '10', 2 ** 31])('refuses timeoutMs %j at start-up, naming it', (value) => {
     const make = () => createApp({ timeoutMs: value as number, routes: [] })
     expect(make).toThrow(PikkuStartupError)

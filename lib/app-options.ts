@@ -81,3 +81,9 @@ export interface EntryOptions {
   /** Whether a session is required (default true, as for routes). */
   auth?: boolean
 }
+
+/** Options of a handler for one route of a host framework (a per-route Express handler, a Next.js file route). */
+export interface RouteHandlerOptions extends EntryOptions {
+  /** How long its middleware and function may run, in ms (default: the app's `timeoutMs`; 0: no limit). */
+  timeoutMs?: number
+}

@@ -1,4 +1,4 @@
-import type { AppOptions, CallOptions, EntryOptions } from './app-options.js'
+import type { AppOptions, CallOptions, EntryOptions, RouteHandlerOptions } from './app-options.js'
 import { buildApp } from './app/build.js'
 import { Entries } from './app/entries.js'
 import { InProcess } from './app/in-process.js'
@@ -7,7 +7,7 @@ import { ChannelRuntime } from './channel/runtime.js'
 import { HttpPipeline } from './http/pipeline.js'
 import type { AnyAPIFunction, InputOf, Logger, OutputOf } from './types.js'
 
-export type { AppOptions, CallOptions, EntryOptions } from './app-options.js'
+export type { AppOptions, CallOptions, EntryOptions, RouteHandlerOptions } from './app-options.js'
 
 /**
  * An app: the engine built from the wirings, and the functions it runs. Adapters serve it;
@@ -70,7 +70,7 @@ export class PikkuApp {
    * app.prepare(getNote, { auth: false })
    * ```
    */
-  prepare(func: AnyAPIFunction, options: EntryOptions & { usedBy?: string } = {}): void {
+  prepare(func: AnyAPIFunction, options: RouteHandlerOptions & { usedBy?: string } = {}): void {
     this.calls.prepare(func, options)
   }
 }

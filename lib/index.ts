@@ -1,7 +1,7 @@
 // The public surface of @pikku/native. Adapters live in their own entry points:
 // '@pikku/native/express', '/node-http', '/fetch', '/next'.
 
-export { createApp, PikkuApp, type AppOptions, type CallOptions, type EntryOptions } from './app.js'
+export { createApp, PikkuApp, type AppOptions, type CallOptions, type EntryOptions, type RouteHandlerOptions } from './app.js'
 export { addRoute, wireHTTP, type RouteWiring } from './wiring.js'
 export { safePath } from './safe-path.js'
 export { linkFunctions, type FunctionLinks } from './function-links.js'

@@ -66,11 +66,12 @@ function listenerFor(kind: Exclude<AdapterKind, 'standalone'>, app: PikkuApp) {
       return server
     }
     case 'express-route': {
-      // Express routes each of the app's routes to its own handler (`pikkuExpressRoute`).
+      // Express routes each of the app's routes to its own handler (`pikkuExpressRoute`), with
+      // the route's auth and time limit as the handler's options.
       const server = express()
       for (const { target, auth } of portOf(app).built.routes) {
         const method = target.label.split(' ')[0]!.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options'
-        server[method](target.route!, pikkuExpressRoute(app, target.func, { auth }))
+        server[method](target.route!, pikkuExpressRoute(app, target.func, { auth, timeoutMs: target.timeoutMs }))
       }
       server.use((_req, res) => {
         res.status(404).json({ fallthrough: true })

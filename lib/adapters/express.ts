@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 
-import type { EntryOptions, PikkuApp } from '../app.js'
+import type { PikkuApp, RouteHandlerOptions } from '../app.js'
 import { portOf } from '../app/port.js'
 import { BadRequestError } from '../errors.js'
 import { NO_BODY, nodeBody, nodeRequest, readsBody, writeNodeAnswer, writeNodeFailure } from '../http/node.js'
@@ -37,7 +37,7 @@ export function pikkuExpress(app: PikkuApp): RequestHandler {
  * server.get('/todos/:id', pikkuExpressRoute(app, getTodo))
  * ```
  */
-export function pikkuExpressRoute(app: PikkuApp, func: AnyAPIFunction, options?: EntryOptions): RequestHandler {
+export function pikkuExpressRoute(app: PikkuApp, func: AnyAPIFunction, options?: RouteHandlerOptions): RequestHandler {
   app.prepare(func, { ...options, usedBy: `pikkuExpressRoute handler (function \`${functionName(func) ?? 'anonymous'}\`)` })
   const { http } = portOf(app)
   return (req: Request, res: Response, next: NextFunction) => {

@@ -1,4 +1,4 @@
-import type { EntryOptions, PikkuApp } from '../app.js'
+import type { EntryOptions, PikkuApp, RouteHandlerOptions } from '../app.js'
 import { portOf } from '../app/port.js'
 import { PikkuFetch, type RouteTable } from '../client.js'
 import { pathAndQuery, readWebBody, webRequest, webResponse } from '../http/web.js'
@@ -47,7 +47,7 @@ export function pikkuNext<R extends RouteTable = RouteTable>(app: PikkuApp, opti
       OPTIONS: catchAll,
     },
     /** A handler for one file route; Next's dynamic segments become the function's params. */
-    route(func: AnyAPIFunction, entryOptions?: EntryOptions): NextRouteHandler {
+    route(func: AnyAPIFunction, entryOptions?: RouteHandlerOptions): NextRouteHandler {
       app.prepare(func, { ...entryOptions, usedBy: `Next.js file route (function \`${functionName(func) ?? 'anonymous'}\`)` })
       const { http } = portOf(app)
       return async (request, context) => {

@@ -2,7 +2,7 @@
 // queue jobs): the engine checks the input and the auth gate, then permissions and the
 // function run, without HTTP.
 
-import type { CallOptions, EntryOptions } from '../app-options.js'
+import type { CallOptions, RouteHandlerOptions } from '../app-options.js'
 import { errorFromBody } from '../errors.js'
 import { isErrorAnswer, type WireAnswer } from '../http/answer.js'
 import { check } from '../native.js'
@@ -27,7 +27,7 @@ export class InProcess {
   async call<F extends AnyAPIFunction>(func: F, data: InputOf<F>, options: CallOptions = {}): Promise<OutputOf<F>> {
     const input = this.checkInput(func, data, options)
     const context: InvocationContext = { ...options.context, userSession: inProcessSession(options.session) }
-    return (await runInApp(this.app, func, input, options.session, context, this.limitOf(options.timeoutMs))) as OutputOf<F>
+    return (await runInApp(this.app, func, input, options.session, context, this.limitOf(options.timeoutMs, '`timeoutMs` of app.call'))) as OutputOf<F>
   }
 
   /** See {@link PikkuApp.checkInput}. */
@@ -39,8 +39,9 @@ export class InProcess {
   }
 
   /** See {@link PikkuApp.prepare}. */
-  prepare(func: AnyAPIFunction, options: EntryOptions & { usedBy?: string } = {}): void {
+  prepare(func: AnyAPIFunction, options: RouteHandlerOptions & { usedBy?: string } = {}): void {
     this.entries.index(func, options.auth ?? true, options.usedBy)
+    this.limitOf(options.timeoutMs, `\`timeoutMs\` of the ${options.usedBy ?? 'handler'}`)
   }
 
   /** Whether `func` has an input schema: given on it, or the code generator's (found once). */
@@ -64,11 +65,11 @@ export class InProcess {
     return runInApp(this.app, func, {}, undefined, { ...context, userSession: inProcessSession(undefined) }, timeoutMs)
   }
 
-  /** A call's `timeoutMs`, checked (a RangeError naming it otherwise). */
-  private limitOf(timeoutMs: unknown): number {
+  /** A `timeoutMs` given to a call or handler, checked (a RangeError naming `subject` otherwise); 0 when not given. */
+  private limitOf(timeoutMs: unknown, subject: string): number {
     if (timeoutMs === undefined) return 0
     const problems: StartupProblem[] = []
-    const limit = timeoutOf(timeoutMs, '`timeoutMs` of app.call', problems)
+    const limit = timeoutOf(timeoutMs, subject, problems)
     if (limit === undefined) throw new RangeError(`${problems[0]!.code}: ${problems[0]!.subject}: ${problems[0]!.message}`)
     return limit
   }

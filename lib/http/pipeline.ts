@@ -5,7 +5,7 @@
 
 import type { BuiltApp } from '../app/build.js'
 import type { Entries } from '../app/entries.js'
-import type { EntryOptions } from '../app-options.js'
+import type { RouteHandlerOptions } from '../app-options.js'
 import { isPreflight } from '../cors.js'
 import { functionLabel, functionMeta } from '../functions.js'
 import { answerForThrow, failureAnswer, permissionPlan } from '../invoke.js'
@@ -21,6 +21,8 @@ import { serveDecision, type Decision, type Deliver, type Fail, type HttpTarget 
 export interface HostRouted {
   func: AnyAPIFunction
   auth: boolean
+  /** Its limit in ms, when the handler sets one (else the app's). */
+  timeoutMs: number | undefined
   index: number
   paramsJson: string
 }
@@ -56,9 +58,9 @@ export class HttpPipeline {
    * The host-routed target of `func` with the host's path parameters; its problems (no input
    * schema, `auth: false` on a session function) are thrown when the handler is made.
    */
-  hostRouted(func: AnyAPIFunction, params: Record<string, string | string[] | undefined>, options: EntryOptions = {}): HostRouted {
+  hostRouted(func: AnyAPIFunction, params: Record<string, string | string[] | undefined>, options: RouteHandlerOptions = {}): HostRouted {
     const auth = options.auth ?? true
-    return { func, auth, index: this.entries.index(func, auth), paramsJson: JSON.stringify(params) }
+    return { func, auth, timeoutMs: options.timeoutMs, index: this.entries.index(func, auth), paramsJson: JSON.stringify(params) }
   }
 
   /**
@@ -101,7 +103,7 @@ export class HttpPipeline {
 
   /** The target of an engine answer: a route's, or the host-routed function's. */
   private targetOf(index: number, url: string, host: HostRouted | undefined): { target: HttpTarget; auth: boolean } {
-    return host === undefined ? this.routed(index, url) : { target: this.hostRoutedTarget(host.func, url), auth: host.auth }
+    return host === undefined ? this.routed(index, url) : { target: this.hostRoutedTarget(host, url), auth: host.auth }
   }
 
   /** A routed request's target, with the route-pattern middleware that covers it. */
@@ -116,11 +118,11 @@ export class HttpPipeline {
   }
 
   /** A function routed by the host framework: route-pattern middleware matched on the path. */
-  private hostRoutedTarget(func: AnyAPIFunction, url: string): HttpTarget {
+  private hostRoutedTarget({ func, timeoutMs }: HostRouted, url: string): HttpTarget {
     const { globalChain, scopedMiddleware, globalPermissions } = this.app
     const scoped = scopedMiddleware.length === 0 ? [] : patternMiddleware(scopedMiddleware, middlewareScopes(this.app.engine, url))
     const chain = [...globalChain, ...scoped, ...(functionMeta(func)?.middleware ?? [])]
-    return { func, label: functionLabel(func), chain, permissions: permissionPlan(globalPermissions, func), timeoutMs: this.app.env.timeoutMs }
+    return { func, label: functionLabel(func), chain, permissions: permissionPlan(globalPermissions, func), timeoutMs: timeoutMs ?? this.app.env.timeoutMs }
   }
 
   /**
