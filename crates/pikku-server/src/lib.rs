@@ -21,6 +21,7 @@ mod bind;
 mod header_text;
 mod mailbox;
 mod request;
+mod response;
 mod send_timeout;
 mod server;
 mod sockets;
