@@ -8,8 +8,11 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deepStrictEqual } from 'node:assert/strict';
-import os from 'node:os';
 import { SignJWT, jwtVerify } from 'jose';
+
+import { MAX_BODY, routes, schemas, session } from './engine-app.mjs';
+import { JWT_KEY, JWT_OPTIONS, jsHandle, jsHandleAuth } from './engine-js.mjs';
+import { report } from './engine-report.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(join(root, 'package.json'));
@@ -42,115 +45,11 @@ const addonTime = statSync(join(root, addons[0])).mtimeMs;
 if (Math.max(newest(join(root, 'src')), newest(join(root, 'crates'))) > addonTime) {
   console.error('warning: Rust sources are newer than the addon; the numbers may not reflect them.\n');
 }
-const FindMyWay = require('find-my-way');
-const Ajv2020 = require('ajv/dist/2020').default;
 
-// ---- one app, described once, served by both sides ---------------------------------------
-const item = { type: 'object', properties: { name: { type: 'string' }, qty: { type: 'integer' }, price: { type: 'number' } },
-  required: ['name', 'qty', 'price'], additionalProperties: false };
-const TodoInput = {
-  type: 'object',
-  properties: {
-    id: { type: 'integer' }, notify: { type: 'boolean' }, title: { type: 'string', minLength: 1 },
-    done: { type: 'boolean' }, tags: { type: 'array', items: { type: 'string' } }, items: { type: 'array', items: item },
-  },
-  required: ['title'],
-  additionalProperties: false,
-};
-const routes = [
-  { method: 'post', route: '/todos/:id', auth: false, inputSchema: 'TodoInput' },
-  { method: 'post', route: '/todos', auth: false, inputSchema: 'TodoInput' },
-  { method: 'get', route: '/hello', auth: false },
-  { method: 'post', route: '/secure/todos/:id', auth: true, inputSchema: 'TodoInput' },
-];
-const schemas = { TodoInput };
-const MAX_BODY = 1 << 20;
-// Sessions: a JWT in `Authorization: Bearer`, HS256 only, with the engine's default leeway.
-const JWT_SECRET = 'bench-secret-0123456789abcdef-0123456789abcdef'; // 46 bytes (the engine wants 32+)
-const LEEWAY_S = 30;
-const session = { jwt: { algorithm: 'HS256', secret: JWT_SECRET, leewaySeconds: LEEWAY_S } };
+// ---- one app (engine-app.mjs), served by both sides (the JS side: engine-js.mjs) ------------
 const engine = native.createEngine(JSON.stringify({ routes, schemas, session, maxBodyBytes: MAX_BODY }));
 const handle = native.handlerFor(engine);
 
-// The JS side: find-my-way (which splits the query and parses it with its bundled
-// fast-querystring), JSON.parse, merge with conflict check, schema-guided coercion, ajv.
-const ajv = new Ajv2020({ allErrors: true });
-const router = FindMyWay();
-routes.forEach((r, index) => {
-  const schema = r.inputSchema ? schemas[r.inputSchema] : null;
-  const coerce = Object.create(null);
-  for (const [k, s] of Object.entries(schema?.properties ?? {})) coerce[k] = s.type;
-  const store = { index, auth: r.auth, coerce, validate: schema ? ajv.compile(schema) : null, readsBody: r.method !== 'get' };
-  router.on(r.method.toUpperCase(), r.route, () => {}, store);
-});
-function coerceString(type, v) {
-  if (typeof v !== 'string') return v;
-  if (type === 'integer') return /^-?\d+$/.test(v) ? Number(v) : v;
-  if (type === 'number') return v !== '' && Number.isFinite(+v) ? +v : v;
-  if (type === 'boolean') return v === 'true' ? true : v === 'false' ? false : v;
-  return v;
-}
-const hasOwn = Object.hasOwn;
-function jsHandle(method, url, contentType, body) {
-  const found = router.find(method, url);
-  if (found === null) return [-404, null];
-  if (found.store.auth) return [-401, 'no session'];
-  return jsInput(found, contentType, body);
-}
-// The params, query and body of a routed request, merged, coerced and validated.
-function jsInput(found, contentType, body) {
-  const { index, coerce, validate, readsBody } = found.store;
-  let input = {};
-  let n = 0;
-  for (const k in found.params) { input[k] = coerceString(coerce[k], found.params[k]); n++; }
-  const query = found.searchParams;
-  for (const k in query) {
-    const v = coerceString(coerce[k], query[k]);
-    if (hasOwn(input, k) && input[k] !== v) return [-422, 'conflict'];
-    input[k] = v; n++;
-  }
-  if (readsBody && body.length > 0) {
-    if (body.length > MAX_BODY) return [-413, null];
-    if (contentType === null || !contentType.startsWith('application/json')) return [-415, null];
-    let parsed;
-    try { parsed = JSON.parse(body.toString()); } catch { return [-400, 'bad json']; }
-    if (n === 0 && parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) input = parsed;
-    else for (const k in parsed) {
-      if (hasOwn(input, k) && input[k] !== parsed[k]) return [-422, 'conflict'];
-      input[k] = parsed[k];
-    }
-  }
-  if (validate !== null && !validate(input)) return [-422, validate.errors];
-  return [index, input];
-}
-// The JS side with sessions, in the engine's order: route, then the bearer token (jose's
-// jwtVerify: HS256 only, exp/nbf with the same leeway, a JSON-object payload), then the auth
-// gate, then the input. The claims come third, as on the wire. jwtVerify is async, so this is.
-// Like the body, the claims skip the deep `__proto__` check: JSON.parse makes own properties.
-const JWT_KEY = new TextEncoder().encode(JWT_SECRET); // built once; jose imports it per call
-const JWT_OPTIONS = { algorithms: ['HS256'], clockTolerance: LEEWAY_S };
-const MAX_TOKEN = 8 * 1024;
-function bearer(header) {
-  if (header.length > MAX_TOKEN + 7) return null;
-  const space = header.indexOf(' ');
-  if (space < 0 || header.slice(0, space).toLowerCase() !== 'bearer') return null;
-  const token = header.slice(space + 1).trim();
-  return token === '' || token.length > MAX_TOKEN ? null : token;
-}
-async function jsHandleAuth(method, url, contentType, authorization, body) {
-  const found = router.find(method, url);
-  if (found === null) return [-404, null];
-  let claims = null;
-  if (authorization !== null) {
-    const token = bearer(authorization);
-    if (token === null) return [-401, 'not a bearer token'];
-    try { claims = (await jwtVerify(token, JWT_KEY, JWT_OPTIONS)).payload; } catch { return [-401, 'invalid session']; }
-  }
-  if (found.store.auth && claims === null) return [-401, 'no session'];
-  const out = jsInput(found, contentType, body);
-  if (claims !== null && out[0] >= 0) out.push(claims);
-  return out;
-}
 // `handle`'s answer parsed: JSON text, or the bare target of a run with no input and no session.
 const wire = (answer) => (typeof answer === 'number' ? [answer, {}] : JSON.parse(answer));
 // What the `handle()`-only column sums: the answer's size (a bare target counts 1).
@@ -286,42 +185,5 @@ const timeJob = (j) => (isAsync(j.fn) ? timeLoopAsync(j.fn, j.iters) : timeLoop(
 for (const j of jobs) { await timeJob(j); await timeJob(j); } // warm-up: two full loops
 for (let r = 0; r < RUNS; r++) for (const j of jobs) j.samples.push(await timeJob(j)); // interleaved runs
 
-// ---- report ------------------------------------------------------------------------------
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-const spread = (xs) => (Math.max(...xs) - Math.min(...xs)) / median(xs);
-const ns = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
-let worst = { s: spread(jobs[0].samples), at: 'owns floor' };
-const medians = (c) => Object.fromEntries(Object.entries(c.samples).map(([k, xs]) => {
-  if (spread(xs) > worst.s) worst = { s: spread(xs), at: `${c.name} / ${k}` };
-  return [k, median(xs)];
-}));
-const rows = cases.map((c) => {
-  const m = medians(c);
-  const objects = objectShape ? ` ${ns(m.objects)} |` : '';
-  return `| ${c.name} | ${c.body.length} | ${size(c.result)} | ${ns(m.handle)} | ${ns(m.parse)} |${objects} **${ns(m.native)}** | **${ns(m.js)}** | ${(m.js / m.native).toFixed(2)}× |`;
-});
-const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-console.log(`Node ${process.version}, ${cpu}, availableParallelism ${os.availableParallelism()} of ${os.cpus().length} CPUs, ${os.platform()} ${os.arch()}`);
-console.log(`median ns per request over ${RUNS} interleaved runs (after 2 warm-up loops), scale ${SCALE}\n`);
-const objectsHead = objectShape ? ' same answer as objects through N-API |' : '';
-console.log(`| case | body B | result B | native \`handle()\` only | \`JSON.parse(result)\` only |${objectsHead} native \`JSON.parse(handle())\` | JS find-my-way + ajv | JS / native |`);
-console.log(`|---|---:|---:|---:|---:|${objectShape ? '---:|' : ''}---:|---:|---:|`);
-if (!objectShape) console.log('(build with `--features boundary-shapes` to add the objects-through-N-API column)');
-for (const row of rows) console.log(row);
-console.log(`\nbare N-API call floor, \`native.owns(engine, '/hello')\` (1 string in, bool out): ${ns(median(jobs[0].samples))} ns`);
-
-console.log(`\nAuthenticated route: \`Authorization: Bearer <JWT>\` (HS256, ${token.length} B token) + path param + validated JSON body`);
-console.log('engine: jsonwebtoken in Rust; JS: jose `jwtVerify` (async) with a Uint8Array key, then find-my-way + ajv as above\n');
-console.log('| case | body B | result B | native `handle()` only | `JSON.parse(result)` only | native `JSON.parse(handle())`, sync loop | native, awaited | JS find-my-way + jose + ajv, awaited | JS / native (both awaited) |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-for (const c of authCases) {
-  const m = medians(c);
-  console.log(`| ${c.name} | ${c.body.length} | ${size(c.result)} | ${ns(m.handle)} | ${ns(m.parse)} | ${ns(m.native)} | **${ns(m.nativeAwait)}** | **${ns(m.jsAwait)}** | ${(m.jsAwait / m.nativeAwait).toFixed(2)}× |`);
-}
-console.log('\nwhere the JS time goes (awaited one at a time, ns per call):');
-for (const part of parts) {
-  if (spread(part.samples) > worst.s) worst = { s: spread(part.samples), at: part.name };
-  console.log(`- ${part.name}: ${ns(median(part.samples))}`);
-}
-console.log(`largest run-to-run spread, (max-min)/median: ${(worst.s * 100).toFixed(1)}% (${worst.at}); load average ${os.loadavg()[0].toFixed(2)}`);
+report({ cases, authCases, parts, floor: jobs[0], objectShape, token, size, RUNS, SCALE });
 if (sink === 0.5) console.log(''); // keeps `sink` observable

@@ -11,20 +11,13 @@
 // (node start-up included, for both); peak RSS is the child's maximum resident set size
 // (GNU time's %M, or getrusage() from inside the child when /usr/bin/time is missing).
 import { spawn, spawnSync } from 'node:child_process'
-import {
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs'
-import { cpus, tmpdir, totalmem } from 'node:os'
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateProject, resourceFile, fileNameFor } from './generate-project.mjs'
+import { releaseAddon } from './run-addon.mjs'
+import { report } from './run-report.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, '..', '..')
@@ -38,48 +31,11 @@ const withReference = !flag('no-reference')
 const withInProcess = withReference && !flag('no-in-process')
 
 // --- prerequisites ------------------------------------------------------------------------
-// Which addon: --addon=<path>, else the CLI package's own pikku-codegen.<platform>.node if it is a
-// release build (the release profile strips symbols; the dev profiles keep them), else cargo's
-// release output. It is copied once and loaded through NAPI_RS_NATIVE_LIBRARY_PATH, so a
-// rebuild during the run cannot swap binaries between measurements.
-const triple = { x64: 'x86_64', arm64: 'aarch64' }[process.arch] + '-unknown-linux-gnu'
+// Which addon: see run-addon.mjs. It is copied once and loaded through
+// NAPI_RS_NATIVE_LIBRARY_PATH, so a rebuild during the run cannot swap binaries between
+// measurements.
 const cli = join(repo, 'packages', 'cli')
-const packaged = join(cli, `pikku-codegen.${process.platform}-${process.arch}-gnu.node`)
-const cargoRelease = join(repo, 'target', triple, 'release', 'libpikku_codegen_node.so')
-function isStripped(file) {
-  // ELF64 little-endian: a release build has no .symtab section.
-  const b = readFileSync(file)
-  if (b.readUInt32BE(0) !== 0x7f454c46) return false
-  const shoff = Number(b.readBigUInt64LE(0x28))
-  const shentsize = b.readUInt16LE(0x3a)
-  const shnum = b.readUInt16LE(0x3c)
-  const shstrndx = b.readUInt16LE(0x3e)
-  const strOff = Number(b.readBigUInt64LE(shoff + shstrndx * shentsize + 0x18))
-  for (let k = 0; k < shnum; k++) {
-    const nameOff = b.readUInt32LE(shoff + k * shentsize)
-    const end = b.indexOf(0, strOff + nameOff)
-    if (b.toString('latin1', strOff + nameOff, end) === '.symtab') return false
-  }
-  return true
-}
-let addon = opt('addon')
-if (!addon) {
-  if (existsSync(packaged) && isStripped(packaged)) addon = packaged
-  else if (existsSync(cargoRelease) && isStripped(cargoRelease)) addon = cargoRelease
-}
-if (!addon || !existsSync(addon)) {
-  console.error('No release build of the code generator\'s addon found. Build it first:\n  npx napi build --platform --release --cwd packages/cli')
-  process.exit(1)
-}
-if (!isStripped(addon)) console.error(`warning: ${addon} keeps its symbols: probably not a release build.`)
-const newestSource = (dir) =>
-  readdirSync(dir, { recursive: true })
-    .filter((f) => String(f).endsWith('.rs') || String(f) === 'Cargo.toml')
-    .reduce((m, f) => Math.max(m, statSync(join(dir, String(f))).mtimeMs), 0)
-const addonStat = statSync(addon)
-if (Math.max(newestSource(join(repo, 'src')), newestSource(join(repo, 'crates'))) > addonStat.mtimeMs) {
-  console.error('warning: Rust sources are newer than the addon; the figures may not reflect them.')
-}
+const { addon, addonStat } = releaseAddon(repo, opt('addon'))
 const scratch = mkdtempSync(join(tmpdir(), 'pikku-codegen-bench-'))
 const addonCopy = join(scratch, 'pikku-codegen.node')
 copyFileSync(addon, addonCopy)
@@ -268,80 +224,5 @@ rows.oursWatch = []
 }
 
 // --- report -------------------------------------------------------------------------------------
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
-}
-const med = (list, key) => (list.length ? median(list.map((r) => r[key])) : NaN)
-const fmtMs = (ms) => (Number.isNaN(ms) ? 'n/a' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`)
-const fmtMb = (mb) => (Number.isNaN(mb) ? 'n/a' : `${mb.toFixed(0)} MB`)
-const fmtX = (x) => (Number.isFinite(x) ? `${x >= 10 ? x.toFixed(0) : x.toFixed(1)}×` : 'n/a')
-const range = (list, key, fmt) =>
-  list.length ? `${fmt(Math.min(...list.map((r) => r[key])))}–${fmt(Math.max(...list.map((r) => r[key])))}` : ''
-
-const lines = []
-lines.push(`### Code generation, ${functions} functions in ${functions / 5} files (medians of ${runs} interleaved runs)`)
-lines.push('')
-lines.push('| Case | Wall time (median) | range | Peak RSS (median) | range |')
-lines.push('|---|---:|---:|---:|---:|')
-const row = (label, list) =>
-  lines.push(
-    `| ${label} | ${fmtMs(med(list, 'ms'))} | ${range(list, 'ms', fmtMs)} | ${fmtMb(med(list, 'mb'))} | ${list.every((r) => Number.isNaN(r.mb)) ? '' : range(list, 'mb', fmtMb)} |`,
-  )
-row('ours, cold (`pikku`)', rows.oursCold)
-row('ours, re-run after a one-file change (a new `pikku` process)', rows.oursEdit)
-row('ours, `pikku --watch`: one file saved → new output written', rows.oursWatch)
-if (withReference) {
-  row('reference, cold (setup + full with schemas + refresh + OpenAPI passes)', rows.refCold)
-  row('reference, re-run after the same one-file change (new process, schema cache on disk kept)', rows.refEdit)
-  if (withInProcess) row('reference, same process re-inspection after the change (watch-like; time only)', rows.refInProcess)
-}
-if (withReference) {
-  lines.push('')
-  lines.push('| Ratio (reference / ours) | Time | Peak RSS |')
-  lines.push('|---|---:|---:|')
-  lines.push(
-    `| cold | ${fmtX(med(rows.refCold, 'ms') / med(rows.oursCold, 'ms'))} | ${fmtX(med(rows.refCold, 'mb') / med(rows.oursCold, 'mb'))} |`,
-  )
-  lines.push(
-    `| one-file change, both re-run in a new process | ${fmtX(med(rows.refEdit, 'ms') / med(rows.oursEdit, 'ms'))} | ${fmtX(med(rows.refEdit, 'mb') / med(rows.oursEdit, 'mb'))} |`,
-  )
-  if (withInProcess)
-    lines.push(
-      `| one-file change, reference in-process vs our re-run | ${fmtX(med(rows.refInProcess, 'ms') / med(rows.oursEdit, 'ms'))} | n/a |`,
-    )
-  const passNames = rows.refPasses[0].map((p) => p.pass)
-  const inner = (list) => median(list.map((r) => Number(/in (\d+) ms/.exec(r.stdout)?.[1] ?? NaN)))
-  lines.push('')
-  lines.push(
-    `Ours as reported by the command itself (inside the process, without node start-up): ` +
-      `cold ${inner(rows.oursCold)} ms, after the change ${inner(rows.oursEdit)} ms, in watch mode ${inner(rows.oursWatch)} ms.`,
-  )
-  lines.push('')
-  lines.push(
-    'Reference cold run by pass (median ms, inside the process): ' +
-      passNames.map((n, k) => `${n} ${median(rows.refPasses.map((ps) => ps[k].ms))}`).join(', ') +
-      '.',
-  )
-}
-lines.push('')
-const cpu = cpus()[0]?.model ?? 'unknown CPU'
-lines.push(
-  `Machine: ${cpu}, ${cpus().length} cores (children pinned to ${hasTaskset ? 'CPU 0' : 'all cores'}), ` +
-    `${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}, ${process.platform}-${process.arch}. ` +
-    `Ours: packages/cli/bin/pikku.js with ${addonNote}.`,
-)
-if (withReference) {
-  const ref = JSON.parse(readFileSync(join(here, 'node_modules', '@pikku', 'inspector', 'package.json'), 'utf8'))
-  const tsv = JSON.parse(readFileSync(join(here, 'node_modules', 'typescript', 'package.json'), 'utf8')).version
-  const tjs = JSON.parse(
-    readFileSync(join(here, 'node_modules', 'ts-json-schema-generator', 'package.json'), 'utf8'),
-  ).version
-  lines.push(
-    `Reference: @pikku/inspector ${ref.version} (typescript ${tsv}, ts-json-schema-generator ${tjs}) driven by ` +
-      `bench/codegen/reference-driver.mjs; output check: ${refCheck.text}.`,
-  )
-}
-console.log(lines.join('\n'))
+console.log(report({ functions, runs, rows, withReference, withInProcess, hasTaskset, addonNote, refCheck, here }))
 rmSync(scratch, { recursive: true, force: true })

@@ -22,6 +22,7 @@ mod head_scan;
 mod header_text;
 mod mailbox;
 mod request;
+mod response;
 mod send_timeout;
 mod server;
 mod sockets;

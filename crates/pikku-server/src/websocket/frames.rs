@@ -1,199 +1,29 @@
-//! A WebSocket from its upgrade request to its end: the handshake's checks, JavaScript's
-//! decision (the upgrade is a [`Call`]), then the socket's frames read and written on the
-//! server's runtime. The protocol (framing, masking, fragments, ping replies, the close
-//! handshake) is tungstenite's.
+//! An accepted socket's frames, read and written on the server's runtime: the client's
+//! messages to JavaScript, JavaScript's sends and the pings to the client, and the close.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
-use http_body_util::Full;
-use hyper::body::Incoming;
-use hyper::header::{
-    HeaderValue, CONNECTION, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY, SEC_WEBSOCKET_PROTOCOL,
-    SEC_WEBSOCKET_VERSION, UPGRADE,
-};
-use hyper::upgrade::{OnUpgrade, Upgraded};
-use hyper::{Method, Request, Response, StatusCode};
+use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
-use pikku_engine::error::{RequestError, BAD_REQUEST};
 use tokio::sync::watch;
-use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::frame::CloseFrame;
-use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::WebSocketStream;
 
-use crate::request::{error_response, internal_error, reply_response};
 use crate::server::{until_stopped, Context};
 use crate::sockets::{Outgoing, Reserved};
-use crate::{Call, SocketEvent, SocketOptions};
+use crate::{SocketEvent, SocketOptions};
 
 /// How long a socket waits for the client's half of a close handshake, and how long a
 /// closing server waits for a socket whose client does not read.
 const CLOSE_WAIT: Duration = Duration::from_secs(2);
 
 type Socket = WebSocketStream<TokioIo<Upgraded>>;
-
-/// The request asks for a WebSocket (`Upgrade: websocket`).
-pub(crate) fn is_upgrade(request: &Request<Incoming>) -> bool {
-    request
-        .headers()
-        .get(UPGRADE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|p| p.trim().eq_ignore_ascii_case("websocket"))
-        })
-}
-
-/// Checks the handshake, asks JavaScript, and on its 101 switches protocols and serves the
-/// socket on a task of its own; any other answer of JavaScript is sent as it is (a refusal).
-pub(crate) async fn upgrade(
-    context: &Arc<Context>,
-    mut request: Request<Incoming>,
-) -> Response<Full<Bytes>> {
-    let key = match handshake_key(&request) {
-        Ok(key) => key,
-        Err(message) => {
-            let mut response = error_response(&RequestError::new(BAD_REQUEST, message), None);
-            response
-                .headers_mut()
-                .insert(SEC_WEBSOCKET_VERSION, HeaderValue::from_static("13"));
-            return response;
-        }
-    };
-    let protocol = first_protocol(&request);
-    let on_upgrade = hyper::upgrade::on(&mut request);
-    let reserved = context.sockets.reserve();
-    // From here the socket ends when this guard drops: on a refusal, when the client goes away
-    // while JavaScript decides (hyper drops this future), or when its task has served it.
-    let ending = SocketEnd {
-        context: Arc::clone(context),
-        id: reserved.id,
-    };
-    let (parts, _) = request.into_parts();
-    let call = Call {
-        wire: String::new(),
-        url: parts
-            .uri
-            .path_and_query()
-            .map_or("/", |pq| pq.as_str())
-            .to_owned(),
-        method: parts.method,
-        headers: parts.headers,
-        body: None,
-        body_too_large: false,
-        socket: Some(reserved.id),
-    };
-    let (sender, receiver) = tokio::sync::oneshot::channel();
-    context.dispatch.dispatch(call, sender);
-    match receiver.await {
-        Ok(reply) if reply.status == 101 => {}
-        // A refusal (or JavaScript's answer lost): the guard ends the socket.
-        Ok(refusal) => return reply_response(refusal),
-        Err(_) => return internal_error("The channel's answer to the upgrade was lost"),
-    }
-    tokio::spawn(serve(ending, on_upgrade, reserved));
-    let mut response = Response::new(Full::new(Bytes::new()));
-    *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
-    let headers = response.headers_mut();
-    headers.insert(UPGRADE, HeaderValue::from_static("websocket"));
-    headers.insert(CONNECTION, HeaderValue::from_static("Upgrade"));
-    if let Ok(accept) = HeaderValue::from_str(&derive_accept_key(key.as_bytes())) {
-        headers.insert(SEC_WEBSOCKET_ACCEPT, accept);
-    }
-    if let Some(protocol) = protocol {
-        headers.insert(SEC_WEBSOCKET_PROTOCOL, protocol);
-    }
-    response
-}
-
-/// The end of a reserved socket, however it comes: dropped, it forgets the socket and tells
-/// JavaScript it closed — exactly once per socket. (JavaScript may have opened the connection
-/// before its answer was lost; an id it does not know, it ignores.)
-struct SocketEnd {
-    context: Arc<Context>,
-    id: u64,
-}
-
-impl Drop for SocketEnd {
-    fn drop(&mut self) {
-        self.context.sockets.forget(self.id);
-        self.context
-            .dispatch
-            .socket_event(SocketEvent::Closed { socket: self.id });
-    }
-}
-
-/// The first subprotocol the client offers, which the server accepts (as `ws` does when the
-/// app chooses none); `None` when it offers none.
-fn first_protocol(request: &Request<Incoming>) -> Option<HeaderValue> {
-    let offered = request
-        .headers()
-        .get(SEC_WEBSOCKET_PROTOCOL)?
-        .to_str()
-        .ok()?;
-    let first = offered.split(',').next()?.trim();
-    let token = !first.is_empty()
-        && first
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-    token.then(|| HeaderValue::from_str(first).ok()).flatten()
-}
-
-/// The `Sec-WebSocket-Key` of a well-formed handshake (RFC 6455 §4.2.1), or what is wrong.
-fn handshake_key(request: &Request<Incoming>) -> Result<String, String> {
-    if request.method() != Method::GET {
-        return Err(format!(
-            "A WebSocket upgrade is a GET request, not {}",
-            request.method()
-        ));
-    }
-    let header = |name| {
-        request
-            .headers()
-            .get(name)
-            .and_then(|v: &HeaderValue| v.to_str().ok())
-    };
-    let connection_upgrades = header(CONNECTION).is_some_and(|v| {
-        v.split(',')
-            .any(|token| token.trim().eq_ignore_ascii_case("upgrade"))
-    });
-    if !connection_upgrades {
-        return Err("A WebSocket upgrade needs `Connection: Upgrade`".to_owned());
-    }
-    if header(SEC_WEBSOCKET_VERSION) != Some("13") {
-        return Err(
-            "This server speaks WebSocket version 13: send `Sec-WebSocket-Version: 13`".to_owned(),
-        );
-    }
-    // The key is 16 random bytes in base64: 24 characters ending in `==`.
-    match header(SEC_WEBSOCKET_KEY).map(str::trim) {
-        Some(key) if key.len() == 24 && key.ends_with("==") => Ok(key.to_owned()),
-        _ => Err("`Sec-WebSocket-Key` must be 16 bytes in base64".to_owned()),
-    }
-}
-
-/// Serves an accepted socket until it ends; `end` then tells JavaScript it closed (also when
-/// the client went away before the upgrade completed).
-async fn serve(end: SocketEnd, on_upgrade: OnUpgrade, reserved: Reserved) {
-    let context = &end.context;
-    if let Ok(upgraded) = on_upgrade.await {
-        let options = &context.sockets.options;
-        let config = WebSocketConfig::default()
-            .max_message_size(Some(options.max_message_bytes))
-            .max_frame_size(Some(options.max_message_bytes));
-        let socket =
-            WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config))
-                .await;
-        run(socket, reserved, context).await;
-    }
-}
 
 /// Why a socket stopped being served.
 enum Ending {
@@ -208,7 +38,8 @@ enum Ending {
     Dropped,
 }
 
-async fn run(socket: Socket, reserved: Reserved, context: &Context) {
+/// Serves the socket until it ends, then finishes its close as the ending asks.
+pub(super) async fn run(socket: Socket, reserved: Reserved, context: &Context) {
     let Reserved {
         id,
         mut outgoing,

@@ -2,28 +2,25 @@
 //! the engine, and either answer its error here or hand the call to JavaScript. WebSocket
 //! upgrades go to [`crate::websocket`].
 
+mod body;
+
 use std::borrow::Cow;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper::body::{Body, Incoming};
-use hyper::header::{
-    HeaderMap, HeaderName, HeaderValue, ALLOW, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE,
-    HOST, TRANSFER_ENCODING,
-};
-use hyper::{Method, Request, Response, StatusCode};
+use hyper::header::{HeaderMap, HeaderValue, ALLOW, CONNECTION, CONTENT_LENGTH, COOKIE, HOST};
+use hyper::{Method, Request, Response};
 use pikku_engine::config::HttpMethod;
-use pikku_engine::error::{
-    RequestError, BAD_REQUEST, INTERNAL_SERVER, MISSING_SESSION, REQUEST_TIMEOUT,
-};
+use pikku_engine::error::{RequestError, BAD_REQUEST, MISSING_SESSION, REQUEST_TIMEOUT};
 use pikku_engine::{wire, Engine, HttpRequest, Outcome};
 
-use crate::header_text::{latin1, latin1_bytes};
+use crate::header_text::latin1;
+use crate::response::{error_response, internal_error, reply_response};
 use crate::server::Context;
-use crate::{websocket, Call, Dispatch, Reply, ServerOptions};
-
-const JSON: &str = "application/json; charset=utf-8";
+use crate::{websocket, Call, Dispatch, ServerOptions};
+use body::{read_body, BodyRead};
 
 /// Answers one request.
 pub(crate) async fn answer(
@@ -110,63 +107,6 @@ fn strict_head(request: &Request<Incoming>) -> Result<(), String> {
         return Err("an HTTP/1.1 request must have a Host header".to_owned());
     }
     Ok(())
-}
-
-enum BodyRead {
-    Whole(Bytes),
-    TooLarge,
-    TimedOut,
-    /// Bad framing (a chunk size that is not hex, …) or a connection that ended mid-body.
-    Broken(String),
-}
-
-/// The most set aside for a body before its bytes arrive.
-const FIRST_BYTES: usize = 64 * 1024;
-
-/// Reads `body` into one buffer, sized by its declared length (already checked against
-/// `limit`; up to `FIRST_BYTES`) and grown by doubling. Frames are copied and dropped as they
-/// arrive, never kept: each one shares the connection's read buffer, so a client sending a
-/// body a byte at a time would otherwise pin a buffer per byte (20,000 one-byte frames held
-/// 150 MB).
-async fn read_body(mut body: Incoming, limit: usize, declared: Option<u64>) -> BodyRead {
-    // At most FIRST_BYTES set aside before the bytes arrive: a client that declares a
-    // megabyte and sends nothing holds no megabyte.
-    let declared = declared.map_or(0, |n| usize::try_from(n).unwrap_or(limit));
-    let mut buffer: Vec<u8> = Vec::with_capacity(declared.min(limit).min(FIRST_BYTES));
-    while let Some(frame) = body.frame().await {
-        let frame = match frame {
-            Ok(frame) => frame,
-            Err(err) => return BodyRead::Broken(body_error(&err)),
-        };
-        if let Ok(data) = frame.into_data() {
-            if data.len() > limit - buffer.len() {
-                return BodyRead::TooLarge;
-            }
-            buffer.extend_from_slice(&data);
-        }
-    }
-    BodyRead::Whole(Bytes::from(buffer))
-}
-
-/// What went wrong reading a body, in a client's terms.
-fn body_error(err: &hyper::Error) -> String {
-    let cause = std::error::Error::source(err);
-    let io = cause.and_then(|c| c.downcast_ref::<std::io::Error>());
-    match io.map(std::io::Error::kind) {
-        _ if err.is_incomplete_message() => {
-            "the connection ended before the whole body arrived".to_owned()
-        }
-        Some(std::io::ErrorKind::UnexpectedEof) => {
-            "the connection ended before the whole body arrived".to_owned()
-        }
-        Some(std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput) => {
-            format!(
-                "its framing is invalid ({})",
-                cause.map_or(err.to_string(), |c| c.to_string())
-            )
-        }
-        _ => cause.map_or(err.to_string(), |c| c.to_string()),
-    }
 }
 
 /// Whether the body carries input: the engine's rule ([`HttpMethod::reads_body`]); a method
@@ -267,57 +207,4 @@ fn cookies(headers: &HeaderMap) -> Option<Cow<'_, str>> {
 
 fn content_length(headers: &HeaderMap) -> Option<u64> {
     headers.get(CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
-}
-
-fn json_response(status: u16, body: String) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(Bytes::from(body)));
-    *response.status_mut() =
-        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
-    response
-}
-
-/// An error answer through the engine's error table (status, name, `errorId`).
-pub(crate) fn error_response(
-    err: &RequestError,
-    request_id: Option<&str>,
-) -> Response<Full<Bytes>> {
-    json_response(err.kind.status, wire::error_body(err, request_id))
-}
-
-/// A 500 for a failure between the server and JavaScript (the request's headers are gone by
-/// then, so the `errorId` is a fresh one).
-pub(crate) fn internal_error(message: &str) -> Response<Full<Bytes>> {
-    error_response(&RequestError::new(INTERNAL_SERVER, message), None)
-}
-
-/// JavaScript's answer as a response. The body's length is the server's to state (a
-/// `content-length` or `transfer-encoding` from JavaScript would desynchronize the
-/// connection); a header Node would refuse makes the answer a 500, as behind `node:http`;
-/// values go out a byte per character (Latin-1), as Node sends them.
-/// For HEAD, hyper sends the length and leaves the body out.
-pub(crate) fn reply_response(reply: Reply) -> Response<Full<Bytes>> {
-    let has_body = !reply.body.is_empty();
-    let mut response = Response::new(Full::new(reply.body));
-    *response.status_mut() =
-        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let headers = response.headers_mut();
-    for (name, value) in reply.headers {
-        let value = latin1_bytes(&value);
-        let (Ok(name), Some(Ok(value))) = (
-            HeaderName::from_bytes(name.as_bytes()),
-            value.map(|bytes| HeaderValue::from_bytes(&bytes)),
-        ) else {
-            return internal_error("The answer has a header that HTTP cannot carry");
-        };
-        if name != CONTENT_LENGTH && name != TRANSFER_ENCODING {
-            headers.append(name, value);
-        }
-    }
-    if has_body && !headers.contains_key(CONTENT_TYPE) {
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
-    }
-    response
 }
