@@ -25,6 +25,7 @@ mod request;
 mod response;
 mod send_timeout;
 mod server;
+mod server_options;
 mod sockets;
 mod strict_reads;
 mod websocket;
@@ -32,7 +33,8 @@ mod websocket;
 pub use bind::{bind, DEFAULT_BACKLOG, MOST_BACKLOG};
 pub use mailbox::Mailbox;
 pub use send_timeout::SEND_TIMEOUT;
-pub use server::{start, RunningServer, ServerOptions, MOST_HEADERS, MOST_THREADS};
+pub use server::{start, RunningServer, MOST_HEADERS, MOST_THREADS};
+pub use server_options::ServerOptions;
 pub use sockets::{sendable_close_codes_text, SocketOptions, Sockets, SENDABLE_CLOSE_CODES};
 
 use std::future::Future;

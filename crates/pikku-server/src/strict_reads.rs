@@ -16,7 +16,7 @@ use pikku_engine::error::{RequestError, BAD_REQUEST};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use crate::head_scan::HeadScan;
-use crate::request::error_response;
+use crate::response::error_response;
 
 /// What the scan found, for the connection's requests.
 #[derive(Debug)]
