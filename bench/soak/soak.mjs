@@ -1,7 +1,8 @@
 // The soak: each server (node:http, standalone) in a process of its own under 10 minutes of
 // mixed load — keep-alive requests that succeed, fail validation, miss a route or send broken
 // JSON — plus clients that dribble their bodies a byte at a time and clients that pipeline
-// large answers and never read them. The server's resident memory is sampled every 10 s.
+// large answers and never read them (the server's send timeout closes them after 60 s). The
+// server's resident memory is sampled every 10 s.
 //
 //   node bench/soak/soak.mjs [--minutes=10] [--servers=node-http,standalone]
 //
@@ -104,15 +105,21 @@ function dribble(port, until) {
   })
 }
 
-/** A connection pipelining five 1 MB answers that it never reads; resolves when the server closes it. */
+/**
+ * A connection pipelining sixteen 1 MB answers (more than the kernel's buffers take) that it
+ * never reads; resolves when the server closes it. A paused socket sees no FIN, so it sends a
+ * further GET /hello every 15 s: the write fails once the server has closed the connection.
+ */
 function neverRead(port, until, counts) {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write('GET /large HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'.repeat(5)))
+    const socket = connect(port, '127.0.0.1', () => socket.write('GET /large HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'.repeat(16)))
     socket.pause()
     const stop = setInterval(() => Date.now() > until && socket.destroy(), 1000)
+    const probe = setInterval(() => socket.write('GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'), 15_000)
     socket.on('error', () => {})
     socket.on('close', () => {
       clearInterval(stop)
+      clearInterval(probe)
       if (Date.now() < until) counts.closedByServer++
       resolve()
     })

@@ -89,12 +89,13 @@ impl HeadScan {
                     }
                 }
                 _ => {
-                    let byte = bytes[at];
-                    at += 1;
-                    if byte != b'\n' {
-                        self.push(byte);
-                        continue;
-                    }
+                    let rest = &bytes[at..];
+                    let Some(end) = rest.iter().position(|&b| b == b'\n') else {
+                        self.push(rest);
+                        return None;
+                    };
+                    self.push(&rest[..end]);
+                    at += end + 1;
                     let bare = self.last != b'\r';
                     if !bare && !self.line_too_long {
                         self.line.pop();
@@ -112,10 +113,12 @@ impl HeadScan {
         None
     }
 
-    fn push(&mut self, byte: u8) {
-        self.last = byte;
-        if self.line.len() < MOST_LINE_BYTES {
-            self.line.push(byte);
+    /// Adds the bytes of the current line (without its LF).
+    fn push(&mut self, bytes: &[u8]) {
+        let Some(&last) = bytes.last() else { return };
+        self.last = last;
+        if self.line.len() + bytes.len() <= MOST_LINE_BYTES {
+            self.line.extend_from_slice(bytes);
         } else {
             self.line_too_long = true;
         }
