@@ -19,6 +19,7 @@ export const STARTUP_CODES = {
   PIKKU_ERR_QUEUE_CONFLICT: 'two workers on one queue',
   PIKKU_ERR_LISTEN: 'a standalone server setting out of range, or a port it cannot take',
   PIKKU_ERR_SERVER: 'the standalone server could not start its runtime or stop',
+  PIKKU_ERR_CLOSE: 'a close grace period that is not a whole number of milliseconds',
   PIKKU_ERR_SCHEDULER: 'a scheduler started twice, or while it is still stopping',
 } as const
 
