@@ -64,7 +64,12 @@ import { connect } from 'node:net'
 const ours = () => readdirSync('/proc/self/task').map((t) => readFileSync('/proc/self/task/' + t + '/comm', 'utf8').trim()).filter((n) => n.startsWith('pikku')).length
 const worker = new Worker(${JSON.stringify(workerServer)}, { execArgv: [], workerData: { threads: ${threads} } })
 const port = await new Promise((resolve) => worker.once('message', resolve))
-const running = ours()
+// A new thread names itself once it runs: wait for the server's to have.
+let running = ours()
+for (let i = 0; i < 50 && running === 0; i++) {
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  running = ours()
+}
 // A request the function never answers, in flight when the worker ends.
 const inFlight = new Promise((resolve) => {
   const socket = connect(port, '127.0.0.1', () => socket.write('GET /never HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'))
