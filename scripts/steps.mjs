@@ -26,18 +26,25 @@ export function ensureDependencies() {
 }
 
 /**
- * Installs Debian's Chromium for the browser tests of the Next.js example when it is missing
- * (CI starts from a clean machine), through `sudo` unless this runs as root.
+ * Installs what the tests need from Debian's packages when it is missing (CI starts from a
+ * clean machine), through `sudo` unless this runs as root: Chromium for the browser tests of
+ * the Next.js example, Redis and PostgreSQL for the queue backends (each test starts its own
+ * server in a temporary folder; no system service is used).
  */
-export function ensureChromium() {
-  if (existsSync('/usr/bin/chromium')) return
+export function ensureTestPackages() {
+  const wanted = [
+    ['chromium', '/usr/bin/chromium'],
+    ['redis-server', '/usr/bin/redis-server'],
+    ['postgresql', '/usr/lib/postgresql'],
+  ].filter(([, path]) => !existsSync(path))
+  if (wanted.length === 0) return
   const apt = (...args) => {
     const command = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args]
     if (process.getuid?.() === 0) run(command[0], command.slice(1))
     else run('sudo', command)
   }
   apt('update')
-  apt('install', '-y', '--no-install-recommends', 'chromium')
+  apt('install', '-y', '--no-install-recommends', ...wanted.map(([name]) => name))
 }
 
 /** The `pikku` command, from its own package (the generator is not part of the runtime). */

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { buildExample, buildPackage, ensureChromium, ensureDependencies, root, run } from './steps.mjs'
+import { buildExample, buildPackage, ensureDependencies, ensureTestPackages, root, run } from './steps.mjs'
 
 ensureDependencies()
 run('cargo', ['fmt', '--all', '--', '--check'])
@@ -15,7 +15,7 @@ if (existsSync(join(root, '.git'))) {
   run('git', ['diff', '--exit-code', '--stat', '--', 'index.js', 'index.d.ts', 'packages/cli/index.js', 'packages/cli/index.d.ts'])
 }
 buildExample()
-ensureChromium() // the Next.js example is also driven in a real browser
+ensureTestPackages() // Chromium for the Next.js example; Redis and PostgreSQL for the queue backends
 run('npx', ['tsc', '-p', 'tsconfig.json'])
 run('npx', ['vitest', 'run'])
 console.log('\n✓ all tests passed')

@@ -1,0 +1,115 @@
+// Queue workers on the BullMQ backend against real servers of the test's own, Redis and
+// PostgreSQL (helpers/redis.ts, helpers/postgres.ts): jobs run through the app, invalid data
+// never reaches the server, retries end in a failed-job record with the error's name, job ids
+// de-duplicate, and stop waits for running jobs. Each test has its own key prefix.
+import { createPostgresBackend, Queue } from 'bullmq'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { addQueueWorker, ConflictError, createQueues, UnprocessableContentError, type QueueWorker } from '@pikku/native'
+import { BullMQBackend } from '@pikku/native/bullmq'
+
+import { jobFunction, makeQueueApp } from './fixtures/queue-app.js'
+import { startPostgres } from './helpers/postgres.js'
+import { startRedis } from './helpers/redis.js'
+
+let prefixes = 0
+
+describe.each(['Redis', 'PostgreSQL'] as const)('the BullMQ backend on %s', (kind) => {
+  let server: { url: string; stop(): Promise<void> }
+  beforeAll(async () => {
+    server = kind === 'Redis' ? await startRedis() : await startPostgres()
+  }, 60_000)
+  afterAll(() => server?.stop())
+
+  /** The backend's connection for this server. */
+  const connection = () => (kind === 'Redis' ? server.url : { postgres: server.url })
+
+  /** Queues on a BullMQ backend with a prefix of their own; the log lines it wrote. */
+  async function started(workers: readonly QueueWorker[]) {
+    const lines: string[] = []
+    const logger = { error: (message: string) => void lines.push(message) }
+    const prefix = `test${++prefixes}_${process.pid}`
+    const backend = new BullMQBackend({ connection: connection(), prefix, logger })
+    const queues = createQueues({ workers, backend, logger })
+    await queues.start(makeQueueApp())
+    return { queues, prefix, lines }
+  }
+
+  /** How many jobs of `queue` the server holds in any state. */
+  async function jobsIn(prefix: string, queue: string): Promise<number> {
+    const reader =
+      kind === 'Redis'
+        ? new Queue(queue, { connection: { host: '127.0.0.1', port: Number(new URL(server.url).port) }, prefix })
+        : new Queue(queue, { connection: server.url, prefix }, createPostgresBackend)
+    const counts = await reader.getJobCounts()
+    await reader.close()
+    return Object.values(counts).reduce((sum, n) => sum + n, 0)
+  }
+
+  it('runs a job through the app once, with its context', async () => {
+    const { func, calls } = jobFunction('bullOnce')
+    const worker = addQueueWorker({ queue: 'bull-once', func })
+    const { queues } = await started([worker])
+    const id = await queues.enqueue(worker, { n: 1 })
+    await queues.idle()
+    expect(calls.map((call) => [call.n, call.queue])).toEqual([[1, { name: 'bull-once', jobId: id, attempt: 1, maxAttempts: 3 }]])
+    await queues.stop()
+  })
+
+  it('refuses invalid data at enqueue with 422; nothing reaches Redis', async () => {
+    const { func, calls } = jobFunction('bullInvalid')
+    const worker = addQueueWorker({ queue: 'bull-invalid', func })
+    const { queues, prefix } = await started([worker])
+    await expect(queues.enqueue(worker, { n: 'seven' } as never)).rejects.toThrow(UnprocessableContentError)
+    expect(await jobsIn(prefix, 'bull-invalid')).toBe(0)
+    expect(calls).toEqual([])
+    await queues.stop()
+  })
+
+  it('retries a failing job with backoff, then keeps a failed record with the error name', async () => {
+    const { func, calls } = jobFunction('bullFlaky', (_data, call) => {
+      throw new ConflictError(`busy on attempt ${call.queue?.attempt}`)
+    })
+    const worker = addQueueWorker({ queue: 'bull-flaky', func, retries: 2, backoff: { delayMs: 20 } })
+    const { queues, lines } = await started([worker])
+    const id = await queues.enqueue(worker, { n: 3 })
+    await queues.idle()
+    expect(calls.map((call) => call.queue?.attempt)).toEqual([1, 2, 3])
+    const failed = await queues.failedJobs(worker)
+    expect(failed).toEqual([
+      { id, queue: 'bull-flaky', data: { n: 3 }, attempts: 3, error: { name: 'ConflictError', message: 'busy on attempt 3' }, failedAt: expect.any(Date) },
+    ])
+    expect(lines).toEqual([`pikku: job ${id} of queue \`bull-flaky\` failed after 3 attempts: ConflictError: busy on attempt 3`])
+    await queues.stop()
+  })
+
+  it('adds nothing for a job id that is still waiting', async () => {
+    const { func, calls } = jobFunction('bullOnceById')
+    const worker = addQueueWorker({ queue: 'bull-by-id', func })
+    const { queues } = await started([worker])
+    const first = await queues.enqueue(worker, { n: 1 }, { jobId: 'only-one', delayMs: 200 })
+    const second = await queues.enqueue(worker, { n: 2 }, { jobId: 'only-one', delayMs: 200 })
+    expect([first, second]).toEqual(['only-one', 'only-one'])
+    await queues.idle()
+    expect(calls.map((call) => call.n)).toEqual([1])
+    await queues.stop()
+  })
+
+  it('stops taking jobs and waits for the running one', async () => {
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let finished = false
+    const { func, calls } = jobFunction('bullSlow', async () => {
+      await held
+      finished = true
+    })
+    const worker = addQueueWorker({ queue: 'bull-slow', func })
+    const { queues } = await started([worker])
+    await queues.enqueue(worker, { n: 1 })
+    while (calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
+    const stopping = queues.stop()
+    setTimeout(release, 100)
+    await stopping
+    expect(finished).toBe(true)
+  })
+})

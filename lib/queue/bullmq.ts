@@ -1,0 +1,229 @@
+// The queue backend on BullMQ 6: jobs kept in Redis, or in PostgreSQL through BullMQ's own
+// PostgreSQL backend (the same Queue and Worker API), shared by every process that names the
+// same server and prefix. `bullmq` (and `ioredis` or `pg`) are optional peer dependencies,
+// loaded when a backend is made, so the core install does not carry them.
+import { randomUUID } from 'node:crypto'
+
+import type * as BullMQ from 'bullmq'
+
+import type { Logger } from '../types.js'
+import { describeFailure, type FailedJob, type JobHandler, type JobOptions, type ProcessOptions, type QueueBackend, type QueueJob } from './backend.js'
+
+/** Where BullMQ keeps the queues. */
+export type BullMQConnection =
+  /** A Redis URL: `redis://[user:password@]host:port[/db]` (`rediss://` for TLS). */
+  | string
+  /** ioredis options (`{ host, port, password, tls }`), or an ioredis client you own. */
+  | BullMQ.ConnectionOptions
+  /** PostgreSQL 13+: a connection string, a node-postgres pool config, or a `pg.Pool`. */
+  | { postgres: BullMQ.PostgresConnectionOptions }
+
+/** How the BullMQ backend is set up. */
+export interface BullMQBackendOptions {
+  /** Redis (a URL, ioredis options or client) or `{ postgres }`. */
+  connection: BullMQConnection
+  /** The prefix of the queues' keys or rows (default `pikku`): apps sharing a server differ by it. */
+  prefix?: string
+  /** How many failed jobs each queue keeps, the oldest dropped first (default 1000). */
+  keepFailed?: number
+  /** Where final failures and connection errors are logged (default `console`). */
+  logger?: Logger
+}
+
+// BullMQ's classes are generic in their backend and connection; this backend picks those at
+// run time (Redis or PostgreSQL), so it holds them by these wide types.
+type AnyQueue = BullMQ.Queue<any, any, string, any, any, string, any, any>
+type AnyWorker = BullMQ.Worker<any, any, string, any, any, any>
+
+/** How often `idle()` looks at the queues' counts. */
+const IDLE_POLL_MS = 25
+
+/**
+ * Queues on BullMQ: jobs survive restarts and are shared by every process using the same
+ * connection and prefix; retries, their backoff, delayed jobs and the failed set are BullMQ's.
+ * Delivery is at least once: a job whose process dies mid-run runs again (BullMQ's stalled
+ * check), so a job's function should be safe to run twice.
+ *
+ * ```ts
+ * import { BullMQBackend } from '@pikku/native/bullmq'
+ * const queues = createQueues({ backend: new BullMQBackend({ connection: 'redis://127.0.0.1:6379' }) })
+ * ```
+ */
+export class BullMQBackend implements QueueBackend {
+  private readonly bull: typeof BullMQ
+  private readonly connection: BullMQ.ConnectionOptions | BullMQ.PostgresConnectionOptions
+  private readonly factory: BullMQ.BackendFactory<any, any> | undefined
+  private readonly prefix: string
+  private readonly keepFailed: number
+  private readonly logger: Logger
+  private readonly queues = new Map<string, AnyQueue>()
+  private readonly workers = new Map<string, AnyWorker>()
+  private closing: Promise<void> | undefined
+
+  constructor(options: BullMQBackendOptions) {
+    this.bull = loadBullMQ()
+    this.prefix = options.prefix ?? 'pikku'
+    this.keepFailed = options.keepFailed ?? 1000
+    this.logger = options.logger ?? console
+    const { connection } = options
+    if (typeof connection === 'object' && connection !== null && 'postgres' in connection) {
+      this.connection = migrating(connection.postgres)
+      this.factory = this.bull.createPostgresBackend
+    } else {
+      this.connection = typeof connection === 'string' ? redisOptions(connection) : connection
+      this.factory = undefined
+    }
+  }
+
+  async enqueue(queue: string, data: unknown, options: JobOptions): Promise<string> {
+    if (this.closing) throw new Error('PIKKU_ERR_QUEUE: the BullMQ backend is closed; enqueue before stop()')
+    const job = await this.queue(queue).add(queue, data, {
+      jobId: options.jobId ?? randomUUID(),
+      attempts: options.attempts,
+      backoff: { type: options.backoff.type, delay: options.backoff.delayMs },
+      delay: options.delayMs,
+      removeOnComplete: true,
+      removeOnFail: { count: this.keepFailed },
+    })
+    return job.id!
+  }
+
+  async process(queue: string, options: ProcessOptions, handler: JobHandler): Promise<void> {
+    const worker: AnyWorker = this.construct(this.bull.Worker, queue, (job: BullMQ.Job) => runAttempt(job, handler), { concurrency: options.concurrency })
+    worker.on('error', (error: Error) => this.logger.error(`pikku: BullMQ worker of queue \`${queue}\`: ${error.message}`))
+    worker.on('failed', (job: BullMQ.Job | undefined, error: Error) => {
+      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return // retried
+      this.logger.error(`pikku: job ${job.id} of queue \`${queue}\` failed after ${job.attemptsMade} attempts: ${error.name}: ${error.message}`)
+    })
+    this.workers.set(queue, worker)
+    await worker.waitUntilReady()
+  }
+
+  async failedJobs(queue?: string): Promise<FailedJob[]> {
+    const names = queue === undefined ? [...new Set([...this.queues.keys(), ...this.workers.keys()])] : [queue]
+    const lists = await Promise.all(names.map((name) => this.queue(name).getFailed(0, -1)))
+    return lists
+      .flat()
+      .map(failedRecord)
+      .sort((a, b) => a.failedAt.getTime() - b.failedAt.getTime())
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      // Workers first: each stops taking jobs and waits for its running ones.
+      await Promise.all([...this.workers.values()].map((worker) => worker.close()))
+      await Promise.all([...this.queues.values()].map((queue) => queue.close()))
+    })()
+    return this.closing
+  }
+
+  async idle(): Promise<void> {
+    for (;;) {
+      const counts = await Promise.all(
+        [...this.workers.keys()].map((name) => this.queue(name).getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children')),
+      )
+      if (counts.every((count) => Object.values(count).every((n) => n === 0))) return
+      await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS))
+    }
+  }
+
+  /** The Queue object of `name`, made once. */
+  private queue(name: string): AnyQueue {
+    const known = this.queues.get(name)
+    if (known) return known
+    const queue: AnyQueue = this.construct(this.bull.Queue, name)
+    queue.on('error', (error: Error) => this.logger.error(`pikku: BullMQ queue \`${name}\`: ${error.message}`))
+    this.queues.set(name, queue)
+    return queue
+  }
+
+  /** A BullMQ class on this backend's connection and prefix (and the PostgreSQL factory, if any). */
+  private construct(Class: new (...args: any[]) => unknown, name: string, ...rest: unknown[]): any {
+    const [processor, extra] = rest.length ? [rest[0], rest[1] as object] : [undefined, undefined]
+    const opts = { ...extra, connection: this.connection, prefix: this.prefix }
+    const args = processor === undefined ? [name, opts] : [name, processor, opts]
+    return this.factory ? new Class(...args, this.factory) : new Class(...args)
+  }
+}
+
+/** One attempt through the handler; a failure is stored with its class name as its stack. */
+async function runAttempt(job: BullMQ.Job, handler: JobHandler): Promise<unknown> {
+  const attempt: QueueJob = {
+    id: job.id!,
+    queue: job.queueName,
+    data: job.data,
+    attempt: job.attemptsMade + 1,
+    maxAttempts: job.opts.attempts ?? 1,
+    enqueuedAt: new Date(job.timestamp),
+  }
+  try {
+    return await handler(attempt)
+  } catch (thrown) {
+    // BullMQ keeps a failure's message and stack; the stack, cut to `Name: message`, carries
+    // the name into the failed-job record (and no frames of the app into the broker).
+    const { name, message } = describeFailure(thrown)
+    const failure = new Error(message)
+    failure.name = name
+    failure.stack = `${name}: ${message}`
+    throw failure
+  }
+}
+
+/** A failed BullMQ job as a failed-job record. */
+function failedRecord(job: BullMQ.Job): FailedJob {
+  const stack = job.stacktrace?.at(-1) ?? ''
+  const named = /^([A-Za-z_$][\w$]*): /.exec(stack)
+  return {
+    id: job.id!,
+    queue: job.queueName,
+    data: job.data,
+    attempts: job.attemptsMade,
+    error: { name: named?.[1] ?? 'Error', message: job.failedReason },
+    failedAt: new Date(job.finishedOn ?? job.processedOn ?? job.timestamp),
+  }
+}
+
+/**
+ * A PostgreSQL connection that brings BullMQ's schema up to date when it first connects (each
+ * process of a deploy may: BullMQ's migrations take a lock), unless the config says how to
+ * migrate. A `pg.Pool` given as is cannot carry the flag: its owner runs the migrations.
+ */
+function migrating(connection: BullMQ.PostgresConnectionOptions): BullMQ.PostgresConnectionOptions {
+  if (typeof connection === 'string') return { connectionString: connection, migrate: true }
+  if (typeof (connection as { query?: unknown }).query === 'function') return connection // a pg.Pool
+  const config = connection as BullMQ.PostgresPoolConfig
+  return config.migrate === undefined && !config.skipMigrations ? { ...config, migrate: true } : config
+}
+
+/** ioredis options for a `redis://` URL. */
+function redisOptions(url: string): BullMQ.ConnectionOptions {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new TypeError(`PIKKU_ERR_QUEUE: BullMQBackend: \`connection\` ${JSON.stringify(url)} is not a URL; give redis://host:port or { postgres: 'postgres://…' }`)
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new TypeError(`PIKKU_ERR_QUEUE: BullMQBackend: \`connection\` ${JSON.stringify(url)} is not a redis:// URL; for PostgreSQL give { postgres: '${url}' }`)
+  }
+  const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : undefined
+  return {
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : 6379,
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(db !== undefined && Number.isInteger(db) ? { db } : {}),
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+  }
+}
+
+/** `bullmq`, or a start-up error saying how to install it. */
+function loadBullMQ(): typeof BullMQ {
+  try {
+    return require('bullmq') as typeof BullMQ
+  } catch (error) {
+    throw new Error(
+      `PIKKU_ERR_QUEUE: the BullMQ backend needs the \`bullmq\` package (and \`ioredis\` for Redis or \`pg\` for PostgreSQL): npm install bullmq ioredis (${(error as Error).message})`,
+    )
+  }
+}
