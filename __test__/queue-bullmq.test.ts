@@ -113,3 +113,22 @@ describe.each(['Redis', 'PostgreSQL'] as const)('the BullMQ backend on %s', (kin
     expect(finished).toBe(true)
   })
 })
+
+describe('the BullMQ backend without its server', () => {
+  it('fails start-up in time, naming the server, rather than waiting for it', async () => {
+    const probe = await import('node:net').then(({ createServer }) => createServer())
+    const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)))
+    await new Promise((resolve) => probe.close(resolve)) // nothing listens there now
+    const { func } = jobFunction('bullNowhere')
+    const worker = addQueueWorker({ queue: 'bull-nowhere', func })
+    const logger = { error: () => {} }
+    const backend = new BullMQBackend({ connection: `redis://127.0.0.1:${port}`, connectTimeoutMs: 500, logger })
+    const queues = createQueues({ workers: [worker], backend, logger })
+    const started = performance.now()
+    await expect(queues.start(makeQueueApp())).rejects.toThrow(
+      new RegExp(`PIKKU_ERR_QUEUE: the BullMQ backend could not reach redis://127\\.0\\.0\\.1:${port}/? within 500 ms for queue \`bull-nowhere\`: .*ECONNREFUSED`),
+    )
+    expect(performance.now() - started).toBeLessThan(3000)
+    await queues.stop()
+  })
+})

@@ -28,6 +28,8 @@ export interface BullMQBackendOptions {
   keepFailed?: number
   /** Where final failures and connection errors are logged (default `console`). */
   logger?: Logger
+  /** How long `start` waits for the server before it fails (default 10 000 ms). */
+  connectTimeoutMs?: number
 }
 
 // BullMQ's classes are generic in their backend and connection; this backend picks those at
@@ -56,6 +58,9 @@ export class BullMQBackend implements QueueBackend {
   private readonly prefix: string
   private readonly keepFailed: number
   private readonly logger: Logger
+  private readonly connectTimeoutMs: number
+  /** The server, for messages (a URL without its password, or `PostgreSQL`). */
+  private readonly where: string
   private readonly queues = new Map<string, AnyQueue>()
   private readonly workers = new Map<string, AnyWorker>()
   private closing: Promise<void> | undefined
@@ -65,7 +70,9 @@ export class BullMQBackend implements QueueBackend {
     this.prefix = options.prefix ?? 'pikku'
     this.keepFailed = options.keepFailed ?? 1000
     this.logger = options.logger ?? console
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000
     const { connection } = options
+    this.where = describeServer(connection)
     if (typeof connection === 'object' && connection !== null && 'postgres' in connection) {
       this.connection = migrating(connection.postgres)
       this.factory = this.bull.createPostgresBackend
@@ -96,7 +103,30 @@ export class BullMQBackend implements QueueBackend {
       this.logger.error(`pikku: job ${job.id} of queue \`${queue}\` failed after ${job.attemptsMade} attempts: ${error.name}: ${error.message}`)
     })
     this.workers.set(queue, worker)
-    await worker.waitUntilReady()
+    await this.ready(worker, queue)
+  }
+
+  /** Resolves once `worker` reached the server; fails start-up when it cannot in time. */
+  private async ready(worker: AnyWorker, queue: string): Promise<void> {
+    let lastError = ''
+    const noteError = (error: Error) => void (lastError = `: ${error.message}`)
+    worker.on('error', noteError)
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new Error(`PIKKU_ERR_QUEUE: the BullMQ backend could not reach ${this.where} within ${this.connectTimeoutMs} ms for queue \`${queue}\`${lastError}; is the server running, and is \`connection\` right?`))
+      }, this.connectTimeoutMs)
+    })
+    try {
+      await Promise.race([worker.waitUntilReady(), late])
+    } catch (error) {
+      this.workers.delete(queue)
+      void worker.close(true).catch(() => undefined)
+      throw error
+    } finally {
+      clearTimeout(timer)
+      worker.off('error', noteError)
+    }
   }
 
   async failedJobs(queue?: string): Promise<FailedJob[]> {
@@ -193,6 +223,23 @@ function migrating(connection: BullMQ.PostgresConnectionOptions): BullMQ.Postgre
   if (typeof (connection as { query?: unknown }).query === 'function') return connection // a pg.Pool
   const config = connection as BullMQ.PostgresPoolConfig
   return config.migrate === undefined && !config.skipMigrations ? { ...config, migrate: true } : config
+}
+
+/** The server a connection names, for messages: no password. */
+function describeServer(connection: BullMQConnection): string {
+  if (typeof connection === 'string') {
+    try {
+      const url = new URL(connection)
+      url.password = ''
+      url.username = ''
+      return url.toString()
+    } catch {
+      return 'the Redis server'
+    }
+  }
+  if (typeof connection === 'object' && connection !== null && 'postgres' in connection) return 'the PostgreSQL server'
+  const { host, port } = connection as { host?: string; port?: number }
+  return host || port ? `Redis at ${host ?? '127.0.0.1'}:${port ?? 6379}` : 'the Redis server'
 }
 
 /** ioredis options for a `redis://` URL. */
