@@ -1,7 +1,8 @@
 // Queue workers on the BullMQ backend against real servers of the test's own, Redis and
 // PostgreSQL (helpers/redis.ts, helpers/postgres.ts): jobs run through the app, invalid data
-// never reaches the server, retries end in a failed-job record with the error's name, job ids
-// de-duplicate, and stop waits for running jobs. Each test has its own key prefix.
+// never reaches the server, retries end in a failed-job record with the error's name, a
+// failed job can be retried, job ids de-duplicate, and stop waits for running jobs. Each test
+// has its own key prefix.
 import { createPostgresBackend, Queue } from 'bullmq'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -10,6 +11,7 @@ import { BullMQBackend } from '@pikku/native/bullmq'
 
 import { jobFunction, makeQueueApp } from './fixtures/queue-app.js'
 import { startPostgres } from './helpers/postgres.js'
+import { expectRetryOfFailed } from './helpers/queues.js'
 import { startRedis } from './helpers/redis.js'
 
 let prefixes = 0
@@ -82,6 +84,8 @@ describe.each(['Redis', 'PostgreSQL'] as const)('the BullMQ backend on %s', (kin
     expect(lines).toEqual([`pikku: job ${id} of queue \`bull-flaky\` failed after 3 attempts: ConflictError: busy on attempt 3`])
     await queues.stop()
   })
+
+  it('runs a failed job again on retryFailed, with all its attempts', () => expectRetryOfFailed(started, `bull-retry-${kind}`))
 
   it('adds nothing for a job id that is still waiting', async () => {
     const { func, calls } = jobFunction('bullOnceById')

@@ -1,11 +1,11 @@
-// Queue workers on the in-memory queue running jobs: retries with backoff and the failed-job
-// record, the concurrency limit, and a graceful stop.
+// Queue workers on the in-memory queue running jobs: retries with backoff, the failed-job
+// record and its retry, the concurrency limit, and a graceful stop.
 import { describe, expect, it, vi } from 'vitest'
 
 import { addQueueWorker, backoffDelay, ConflictError, MemoryQueueBackend, type FailedJob } from '@pikku/native'
 
 import { jobFunction } from './fixtures/queue-app.js'
-import { expectNoUnhandledRejections, memoryLogger, sleep, started } from './helpers/queues.js'
+import { expectNoUnhandledRejections, expectRetryOfFailed, memoryLogger, sleep, started } from './helpers/queues.js'
 
 expectNoUnhandledRejections()
 
@@ -17,6 +17,8 @@ function gate() {
 }
 
 describe('retries', () => {
+  it('runs a failed job again on retryFailed, with all its attempts', () => expectRetryOfFailed(started, 'memory-retry'))
+
   it('retries a throwing job with growing backoff, then records it as failed with its attempts and last error', async () => {
     const { func, calls } = jobFunction('flaky', (_data, call) => {
       throw new ConflictError(`mailbox busy on attempt ${call.queue?.attempt}`)

@@ -81,10 +81,8 @@ export type JobHandler = (job: QueueJob) => Promise<unknown>
  *
  * An adapter for BullMQ maps `enqueue` to `queue.add(name, data, { jobId, attempts, delay,
  * backoff: { type, delay } })`, `process` to `new Worker(name, handler, { concurrency })`,
- * `failedJobs` to `queue.getFailed()` and `close` to `worker.close()`; one for pg-boss maps
- * them to `send(name, data, { id, retryLimit: attempts - 1, retryDelay, retryBackoff,
- * startAfter })`, `work(name, { batchSize }, handler)`, the `failed` state and `stop({
- * graceful: true })`.
+ * `failedJobs` to `queue.getFailed()`, `retryFailed` to `job.retry()` and `close` to
+ * `worker.close()` (see `./bullmq.ts`).
  */
 export interface QueueBackend {
   /**
@@ -99,6 +97,11 @@ export interface QueueBackend {
   process(queue: string, options: ProcessOptions, handler: JobHandler): Promise<void>
   /** The failed jobs of one queue, or of every queue: oldest first. */
   failedJobs(queue?: string): Promise<FailedJob[]>
+  /**
+   * Runs failed job `id` of `queue` again, with all its attempts, and drops its failed
+   * record: `false` when there is no such failed job (or a live job has its id now).
+   */
+  retryFailed(queue: string, id: string): Promise<boolean>
   /**
    * Stops handing out jobs and resolves once the running ones have settled; then the
    * backend's connections are released. Calling it again returns the same promise.

@@ -138,6 +138,14 @@ export class BullMQBackend implements QueueBackend {
       .sort((a, b) => a.failedAt.getTime() - b.failedAt.getTime())
   }
 
+  async retryFailed(queue: string, id: string): Promise<boolean> {
+    if (this.closing) throw new Error(`PIKKU_ERR_QUEUE: cannot retry job ${id}: the BullMQ backend is closed`)
+    const job = await this.bull.Job.fromId(this.queue(queue), id)
+    if (!job || !(await job.isFailed())) return false
+    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true })
+    return true
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       // Workers first: each stops taking jobs and waits for its running ones.

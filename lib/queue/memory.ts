@@ -59,7 +59,8 @@ export class MemoryQueueBackend implements QueueBackend {
   private readonly live = new Map<string, Set<string>>()
   private readonly timers = new Map<NodeJS.Timeout, StoredJob>()
   private readonly active = new Set<Promise<void>>()
-  private readonly failed: FailedJob[] = []
+  /** Failed jobs with what a retry needs, oldest first. */
+  private readonly failed: { record: FailedJob; job: StoredJob }[] = []
   private readonly keepFailed: number
   private readonly logger: NonNullable<MemoryQueueOptions['logger']>
   private idleWaiters: Array<() => void> = []
@@ -107,8 +108,19 @@ export class MemoryQueueBackend implements QueueBackend {
   }
 
   async failedJobs(queue?: string): Promise<FailedJob[]> {
-    const records = queue === undefined ? this.failed : this.failed.filter((job) => job.queue === queue)
-    return records.map((job) => ({ ...job, error: { ...job.error } }))
+    const records = this.failed.map((entry) => entry.record).filter((record) => queue === undefined || record.queue === queue)
+    return records.map((record) => ({ ...record, error: { ...record.error } }))
+  }
+
+  async retryFailed(queue: string, id: string): Promise<boolean> {
+    if (this.closing) throw new Error(`PIKKU_ERR_QUEUE: cannot retry job ${id}: the queues are stopped`)
+    const index = this.failed.findIndex(({ record }) => record.queue === queue && record.id === id)
+    if (index < 0 || this.liveIds(queue).has(id)) return false
+    const { job } = this.failed.splice(index, 1)[0]!
+    job.attempt = 1
+    this.liveIds(queue).add(id)
+    this.push(job)
+    return true
   }
 
   /**
@@ -225,7 +237,7 @@ export class MemoryQueueBackend implements QueueBackend {
       error: describeFailure(error),
       failedAt: new Date(),
     }
-    this.failed.push(record)
+    this.failed.push({ record, job })
     if (this.failed.length > this.keepFailed) this.failed.splice(0, this.failed.length - this.keepFailed)
     this.log(
       `pikku: job ${job.id} of queue \`${job.queue}\` failed after ${job.attempt} attempt${job.attempt === 1 ? '' : 's'}: ${record.error.name}: ${record.error.message}`,

@@ -147,6 +147,18 @@ export class Queues {
   }
 
   /**
+   * Runs failed job `id` again, with all its attempts, and drops its failed record: `false`
+   * when the queue has no failed job of that id.
+   *
+   * ```ts
+   * for (const job of await queues.failedJobs(welcomeQueue)) await queues.retryFailed(welcomeQueue, job.id)
+   * ```
+   */
+  retryFailed(queue: string | QueueWorker, id: string): Promise<boolean> {
+    return this.backend.retryFailed(typeof queue === 'object' ? queue.queue : queue, id)
+  }
+
+  /**
    * Resolves when no job is waiting, delayed (a retry included) or running: for tests and
    * scripts. Needs a backend that knows (the in-memory one does).
    */
