@@ -28,6 +28,8 @@ export class ChannelConnection {
     session: Session | undefined,
     private readonly socket: ChannelSocket,
     private readonly topics: Topics<ChannelConnection>,
+    /** Sends a broadcast to the app's other processes (with a broker). */
+    broadcast?: (topic: string, text: string) => void,
   ) {
     this.userSession = new SessionTracker(session)
     const connection = this
@@ -42,6 +44,7 @@ export class ChannelConnection {
       publish: (topic: string, data: unknown) => {
         const text = json(data)
         for (const other of topics.audience(topic, connection)) other.sendText(text)
+        broadcast?.(topic, text)
       },
     })
   }

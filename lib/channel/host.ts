@@ -4,6 +4,7 @@ import { ForbiddenError, ServiceUnavailableError } from '../errors.js'
 import type { HttpAnswer, HttpRequestLike } from '../http/answer.js'
 import type { Session } from '../types.js'
 import { ChannelConnection } from './connection.js'
+import type { ChannelBroker } from './broker.js'
 import type { ChannelRuntime } from './runtime.js'
 import { Topics } from './topics.js'
 import type { ChannelWiring } from './wiring.js'
@@ -49,6 +50,12 @@ export interface ChannelPolicy {
    * `Origin` header (not from a browser) are allowed.
    */
   allowedOrigins?: readonly string[]
+  /**
+   * Carries `publish` to the subscribers on the app's other processes (`RedisChannelBroker`
+   * from `@pikku/native/redis`); without one, broadcasts stay in this process. You own it:
+   * close it after the server.
+   */
+  broker?: ChannelBroker
 }
 
 /** A channel the engine matched to an upgrade request, with its params and session. */
@@ -72,6 +79,8 @@ export class ChannelHost implements OpenChannels {
   private closing = false
   /** Set when the grace period of `close()` ends: nothing queued starts any more. */
   private abandoned = false
+  /** Settles once the broker delivers other processes' broadcasts here (at once without one). */
+  private readonly subscribed: Promise<void>
 
   constructor(
     private readonly runtime: ChannelRuntime,
@@ -82,6 +91,16 @@ export class ChannelHost implements OpenChannels {
       bytes: policy.maxQueuedBytes ?? 8 * 1024 * 1024,
       connections: policy.maxConnections ?? 10_000,
     }
+    this.subscribed = policy.broker
+      ? policy.broker.subscribe((channel, topic, text) => this.deliver(channel, topic, text)).catch((error: unknown) => {
+          runtime.logger.error('pikku: the channel broker could not subscribe; broadcasts from other processes will not arrive', error)
+        })
+      : Promise.resolve()
+  }
+
+  /** A broadcast from another process, to this process's subscribers of the topic. */
+  private deliver(channel: string, topic: string, text: string): void {
+    for (const connection of this.topics.get(channel)?.audience(topic) ?? []) connection.sendText(text)
   }
 
   get connections(): number {
@@ -100,6 +119,7 @@ export class ChannelHost implements OpenChannels {
       (this.live.size >= this.limits.connections ? new ServiceUnavailableError('Too many open connections; try again later') : undefined)
     if (refusal) return { refused: this.runtime.failure(refusal, request) }
     try {
+      await this.subscribed // a connection admitted now misses no broadcast of the others
       const found = await this.runtime.connect(request)
       return 'refused' in found ? found : { admitted: found }
     } catch (error) {
@@ -129,7 +149,9 @@ export class ChannelHost implements OpenChannels {
   open(socket: ChannelSocket, admitted: Admitted): SocketEvents {
     const { channel: wiring, index, params } = admitted
     const topics = this.topics.get(wiring.name) ?? this.topics.set(wiring.name, new Topics()).get(wiring.name)!
-    const connection = new ChannelConnection(randomUUID(), wiring.name, params, admitted.session as Session | undefined, socket, topics)
+    const { broker } = this.policy
+    const broadcast = broker ? (topic: string, text: string) => broker.publish(wiring.name, topic, text) : undefined
+    const connection = new ChannelConnection(randomUUID(), wiring.name, params, admitted.session as Session | undefined, socket, topics, broadcast)
     const context = { channel: connection.channel, userSession: connection.userSession }
     const { runtime, limits } = this
     this.live.add(connection)

@@ -27,6 +27,11 @@ export class ChannelRuntime {
     return this.app.maxBodyBytes
   }
 
+  /** Where the app logs. */
+  get logger() {
+    return this.app.env.logger
+  }
+
   /** Whether the app has channels. */
   get any(): boolean {
     return this.app.channelWirings.length > 0
