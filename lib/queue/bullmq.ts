@@ -30,6 +30,12 @@ export interface BullMQBackendOptions {
   logger?: Logger
   /** How long `start` waits for the server before it fails (default 10 000 ms). */
   connectTimeoutMs?: number
+  /**
+   * How long a worker holds a running job before another process may take it as stalled, in
+   * ms (default 30 000, BullMQ's; renewed while the job runs): how soon a job whose process
+   * died runs again. The stalled check runs every half of it.
+   */
+  lockMs?: number
 }
 
 // BullMQ's classes are generic in their backend and connection; this backend picks those at
@@ -59,6 +65,7 @@ export class BullMQBackend implements QueueBackend {
   private readonly keepFailed: number
   private readonly logger: Logger
   private readonly connectTimeoutMs: number
+  private readonly lockMs: number | undefined
   /** The server, for messages (a URL without its password, or `PostgreSQL`). */
   private readonly where: string
   private readonly queues = new Map<string, AnyQueue>()
@@ -71,6 +78,7 @@ export class BullMQBackend implements QueueBackend {
     this.keepFailed = options.keepFailed ?? 1000
     this.logger = options.logger ?? console
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000
+    this.lockMs = options.lockMs
     const { connection } = options
     this.where = describeServer(connection)
     if (typeof connection === 'object' && connection !== null && 'postgres' in connection) {
@@ -96,7 +104,8 @@ export class BullMQBackend implements QueueBackend {
   }
 
   async process(queue: string, options: ProcessOptions, handler: JobHandler): Promise<void> {
-    const worker: AnyWorker = this.construct(this.bull.Worker, queue, (job: BullMQ.Job) => runAttempt(job, handler), { concurrency: options.concurrency })
+    const locks = this.lockMs === undefined ? {} : { lockDuration: this.lockMs, stalledInterval: Math.max(1, Math.floor(this.lockMs / 2)) }
+    const worker: AnyWorker = this.construct(this.bull.Worker, queue, (job: BullMQ.Job) => runAttempt(job, handler), { concurrency: options.concurrency, ...locks })
     worker.on('error', (error: Error) => this.logger.error(`pikku: BullMQ worker of queue \`${queue}\`: ${error.message}`))
     worker.on('failed', (job: BullMQ.Job | undefined, error: Error) => {
       if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return // retried
