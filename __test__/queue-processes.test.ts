@@ -1,6 +1,8 @@
 // Several real Node processes sharing one BullMQ backend on a Redis of the test's own: jobs
 // enqueued here (a producer that does not consume) run exactly once across three worker
-// processes, and a job whose worker is killed with SIGKILL mid-run runs again in another.
+// processes; a job whose worker is killed with SIGKILL mid-run runs again in another; a worker
+// stopped with SIGTERM under load finishes its running jobs and takes no new ones; Redis
+// restarted under load loses no job, and the workers resume by themselves.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -36,6 +38,7 @@ async function workerProcess(prefix: string, env: Record<string, string> = {}): 
   const isReady = new Promise<void>((resolve) => (ready = resolve))
   createInterface({ input: child.stdout! }).on('line', (line) => {
     if (line === 'ready') return ready()
+    if (line === 'stopped') lines.push(`stopped ${child.pid}`)
     lines.push(line)
     for (const wake of waiters.splice(0)) wake()
   })
@@ -100,4 +103,37 @@ describe('queues shared by several processes on Redis', () => {
     await until(() => lines.includes(`ran ${id} ${survivor.pid}`))
     await queues.stop()
   }, 60_000)
+
+  it('finishes the running jobs of a worker stopped with SIGTERM, which takes no new ones', async () => {
+    const prefix = `mp3_${process.pid}`
+    lines.length = 0
+    const stopping = await workerProcess(prefix, { JOB_MS: '300' })
+    const { queues, worker } = await producer(prefix)
+    const ids: string[] = []
+    for (let n = 0; n < 6; n++) ids.push(await queues.enqueue(worker, { n }))
+    await until(() => lines.filter((line) => line.startsWith('started ')).length === 2) // its concurrency
+    stopping.kill('SIGTERM')
+    await until(() => lines.includes(`stopped ${stopping.pid}`))
+    const started = lines.filter((line) => line.startsWith('started ')).map((line) => line.split(' ')[1])
+    const finished = ran().map(([, id]) => id)
+    expect(finished.sort()).toEqual(started.sort()) // what it started, it finished
+    expect(started.length).toBeLessThan(6) // and it stopped taking jobs
+    await workerProcess(prefix) // the rest run elsewhere: none lost
+    await until(() => new Set(ran().map(([, id]) => id)).size === 6)
+    await queues.stop()
+  }, 60_000)
+
+  it('loses no job when Redis restarts under load, and the workers resume by themselves', async () => {
+    const prefix = `mp4_${process.pid}`
+    lines.length = 0
+    await Promise.all([workerProcess(prefix, { JOB_MS: '50' }), workerProcess(prefix, { JOB_MS: '50' })])
+    const { queues, worker } = await producer(prefix)
+    const ids = new Set<string>()
+    for (let n = 0; n < 20; n++) ids.add(await queues.enqueue(worker, { n }))
+    await until(() => ran().length >= 3)
+    await redis.restart() // the append-only file keeps what was enqueued
+    for (let n = 20; n < 40; n++) ids.add(await queues.enqueue(worker, { n }))
+    await until(() => ids.size === 40 && [...ids].every((id) => ran().some(([, ranId]) => ranId === id)), 40_000)
+    await queues.stop()
+  }, 90_000)
 })
