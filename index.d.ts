@@ -180,6 +180,14 @@ export interface ScheduleEvent {
 }
 
 /**
+ * The first moment after `after_ms` (milliseconds since the epoch) that `schedule`, read in
+ * `timezone` (UTC when absent), matches, in milliseconds; `null` when it never does again.
+ * The engine's cron rules (time zones, daylight saving) for a broker's own timer. Throws
+ * `PIKKU_ERR_SCHEDULE` on a schedule it cannot read.
+ */
+export declare function scheduleNext(schedule: string, timezone: string | undefined | null, afterMs: number): number | null
+
+/**
  * Begins a run of `task` due now (run-now), under the overlap rule: `null` when the task's
  * previous run is still going and it does not allow overlap.
  */

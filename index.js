@@ -850,6 +850,7 @@ module.exports.maxBodyBytes = nativeBinding.maxBodyBytes
 module.exports.middlewareScopes = nativeBinding.middlewareScopes
 module.exports.owns = nativeBinding.owns
 module.exports.requestId = nativeBinding.requestId
+module.exports.scheduleNext = nativeBinding.scheduleNext
 module.exports.schedulerBegin = nativeBinding.schedulerBegin
 module.exports.schedulerFinish = nativeBinding.schedulerFinish
 module.exports.schedulerList = nativeBinding.schedulerList

@@ -23,6 +23,7 @@ export {
   schedulerList,
   schedulerStart,
   schedulerStop,
+  scheduleNext,
   serverClose,
   serverListen,
   serverPort,

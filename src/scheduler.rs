@@ -7,7 +7,7 @@ use std::sync::Arc;
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
-use pikku_scheduler::{Dispatch, Run, Scheduler, Skip, TaskSpec};
+use pikku_scheduler::{Dispatch, Run, Schedule, Scheduler, Skip, TaskSpec};
 
 /// A run for JavaScript to start (`kind: 'run'`, then `schedulerFinish` when it settles), or a
 /// tick skipped because the task's previous run was still going (`kind: 'skip'`).
@@ -157,4 +157,21 @@ pub fn scheduler_list(
             skipped_ticks: task.skipped_ticks as f64,
         })
         .collect()
+}
+
+/// The first moment after `after_ms` (milliseconds since the epoch) that `schedule`, read in
+/// `timezone` (UTC when absent), matches, in milliseconds; `null` when it never does again.
+/// The engine's cron rules (time zones, daylight saving) for a broker's own timer. Throws
+/// `PIKKU_ERR_SCHEDULE` on a schedule it cannot read.
+#[napi]
+pub fn schedule_next(
+    schedule: String,
+    timezone: Option<String>,
+    after_ms: f64,
+) -> Result<Option<f64>> {
+    let parsed = Schedule::parse(&schedule, timezone.as_deref())
+        .map_err(|err| Error::from_reason(format!("PIKKU_ERR_SCHEDULE: {err}")))?;
+    #[allow(clippy::cast_possible_truncation)] // ms since the epoch fit an i64 and an f64 exactly
+    let next = parsed.next_after_millis(after_ms as i64);
+    Ok(next.map(|ms| ms as f64))
 }

@@ -8,15 +8,7 @@ import type * as BullMQ from 'bullmq'
 
 import type { Logger } from '../types.js'
 import { describeFailure, type FailedJob, type JobHandler, type JobOptions, type ProcessOptions, type QueueBackend, type QueueJob } from './backend.js'
-
-/** Where BullMQ keeps the queues. */
-export type BullMQConnection =
-  /** A Redis URL: `redis://[user:password@]host:port[/db]` (`rediss://` for TLS). */
-  | string
-  /** ioredis options (`{ host, port, password, tls }`), or an ioredis client you own. */
-  | BullMQ.ConnectionOptions
-  /** PostgreSQL 13+: a connection string, a node-postgres pool config, or a `pg.Pool`. */
-  | { postgres: BullMQ.PostgresConnectionOptions }
+import { connectionFor, loadBullMQ, type AnyQueue, type AnyWorker, type BullMQConnection } from './bullmq-connection.js'
 
 /** How the BullMQ backend is set up. */
 export interface BullMQBackendOptions {
@@ -37,11 +29,6 @@ export interface BullMQBackendOptions {
    */
   lockMs?: number
 }
-
-// BullMQ's classes are generic in their backend and connection; this backend picks those at
-// run time (Redis or PostgreSQL), so it holds them by these wide types.
-type AnyQueue = BullMQ.Queue<any, any, string, any, any, string, any, any>
-type AnyWorker = BullMQ.Worker<any, any, string, any, any, any>
 
 /** How often `idle()` looks at the queues' counts. */
 const IDLE_POLL_MS = 25
@@ -79,15 +66,10 @@ export class BullMQBackend implements QueueBackend {
     this.logger = options.logger ?? console
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000
     this.lockMs = options.lockMs
-    const { connection } = options
-    this.where = describeServer(connection)
-    if (typeof connection === 'object' && connection !== null && 'postgres' in connection) {
-      this.connection = migrating(connection.postgres)
-      this.factory = this.bull.createPostgresBackend
-    } else {
-      this.connection = typeof connection === 'string' ? redisOptions(connection) : connection
-      this.factory = undefined
-    }
+    const resolved = connectionFor(options.connection)
+    this.connection = resolved.connection
+    this.factory = resolved.factory
+    this.where = resolved.where
   }
 
   async enqueue(queue: string, data: unknown, options: JobOptions): Promise<string> {
@@ -227,67 +209,5 @@ function failedRecord(job: BullMQ.Job): FailedJob {
     attempts: job.attemptsMade,
     error: { name: named?.[1] ?? 'Error', message: job.failedReason },
     failedAt: new Date(job.finishedOn ?? job.processedOn ?? job.timestamp),
-  }
-}
-
-/**
- * A PostgreSQL connection that brings BullMQ's schema up to date when it first connects (each
- * process of a deploy may: BullMQ's migrations take a lock), unless the config says how to
- * migrate. A `pg.Pool` given as is cannot carry the flag: its owner runs the migrations.
- */
-function migrating(connection: BullMQ.PostgresConnectionOptions): BullMQ.PostgresConnectionOptions {
-  if (typeof connection === 'string') return { connectionString: connection, migrate: true }
-  if (typeof (connection as { query?: unknown }).query === 'function') return connection // a pg.Pool
-  const config = connection as BullMQ.PostgresPoolConfig
-  return config.migrate === undefined && !config.skipMigrations ? { ...config, migrate: true } : config
-}
-
-/** The server a connection names, for messages: no password. */
-function describeServer(connection: BullMQConnection): string {
-  if (typeof connection === 'string') {
-    try {
-      const url = new URL(connection)
-      url.password = ''
-      url.username = ''
-      return url.toString()
-    } catch {
-      return 'the Redis server'
-    }
-  }
-  if (typeof connection === 'object' && connection !== null && 'postgres' in connection) return 'the PostgreSQL server'
-  const { host, port } = connection as { host?: string; port?: number }
-  return host || port ? `Redis at ${host ?? '127.0.0.1'}:${port ?? 6379}` : 'the Redis server'
-}
-
-/** ioredis options for a `redis://` URL. */
-function redisOptions(url: string): BullMQ.ConnectionOptions {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    throw new TypeError(`PIKKU_ERR_QUEUE: BullMQBackend: \`connection\` ${JSON.stringify(url)} is not a URL; give redis://host:port or { postgres: 'postgres://…' }`)
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new TypeError(`PIKKU_ERR_QUEUE: BullMQBackend: \`connection\` ${JSON.stringify(url)} is not a redis:// URL; for PostgreSQL give { postgres: '${url}' }`)
-  }
-  const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : undefined
-  return {
-    host: parsed.hostname,
-    port: parsed.port ? Number(parsed.port) : 6379,
-    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
-    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-    ...(db !== undefined && Number.isInteger(db) ? { db } : {}),
-    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
-  }
-}
-
-/** `bullmq`, or a start-up error saying how to install it. */
-function loadBullMQ(): typeof BullMQ {
-  try {
-    return require('bullmq') as typeof BullMQ
-  } catch (error) {
-    throw new Error(
-      `PIKKU_ERR_QUEUE: the BullMQ backend needs the \`bullmq\` package (and \`ioredis\` for Redis or \`pg\` for PostgreSQL): npm install bullmq ioredis (${(error as Error).message})`,
-    )
   }
 }

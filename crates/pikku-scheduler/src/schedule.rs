@@ -168,6 +168,13 @@ impl Schedule {
             .map(|next| next.timestamp())
     }
 
+    /// [`next_after`](Self::next_after) in milliseconds since the epoch, for callers that
+    /// keep time as numbers (a broker's repeat strategy).
+    pub fn next_after_millis(&self, after_ms: i64) -> Option<i64> {
+        let after = Timestamp::from_millisecond(after_ms).ok()?;
+        self.next_after(after).map(|next| next.as_millisecond())
+    }
+
     /// The IANA name of the time zone the expression is read in (`UTC` by default).
     pub fn zone_name(&self) -> &str {
         &self.zone_name

@@ -1,0 +1,97 @@
+// Scheduled tasks on BullMQ job schedulers, against a Redis server of the test's own: three
+// real processes share one schedule and its every-second task runs once per tick across them;
+// start-up makes the server's schedules those of the tasks in code (added, changed, removed).
+import { type ChildProcess, spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+
+import { Queue } from 'bullmq'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { createApp, PikkuStartupError, pikkuSessionlessFunc } from '@pikku/native'
+import { BullMQScheduler } from '@pikku/native/bullmq'
+
+import { startRedis, type RedisServer } from './helpers/redis.js'
+
+let redis: RedisServer
+const children: ChildProcess[] = []
+beforeAll(async () => {
+  redis = await startRedis()
+}, 30_000)
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL')
+  await redis?.stop()
+})
+
+const task = pikkuSessionlessFunc<Record<string, never>, void>({ name: 'schedTask', input: { type: 'object' }, func: async () => {} })
+
+/** The schedules the server holds under `prefix`: id → pattern. */
+async function held(prefix: string): Promise<Record<string, string | undefined>> {
+  const reader = new Queue('pikku-scheduled-tasks', { connection: { host: '127.0.0.1', port: redis.port }, prefix })
+  const schedulers = await reader.getJobSchedulers(0, -1)
+  await reader.close()
+  return Object.fromEntries(schedulers.map((s) => [s.id ?? s.key, s.pattern]))
+}
+
+describe('scheduled tasks on BullMQ (Redis)', () => {
+  it('fire once per tick across three processes', async () => {
+    const prefix = `sched1_${process.pid}`
+    const ticks: string[][] = []
+    const script = join(__dirname, 'fixtures', 'scheduler-process.mjs')
+    await Promise.all(
+      [0, 1, 2].map(
+        () =>
+          new Promise<void>((resolve) => {
+            const child = spawn(process.execPath, [script, redis.url, prefix], { stdio: ['ignore', 'pipe', 'inherit'] })
+            children.push(child)
+            createInterface({ input: child.stdout! }).on('line', (line) => (line === 'ready' ? resolve() : ticks.push(line.split(' '))))
+          }),
+      ),
+    )
+    await new Promise((resolve) => setTimeout(resolve, 5500))
+    const at = ticks.map(([, scheduledAt]) => scheduledAt)
+    expect(at.length).toBeGreaterThanOrEqual(4)
+    expect(new Set(at).size).toBe(at.length) // no tick ran twice
+    expect(ticks.every(([word]) => word === 'tick')).toBe(true)
+    for (const child of children) child.kill('SIGTERM')
+  }, 60_000)
+
+  it('makes the server hold the schedules of the tasks in code at start-up', async () => {
+    const prefix = `sched2_${process.pid}`
+    const app = createApp({ routes: [] })
+    const logger = { error: () => {} }
+    const first = new BullMQScheduler(app, {
+      connection: redis.url,
+      prefix,
+      logger,
+      tasks: [
+        { name: 'kept', schedule: '0 3 * * *', func: task },
+        { name: 'removed', schedule: '0 4 * * *', func: task },
+      ],
+    })
+    await first.start()
+    await first.stop()
+    expect(await held(prefix)).toEqual({ kept: '0 3 * * *', removed: '0 4 * * *' })
+    const second = new BullMQScheduler(app, {
+      connection: redis.url,
+      prefix,
+      logger,
+      tasks: [
+        { name: 'kept', schedule: '30 3 * * *', func: task, timezone: 'Europe/Helsinki' },
+        { name: 'added', schedule: '@hourly', func: task },
+      ],
+    })
+    await second.start()
+    expect(await held(prefix)).toEqual({ kept: '30 3 * * *', added: '@hourly' })
+    const listed = await second.list()
+    expect(listed.map((t) => [t.name, t.timezone])).toEqual([['kept', 'Europe/Helsinki'], ['added', 'UTC']])
+    // The engine's next run (03:30 Helsinki time) is the one the server holds.
+    expect(listed[0]!.nextRunAt!.toLocaleTimeString('en-GB', { timeZone: 'Europe/Helsinki' })).toBe('03:30:00')
+    await second.stop()
+  })
+
+  it('refuses a task the engine cannot read when it is made, before any server is asked', () => {
+    const app = createApp({ routes: [] })
+    expect(() => new BullMQScheduler(app, { connection: redis.url, tasks: [{ name: 'bad', schedule: '0 25 * * *', func: task }] })).toThrow(PikkuStartupError)
+  })
+})

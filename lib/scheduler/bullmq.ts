@@ -1,0 +1,127 @@
+// Scheduled tasks on BullMQ job schedulers: each tick becomes one job in Redis (or
+// PostgreSQL), so that the task runs once per tick whatever the number of processes, in the
+// process whose worker takes it. The engine still parses the schedules (start-up errors,
+// time zones, daylight saving): BullMQ asks it for each next run through a repeat strategy.
+import type * as BullMQ from 'bullmq'
+
+import type { PikkuApp } from '../app.js'
+import { portOf } from '../app/port.js'
+import { scheduleNext } from '../native.js'
+import { connectionFor, loadBullMQ, type AnyQueue, type AnyWorker, type BullMQConnection } from '../queue/bullmq-connection.js'
+import type { Logger } from '../types.js'
+import { PikkuScheduler, type RunNowResult } from './scheduler.js'
+import { registeredScheduledTasks, type ScheduledTaskWiring } from './wiring.js'
+
+/** The queue the ticks of every task travel on. */
+const TICKS_QUEUE = 'pikku-scheduled-tasks'
+
+/** How a BullMQ scheduler is set up. */
+export interface BullMQSchedulerOptions {
+  /** Redis (a URL, ioredis options or client) or `{ postgres }`, as for `BullMQBackend`. */
+  connection: BullMQConnection
+  /** The prefix of the keys or rows (default `pikku`): apps sharing a server differ by it. */
+  prefix?: string
+  /** The tasks (default: every `addScheduledTask` made so far). */
+  tasks?: readonly ScheduledTaskWiring[]
+  /** Where failed runs are logged (default: the app's logger). */
+  logger?: Logger
+}
+
+/** A task as the BullMQ scheduler lists it. */
+export interface BullMQScheduledTask {
+  name: string
+  schedule: string
+  timezone: string
+  /** The next tick the server holds for it. */
+  nextRunAt: Date | null
+}
+
+/**
+ * Runs an app's scheduled tasks once per tick across all its processes. The tasks are checked
+ * when it is made, as `createScheduler` checks them; `start()` makes the server's schedules
+ * match the tasks in code — adding, changing and removing — and starts taking ticks.
+ *
+ * ```ts
+ * import { BullMQScheduler } from '@pikku/native/bullmq'
+ * const scheduler = new BullMQScheduler(app, { connection: 'redis://127.0.0.1:6379' })
+ * await scheduler.start()
+ * ```
+ */
+export class BullMQScheduler {
+  private readonly bull: typeof BullMQ
+  private readonly local: PikkuScheduler
+  private readonly tasks: readonly ScheduledTaskWiring[]
+  private readonly logger: Logger
+  private readonly options: BullMQSchedulerOptions
+  private queue: AnyQueue | undefined
+  private worker: AnyWorker | undefined
+
+  constructor(
+    private readonly app: PikkuApp,
+    options: BullMQSchedulerOptions,
+  ) {
+    this.options = options
+    this.tasks = [...(options.tasks ?? registeredScheduledTasks())]
+    this.logger = options.logger ?? app.logger
+    // The engine's checks of every task, and `runNow` in this process.
+    this.local = new PikkuScheduler(app, { tasks: this.tasks, logger: this.logger })
+    this.bull = loadBullMQ()
+  }
+
+  /** Makes the server's schedules those of the tasks in code, then takes ticks. */
+  async start(): Promise<void> {
+    const { connection, factory } = connectionFor(this.options.connection)
+    // BullMQ asks for each next run where the schedule is kept and where a tick is taken.
+    const settings = { repeatStrategy: (millis: number, opts: BullMQ.JobSchedulerRepeatOptions) => scheduleNext(opts.pattern!, opts.tz, millis) ?? undefined }
+    const common = { connection, prefix: this.options.prefix ?? 'pikku', settings }
+    const make = (Class: new (...args: any[]) => unknown, ...args: unknown[]): any => (factory ? new Class(...args, factory) : new Class(...args))
+    const queue: AnyQueue = make(this.bull.Queue, TICKS_QUEUE, common)
+    this.queue = queue
+    const known = new Set(this.tasks.map((task) => task.name))
+    for (const existing of await queue.getJobSchedulers(0, -1)) {
+      const id = existing.id ?? existing.key
+      if (!known.has(id)) await queue.removeJobScheduler(id) // a task no longer in code
+    }
+    for (const task of this.tasks) {
+      await queue.upsertJobScheduler(task.name, { pattern: task.schedule, tz: task.timezone ?? 'UTC' }, { name: task.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } })
+    }
+    const worker: AnyWorker = make(this.bull.Worker, TICKS_QUEUE, (job: BullMQ.Job) => this.tick(job), { ...common, concurrency: Math.max(1, this.tasks.length) })
+    this.worker = worker
+    worker.on('error', (error: Error) => this.logger.error(`pikku: the BullMQ scheduler's worker: ${error.message}`))
+    await worker.waitUntilReady()
+  }
+
+  /** Stops taking ticks and waits for the running tasks; the schedules stay on the server. */
+  async stop(): Promise<void> {
+    await this.worker?.close()
+    await this.queue?.close()
+    await this.local.stop()
+  }
+
+  /** The tasks with the next tick the server holds for each. */
+  async list(): Promise<BullMQScheduledTask[]> {
+    const held = new Map((await this.queue!.getJobSchedulers(0, -1)).map((s) => [s.id ?? s.key, s]))
+    return this.tasks.map((task) => {
+      const next = held.get(task.name)?.next
+      return { name: task.name, schedule: task.schedule, timezone: task.timezone ?? 'UTC', nextRunAt: next === undefined ? null : new Date(next) }
+    })
+  }
+
+  /** Runs one task now, in this process (see `PikkuScheduler.runNow`). */
+  runNow(name: string): Promise<RunNowResult> {
+    return this.local.runNow(name)
+  }
+
+  /** One tick, taken by this process: the task's function through the app. */
+  private async tick(job: BullMQ.Job): Promise<void> {
+    const task = this.tasks.find((candidate) => candidate.name === job.name)
+    if (!task) return // a schedule of a newer deploy this process does not know
+    const scheduledAt = new Date(job.timestamp + (job.opts.delay ?? 0))
+    try {
+      const context = { scheduledTask: { name: task.name, schedule: task.schedule, scheduledAt } }
+      await portOf(this.app).calls.runScheduled(task.func, context, task.timeoutMs)
+    } catch (error) {
+      this.logger.error(`pikku: scheduled task \`${task.name}\` (due at ${scheduledAt.toISOString()}) failed; it runs again at its next tick`, error)
+    }
+  }
+}
