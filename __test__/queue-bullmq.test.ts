@@ -6,7 +6,7 @@
 import { createPostgresBackend, Queue } from 'bullmq'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { addQueueWorker, ConflictError, createQueues, UnprocessableContentError, type QueueWorker } from '@pikku/native'
+import { addQueueWorker, ConflictError, createQueues, ServiceUnavailableError, UnprocessableContentError, type QueueWorker } from '@pikku/native'
 import { BullMQBackend } from '@pikku/native/bullmq'
 
 import { jobFunction, makeQueueApp } from './fixtures/queue-app.js'
@@ -42,7 +42,7 @@ describe.each(['Redis', 'PostgreSQL'] as const)('the BullMQ backend on %s', (kin
     const reader =
       kind === 'Redis'
         ? new Queue(queue, { connection: { host: '127.0.0.1', port: Number(new URL(server.url).port) }, prefix })
-        : new Queue(queue, { connection: server.url, prefix }, createPostgresBackend)
+        : new Queue(queue, { connection: { connectionString: server.url, schema: prefix } }, createPostgresBackend)
     const counts = await reader.getJobCounts()
     await reader.close()
     return Object.values(counts).reduce((sum, n) => sum + n, 0)
@@ -120,9 +120,7 @@ describe.each(['Redis', 'PostgreSQL'] as const)('the BullMQ backend on %s', (kin
 
 describe('the BullMQ backend without its server', () => {
   it('fails start-up in time, naming the server, rather than waiting for it', async () => {
-    const probe = await import('node:net').then(({ createServer }) => createServer())
-    const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)))
-    await new Promise((resolve) => probe.close(resolve)) // nothing listens there now
+    const port = await closedPort()
     const { func } = jobFunction('bullNowhere')
     const worker = addQueueWorker({ queue: 'bull-nowhere', func })
     const logger = { error: () => {} }
@@ -135,4 +133,28 @@ describe('the BullMQ backend without its server', () => {
     expect(performance.now() - started).toBeLessThan(3000)
     await queues.stop()
   })
+
+  it('refuses an enqueue in time with a 503 naming the server, rather than holding it', async () => {
+    const port = await closedPort()
+    const { func } = jobFunction('bullNowhereProducer')
+    const worker = addQueueWorker({ queue: 'bull-nowhere-producer', func })
+    const logger = { error: () => {} }
+    const backend = new BullMQBackend({ connection: `redis://127.0.0.1:${port}`, connectTimeoutMs: 500, logger })
+    const queues = createQueues({ workers: [worker], backend, logger, consume: false })
+    await queues.start(makeQueueApp())
+    const started = performance.now()
+    const refusal = queues.enqueue(worker, { n: 1 })
+    await expect(refusal).rejects.toBeInstanceOf(ServiceUnavailableError)
+    await expect(refusal).rejects.toThrow(new RegExp(`could not reach redis://127\\.0\\.0\\.1:${port}/? within 500 ms for queue \`bull-nowhere-producer\`; the job was not enqueued`))
+    expect(performance.now() - started).toBeLessThan(3000)
+    await queues.stop()
+  })
 })
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const probe = await import('node:net').then(({ createServer }) => createServer())
+  const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)))
+  await new Promise((resolve) => probe.close(resolve))
+  return port
+}

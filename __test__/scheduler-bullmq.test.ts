@@ -33,27 +33,56 @@ async function held(prefix: string): Promise<Record<string, string | undefined>>
   return Object.fromEntries(schedulers.map((s) => [s.id ?? s.key, s.pattern]))
 }
 
+/**
+ * Three processes of scheduler-process.mjs on `prefix`, each run lasting `args[0]` ms; the
+ * lines they printed over `ms` after all three were ready, split into words. They are stopped
+ * after.
+ */
+async function threeProcesses(prefix: string, ms: number, args: string[] = []): Promise<string[][]> {
+  const lines: string[][] = []
+  const script = join(__dirname, 'fixtures', 'scheduler-process.mjs')
+  const started = [0, 1, 2].map(() => spawn(process.execPath, [script, redis.url, prefix, ...args], { stdio: ['ignore', 'pipe', 'inherit'] }))
+  children.push(...started)
+  await Promise.all(
+    started.map(
+      (child) => new Promise<void>((resolve) => createInterface({ input: child.stdout! }).on('line', (line) => (line === 'ready' ? resolve() : lines.push(line.split(' '))))),
+    ),
+  )
+  await new Promise((resolve) => setTimeout(resolve, ms))
+  const seen = lines.slice()
+  await Promise.all(started.map((child) => new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM'))))
+  return seen
+}
+
 describe('scheduled tasks on BullMQ (Redis)', () => {
-  it('fire once per tick across three processes', async () => {
-    const prefix = `sched1_${process.pid}`
-    const ticks: string[][] = []
-    const script = join(__dirname, 'fixtures', 'scheduler-process.mjs')
-    await Promise.all(
-      [0, 1, 2].map(
-        () =>
-          new Promise<void>((resolve) => {
-            const child = spawn(process.execPath, [script, redis.url, prefix], { stdio: ['ignore', 'pipe', 'inherit'] })
-            children.push(child)
-            createInterface({ input: child.stdout! }).on('line', (line) => (line === 'ready' ? resolve() : ticks.push(line.split(' '))))
-          }),
-      ),
-    )
-    await new Promise((resolve) => setTimeout(resolve, 5500))
-    const at = ticks.map(([, scheduledAt]) => scheduledAt)
-    expect(at.length).toBeGreaterThanOrEqual(4)
+  it('fire once per tick across three processes, over more than ten ticks', async () => {
+    const lines = await threeProcesses(`sched1_${process.pid}`, 12_500)
+    const at = lines.filter(([word]) => word === 'tick').map(([, scheduledAt]) => Number(scheduledAt))
+    expect(at.length).toBeGreaterThanOrEqual(10)
     expect(new Set(at).size).toBe(at.length) // no tick ran twice
-    expect(ticks.every(([word]) => word === 'tick')).toBe(true)
-    for (const child of children) child.kill('SIGTERM')
+    const sorted = [...at].sort((a, b) => a - b)
+    expect((sorted.at(-1)! - sorted[0]!) / 1000 + 1).toBe(at.length) // and none was missed
+  }, 60_000)
+
+  it('skip a tick while the previous run goes on in any process, unless overlap is allowed', async () => {
+    // Runs last 2.5 s on a per-second schedule: one set of processes keeps to the rule, the
+    // other (overlap: true) runs every tick.
+    const [kept, overlapping] = await Promise.all([
+      threeProcesses(`sched3_${process.pid}`, 8_000, ['2500']),
+      threeProcesses(`sched4_${process.pid}`, 8_000, ['2500', 'overlap']),
+    ])
+    const runsOf = (lines: string[][]) => {
+      const starts = new Map(lines.filter(([word]) => word === 'tick').map(([, at, , time]) => [at, Number(time)]))
+      const runs = lines.filter(([word]) => word === 'done').map(([, at, , time]) => ({ start: starts.get(at)!, end: Number(time) }))
+      return runs.sort((a, b) => a.start - b.start)
+    }
+    const overlaps = (runs: { start: number; end: number }[]) => runs.filter((run, i) => i > 0 && run.start < runs[i - 1]!.end).length
+    const skips = (lines: string[][]) => lines.filter(([word]) => word === 'skip').length
+    expect(runsOf(kept).length).toBeGreaterThanOrEqual(2)
+    expect(overlaps(runsOf(kept))).toBe(0)
+    expect(skips(kept)).toBeGreaterThanOrEqual(2)
+    expect(overlaps(runsOf(overlapping))).toBeGreaterThanOrEqual(2)
+    expect(skips(overlapping)).toBe(0)
   }, 60_000)
 
   it('makes the server hold the schedules of the tasks in code at start-up', async () => {

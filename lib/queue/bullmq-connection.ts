@@ -25,24 +25,29 @@ export interface ResolvedConnection {
   where: string
 }
 
-/** BullMQ's connection options and backend factory for `connection`. */
-export function connectionFor(connection: BullMQConnection): ResolvedConnection {
+/**
+ * BullMQ's connection options and backend factory for `connection`. `prefix` namespaces the
+ * keys on Redis; on PostgreSQL, where BullMQ namespaces by schema, it names the schema unless
+ * the config names one (a `pg.Pool` given as is keeps BullMQ's schema, `bullmq`).
+ */
+export function connectionFor(connection: BullMQConnection, prefix: string): ResolvedConnection {
   const where = describeServer(connection)
   if (typeof connection === 'object' && connection !== null && 'postgres' in connection) {
-    return { connection: migrating(connection.postgres), factory: loadBullMQ().createPostgresBackend, where }
+    return { connection: migrating(connection.postgres, prefix), factory: loadBullMQ().createPostgresBackend, where }
   }
   return { connection: typeof connection === 'string' ? redisOptions(connection) : connection, factory: undefined, where }
 }
 
 /**
- * A PostgreSQL connection that brings BullMQ's schema up to date when it first connects (each
- * process of a deploy may: BullMQ's migrations take a lock), unless the config says how to
- * migrate. A `pg.Pool` given as is cannot carry the flag: its owner runs the migrations.
+ * A PostgreSQL connection on schema `schema` (unless the config names one) that brings
+ * BullMQ's tables up to date when it first connects (each process of a deploy may: BullMQ's
+ * migrations take a lock), unless the config says how to migrate. A `pg.Pool` given as is
+ * cannot carry either: its owner sets its `search_path` and runs the migrations.
  */
-function migrating(connection: BullMQ.PostgresConnectionOptions): BullMQ.PostgresConnectionOptions {
-  if (typeof connection === 'string') return { connectionString: connection, migrate: true }
+function migrating(connection: BullMQ.PostgresConnectionOptions, schema: string): BullMQ.PostgresConnectionOptions {
+  if (typeof connection === 'string') return { connectionString: connection, schema, migrate: true }
   if (typeof (connection as { query?: unknown }).query === 'function') return connection // a pg.Pool
-  const config = connection as BullMQ.PostgresPoolConfig
+  const config = { schema, ...(connection as BullMQ.PostgresPoolConfig) }
   return config.migrate === undefined && !config.skipMigrations ? { ...config, migrate: true } : config
 }
 

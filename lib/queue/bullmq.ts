@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto'
 import type * as BullMQ from 'bullmq'
 
 import type { Logger } from '../types.js'
+import { ServiceUnavailableError } from '../errors.js'
 import { describeFailure, type FailedJob, type JobHandler, type JobOptions, type ProcessOptions, type QueueBackend, type QueueJob } from './backend.js'
 import { connectionFor, loadBullMQ, type AnyQueue, type AnyWorker, type BullMQConnection } from './bullmq-connection.js'
 
@@ -14,13 +15,17 @@ import { connectionFor, loadBullMQ, type AnyQueue, type AnyWorker, type BullMQCo
 export interface BullMQBackendOptions {
   /** Redis (a URL, ioredis options or client) or `{ postgres }`. */
   connection: BullMQConnection
-  /** The prefix of the queues' keys or rows (default `pikku`): apps sharing a server differ by it. */
+  /** The prefix of the Redis keys, or the PostgreSQL schema (default `pikku`): apps sharing a server differ by it. */
   prefix?: string
   /** How many failed jobs each queue keeps, the oldest dropped first (default 1000). */
   keepFailed?: number
   /** Where final failures and connection errors are logged (default `console`). */
   logger?: Logger
-  /** How long `start` waits for the server before it fails (default 10 000 ms). */
+  /**
+   * How long `start`, and an enqueue on a queue not yet connected, wait for the server before
+   * they fail (default 10 000 ms). Once connected, an enqueue while the server is away fails
+   * at once with a 503 rather than waiting: the caller knows the job was not taken.
+   */
   connectTimeoutMs?: number
   /**
    * How long a worker holds a running job before another process may take it as stalled, in
@@ -66,7 +71,7 @@ export class BullMQBackend implements QueueBackend {
     this.logger = options.logger ?? console
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000
     this.lockMs = options.lockMs
-    const resolved = connectionFor(options.connection)
+    const resolved = connectionFor(options.connection, this.prefix)
     this.connection = resolved.connection
     this.factory = resolved.factory
     this.where = resolved.where
@@ -74,13 +79,17 @@ export class BullMQBackend implements QueueBackend {
 
   async enqueue(queue: string, data: unknown, options: JobOptions): Promise<string> {
     if (this.closing) throw new Error('PIKKU_ERR_QUEUE: the BullMQ backend is closed; enqueue before stop()')
-    const job = await this.queue(queue).add(queue, data, {
+    const target = this.queue(queue)
+    await this.within(target.waitUntilReady(), queue, (why) => new ServiceUnavailableError(`${why}; the job was not enqueued`))
+    const job = await target.add(queue, data, {
       jobId: options.jobId ?? randomUUID(),
       attempts: options.attempts,
       backoff: { type: options.backoff.type, delay: options.backoff.delayMs },
       delay: options.delayMs,
       removeOnComplete: true,
       removeOnFail: { count: this.keepFailed },
+    }).catch((error: Error) => {
+      throw new ServiceUnavailableError(`queue \`${queue}\`: the job was not enqueued: ${this.where} cannot be reached (${error.message})`)
     })
     return job.id!
   }
@@ -102,21 +111,28 @@ export class BullMQBackend implements QueueBackend {
     let lastError = ''
     const noteError = (error: Error) => void (lastError = `: ${error.message}`)
     worker.on('error', noteError)
-    let timer: NodeJS.Timeout | undefined
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(new Error(`PIKKU_ERR_QUEUE: the BullMQ backend could not reach ${this.where} within ${this.connectTimeoutMs} ms for queue \`${queue}\`${lastError}; is the server running, and is \`connection\` right?`))
-      }, this.connectTimeoutMs)
-    })
     try {
-      await Promise.race([worker.waitUntilReady(), late])
+      await this.within(worker.waitUntilReady(), queue, (why) => new Error(`PIKKU_ERR_QUEUE: ${why}${lastError}; is the server running, and is \`connection\` right?`))
     } catch (error) {
       this.workers.delete(queue)
       void worker.close(true).catch(() => undefined)
       throw error
     } finally {
-      clearTimeout(timer)
       worker.off('error', noteError)
+    }
+  }
+
+  /** Waits for `connecting`, or throws the error `fail` makes once `connectTimeoutMs` passed. */
+  private async within(connecting: Promise<unknown>, queue: string, fail: (why: string) => Error): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<never>((_, reject) => {
+      const why = `the BullMQ backend could not reach ${this.where} within ${this.connectTimeoutMs} ms for queue \`${queue}\``
+      timer = setTimeout(() => reject(fail(why)), this.connectTimeoutMs)
+    })
+    try {
+      await Promise.race([connecting, late])
+    } finally {
+      clearTimeout(timer)
     }
   }
 
@@ -160,7 +176,10 @@ export class BullMQBackend implements QueueBackend {
   private queue(name: string): AnyQueue {
     const known = this.queues.get(name)
     if (known) return known
-    const queue: AnyQueue = this.construct(this.bull.Queue, name)
+    // Without the offline queue, an add while Redis is away fails at once instead of waiting
+    // to be sent later, unbeknown to the caller that was told it failed.
+    const offline = this.factory || isClient(this.connection) ? {} : { connection: { ...(this.connection as object), enableOfflineQueue: false } }
+    const queue: AnyQueue = this.construct(this.bull.Queue, name, undefined, offline)
     queue.on('error', (error: Error) => this.logger.error(`pikku: BullMQ queue \`${name}\`: ${error.message}`))
     this.queues.set(name, queue)
     return queue
@@ -169,7 +188,7 @@ export class BullMQBackend implements QueueBackend {
   /** A BullMQ class on this backend's connection and prefix (and the PostgreSQL factory, if any). */
   private construct(Class: new (...args: any[]) => unknown, name: string, ...rest: unknown[]): any {
     const [processor, extra] = rest.length ? [rest[0], rest[1] as object] : [undefined, undefined]
-    const opts = { ...extra, connection: this.connection, prefix: this.prefix }
+    const opts = { connection: this.connection, prefix: this.prefix, ...extra }
     const args = processor === undefined ? [name, opts] : [name, processor, opts]
     return this.factory ? new Class(...args, this.factory) : new Class(...args)
   }
@@ -210,4 +229,9 @@ function failedRecord(job: BullMQ.Job): FailedJob {
     error: { name: named?.[1] ?? 'Error', message: job.failedReason },
     failedAt: new Date(job.finishedOn ?? job.processedOn ?? job.timestamp),
   }
+}
+
+/** Whether a Redis connection is a client the caller made (its options are not ours to change). */
+function isClient(connection: unknown): boolean {
+  return typeof (connection as { duplicate?: unknown }).duplicate === 'function'
 }

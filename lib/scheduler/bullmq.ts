@@ -9,7 +9,7 @@ import { portOf } from '../app/port.js'
 import { scheduleNext } from '../native.js'
 import { connectionFor, loadBullMQ, type AnyQueue, type AnyWorker, type BullMQConnection } from '../queue/bullmq-connection.js'
 import type { Logger } from '../types.js'
-import { PikkuScheduler, type RunNowResult } from './scheduler.js'
+import { PikkuScheduler, skippedTickMessage, type RunNowResult } from './scheduler.js'
 import { registeredScheduledTasks, type ScheduledTaskWiring } from './wiring.js'
 
 /** The queue the ticks of every task travel on. */
@@ -19,7 +19,7 @@ const TICKS_QUEUE = 'pikku-scheduled-tasks'
 export interface BullMQSchedulerOptions {
   /** Redis (a URL, ioredis options or client) or `{ postgres }`, as for `BullMQBackend`. */
   connection: BullMQConnection
-  /** The prefix of the keys or rows (default `pikku`): apps sharing a server differ by it. */
+  /** The prefix of the Redis keys, or the PostgreSQL schema (default `pikku`): apps sharing a server differ by it. */
   prefix?: string
   /** The tasks (default: every `addScheduledTask` made so far). */
   tasks?: readonly ScheduledTaskWiring[]
@@ -39,7 +39,9 @@ export interface BullMQScheduledTask {
 /**
  * Runs an app's scheduled tasks once per tick across all its processes. The tasks are checked
  * when it is made, as `createScheduler` checks them; `start()` makes the server's schedules
- * match the tasks in code — adding, changing and removing — and starts taking ticks.
+ * match the tasks in code — adding, changing and removing — and starts taking ticks. As in one
+ * process, a task without `overlap: true` skips a tick while its previous run is still going,
+ * whichever process runs it.
  *
  * ```ts
  * import { BullMQScheduler } from '@pikku/native/bullmq'
@@ -70,10 +72,11 @@ export class BullMQScheduler {
 
   /** Makes the server's schedules those of the tasks in code, then takes ticks. */
   async start(): Promise<void> {
-    const { connection, factory } = connectionFor(this.options.connection)
+    const prefix = this.options.prefix ?? 'pikku'
+    const { connection, factory } = connectionFor(this.options.connection, prefix)
     // BullMQ asks for each next run where the schedule is kept and where a tick is taken.
     const settings = { repeatStrategy: (millis: number, opts: BullMQ.JobSchedulerRepeatOptions) => scheduleNext(opts.pattern!, opts.tz, millis) ?? undefined }
-    const common = { connection, prefix: this.options.prefix ?? 'pikku', settings }
+    const common = { connection, prefix, settings }
     const make = (Class: new (...args: any[]) => unknown, ...args: unknown[]): any => (factory ? new Class(...args, factory) : new Class(...args))
     const queue: AnyQueue = make(this.bull.Queue, TICKS_QUEUE, common)
     this.queue = queue
@@ -116,7 +119,11 @@ export class BullMQScheduler {
   private async tick(job: BullMQ.Job): Promise<void> {
     const task = this.tasks.find((candidate) => candidate.name === job.name)
     if (!task) return // a schedule of a newer deploy this process does not know
-    const scheduledAt = new Date(job.timestamp + (job.opts.delay ?? 0))
+    const scheduledAt = new Date(dueAt(job))
+    if (!task.overlap && (await this.previousRunGoing(job))) {
+      ;(this.logger.warn ?? this.logger.error).call(this.logger, skippedTickMessage(task.name, scheduledAt))
+      return
+    }
     try {
       const context = { scheduledTask: { name: task.name, schedule: task.schedule, scheduledAt } }
       await portOf(this.app).calls.runScheduled(task.func, context, task.timeoutMs)
@@ -124,4 +131,19 @@ export class BullMQScheduler {
       this.logger.error(`pikku: scheduled task \`${task.name}\` (due at ${scheduledAt.toISOString()}) failed; it runs again at its next tick`, error)
     }
   }
+
+  /**
+   * Whether an earlier tick of `job`'s task is still running, in any process. Ticks become
+   * active no sooner than they are due, so an earlier one still active was running when this
+   * one fell due: as in one process, this tick is skipped, and the earliest always runs.
+   */
+  private async previousRunGoing(job: BullMQ.Job): Promise<boolean> {
+    const active = await this.queue!.getActive(0, -1)
+    return active.some((other) => other.name === job.name && other.id !== job.id && dueAt(other) < dueAt(job))
+  }
+}
+
+/** When a tick's job fell due. */
+function dueAt(job: BullMQ.Job): number {
+  return job.timestamp + (job.opts.delay ?? 0)
 }

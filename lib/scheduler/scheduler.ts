@@ -161,9 +161,7 @@ export class PikkuScheduler {
   private onEvent(event: ScheduleEvent): void {
     const task = this.tasks[event.task]!
     if (event.kind === 'skip') {
-      this.warn(
-        `pikku: scheduled task \`${task.name}\` skipped its run due at ${new Date(event.scheduledAt).toISOString()}: the previous run is still going (set \`overlap: true\` to allow overlapping runs)`,
-      )
+      this.warn(skippedTickMessage(task.name, new Date(event.scheduledAt)))
       return
     }
     this.execute(event.task, event).catch(() => undefined) // it logs its own failures; a throwing logger must not crash
@@ -238,4 +236,9 @@ function functionProblems(app: PikkuApp, task: ScheduledTaskWiring, index: numbe
  */
 export function createScheduler(app: PikkuApp, options: SchedulerOptions = {}): PikkuScheduler {
   return new PikkuScheduler(app, options)
+}
+
+/** The warning for a tick skipped because the task's previous run was still going. */
+export function skippedTickMessage(name: string, scheduledAt: Date): string {
+  return `pikku: scheduled task \`${name}\` skipped its run due at ${scheduledAt.toISOString()}: the previous run is still going (set \`overlap: true\` to allow overlapping runs)`
 }
