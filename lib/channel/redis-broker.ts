@@ -35,6 +35,8 @@ export class RedisChannelBroker implements ChannelBroker {
   private readonly logger: Logger
   private readonly publisher: IORedis
   private readonly subscriber: IORedis
+  /** Set by `close()`: the connections end on purpose. */
+  private closing = false
 
   constructor(options: RedisChannelBrokerOptions) {
     const Redis = loadIORedis()
@@ -44,10 +46,12 @@ export class RedisChannelBroker implements ChannelBroker {
     this.subscriber = new Redis(options.url, { lazyConnect: false })
     for (const [role, client] of [['publisher', this.publisher], ['subscriber', this.subscriber]] as const) {
       let lost = false
-      client.on('error', (error: Error) => {
-        if (!lost) this.warn(`pikku: the channel broker's ${role} lost Redis (${error.message}); reconnecting`)
+      const lose = (why: string) => {
+        if (!lost && !this.closing) this.warn(`pikku: the channel broker's ${role} lost Redis (${why}); reconnecting`)
         lost = true
-      })
+      }
+      client.on('error', (error: Error) => lose(error.message))
+      client.on('close', () => lose('connection closed'))
       client.on('ready', () => {
         if (lost) this.warn(`pikku: the channel broker's ${role} is connected to Redis again`)
         lost = false
@@ -76,6 +80,7 @@ export class RedisChannelBroker implements ChannelBroker {
   }
 
   async close(): Promise<void> {
+    this.closing = true
     await Promise.all([this.publisher.quit().catch(() => undefined), this.subscriber.quit().catch(() => undefined)])
   }
 
