@@ -95,16 +95,22 @@ describe('examples/todo-app (npm start)', () => {
     expect(printed).toMatch(/Scheduled: tidy-todos \(0 \*\/10 \* \* \* \*\), next at \d{4}-\d\d-\d\dT\d\d:\d0:00\.000Z/)
     // The same app in this process: run the task now instead of waiting ten minutes.
     const load = createRequire(__filename)
-    const { buildApp } = load('../examples/todo-app/dist/app.js') as { buildApp: () => import('@pikku/native').PikkuApp }
+    const { buildApp, memoryParts } = load('../examples/todo-app/dist/app.js') as {
+      memoryParts: () => { queues: import('@pikku/native').Queues }
+      buildApp: (parts: { queues: import('@pikku/native').Queues }) => import('@pikku/native').PikkuApp
+    }
     const { createScheduler } = await import('@pikku/native')
     const { createTodo, listTodos } = load('../examples/todo-app/dist/functions.js') as Record<string, import('@pikku/native').AnyAPIFunction>
-    const app = buildApp()
+    const parts = memoryParts()
+    const app = buildApp(parts)
+    await parts.queues.start(app)
     await app.call(createTodo!, { title: 'Done already', completed: true }, { auth: false })
     const scheduler = createScheduler(app)
     expect(await scheduler.runNow('tidy-todos')).toMatchObject({ status: 'completed' })
     const left = (await app.call(listTodos!, {}, { auth: false })) as { title: string }[]
     expect(left.map((t) => t.title)).toEqual(['Read the README', 'Wire a function to a route'])
     await scheduler.stop()
+    await parts.queues.stop()
   })
 
   it('deletes only with the API key', async () => {

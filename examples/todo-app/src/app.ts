@@ -1,9 +1,9 @@
 import { join } from 'node:path'
 
-import { addChannel, addRoute, addScheduledTask, createApp, type PikkuApp } from '@pikku/native'
+import { addChannel, addQueueWorker, addRoute, addScheduledTask, createApp, createQueues, type PikkuApp, type Queues } from '@pikku/native'
 
-import { createTodo, deleteTodo, getTodo, listTodos, tidyTodos, watchTodos } from './functions.js'
-import { TodoStore } from './store.js'
+import { announceTodo, createTodo, deleteTodo, getTodo, listTodos, tidyTodos, watchTodos } from './functions.js'
+import { MemoryTodoStore, type TodoStore } from './store.js'
 
 addRoute({ method: 'get', route: '/todos', func: listTodos, auth: false })
 addRoute({ method: 'get', route: '/todos/:id', func: getTodo, auth: false })
@@ -16,18 +16,29 @@ addChannel({ name: 'todos', route: '/ws/todos', auth: false, onMessageWiring: { 
 // Timed by the engine: at second 0 of every tenth minute, completed todos are removed.
 addScheduledTask({ name: 'tidy-todos', schedule: '0 */10 * * * *', func: tidyTodos })
 
+// Each created todo is announced by a queue worker, here or in a worker process.
+addQueueWorker({ queue: 'todo-created', func: announceTodo })
+
 /** The example's one API key (a real app reads its keys from the environment). */
 export const DEMO_API_KEY = 'demo-key-0123456789'
 
-/** Builds the example app with a few todos in its store. */
-export function buildApp(): PikkuApp {
-  const store = new TodoStore()
-  store.add('Read the README')
-  store.add('Wire a function to a route')
+/** What the app's functions keep their state in. */
+export interface TodoAppParts {
+  store: TodoStore
+  queues: Queues
+}
+
+/** One process's parts: todos in memory (with two to start), queues in memory. */
+export function memoryParts(): TodoAppParts {
+  return { store: new MemoryTodoStore(['Read the README', 'Wire a function to a route']), queues: createQueues() }
+}
+
+/** Builds the example app on `parts` (start `parts.queues` with it). */
+export function buildApp(parts: TodoAppParts): PikkuApp {
   return createApp({
     // Written by `pikku` from the functions' types (npm start and npm test run it first).
     metadata: join(__dirname, '..', '.pikku', 'pikku-meta.gen.json'),
-    singletonServices: { store },
+    singletonServices: { store: parts.store, queues: parts.queues },
     // The engine checks the key (in constant time) in the same call that routes the request.
     session: { apiKey: { header: 'x-api-key', keys: [{ key: DEMO_API_KEY, session: { userId: 'demo' } }] } },
   })

@@ -40,25 +40,42 @@ export interface NewTodo {
 
 /** GET /todos?completed=true&limit=10 — query strings are coerced by the schema. */
 export const listTodos = pikkuSessionlessFunc<TodoFilter, Todo[]>(async ({ store }, { completed, limit }) =>
-  store
-    .list()
+  (await store.list())
     .filter((t) => completed === undefined || t.completed === completed)
     .slice(0, limit ?? 100),
 )
 
 /** GET /todos/:id — 404 when there is no such todo. */
 export const getTodo = pikkuSessionlessFunc<TodoRef, Todo>(async ({ store }, { id }) => {
-  const todo = store.get(id)
+  const todo = await store.get(id)
   if (!todo) throw new NotFoundError(`No todo with id ${id}`)
   return todo
 })
 
 /** POST /todos, or `{ "action": "create" }` on the channel — a title of 1 to 200 characters. */
-export const createTodo = pikkuSessionlessFunc<NewTodo, Todo>(async ({ store, channel }, { title, completed }) => {
-  const todo = store.add(title)
+export const createTodo = pikkuSessionlessFunc<NewTodo, Todo>(async ({ store, channel, queues }, { title, completed }) => {
+  const todo = await store.add(title)
   if (completed) todo.completed = true
   channel?.publish('todos', { created: todo }) // to the other connections watching
+  await queues.enqueue('todo-created', { id: todo.id, title }) // validated here, run by a worker
   return todo
+})
+
+/** What a `todo-created` job carries. */
+export interface CreatedTodo {
+  /** @asType integer */
+  id: number
+  title: string
+}
+
+/**
+ * The `todo-created` queue's worker (a mail or a search index in a real app). Routes tell the
+ * app which function they run; a queue does not, so the function carries the `name` its schema
+ * has in the metadata.
+ */
+export const announceTodo = pikkuSessionlessFunc<CreatedTodo, void>({
+  name: 'announceTodo',
+  func: async (_services, { id, title }) => console.log(`todo ${id} announced by process ${process.pid}: ${title}`),
 })
 
 /** `{ "action": "watch" }` on the channel: todos created by other connections arrive here. */
@@ -69,12 +86,12 @@ export const watchTodos = pikkuSessionlessFunc<Record<string, never>, { watching
 
 /** DELETE /todos/:id — needs a session; answers 204. */
 export const deleteTodo = pikkuFunc<TodoRef, void>(async ({ store }, { id }) => {
-  if (!store.remove(id)) throw new NotFoundError(`No todo with id ${id}`)
+  if (!(await store.remove(id))) throw new NotFoundError(`No todo with id ${id}`)
 })
 
 /** Every 10 minutes (see app.ts): completed todos are removed. */
 export const tidyTodos = pikkuSessionlessFunc<void, { removed: number }>(async ({ store }) => {
-  const done = store.list().filter((t) => t.completed)
-  for (const todo of done) store.remove(todo.id)
+  const done = (await store.list()).filter((t) => t.completed)
+  for (const todo of done) await store.remove(todo.id)
   return { removed: done.length }
 })

@@ -3,15 +3,17 @@ import { createServer } from 'node:http'
 import { attachChannels, createScheduler } from '@pikku/native'
 import { createRequestListener } from '@pikku/native/node-http'
 
-import { buildApp, DEMO_API_KEY } from './app.js'
+import { buildApp, DEMO_API_KEY, memoryParts } from './app.js'
 
 const port = Number(process.env.PORT ?? 3000)
-const app = buildApp()
+const parts = memoryParts()
+const app = buildApp(parts)
 const server = createServer(createRequestListener(app))
 const channels = attachChannels(app, server)
 const scheduler = createScheduler(app)
 
-server.listen(port, '127.0.0.1', () => {
+server.listen(port, '127.0.0.1', async () => {
+  await parts.queues.start(app)
   scheduler.start()
   const url = `http://127.0.0.1:${port}`
   console.log(`Pikku todo app listening on ${url}
@@ -38,6 +40,6 @@ Scheduled: ${scheduler
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    void Promise.all([scheduler.stop(), channels.close()]).then(() => server.close(() => process.exit(0)))
+    void Promise.all([scheduler.stop(), channels.close(), parts.queues.stop()]).then(() => server.close(() => process.exit(0)))
   })
 }
