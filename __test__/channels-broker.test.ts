@@ -1,8 +1,10 @@
-// Channel broadcasts across processes over Redis pub/sub (RedisChannelBroker), against a Redis
-// server of the test's own: two app instances, one behind node:http and one standalone, each
-// with its own broker. A publish on one reaches the topic's subscribers on both, once each,
-// and never comes back to its sender. Then two instances as processes of their own, with
-// Redis restarted under them: they say so, reconnect by themselves, and broadcasts flow again.
+// Channel broadcasts across processes, over Redis pub/sub (RedisChannelBroker) and over
+// PostgreSQL LISTEN/NOTIFY (PostgresChannelBroker), each against a server of the test's own.
+// Two app instances, one behind node:http and one standalone, each with its own broker: a
+// publish on one reaches the topic's subscribers on both, once each, never its sender, and a
+// broadcast larger than a PostgreSQL notification arrives whole. Then two instances as
+// processes of their own, with the server restarted under them: they say so, reconnect by
+// themselves, and broadcasts flow again.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -11,12 +13,15 @@ import { createInterface } from 'node:readline'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { attachChannels, createApp, pikkuSessionlessFunc, type ChannelWiring } from '@pikku/native'
+import { attachChannels, createApp, pikkuSessionlessFunc, type ChannelBroker, type ChannelWiring } from '@pikku/native'
+import { PostgresChannelBroker } from '@pikku/native/postgres'
 import { RedisChannelBroker } from '@pikku/native/redis'
 import { listen } from '@pikku/native/standalone'
 
+import { joinPieces, splitIntoPieces } from '../dist/channel/notify-pieces.js'
 import { Client } from './helpers/channels.js'
-import { startRedis, type RedisServer } from './helpers/redis.js'
+import { startPostgres } from './helpers/postgres.js'
+import { startRedis } from './helpers/redis.js'
 
 const room = { type: 'string', minLength: 1 }
 const join = pikkuSessionlessFunc<{ room: string }, void>({
@@ -31,74 +36,110 @@ const shout = pikkuSessionlessFunc<{ room: string; text: string }, void>({
 })
 const channels: ChannelWiring[] = [{ name: 'rooms', route: '/ws/rooms', auth: false, onMessageWiring: { action: { join, shout } } }]
 
-let redis: RedisServer
-const closers: (() => Promise<unknown>)[] = []
 const children: ChildProcess[] = []
-beforeAll(async () => {
-  redis = await startRedis()
-}, 30_000)
-afterAll(async () => {
+afterAll(() => {
   for (const child of children) child.kill('SIGKILL')
-  for (const close of closers.reverse()) await close()
-  await redis?.stop()
 })
 
-/** One instance of the app behind `kind`, with a broker of its own; its WebSocket URL. */
-async function instance(kind: 'node-http' | 'standalone'): Promise<string> {
-  const broker = new RedisChannelBroker({ url: redis.url, redisChannel: 'test:rooms' })
-  const app = createApp({ routes: [], channels })
-  if (kind === 'standalone') {
-    const server = listen(app, { threads: 1, channels: { broker } })
-    closers.push(() => broker.close(), () => server.close({ graceMs: 0 }))
-    return `${server.url.replace('http:', 'ws:')}/ws/rooms`
-  }
-  const server = createServer()
-  const served = attachChannels(app, server, { broker })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  closers.push(
-    () => broker.close(),
-    async () => {
-      await served.close({ graceMs: 0 })
-      await new Promise((resolve) => server.close(resolve))
-    },
-  )
-  return `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws/rooms`
-}
+/** The texts of the broadcasts a client received, in order. */
+const texts = (client: Client) => client.received.flatMap((message) => ((message as { text?: string }).text ? [(message as { text: string }).text] : []))
 
-describe('channel broadcasts over Redis', () => {
-  it('reach the subscribers on every instance once, and never the sender', async () => {
+describe.each(['Redis', 'PostgreSQL'] as const)('channel broadcasts over %s', (kind) => {
+  let server: { url: string; restart(): Promise<void>; stop(): Promise<void> }
+  const closers: (() => Promise<unknown>)[] = []
+  beforeAll(async () => {
+    server = kind === 'Redis' ? await startRedis() : await startPostgres()
+  }, 60_000)
+  afterAll(async () => {
+    for (const close of closers.reverse()) await close()
+    await server?.stop()
+  })
+
+  const broker = (): ChannelBroker =>
+    kind === 'Redis' ? new RedisChannelBroker({ url: server.url, redisChannel: 'test:rooms' }) : new PostgresChannelBroker({ url: server.url, pgChannel: 'test_rooms' })
+
+  /** One instance of the app behind `host`, with a broker of its own; its WebSocket URL. */
+  async function instance(host: 'node-http' | 'standalone'): Promise<string> {
+    const own = broker()
+    const app = createApp({ routes: [], channels })
+    if (host === 'standalone') {
+      const served = listen(app, { threads: 1, channels: { broker: own } })
+      closers.push(() => own.close(), () => served.close({ graceMs: 0 }))
+      return `${served.url.replace('http:', 'ws:')}/ws/rooms`
+    }
+    const http = createServer()
+    const served = attachChannels(app, http, { broker: own })
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
+    closers.push(
+      () => own.close(),
+      async () => {
+        await served.close({ graceMs: 0 })
+        await new Promise((resolve) => http.close(resolve))
+      },
+    )
+    return `ws://127.0.0.1:${(http.address() as AddressInfo).port}/ws/rooms`
+  }
+
+  it('reach the subscribers on every instance once, never the sender, and arrive whole when large', async () => {
     const [first, second] = await Promise.all([instance('node-http'), instance('standalone')])
     const far = await Client.open(first)
     const near = await Client.open(second)
     const sender = await Client.open(second)
     for (const client of [far, near, sender]) await client.ask({ action: 'join', room: 'lobby' })
-    const [farStart, nearStart, senderStart] = [far.received.length, near.received.length, sender.received.length]
-    await sender.ask({ action: 'shout', room: 'lobby', text: 'hello' })
-    const broadcast = { room: 'lobby', text: 'hello' }
-    expect(await far.next(farStart)).toEqual([broadcast])
-    expect(await near.next(nearStart)).toEqual([broadcast])
+    const start = { far: far.received.length, near: near.received.length, sender: sender.received.length }
+    // The listener of a broker subscribes as it starts: the first shout shows it has.
+    const first_ = await shoutUntilHeard(sender, far, 'hello')
+    const large = `${'é'.repeat(9000)}🙂${'x'.repeat(20_000)}` // over four PostgreSQL notifications
+    await sender.ask({ action: 'shout', room: 'lobby', text: large })
+    await expect.poll(() => texts(far).length, { timeout: 5000 }).toBe(first_.length + 1)
     await new Promise((resolve) => setTimeout(resolve, 200)) // time for a duplicate to show
-    expect(far.received.slice(farStart)).toEqual([broadcast])
-    expect(near.received.slice(nearStart)).toEqual([broadcast])
-    expect(sender.received.slice(senderStart)).toEqual([{ seq: 2, action: 'shout', data: null }])
+    expect(texts(far).slice(-1)).toEqual([large])
+    expect(texts(near)).toEqual([...first_, large])
+    expect(new Set(texts(far)).size).toBe(texts(far).length)
+    expect(sender.received.slice(start.sender).every((message) => (message as { action?: string }).action === 'shout')).toBe(true) // replies only
     for (const client of [far, near, sender]) client.ws.close()
   })
-})
 
-/** An instance as a process of its own (fixtures/broker-process.mjs): its URL and its broker's log. */
-async function instanceProcess(): Promise<{ url: string; log: string[] }> {
-  const script = joinPath(__dirname, 'fixtures', 'broker-process.mjs')
-  const child = spawn(process.execPath, [script, redis.url, 'test:rooms-processes'], { stdio: ['ignore', 'pipe', 'inherit'] })
-  children.push(child)
-  const log: string[] = []
-  const url = await new Promise<string>((resolve) =>
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.startsWith('ready ')) resolve(line.slice('ready '.length))
-      else if (line.startsWith('log ')) log.push(line.slice('log '.length))
-    }),
-  )
-  return { url, log }
-}
+  /** An instance as a process of its own (fixtures/broker-process.mjs): its URL and its broker's log. */
+  async function instanceProcess(): Promise<{ url: string; log: string[] }> {
+    const script = joinPath(__dirname, 'fixtures', 'broker-process.mjs')
+    const child = spawn(process.execPath, [script, server.url, 'test_rooms_processes'], { stdio: ['ignore', 'pipe', 'inherit'] })
+    children.push(child)
+    const log: string[] = []
+    const url = await new Promise<string>((resolve) =>
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        if (line.startsWith('ready ')) resolve(line.slice('ready '.length))
+        else if (line.startsWith('log ')) log.push(line.slice('log '.length))
+      }),
+    )
+    return { url, log }
+  }
+
+  it('reach a socket on another process, and again after the server restarts', async () => {
+    const [first, second] = await Promise.all([instanceProcess(), instanceProcess()])
+    const sender = await Client.open(first.url)
+    const near = await Client.open(first.url)
+    const far = await Client.open(second.url)
+    for (const client of [near, far]) await client.ask({ action: 'join', room: 'lobby' })
+
+    const before = await shoutUntilHeard(sender, far, 'before')
+    await server.restart()
+    const listener = kind === 'Redis' ? 'subscriber' : 'listener'
+    const reconnected = (log: string[]) => log.some((line) => line.includes(`the channel broker's ${listener} is connected to ${kind} again`))
+    await expect.poll(() => reconnected(first.log) && reconnected(second.log), { timeout: 15_000 }).toBe(true)
+    for (const { log } of [first, second]) expect(log.some((line) => line.includes(`the channel broker's ${listener} lost ${kind}`))).toBe(true)
+    const after = await shoutUntilHeard(sender, far, 'after')
+
+    await new Promise((resolve) => setTimeout(resolve, 300)) // time for a duplicate to show
+    // The near socket has every shout once (its own process); the far one each it heard once,
+    // the last of each series among them.
+    expect(texts(near)).toEqual([...before, ...after])
+    expect(new Set(texts(far)).size).toBe(texts(far).length)
+    expect(texts(far)).toContain(before.at(-1))
+    expect(texts(far)).toContain(after.at(-1))
+    for (const client of [sender, near, far]) client.ws.close()
+  }, 60_000)
+})
 
 /** Shouts `text-1`, `text-2`, … from `sender` until `listener` has heard one; the texts sent. */
 async function shoutUntilHeard(sender: Client, listener: Client, text: string): Promise<string[]> {
@@ -113,29 +154,18 @@ async function shoutUntilHeard(sender: Client, listener: Client, text: string): 
   return sent
 }
 
-describe('channel broadcasts over Redis between processes', () => {
-  it('reach a socket on another process, and again after Redis restarts', async () => {
-    const [first, second] = await Promise.all([instanceProcess(), instanceProcess()])
-    const sender = await Client.open(first.url)
-    const near = await Client.open(first.url)
-    const far = await Client.open(second.url)
-    for (const client of [near, far]) await client.ask({ action: 'join', room: 'lobby' })
-    const texts = (client: Client) => client.received.flatMap((message) => ((message as { text?: string }).text ? [(message as { text: string }).text] : []))
-
-    const before = await shoutUntilHeard(sender, far, 'before')
-    await redis.restart()
-    const reconnected = (log: string[]) => log.some((line) => line.includes("subscriber is connected to Redis again"))
-    await expect.poll(() => reconnected(first.log) && reconnected(second.log), { timeout: 15_000 }).toBe(true)
-    for (const { log } of [first, second]) expect(log.some((line) => line.includes("the channel broker's subscriber lost Redis"))).toBe(true)
-    const after = await shoutUntilHeard(sender, far, 'after')
-
-    await new Promise((resolve) => setTimeout(resolve, 300)) // time for a duplicate to show
-    // The near socket has every shout once (its own process); the far one each it heard once,
-    // the last of each series among them.
-    expect(texts(near)).toEqual([...before, ...after])
-    expect(new Set(texts(far)).size).toBe(texts(far).length)
-    expect(texts(far)).toContain(before.at(-1))
-    expect(texts(far)).toContain(after.at(-1))
-    for (const client of [sender, near, far]) client.ws.close()
-  }, 60_000)
+describe('broadcasts cut into PostgreSQL notifications', () => {
+  it('fit each piece in a notification and put them back together, pairs of a surrogate unsplit', () => {
+    const origin = '0f6e2b8a-1c3d-4e5f-8a9b-0c1d2e3f4a5b'
+    for (const text of ['', 'short', 'é'.repeat(5000), `${'x'.repeat(7799)}🙂🙂`, '🙂'.repeat(9000)]) {
+      const pieces = splitIntoPieces(`${origin}:7`, text)
+      for (const piece of pieces) expect(Buffer.byteLength(piece)).toBeLessThan(8000)
+      const partial = new Map<string, string[]>()
+      const joined = pieces.map((piece) => joinPieces(partial, piece))
+      expect(joined.slice(0, -1).every((whole) => whole === undefined)).toBe(true)
+      expect(joined.at(-1)).toEqual({ origin, text })
+      expect(partial.size).toBe(0)
+      expect(pieces.every((piece) => !/[\uD800-\uDBFF]$/.test(piece))).toBe(true)
+    }
+  })
 })

@@ -37,6 +37,7 @@ export { cors, type CorsOptions } from './cors.js'
 export { addChannel, wireChannel, type ChannelWiring, type ChannelHandler } from './channel/wiring.js'
 export { attachChannels, type ChannelServer, type ChannelServerOptions } from './channel/server.js'
 export type { ChannelPolicy, OpenChannels } from './channel/host.js'
+export type { ChannelBroker } from './channel/broker.js'
 export type { CloseOptions } from './close-options.js'
 export type { Permission, Permissions } from './permissions.js'
 export {
