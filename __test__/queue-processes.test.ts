@@ -23,7 +23,7 @@ afterAll(() => {
 })
 
 describe.each(['Redis', 'PostgreSQL'] as const)('queues shared by several processes on %s', (kind) => {
-  let server: { url: string; restart(): Promise<void>; stop(): Promise<void> }
+  let server: { url: string; restart(downMs?: number): Promise<void>; stop(): Promise<void> }
   beforeAll(async () => {
     server = kind === 'Redis' ? await startRedis() : await startPostgres()
   }, 60_000)
@@ -148,7 +148,7 @@ describe.each(['Redis', 'PostgreSQL'] as const)('queues shared by several proces
         }
       })()
       await until(() => ran().length >= 10)
-      await server.restart() // Redis's append-only file, or PostgreSQL's tables, keep what was accepted
+      await server.restart(500) // Redis's append-only file, or PostgreSQL's tables, keep what was accepted
       const acceptedBefore = accepted.size
       await until(() => accepted.size >= acceptedBefore + 20, 20_000) // taking jobs again
       enqueuing = false

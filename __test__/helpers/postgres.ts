@@ -12,8 +12,8 @@ export interface PostgresServer {
   readonly port: number
   /** `postgres://postgres@127.0.0.1:<port>/postgres` */
   readonly url: string
-  /** Stops the server (its data stays) and starts it again on the same port. */
-  restart(): Promise<void>
+  /** Stops the server (its data stays) and, `downMs` later, starts it again on the same port. */
+  restart(downMs?: number): Promise<void>
   /** Stops the server and removes its cluster. */
   stop(): Promise<void>
 }
@@ -91,8 +91,9 @@ export async function startPostgres(): Promise<PostgresServer> {
   return {
     port,
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    async restart() {
+    async restart(downMs = 0) {
       await stopped(child)
+      await new Promise((resolve) => setTimeout(resolve, downMs))
       child = await launch(bin, data, dir, port, user)
     },
     async stop() {

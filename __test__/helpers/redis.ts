@@ -11,8 +11,8 @@ export interface RedisServer {
   readonly port: number
   /** `redis://127.0.0.1:<port>` */
   readonly url: string
-  /** Stops the server (its data stays) and starts it again on the same port. */
-  restart(): Promise<void>
+  /** Stops the server (its data stays) and, `downMs` later, starts it again on the same port. */
+  restart(downMs?: number): Promise<void>
   /** Stops the server and removes its folder. */
   stop(): Promise<void>
 }
@@ -71,8 +71,9 @@ export async function startRedis(): Promise<RedisServer> {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
-    async restart() {
+    async restart(downMs = 0) {
       await stopped(child)
+      await new Promise((resolve) => setTimeout(resolve, downMs))
       child = await launch(port, dir)
     },
     async stop() {

@@ -62,6 +62,8 @@ export class BullMQBackend implements QueueBackend {
   private readonly where: string
   private readonly queues = new Map<string, AnyQueue>()
   private readonly workers = new Map<string, AnyWorker>()
+  /** The queues whose connection was up once: their adds no longer wait for it. */
+  private readonly connected = new Set<string>()
   private closing: Promise<void> | undefined
 
   constructor(options: BullMQBackendOptions) {
@@ -80,7 +82,10 @@ export class BullMQBackend implements QueueBackend {
   async enqueue(queue: string, data: unknown, options: JobOptions): Promise<string> {
     if (this.closing) throw new Error('PIKKU_ERR_QUEUE: the BullMQ backend is closed; enqueue before stop()')
     const target = this.queue(queue)
-    await this.within(target.waitUntilReady(), queue, (why) => new ServiceUnavailableError(`${why}; the job was not enqueued`))
+    if (!this.connected.has(queue)) {
+      await this.within(target.waitUntilReady(), queue, (why) => new ServiceUnavailableError(`${why}; the job was not enqueued`))
+      this.connected.add(queue) // from now on an add while the server is away fails at once
+    }
     const job = await target.add(queue, data, {
       jobId: options.jobId ?? randomUUID(),
       attempts: options.attempts,

@@ -143,7 +143,7 @@ export class BullMQScheduler {
   }
 }
 
-/** When a tick's job fell due. */
+/** When a tick's job fell due: the scheduler's time for it (added time plus delay may be a ms off). */
 function dueAt(job: BullMQ.Job): number {
-  return job.timestamp + (job.opts.delay ?? 0)
+  return job.opts.prevMillis ?? job.timestamp + (job.opts.delay ?? 0)
 }
