@@ -116,6 +116,30 @@ describe.each(['Redis', 'PostgreSQL'] as const)('the BullMQ backend on %s', (kin
     await stopping
     expect(finished).toBe(true)
   })
+
+  it('leaves a job still running after the grace period, and another process runs it again', async () => {
+    const { func, calls } = jobFunction('bullStuck', async () => {
+      if (calls.length === 1) await new Promise(() => {}) // the first run never ends
+    })
+    const worker = addQueueWorker({ queue: 'bull-stuck', func })
+    const prefix = `stuck_${process.pid}`
+    const lines: string[] = []
+    const logger = { error: (message: string) => void lines.push(message) }
+    const first = createQueues({ workers: [worker], backend: new BullMQBackend({ connection: connection(), prefix, logger, lockMs: 1000 }), logger })
+    await first.start(makeQueueApp())
+    const id = await first.enqueue(worker, { n: 1 })
+    while (calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
+    const began = performance.now()
+    await first.stop({ graceMs: 200 })
+    expect(performance.now() - began).toBeLessThan(2000)
+    expect(lines).toContain(`pikku: 1 job of queue \`bull-stuck\` still running after the grace period of 200 ms; BullMQ runs it again in another process once the lock lapses`)
+    // Another process (here, other queues on the same prefix) takes it once its lock lapses.
+    const second = createQueues({ workers: [worker], backend: new BullMQBackend({ connection: connection(), prefix, logger, lockMs: 1000 }), logger })
+    await second.start(makeQueueApp())
+    await expect.poll(() => calls.length, { timeout: 10_000 }).toBe(2)
+    expect(calls[1]!.queue?.jobId).toBe(id)
+    await second.stop()
+  }, 20_000)
 })
 
 describe('the BullMQ backend without its server', () => {

@@ -174,6 +174,23 @@ describe('stop', () => {
     await queues.idle()
   })
 
+  it('stops waiting after graceMs, and says how many jobs it left running', async () => {
+    const { func, calls } = jobFunction('stuck', () => new Promise<void>(() => {}))
+    const worker = addQueueWorker({ queue: 'stuck', func, concurrency: 2 })
+    const { queues, logger } = await started([worker])
+    await queues.enqueue(worker, { n: 1 })
+    await queues.enqueue(worker, { n: 2 })
+    await vi.waitFor(() => expect(calls).toHaveLength(2))
+    const began = performance.now()
+    await queues.stop({ graceMs: 100 })
+    expect(performance.now() - began).toBeGreaterThanOrEqual(95)
+    expect(performance.now() - began).toBeLessThan(1000)
+    expect(logger.lines).toEqual([
+      'pikku: the in-memory queue dropped 2 jobs still running after the grace period of 100 ms; use a broker backend to run such jobs again elsewhere',
+    ])
+    await expect(started([]).then(({ queues: other }) => other.stop({ graceMs: -1 }))).rejects.toThrow(/PIKKU_ERR_CLOSE: graceMs must be a whole number/)
+  })
+
   it('records a job that fails its last attempt while stopping, and drops one that had retries left', async () => {
     const hold = gate()
     const { func } = jobFunction('fails-while-stopping', async ({ n }) => {

@@ -82,7 +82,7 @@ export type JobHandler = (job: QueueJob) => Promise<unknown>
  * An adapter for BullMQ maps `enqueue` to `queue.add(name, data, { jobId, attempts, delay,
  * backoff: { type, delay } })`, `process` to `new Worker(name, handler, { concurrency })`,
  * `failedJobs` to `queue.getFailed()`, `retryFailed` to `job.retry()` and `close` to
- * `worker.close()` (see `./bullmq.ts`).
+ * `worker.pause()`, then `worker.close()` (see `./bullmq.ts`).
  */
 export interface QueueBackend {
   /**
@@ -103,10 +103,12 @@ export interface QueueBackend {
    */
   retryFailed(queue: string, id: string): Promise<boolean>
   /**
-   * Stops handing out jobs and resolves once the running ones have settled; then the
-   * backend's connections are released. Calling it again returns the same promise.
+   * Stops handing out jobs and resolves once the running ones have settled, or once
+   * `graceMs` passed (jobs still running then are logged; a broker runs them again
+   * elsewhere); then the backend's connections are released. Calling it again returns the
+   * same promise.
    */
-  close(): Promise<void>
+  close(options?: { graceMs: number }): Promise<void>
   /**
    * Resolves when no job is waiting, delayed or running in the queues this process
    * consumes (for tests and scripts). Optional: a broker may not know it cheaply.

@@ -9,7 +9,9 @@ import type * as BullMQ from 'bullmq'
 import type { Logger } from '../types.js'
 import { ServiceUnavailableError } from '../errors.js'
 import { describeFailure, type FailedJob, type JobHandler, type JobOptions, type ProcessOptions, type QueueBackend, type QueueJob } from './backend.js'
+import { DEFAULT_GRACE_MS } from '../close-options.js'
 import { connectionFor, loadBullMQ, type AnyQueue, type AnyWorker, type BullMQConnection } from './bullmq-connection.js'
+import { RunningJobs, stopWorker } from './bullmq-stop.js'
 
 /** How the BullMQ backend is set up. */
 export interface BullMQBackendOptions {
@@ -62,6 +64,8 @@ export class BullMQBackend implements QueueBackend {
   private readonly where: string
   private readonly queues = new Map<string, AnyQueue>()
   private readonly workers = new Map<string, AnyWorker>()
+  /** The jobs each consumed queue is running now. */
+  private readonly running = new Map<string, RunningJobs>()
   /** The queues whose connection was up once: their adds no longer wait for it. */
   private readonly connected = new Set<string>()
   private closing: Promise<void> | undefined
@@ -101,7 +105,10 @@ export class BullMQBackend implements QueueBackend {
 
   async process(queue: string, options: ProcessOptions, handler: JobHandler): Promise<void> {
     const locks = this.lockMs === undefined ? {} : { lockDuration: this.lockMs, stalledInterval: Math.max(1, Math.floor(this.lockMs / 2)) }
-    const worker: AnyWorker = this.construct(this.bull.Worker, queue, (job: BullMQ.Job) => runAttempt(job, handler), { concurrency: options.concurrency, ...locks })
+    const running = new RunningJobs()
+    this.running.set(queue, running)
+    const processor = (job: BullMQ.Job) => running.track(() => runAttempt(job, handler))
+    const worker: AnyWorker = this.construct(this.bull.Worker, queue, processor, { concurrency: options.concurrency, ...locks })
     worker.on('error', (error: Error) => this.logger.error(`pikku: BullMQ worker of queue \`${queue}\`: ${error.message}`))
     worker.on('failed', (job: BullMQ.Job | undefined, error: Error) => {
       if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return // retried
@@ -158,10 +165,18 @@ export class BullMQBackend implements QueueBackend {
     return true
   }
 
-  close(): Promise<void> {
+  close(options: { graceMs: number } = { graceMs: DEFAULT_GRACE_MS }): Promise<void> {
     this.closing ??= (async () => {
-      // Workers first: each stops taking jobs and waits for its running ones.
-      await Promise.all([...this.workers.values()].map((worker) => worker.close()))
+      // Workers first: each stops taking jobs and waits for its running ones, within the grace.
+      await Promise.all(
+        [...this.workers].map(async ([queue, worker]) => {
+          const left = await stopWorker(worker, this.running.get(queue)!, options.graceMs)
+          if (left === 0) return
+          this.logger.error(
+            `pikku: ${left} job${left === 1 ? '' : 's'} of queue \`${queue}\` still running after the grace period of ${options.graceMs} ms; BullMQ runs ${left === 1 ? 'it' : 'them'} again in another process once the lock lapses`,
+          )
+        }),
+      )
       await Promise.all([...this.queues.values()].map((queue) => queue.close()))
     })()
     return this.closing

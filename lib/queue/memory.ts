@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 
+import { DEFAULT_GRACE_MS, settlesWithin } from '../close-options.js'
 import type { Logger } from '../types.js'
 import {
   backoffDelay,
@@ -124,10 +125,11 @@ export class MemoryQueueBackend implements QueueBackend {
   }
 
   /**
-   * Stops handing out jobs and waits for the running ones. Waiting and delayed jobs, and
-   * retries that were still due, are dropped (logged with their count).
+   * Stops handing out jobs and waits for the running ones, up to `graceMs`. Waiting and
+   * delayed jobs, retries that were still due and jobs still running after the grace period
+   * are dropped (logged with their count).
    */
-  close(): Promise<void> {
+  close(options: { graceMs: number } = { graceMs: DEFAULT_GRACE_MS }): Promise<void> {
     if (this.closing) return this.closing
     for (const timer of this.timers.keys()) clearTimeout(timer)
     this.dropped += this.timers.size
@@ -136,7 +138,13 @@ export class MemoryQueueBackend implements QueueBackend {
       this.dropped += state.waiting.length
       state.waiting = []
     }
-    this.closing = Promise.all(this.active).then(() => {
+    this.closing = settlesWithin(Promise.all(this.active), options.graceMs).then((inTime) => {
+      if (!inTime) {
+        const left = this.active.size
+        this.log(
+          `pikku: the in-memory queue dropped ${left} job${left === 1 ? '' : 's'} still running after the grace period of ${options.graceMs} ms; use a broker backend to run such jobs again elsewhere`,
+        )
+      }
       this.live.clear()
       if (this.dropped > 0) {
         this.log(

@@ -1,4 +1,5 @@
 import type { PikkuApp } from '../app.js'
+import { graceOf, type CloseOptions } from '../close-options.js'
 import { functionLabel, functionMeta } from '../functions.js'
 import type { FailedJob, QueueBackend, QueueJob } from './backend.js'
 import { MemoryQueueBackend } from './memory.js'
@@ -170,14 +171,21 @@ export class Queues {
   }
 
   /**
-   * Stops taking jobs and resolves once the running ones have finished; the backend then
-   * closes. Enqueuing afterwards throws. Calling it again returns the same promise.
+   * Stops taking jobs and resolves once the running ones have finished, or once `graceMs`
+   * (default 10 000) passed: jobs still running then are logged, and a broker backend runs
+   * them again in another process. The backend then closes. Enqueuing afterwards throws.
+   * Calling it again returns the same promise.
+   *
+   * ```ts
+   * process.on('SIGTERM', () => queues.stop({ graceMs: 30_000 }).then(() => process.exit(0)))
+   * ```
    */
-  stop(): Promise<void> {
+  stop(options?: CloseOptions): Promise<void> {
     if (!this.stopping) {
+      const graceMs = graceOf(options)
       const started = this.starting ?? Promise.resolve()
       // A start that failed has nothing running; stop still closes the backend.
-      this.stopping = started.catch(() => undefined).then(() => this.backend.close())
+      this.stopping = started.catch(() => undefined).then(() => this.backend.close({ graceMs }))
     }
     return this.stopping
   }

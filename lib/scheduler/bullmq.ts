@@ -7,7 +7,9 @@ import type * as BullMQ from 'bullmq'
 import type { PikkuApp } from '../app.js'
 import { portOf } from '../app/port.js'
 import { scheduleNext } from '../native.js'
+import { graceOf, type CloseOptions } from '../close-options.js'
 import { connectionFor, loadBullMQ, type AnyQueue, type AnyWorker, type BullMQConnection } from '../queue/bullmq-connection.js'
+import { RunningJobs, stopWorker } from '../queue/bullmq-stop.js'
 import type { Logger } from '../types.js'
 import { PikkuScheduler, skippedTickMessage, type RunNowResult } from './scheduler.js'
 import { registeredScheduledTasks, type ScheduledTaskWiring } from './wiring.js'
@@ -57,6 +59,7 @@ export class BullMQScheduler {
   private readonly options: BullMQSchedulerOptions
   private queue: AnyQueue | undefined
   private worker: AnyWorker | undefined
+  private readonly running = new RunningJobs()
 
   constructor(
     private readonly app: PikkuApp,
@@ -88,15 +91,23 @@ export class BullMQScheduler {
     for (const task of this.tasks) {
       await queue.upsertJobScheduler(task.name, { pattern: task.schedule, tz: task.timezone ?? 'UTC' }, { name: task.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } })
     }
-    const worker: AnyWorker = make(this.bull.Worker, TICKS_QUEUE, (job: BullMQ.Job) => this.tick(job), { ...common, concurrency: Math.max(1, this.tasks.length) })
+    const worker: AnyWorker = make(this.bull.Worker, TICKS_QUEUE, (job: BullMQ.Job) => this.running.track(() => this.tick(job)), {
+      ...common,
+      concurrency: Math.max(1, this.tasks.length),
+    })
     this.worker = worker
     worker.on('error', (error: Error) => this.logger.error(`pikku: the BullMQ scheduler's worker: ${error.message}`))
     await worker.waitUntilReady()
   }
 
-  /** Stops taking ticks and waits for the running tasks; the schedules stay on the server. */
-  async stop(): Promise<void> {
-    await this.worker?.close()
+  /**
+   * Stops taking ticks and waits for the running tasks, up to `graceMs` (default 10 000; those
+   * still running then are logged and left); the schedules stay on the server.
+   */
+  async stop(options?: CloseOptions): Promise<void> {
+    const graceMs = graceOf(options)
+    const left = this.worker ? await stopWorker(this.worker, this.running, graceMs) : 0
+    if (left > 0) this.logger.error(`pikku: ${left} scheduled task run${left === 1 ? '' : 's'} still going after the grace period of ${graceMs} ms; left to finish or fail`)
     await this.queue?.close()
     await this.local.stop()
   }
