@@ -168,4 +168,34 @@ describe('broadcasts cut into PostgreSQL notifications', () => {
       expect(pieces.every((piece) => !/[\uD800-\uDBFF]$/.test(piece))).toBe(true)
     }
   })
+
+  it('drop pieces out of order or claiming too many, without holding them', () => {
+    const origin = '0f6e2b8a-1c3d-4e5f-8a9b-0c1d2e3f4a5b'
+    const partial = new Map<string, string[]>()
+    expect(joinPieces(partial, `${origin}:1:4000000000:4000000001:x`)).toBeUndefined()
+    expect(joinPieces(partial, `${origin}:2:1:2:second first`)).toBeUndefined()
+    expect(joinPieces(partial, `${origin}:3:0:1:whole`)).toEqual({ origin, text: 'whole' })
+    expect(joinPieces(partial, `not ours`)).toBeUndefined()
+    expect(partial.size).toBe(0)
+  })
+})
+
+describe('a broker that cannot reach its server', () => {
+  it('admits upgrades after a short wait, and says it keeps trying', async () => {
+    const probe = createServer()
+    const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as AddressInfo).port)))
+    await new Promise((resolve) => probe.close(resolve)) // nothing listens there now
+    const log: string[] = []
+    const logger = { error: (line: string) => void log.push(line), warn: (line: string) => void log.push(line) }
+    const broker = new PostgresChannelBroker({ url: `postgres://postgres@127.0.0.1:${port}/postgres`, logger })
+    const served = listen(createApp({ routes: [], channels }), { threads: 1, channels: { broker } })
+    const began = performance.now()
+    const client = await Client.open(`${served.url.replace('http:', 'ws:')}/ws/rooms`)
+    expect(performance.now() - began).toBeLessThan(4000)
+    expect(await client.ask({ action: 'join', room: 'lobby' })).toEqual([{ seq: 1, action: 'join', data: null }])
+    expect(log).toEqual([expect.stringMatching(/^pikku: the channel broker cannot listen on PostgreSQL yet \(.*ECONNREFUSED.*\); trying again$/)])
+    client.ws.close()
+    await served.close({ graceMs: 0 })
+    await broker.close()
+  })
 })

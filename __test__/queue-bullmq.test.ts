@@ -17,7 +17,7 @@ import { startRedis } from './helpers/redis.js'
 let prefixes = 0
 
 describe.each(['Redis', 'PostgreSQL'] as const)('the BullMQ backend on %s', (kind) => {
-  let server: { url: string; stop(): Promise<void> }
+  let server: { url: string; restart(downMs?: number): Promise<void>; stop(): Promise<void> }
   beforeAll(async () => {
     server = kind === 'Redis' ? await startRedis() : await startPostgres()
   }, 60_000)
@@ -130,16 +130,40 @@ describe.each(['Redis', 'PostgreSQL'] as const)('the BullMQ backend on %s', (kin
     const id = await first.enqueue(worker, { n: 1 })
     while (calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
     const began = performance.now()
-    await first.stop({ graceMs: 200 })
+    const stopping = first.stop({ graceMs: 300 })
+    // A job enqueued during the grace period is not taken by the stopping worker.
+    const producer = createQueues({ workers: [worker], backend: new BullMQBackend({ connection: connection(), prefix, logger }), logger, consume: false })
+    await producer.start(makeQueueApp())
+    const later = await producer.enqueue(worker, { n: 2 })
+    await stopping
     expect(performance.now() - began).toBeLessThan(2000)
-    expect(lines).toContain(`pikku: 1 job of queue \`bull-stuck\` still running after the grace period of 200 ms; BullMQ runs it again in another process once the lock lapses`)
-    // Another process (here, other queues on the same prefix) takes it once its lock lapses.
+    expect(calls).toHaveLength(1)
+    expect(lines).toContain(`pikku: 1 job of queue \`bull-stuck\` still running after the grace period of 300 ms; BullMQ runs it again in another process once the lock lapses`)
+    // Another process (here, other queues on the same prefix) takes both: the stuck one once its lock lapses.
     const second = createQueues({ workers: [worker], backend: new BullMQBackend({ connection: connection(), prefix, logger, lockMs: 1000 }), logger })
     await second.start(makeQueueApp())
-    await expect.poll(() => calls.length, { timeout: 10_000 }).toBe(2)
-    expect(calls[1]!.queue?.jobId).toBe(id)
-    await second.stop()
+    await expect.poll(() => calls.length, { timeout: 10_000 }).toBe(3)
+    expect(calls.slice(1).map((call) => call.queue?.jobId).sort()).toEqual([id, later].sort())
+    await Promise.all([second.stop(), producer.stop()])
   }, 20_000)
+
+  it('refuses enqueues with a 503 while the server is away at the first one, and takes them once it is back', async () => {
+    const { func } = jobFunction('bullAway')
+    const worker = addQueueWorker({ queue: 'bull-away', func })
+    const prefix = `away_${process.pid}`
+    const logger = { error: () => {} }
+    const queues = createQueues({ workers: [worker], backend: new BullMQBackend({ connection: connection(), prefix, logger, connectTimeoutMs: 500 }), logger, consume: false })
+    await queues.start(makeQueueApp()) // a producer: nothing connects before the first enqueue
+    const restarted = server.restart(1500)
+    await new Promise((resolve) => setTimeout(resolve, 300)) // the server is away now
+    const began = performance.now()
+    await expect(queues.enqueue(worker, { n: 1 })).rejects.toBeInstanceOf(ServiceUnavailableError)
+    expect(performance.now() - began).toBeLessThan(1500)
+    await restarted
+    await expect.poll(() => queues.enqueue(worker, { n: 2 }).then(() => true, () => false), { timeout: 10_000, interval: 200 }).toBe(true)
+    expect(await jobsIn(prefix, 'bull-away')).toBe(1) // the one taken; the refused one never got there
+    await queues.stop()
+  }, 30_000)
 })
 
 describe('the BullMQ backend without its server', () => {

@@ -148,7 +148,15 @@ describe.each(['Redis', 'PostgreSQL'] as const)('queues shared by several proces
         }
       })()
       await until(() => ran().length >= 10)
-      await server.restart(500) // Redis's append-only file, or PostgreSQL's tables, keep what was accepted
+      // Redis's append-only file, or PostgreSQL's tables, keep what was accepted.
+      const restarted = server.restart(1000)
+      await new Promise((resolve) => setTimeout(resolve, 400)) // the server is away now
+      // (The loop's add in flight at the stop may wait for the server's return: ioredis sends
+      // it again then. A fresh enqueue now is refused at once.)
+      const probe = performance.now()
+      await expect(queues.enqueue(worker, { n: -1 })).rejects.toBeInstanceOf(ServiceUnavailableError)
+      refused.push({ ms: performance.now() - probe, error: new ServiceUnavailableError('probe') })
+      await restarted
       const acceptedBefore = accepted.size
       await until(() => accepted.size >= acceptedBefore + 20, 20_000) // taking jobs again
       enqueuing = false

@@ -186,7 +186,7 @@ describe('stop', () => {
     expect(performance.now() - began).toBeGreaterThanOrEqual(95)
     expect(performance.now() - began).toBeLessThan(1000)
     expect(logger.lines).toEqual([
-      'pikku: the in-memory queue dropped 2 jobs still running after the grace period of 100 ms; use a broker backend to run such jobs again elsewhere',
+      'pikku: the in-memory queue stopped waiting for 2 jobs still running after the grace period of 100 ms (their ends are not recorded); use a broker backend to run such jobs again elsewhere',
     ])
     await expect(started([]).then(({ queues: other }) => other.stop({ graceMs: -1 }))).rejects.toThrow(/PIKKU_ERR_CLOSE: graceMs must be a whole number/)
   })

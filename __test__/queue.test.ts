@@ -74,6 +74,8 @@ describe('enqueue', () => {
     await expect(queues.enqueue(emailQueue, { to: 'ann@example.com', subject: 'hi' })).rejects.toThrow(/no worker is wired to queue `send-email`/)
     await expect(queues.enqueue(worker, { n: 1 }, { delayMs: -1 })).rejects.toThrow(/`delayMs` must be a number of milliseconds/)
     await expect(queues.enqueue(worker, { n: 1 }, { jobId: '' })).rejects.toThrow(/`jobId` must be a non-empty string/)
+    await expect(queues.enqueue(worker, { n: 1 }, { jobId: '42' })).rejects.toThrow(/`jobId` "42" is a whole number or has a ':'.*prefix it \(`order-42`\)/)
+    await expect(queues.enqueue(worker, { n: 1 }, { jobId: 'a:b' })).rejects.toThrow(/`jobId` "a:b" is a whole number or has a ':'.*`order-a-b`/)
     await expect(queues.start(makeQueueApp())).rejects.toThrow(/already started/)
     await queues.stop()
     await expect(queues.enqueue(worker, { n: 1 })).rejects.toThrow(/PIKKU_ERR_QUEUE: the queues are stopped/)

@@ -54,7 +54,11 @@ describe.each(['Redis', 'PostgreSQL'] as const)('scheduled tasks on BullMQ (%s)'
     children.push(...started)
     await Promise.all(
       started.map(
-        (child) => new Promise<void>((resolve) => createInterface({ input: child.stdout! }).on('line', (line) => (line === 'ready' ? resolve() : lines.push(line.split(' '))))),
+        (child) =>
+          new Promise<void>((resolve, reject) => {
+            child.once('exit', (code) => reject(new Error(`a scheduler process exited with ${code} before it was ready`)))
+            createInterface({ input: child.stdout! }).on('line', (line) => (line === 'ready' ? resolve() : lines.push(line.split(' '))))
+          }),
       ),
     )
     await new Promise((resolve) => setTimeout(resolve, ms))

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 
+import { settlesWithin } from '../close-options.js'
 import { ForbiddenError, ServiceUnavailableError } from '../errors.js'
 import type { HttpAnswer, HttpRequestLike } from '../http/answer.js'
 import type { Session } from '../types.js'
@@ -8,6 +9,9 @@ import type { ChannelBroker } from './broker.js'
 import type { ChannelRuntime } from './runtime.js'
 import { Topics } from './topics.js'
 import type { ChannelWiring } from './wiring.js'
+
+/** How long an upgrade waits for the broker to subscribe before it is admitted anyway. */
+const SUBSCRIBE_WAIT_MS = 2000
 
 /** One open WebSocket, as a transport (the `ws` server, the standalone server) gives it. */
 export interface ChannelSocket {
@@ -119,7 +123,9 @@ export class ChannelHost implements OpenChannels {
       (this.live.size >= this.limits.connections ? new ServiceUnavailableError('Too many open connections; try again later') : undefined)
     if (refusal) return { refused: this.runtime.failure(refusal, request) }
     try {
-      await this.subscribed // a connection admitted now misses no broadcast of the others
+      // A connection admitted once subscribed misses no broadcast of the others; while the
+      // broker cannot reach its server (it says so and keeps trying), upgrades wait no longer.
+      await settlesWithin(this.subscribed, SUBSCRIBE_WAIT_MS)
       const found = await this.runtime.connect(request)
       return 'refused' in found ? found : { admitted: found }
     } catch (error) {

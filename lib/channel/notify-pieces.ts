@@ -5,11 +5,14 @@
 const PIECE_BYTES = 7800
 /** Broadcasts kept while their pieces arrive; more means pieces were lost, and the oldest go. */
 const MAX_PARTIAL = 64
+/** The most pieces of one broadcast (about 8 MB): a notification claiming more is not ours. */
+export const MAX_PIECES = 1024
 
 /** `text` as the pieces of broadcast `id` (`<origin>:<number>`), each within a notification. */
 export function splitIntoPieces(id: string, text: string, pieceBytes = PIECE_BYTES): string[] {
   const parts: string[] = []
   for (let start = 0; start < text.length || parts.length === 0; ) {
+    if (parts.length === MAX_PIECES) throw new RangeError(`a broadcast of ${Buffer.byteLength(text)} bytes is more than ${MAX_PIECES} notifications`)
     let end = Math.min(text.length, start + pieceBytes)
     for (let bytes = Buffer.byteLength(text.slice(start, end)); bytes > pieceBytes; bytes = Buffer.byteLength(text.slice(start, end))) {
       end = start + Math.floor(((end - start) * pieceBytes) / bytes)
@@ -29,17 +32,24 @@ export function splitIntoPieces(id: string, text: string, pieceBytes = PIECE_BYT
 export function joinPieces(partial: Map<string, string[]>, piece: string): { origin: string; text: string } | undefined {
   const head = /^([0-9a-f-]{36}):(\d+):(\d+):(\d+):/.exec(piece)
   if (!head) return undefined
-  const [prefix, origin, number, index, count] = head as unknown as [string, string, string, string, string]
+  const [prefix, origin, number, indexText, countText] = head as unknown as [string, string, string, string, string]
+  const [index, count] = [Number(indexText), Number(countText)]
   const text = piece.slice(prefix.length)
-  if (count === '1') return { origin, text }
+  if (count === 1 && index === 0) return { origin, text }
+  if (count < 1 || count > MAX_PIECES || index >= count) return undefined
+  // The pieces of one broadcast come in order (one transaction): anything else is dropped.
   const key = `${origin}:${number}`
   const parts = partial.get(key) ?? []
-  if (!partial.has(key)) {
+  if (index !== parts.length) {
+    partial.delete(key)
+    return undefined
+  }
+  if (index === 0) {
     partial.set(key, parts)
     if (partial.size > MAX_PARTIAL) partial.delete(partial.keys().next().value!)
   }
-  parts[Number(index)] = text
-  if (parts.filter((part) => part !== undefined).length < Number(count)) return undefined
+  parts.push(text)
+  if (parts.length < count) return undefined
   partial.delete(key)
   return { origin, text: parts.join('') }
 }

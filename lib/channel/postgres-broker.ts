@@ -38,7 +38,7 @@ interface PgPool {
   on(event: 'error', listener: (error: Error) => void): void
 }
 interface Pg {
-  Client: new (config: { connectionString: string }) => PgClient
+  Client: new (config: { connectionString: string; keepAlive: boolean; keepAliveInitialDelayMillis: number }) => PgClient
   Pool: new (config: { connectionString: string; max: number }) => PgPool
 }
 
@@ -78,12 +78,18 @@ export class PostgresChannelBroker implements ChannelBroker {
       throw new Error(`PIKKU_ERR_CHANNEL: PostgresChannelBroker: \`pgChannel\` ${JSON.stringify(this.pgChannel)} is not a plain PostgreSQL name; use lower-case letters, digits and _`)
     }
     this.logger = options.logger ?? console
-    this.publisher = new this.pg.Pool({ connectionString: this.url, max: 2 })
+    // One connection: broadcasts commit, and so arrive, in the order they were published.
+    this.publisher = new this.pg.Pool({ connectionString: this.url, max: 1 })
     this.publisher.on('error', (error) => this.warn(`pikku: the channel broker's publisher lost PostgreSQL (${error.message})`))
   }
 
   publish(channel: string, topic: string, text: string): void {
-    const pieces = splitIntoPieces(`${this.origin}:${++this.sent}`, JSON.stringify([channel, topic, text]))
+    let pieces: string[]
+    try {
+      pieces = splitIntoPieces(`${this.origin}:${++this.sent}`, JSON.stringify([channel, topic, text]))
+    } catch (error) {
+      return this.warn(`pikku: a channel broadcast was not sent to PostgreSQL: ${(error as Error).message}`)
+    }
     this.publisher
       .query('SELECT pg_notify($1, piece) FROM unnest($2::text[]) WITH ORDINALITY AS p(piece, n) ORDER BY n', [this.pgChannel, pieces])
       .catch((error: Error) => this.warn(`pikku: a channel broadcast was not sent to PostgreSQL: ${error.message}`))
@@ -109,7 +115,8 @@ export class PostgresChannelBroker implements ChannelBroker {
 
   /** Connects a client and listens; once it listens, its loss starts the tries to listen again. */
   private async listen(): Promise<void> {
-    const client = new this.pg.Client({ connectionString: this.url })
+    // Keep-alive: a connection dropped on the way (a NAT, a failover) is noticed, not waited on.
+    const client = new this.pg.Client({ connectionString: this.url, keepAlive: true, keepAliveInitialDelayMillis: 10_000 })
     let listening = false
     const lose = (why: string) => {
       if (!listening || this.closing) return
@@ -123,11 +130,16 @@ export class PostgresChannelBroker implements ChannelBroker {
     client.on('notification', (message) => this.arrived(message.payload ?? ''))
     try {
       await client.connect()
-      await client.query(`LISTEN ${this.pgChannel}`)
+      await client.query(`LISTEN "${this.pgChannel}"`)
     } catch (error) {
       void client.end().catch(() => undefined)
       throw error
     }
+    if (this.closing) {
+      void client.end().catch(() => undefined) // closed while it connected
+      return
+    }
+    this.partial.clear() // pieces from before a loss will not be completed
     listening = true
     this.listener = client
   }

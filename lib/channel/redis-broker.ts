@@ -43,7 +43,8 @@ export class RedisChannelBroker implements ChannelBroker {
     this.redisChannel = options.redisChannel ?? 'pikku:channels'
     this.logger = options.logger ?? console
     this.publisher = new Redis(options.url, { lazyConnect: false })
-    this.subscriber = new Redis(options.url, { lazyConnect: false })
+    // SUBSCRIBE waits for Redis however long it is away, rather than failing after 20 tries.
+    this.subscriber = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: null })
     for (const [role, client] of [['publisher', this.publisher], ['subscriber', this.subscriber]] as const) {
       let lost = false
       const lose = (why: string) => {

@@ -30,10 +30,10 @@ export interface ResolvedConnection {
  * keys on Redis; on PostgreSQL, where BullMQ namespaces by schema, it names the schema unless
  * the config names one (a `pg.Pool` given as is keeps BullMQ's schema, `bullmq`).
  */
-export function connectionFor(connection: BullMQConnection, prefix: string): ResolvedConnection {
+export function connectionFor(connection: BullMQConnection, prefix: string, connectTimeoutMs = 10_000): ResolvedConnection {
   const where = describeServer(connection)
   if (typeof connection === 'object' && connection !== null && 'postgres' in connection) {
-    return { connection: migrating(connection.postgres, prefix), factory: loadBullMQ().createPostgresBackend, where }
+    return { connection: migrating(connection.postgres, prefix, connectTimeoutMs), factory: loadBullMQ().createPostgresBackend, where }
   }
   return { connection: typeof connection === 'string' ? redisOptions(connection) : connection, factory: undefined, where }
 }
@@ -41,13 +41,15 @@ export function connectionFor(connection: BullMQConnection, prefix: string): Res
 /**
  * A PostgreSQL connection on schema `schema` (unless the config names one) that brings
  * BullMQ's tables up to date when it first connects (each process of a deploy may: BullMQ's
- * migrations take a lock), unless the config says how to migrate. A `pg.Pool` given as is
- * cannot carry either: its owner sets its `search_path` and runs the migrations.
+ * migrations take a lock), unless the config says how to migrate, and gives up a connection
+ * attempt after `connectTimeoutMs` (an unreachable host would hold it for minutes). A
+ * `pg.Pool` given as is cannot carry any of these: its owner sets them.
  */
-function migrating(connection: BullMQ.PostgresConnectionOptions, schema: string): BullMQ.PostgresConnectionOptions {
-  if (typeof connection === 'string') return { connectionString: connection, schema, migrate: true }
+function migrating(connection: BullMQ.PostgresConnectionOptions, schema: string, connectTimeoutMs: number): BullMQ.PostgresConnectionOptions {
+  const defaults = { schema, connectionTimeoutMillis: connectTimeoutMs }
+  if (typeof connection === 'string') return { connectionString: connection, ...defaults, migrate: true }
   if (typeof (connection as { query?: unknown }).query === 'function') return connection // a pg.Pool
-  const config = { schema, ...(connection as BullMQ.PostgresPoolConfig) }
+  const config = { ...defaults, ...(connection as BullMQ.PostgresPoolConfig) }
   return config.migrate === undefined && !config.skipMigrations ? { ...config, migrate: true } : config
 }
 

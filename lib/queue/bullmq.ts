@@ -77,7 +77,7 @@ export class BullMQBackend implements QueueBackend {
     this.logger = options.logger ?? console
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000
     this.lockMs = options.lockMs
-    const resolved = connectionFor(options.connection, this.prefix)
+    const resolved = connectionFor(options.connection, this.prefix, this.connectTimeoutMs)
     this.connection = resolved.connection
     this.factory = resolved.factory
     this.where = resolved.where
@@ -87,7 +87,15 @@ export class BullMQBackend implements QueueBackend {
     if (this.closing) throw new Error('PIKKU_ERR_QUEUE: the BullMQ backend is closed; enqueue before stop()')
     const target = this.queue(queue)
     if (!this.connected.has(queue)) {
-      await this.within(target.waitUntilReady(), queue, (why) => new ServiceUnavailableError(`${why}; the job was not enqueued`))
+      try {
+        await this.within(target.waitUntilReady(), queue, (why) => new ServiceUnavailableError(`${why}; the job was not enqueued`))
+      } catch (error) {
+        // BullMQ keeps a first connection's failure: the next enqueue starts on a new Queue.
+        this.queues.delete(queue)
+        void closeQuietly(target)
+        if (error instanceof ServiceUnavailableError) throw error
+        throw new ServiceUnavailableError(`queue \`${queue}\`: the job was not enqueued: ${this.where} cannot be reached (${(error as Error).message})`)
+      }
       this.connected.add(queue) // from now on an add while the server is away fails at once
     }
     const job = await target.add(queue, data, {
@@ -107,7 +115,7 @@ export class BullMQBackend implements QueueBackend {
     const locks = this.lockMs === undefined ? {} : { lockDuration: this.lockMs, stalledInterval: Math.max(1, Math.floor(this.lockMs / 2)) }
     const running = new RunningJobs()
     this.running.set(queue, running)
-    const processor = (job: BullMQ.Job) => running.track(() => runAttempt(job, handler))
+    const processor = (job: BullMQ.Job, token?: string) => running.run(job, token, () => runAttempt(job, handler))
     const worker: AnyWorker = this.construct(this.bull.Worker, queue, processor, { concurrency: options.concurrency, ...locks })
     worker.on('error', (error: Error) => this.logger.error(`pikku: BullMQ worker of queue \`${queue}\`: ${error.message}`))
     worker.on('failed', (job: BullMQ.Job | undefined, error: Error) => {
@@ -177,7 +185,7 @@ export class BullMQBackend implements QueueBackend {
           )
         }),
       )
-      await Promise.all([...this.queues.values()].map((queue) => queue.close()))
+      await Promise.all([...this.queues.values()].map(closeQuietly))
     })()
     return this.closing
   }
@@ -254,4 +262,16 @@ function failedRecord(job: BullMQ.Job): FailedJob {
 /** Whether a Redis connection is a client the caller made (its options are not ours to change). */
 function isClient(connection: unknown): boolean {
   return typeof (connection as { duplicate?: unknown }).duplicate === 'function'
+}
+
+/**
+ * Closes a Queue; when the server is away (a Redis client without its offline queue cannot
+ * even say QUIT), drops its connection instead, so that no reconnect keeps the process alive.
+ */
+async function closeQuietly(queue: AnyQueue): Promise<void> {
+  try {
+    await queue.close()
+  } catch {
+    await queue.disconnect().catch(() => undefined)
+  }
 }

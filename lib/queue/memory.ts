@@ -142,7 +142,7 @@ export class MemoryQueueBackend implements QueueBackend {
       if (!inTime) {
         const left = this.active.size
         this.log(
-          `pikku: the in-memory queue dropped ${left} job${left === 1 ? '' : 's'} still running after the grace period of ${options.graceMs} ms; use a broker backend to run such jobs again elsewhere`,
+          `pikku: the in-memory queue stopped waiting for ${left} job${left === 1 ? '' : 's'} still running after the grace period of ${options.graceMs} ms (their ends are not recorded); use a broker backend to run such jobs again elsewhere`,
         )
       }
       this.live.clear()

@@ -232,6 +232,12 @@ function checkEnqueueOptions(queue: string, options: EnqueueOptions): void {
   if (jobId !== undefined && (typeof jobId !== 'string' || jobId === '')) {
     throw new TypeError(`PIKKU_ERR_QUEUE: enqueue on \`${queue}\`: \`jobId\` must be a non-empty string; got ${String(jobId)}`)
   }
+  // Brokers number their own jobs and put ':' in their keys: such ids would be refused there.
+  if (jobId !== undefined && (/^-?\d+$/.test(jobId) || jobId.includes(':'))) {
+    throw new TypeError(
+      `PIKKU_ERR_QUEUE: enqueue on \`${queue}\`: \`jobId\` ${JSON.stringify(jobId)} is a whole number or has a ':', which queue brokers keep for their own ids; prefix it (\`order-${jobId.replace(/:/g, '-')}\`)`,
+    )
+  }
   if (delayMs !== undefined && (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0)) {
     throw new TypeError(`PIKKU_ERR_QUEUE: enqueue on \`${queue}\`: \`delayMs\` must be a number of milliseconds, 0 or more; got ${String(delayMs)}`)
   }

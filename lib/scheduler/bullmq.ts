@@ -89,11 +89,22 @@ export class BullMQScheduler {
       if (!known.has(id)) await queue.removeJobScheduler(id) // a task no longer in code
     }
     for (const task of this.tasks) {
-      await queue.upsertJobScheduler(task.name, { pattern: task.schedule, tz: task.timezone ?? 'UTC' }, { name: task.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } })
+      const upsert = () =>
+        queue.upsertJobScheduler(task.name, { pattern: task.schedule, tz: task.timezone ?? 'UTC' }, { name: task.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } })
+      await upsert().catch((error: Error) => {
+        // Processes starting together upsert the same schedule: one of them may find the next
+        // tick already made by another. Once more, and that one made it is as good.
+        if (!/already exists/.test(error.message)) throw error
+        return upsert().catch((again: Error) => {
+          if (!/already exists/.test(again.message)) throw again
+        })
+      })
     }
-    const worker: AnyWorker = make(this.bull.Worker, TICKS_QUEUE, (job: BullMQ.Job) => this.running.track(() => this.tick(job)), {
+    const worker: AnyWorker = make(this.bull.Worker, TICKS_QUEUE, (job: BullMQ.Job, token?: string) => this.running.run(job, token, () => this.tick(job)), {
       ...common,
       concurrency: Math.max(1, this.tasks.length),
+      // A tick whose process died is not run again later: it could overlap the next ticks.
+      maxStalledCount: 0,
     })
     this.worker = worker
     worker.on('error', (error: Error) => this.logger.error(`pikku: the BullMQ scheduler's worker: ${error.message}`))
@@ -107,7 +118,7 @@ export class BullMQScheduler {
   async stop(options?: CloseOptions): Promise<void> {
     const graceMs = graceOf(options)
     const left = this.worker ? await stopWorker(this.worker, this.running, graceMs) : 0
-    if (left > 0) this.logger.error(`pikku: ${left} scheduled task run${left === 1 ? '' : 's'} still going after the grace period of ${graceMs} ms; left to finish or fail`)
+    if (left > 0) this.logger.error(`pikku: ${left} scheduled task run${left === 1 ? '' : 's'} still going after the grace period of ${graceMs} ms; not run again elsewhere`)
     await this.queue?.close()
     await this.local.stop()
   }
@@ -131,11 +142,11 @@ export class BullMQScheduler {
     const task = this.tasks.find((candidate) => candidate.name === job.name)
     if (!task) return // a schedule of a newer deploy this process does not know
     const scheduledAt = new Date(dueAt(job))
-    if (!task.overlap && (await this.previousRunGoing(job))) {
-      ;(this.logger.warn ?? this.logger.error).call(this.logger, skippedTickMessage(task.name, scheduledAt))
-      return
-    }
     try {
+      if (!task.overlap && (await this.previousRunGoing(job))) {
+        ;(this.logger.warn ?? this.logger.error).call(this.logger, skippedTickMessage(task.name, scheduledAt))
+        return
+      }
       const context = { scheduledTask: { name: task.name, schedule: task.schedule, scheduledAt } }
       await portOf(this.app).calls.runScheduled(task.func, context, task.timeoutMs)
     } catch (error) {

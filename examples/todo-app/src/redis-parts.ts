@@ -18,7 +18,7 @@ export function redisParts(url: string, consume: boolean): TodoAppParts & { clos
     queues,
     async close() {
       await queues.stop()
-      await redis.quit()
+      await redis.quit().catch(() => redis.disconnect()) // Redis away: drop the connection
     },
   }
 }

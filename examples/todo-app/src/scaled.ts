@@ -56,7 +56,8 @@ async function main(): Promise<void> {
 Two web processes and a worker share ${server.url}. Try:
   curl -X POST ${a}/todos -H 'content-type: application/json' -d '{"title":"Scale out"}'
   curl ${b}/todos                 # the todo made on the other web process
-WebSocket ${b?.replace('http', 'ws')}/ws/todos: send {"action":"watch"}; todos created on ${a} arrive.
+WebSocket ${b?.replace('http', 'ws')}/ws/todos: send {"action":"watch"}; todos created over
+${a?.replace('http', 'ws')}/ws/todos ({"action":"create","title":"…"}) arrive.
 The worker prints "todo <id> announced by process <pid>" for each todo created.
 `)
   const stop = async () => {

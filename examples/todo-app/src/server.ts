@@ -13,7 +13,7 @@ const channels = attachChannels(app, server)
 const scheduler = createScheduler(app)
 
 server.listen(port, '127.0.0.1', async () => {
-  await parts.queues.start(app)
+  await parts.queues.start(app) // the in-memory queues: nothing to reach, nothing to fail
   scheduler.start()
   const url = `http://127.0.0.1:${port}`
   console.log(`Pikku todo app listening on ${url}
@@ -38,8 +38,14 @@ Scheduled: ${scheduler
 `)
 })
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    void Promise.all([scheduler.stop(), channels.close(), parts.queues.stop()]).then(() => server.close(() => process.exit(0)))
-  })
-}
+// Sockets first, then the requests in flight, then the timers and the jobs.
+let stopping: Promise<void> | undefined
+const stop = () =>
+  (stopping ??= (async () => {
+    await channels.close()
+    await new Promise((resolve) => server.close(resolve))
+    await Promise.all([scheduler.stop(), parts.queues.stop()])
+    process.exit(0)
+  })())
+process.once('SIGINT', stop)
+process.once('SIGTERM', stop)

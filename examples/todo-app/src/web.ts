@@ -17,15 +17,24 @@ const broker = new RedisChannelBroker({ url })
 const server = createServer(createRequestListener(app))
 const channels = attachChannels(app, server, { broker })
 
-server.listen(port, '127.0.0.1', async () => {
-  await parts.queues.start(app)
-  console.log(`web process ${process.pid} listening on http://127.0.0.1:${port}`)
+server.listen(port, '127.0.0.1', () => {
+  parts.queues.start(app).then(
+    () => console.log(`web process ${process.pid} listening on http://127.0.0.1:${port}`),
+    (error: Error) => {
+      console.error(error.message)
+      process.exit(1)
+    },
+  )
 })
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
+// Sockets first, then the requests in flight, then what they use.
+let stopping: Promise<void> | undefined
+const stop = () =>
+  (stopping ??= (async () => {
     await channels.close()
+    await new Promise((resolve) => server.close(resolve))
     await Promise.all([parts.close(), broker.close()])
-    server.close(() => process.exit(0))
-  })
-}
+    process.exit(0)
+  })())
+process.once('SIGINT', stop)
+process.once('SIGTERM', stop)

@@ -13,13 +13,18 @@ async function main(): Promise<void> {
   await parts.queues.start(app)
   await scheduler.start()
   console.log(`worker process ${process.pid} running queue todo-created and task tidy-todos`)
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, async () => {
+  let stopping: Promise<void> | undefined
+  const stop = () =>
+    (stopping ??= (async () => {
       await scheduler.stop()
       await parts.close()
       process.exit(0)
-    })
-  }
+    })())
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
 }
 
-void main()
+main().catch((error: Error) => {
+  console.error(error.message)
+  process.exit(1)
+})
