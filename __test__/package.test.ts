@@ -2,7 +2,7 @@
 // `import` (the same names, no flags), and under Deno (from the npm registry), which has no
 // CommonJS lexer to lean on.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -80,20 +80,14 @@ describe('two packages: the runtime, and the `pikku` command for development', (
   })
 })
 
-/** Deno from the npm registry, installed once into node_modules/.cache. */
-function deno(): string {
-  const dir = join(root, 'node_modules', '.cache', 'pikku-runtimes', 'deno')
-  const binary = join(dir, 'node_modules', '@deno', 'linux-x64-glibc', 'deno')
-  if (!existsSync(binary)) {
-    mkdirSync(dir, { recursive: true })
-    writeFileSync(join(dir, 'package.json'), '{ "private": true }\n')
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '@deno/linux-x64-glibc@2'], { cwd: dir, stdio: 'ignore', timeout: 240_000 })
-  }
-  return binary
+/** Deno from the npm registry, installed once into node_modules/.cache (scripts/runtimes.mjs). */
+async function deno(): Promise<string> {
+  const { runtime } = await import('../scripts/runtimes.mjs')
+  return runtime('deno')
 }
 
 describe.runIf(process.platform === 'linux' && process.arch === 'x64')('under Deno', () => {
-  it('serves through every ESM entry without flags beyond --allow-ffi', () => {
+  it('serves through every ESM entry without flags beyond --allow-ffi', async () => {
     const imports = entries.map(([, target], n) => `import * as e${n} from '${join(root, target.import.default)}'`).join('\n')
     const script = `${imports}
 const { createApp, pikkuSessionlessFunc } = e0
@@ -109,7 +103,7 @@ console.log(JSON.stringify([ok.status, await ok.json(), bad.status]))
     // Outside node_modules, where Deno would take the script for part of a package.
     const file = join(mkdtempSync(join(tmpdir(), 'pikku-deno-')), 'entries.mjs')
     writeFileSync(file, script)
-    const run = spawnSync(deno(), ['run', '--allow-ffi', '--allow-read', '--allow-env', file], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } })
+    const run = spawnSync(await deno(), ['run', '--allow-ffi', '--allow-read', '--allow-env', file], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } })
     expect(run.stderr).not.toMatch(/error/i)
     expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual([200, { n: 5 }, 422])
   }, 300_000)

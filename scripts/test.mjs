@@ -1,9 +1,22 @@
 // `npm test`: everything CI runs — Rust lints and tests, the build, type checks (library,
-// tests, examples), and the vitest suites (real HTTP, real Express, a real Next.js build).
+// tests, examples), and the vitest suites (real HTTP, real Express, a real Next.js build):
+// the whole suite on Node 24, the active LTS, and the adapter contract, channel, scheduler and
+// queue suites on Node 22 and on the machine's Node (20).
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 
+import { runtime } from './runtimes.mjs'
 import { buildExample, buildPackage, ensureDependencies, ensureTestPackages, root, run } from './steps.mjs'
+
+const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs')
+/** What the further Node legs run (vitest takes these as parts of the files' paths). */
+const LEG_SUITES = ['__test__/adapters', '__test__/channel', '__test__/scheduler', '__test__/queue']
+
+/** The vitest suites (all, or those `filters` name) on the Node at `node`, after its version. */
+function leg(node, filters = []) {
+  run(node, ['--version'])
+  run(node, [vitest, 'run', ...filters])
+}
 
 ensureDependencies()
 run('cargo', ['fmt', '--all', '--', '--check'])
@@ -17,5 +30,7 @@ if (existsSync(join(root, '.git'))) {
 buildExample()
 ensureTestPackages() // Chromium for the Next.js example; Redis and PostgreSQL for the queue backends
 run('npx', ['tsc', '-p', 'tsconfig.json'])
-run('npx', ['vitest', 'run'])
+leg(runtime('node24'))
+leg(runtime('node22'), LEG_SUITES)
+leg(process.execPath, LEG_SUITES)
 console.log('\n✓ all tests passed')
