@@ -1,6 +1,6 @@
 // Starts the fixture app behind each adapter on 127.0.0.1, so every behaviour test runs
-// through real HTTP against node:http, Express (with and without a body parser), the Fetch
-// API handler, the Next.js catch-all route handlers (`pikkuNext(app).routes`, called as Next
+// through real HTTP against node:http, Express (with and without a body parser), Fastify (the
+// plugin, and a route per handler behind Fastify's own body parsing), the Fetch API handler, the Next.js catch-all route handlers (`pikkuNext(app).routes`, called as Next
 // calls them; a real `next build` + `next start` is in next.test.ts) and the standalone server
 // (Rust owns the socket).
 import { createServer, type IncomingMessage, type Server } from 'node:http'
@@ -8,16 +8,21 @@ import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 
 import express from 'express'
+import Fastify from 'fastify'
 
 import type { PikkuApp } from '@pikku/native'
 import { pikkuExpress, pikkuExpressRoute } from '@pikku/native/express'
+import { pikkuFastify, pikkuFastifyRoute } from '@pikku/native/fastify'
 import { createFetchHandler } from '@pikku/native/fetch'
 import { pikkuNext } from '@pikku/native/next'
 import { createRequestListener } from '@pikku/native/node-http'
 import { listen as listenStandalone } from '@pikku/native/standalone'
 
-export type AdapterKind = 'node-http' | 'express' | 'express+json' | 'express-route' | 'fetch' | 'next' | 'standalone'
-export const ADAPTERS: AdapterKind[] = ['node-http', 'express', 'express+json', 'express-route', 'fetch', 'next', 'standalone']
+export type AdapterKind = 'node-http' | 'express' | 'express+json' | 'express-route' | 'fastify' | 'fastify-route' | 'fetch' | 'next' | 'standalone'
+export const ADAPTERS: AdapterKind[] = ['node-http', 'express', 'express+json', 'express-route', 'fastify', 'fastify-route', 'fetch', 'next', 'standalone']
+
+/** The adapters whose framework routes each route to its own handler (no 405 of ours). */
+export const ROUTE_HANDLERS: AdapterKind[] = ['express-route', 'fastify-route']
 
 // The app's routes, as the engine holds them (reached as the adapters reach them).
 const { portOf } = createRequire(__filename)('../../dist/app/port.js') as typeof import('../../dist/app/port.js')
@@ -32,7 +37,30 @@ export async function serve(kind: AdapterKind, app: PikkuApp): Promise<Running> 
     const server = listenStandalone(app)
     return { url: server.url, close: () => server.close() }
   }
+  if (kind === 'fastify' || kind === 'fastify-route') return serveFastify(kind, app)
   return listen(createServer(listenerFor(kind, app)))
+}
+
+/** The app behind Fastify: its plugin, or each route to its own handler. */
+async function serveFastify(kind: 'fastify' | 'fastify-route', app: PikkuApp): Promise<Running> {
+  const server = Fastify()
+  if (kind === 'fastify') {
+    server.register(pikkuFastify(app))
+  } else {
+    // Fastify parses JSON and text itself; other types reach the handlers as bytes.
+    server.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
+    for (const { target, auth } of portOf(app).built.routes) {
+      const method = target.label.split(' ')[0]!.toUpperCase() as 'GET'
+      // Fastify's wildcard is a bare `*` at the end: the handler names it for the function.
+      const wildcard = /\*(\w+)$/.exec(target.route!)?.[1]
+      const url = wildcard === undefined ? target.route! : target.route!.slice(0, -wildcard.length)
+      server.route({ method, url, handler: pikkuFastifyRoute(app, target.func, { auth, timeoutMs: target.timeoutMs, ...(wildcard ? { wildcard } : {}) }) })
+    }
+  }
+  server.setNotFoundHandler((_request, reply) => void reply.status(404).send({ fallthrough: true }))
+  await server.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = server.server.address() as AddressInfo
+  return { url: `http://127.0.0.1:${port}`, close: () => server.close() }
 }
 
 export async function listen(server: Server): Promise<Running> {
@@ -48,7 +76,7 @@ export async function listen(server: Server): Promise<Running> {
   }
 }
 
-function listenerFor(kind: Exclude<AdapterKind, 'standalone'>, app: PikkuApp) {
+function listenerFor(kind: Exclude<AdapterKind, 'standalone' | 'fastify' | 'fastify-route'>, app: PikkuApp) {
   switch (kind) {
     case 'node-http':
       return createRequestListener(app)

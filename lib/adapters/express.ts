@@ -2,9 +2,9 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express'
 
 import type { PikkuApp, RouteHandlerOptions } from '../app.js'
 import { portOf } from '../app/port.js'
-import { BadRequestError } from '../errors.js'
 import { NO_BODY, nodeBody, nodeRequest, readsBody, writeNodeAnswer, writeNodeFailure } from '../http/node.js'
 import { awaitTurn, isTurnOf } from '../http/node-turns.js'
+import { bytesOfParsed, withContentType } from '../http/parsed-body.js'
 import type { HttpPipeline, RespondOptions } from '../http/pipeline.js'
 import { functionName } from '../functions.js'
 import type { AnyAPIFunction } from '../types.js'
@@ -59,14 +59,9 @@ function serve(http: HttpPipeline, req: Request, res: Response, route: RespondOp
     .catch((error: unknown) => writeNodeFailure(res, http.failure(error, request)))
 }
 
-function withContentType(request: ReturnType<typeof nodeRequest>, contentType: string) {
-  return { ...request, headers: { get: (name: string) => (name === 'content-type' ? contentType : request.headers.get(name)) } }
-}
-
 /**
  * The raw body: read from the stream, or rebuilt from what a body parser before us already
- * read (`express.json()`, `express.urlencoded()`, `express.text()`, `express.raw()`), so that
- * the engine parses, coerces and checks it as it would the original.
+ * read (`express.json()`, `express.urlencoded()`, `express.text()`, `express.raw()`).
  */
 async function bodyOf(req: Request, limit: number): Promise<{ body: Uint8Array | null; contentType?: string }> {
   const parsed: unknown = req.body
@@ -74,29 +69,5 @@ async function bodyOf(req: Request, limit: number): Promise<{ body: Uint8Array |
     // Nothing parsed it: read the stream, unless something consumed it already.
     return { body: req.readableEnded ? NO_BODY : await nodeBody(req, limit) }
   }
-  if (parsed instanceof Uint8Array) return { body: parsed }
-  if (typeof parsed === 'string') return { body: Buffer.from(parsed) }
-  try {
-    if (req.is('application/x-www-form-urlencoded')) {
-      const form = formPairs(parsed)
-      if (form) return { body: Buffer.from(form.toString()) }
-    }
-    return { body: Buffer.from(JSON.stringify(parsed)), contentType: 'application/json' }
-  } catch {
-    throw new BadRequestError('The body parsed by an Express body parser could not be read again (nested too deeply)')
-  }
-}
-
-/** A parsed form as repeated `key=value` pairs, or undefined when it holds nested objects. */
-function formPairs(parsed: unknown): URLSearchParams | undefined {
-  if (typeof parsed !== 'object' || parsed === null) return undefined
-  const pairs = new URLSearchParams()
-  for (const [key, value] of Object.entries(parsed)) {
-    const values = Array.isArray(value) ? value : [value]
-    for (const item of values) {
-      if (typeof item !== 'string') return undefined
-      pairs.append(key, item)
-    }
-  }
-  return pairs
+  return bytesOfParsed(parsed, Boolean(req.is('application/x-www-form-urlencoded')))
 }

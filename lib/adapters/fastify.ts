@@ -1,0 +1,83 @@
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify'
+
+import type { PikkuApp, RouteHandlerOptions } from '../app.js'
+import { portOf } from '../app/port.js'
+import { functionName } from '../functions.js'
+import { NO_BODY, nodeRequest, readsBody, writeNodeAnswer, writeNodeFailure } from '../http/node.js'
+import { bytesOfParsed, withContentType } from '../http/parsed-body.js'
+import type { AnyAPIFunction } from '../types.js'
+import { createRequestListener } from './node-http.js'
+
+/**
+ * A Fastify plugin serving the app's routes; other paths go on to Fastify's own routes and
+ * its 404. The app's requests are taken before Fastify parses their bodies (its `onRequest`
+ * stage), so Fastify's content-type parsers, whatever they are, do not change what the engine
+ * reads.
+ *
+ * ```ts
+ * import Fastify from 'fastify'
+ * const server = Fastify()
+ * server.register(pikkuFastify(app))
+ * ```
+ */
+export function pikkuFastify(app: PikkuApp): FastifyPluginCallback {
+  const { http } = portOf(app)
+  const listener = createRequestListener(app)
+  const plugin: FastifyPluginCallback = (fastify, _options, done) => {
+    fastify.addHook('onRequest', (request, reply, next) => {
+      if (!http.owns(request.raw.url ?? '/')) return next()
+      reply.hijack() // the answer is written on the raw response, as node:http's is
+      listener(request.raw, reply.raw)
+    })
+    done()
+  }
+  // The hook serves every request of the server, not only those of the plugin's own context
+  // (what the fastify-plugin package marks the same way).
+  Object.assign(plugin, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'pikku' })
+  return plugin
+}
+
+/** How a Fastify route's handler runs its function. */
+export interface FastifyRouteOptions extends RouteHandlerOptions {
+  /** The input name of the route's wildcard (Fastify calls it `*`): `'path'` for `/files/*`. */
+  wildcard?: string
+}
+
+/**
+ * A handler for one Fastify route: Fastify routes and parses the body (the types it has
+ * parsers for), its `request.params` become the function's params.
+ *
+ * ```ts
+ * server.get('/todos/:id', pikkuFastifyRoute(app, getTodo))
+ * server.get('/files/*', pikkuFastifyRoute(app, getFile, { wildcard: 'path' }))
+ * ```
+ */
+export function pikkuFastifyRoute(app: PikkuApp, func: AnyAPIFunction, options: FastifyRouteOptions = {}): RouteHandlerMethod {
+  const { wildcard, ...entry } = options
+  app.prepare(func, { ...entry, usedBy: `pikkuFastifyRoute handler (function \`${functionName(func) ?? 'anonymous'}\`)` })
+  const { http } = portOf(app)
+  return (request: FastifyRequest, reply: FastifyReply) => {
+    reply.hijack()
+    const params = { ...(request.params as Record<string, string>) }
+    if (wildcard !== undefined && '*' in params) {
+      params[wildcard] = params['*']!
+      delete params['*']
+    }
+    const host = http.hostRouted(func, params, entry)
+    let described = nodeRequest(request.raw)
+    let body: Uint8Array = NO_BODY
+    try {
+      if (readsBody(request.method) && request.body !== undefined && request.body !== null) {
+        const rebuilt = bytesOfParsed(request.body, request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') === true)
+        body = rebuilt.body
+        if (rebuilt.contentType !== undefined) described = withContentType(described, rebuilt.contentType)
+      }
+    } catch (error) {
+      return writeNodeFailure(reply.raw, http.failure(error, described))
+    }
+    http
+      .answer(described, body, { host })
+      .then((answer) => writeNodeAnswer(reply.raw, answer))
+      .catch((error: unknown) => writeNodeFailure(reply.raw, http.failure(error, described)))
+  }
+}
