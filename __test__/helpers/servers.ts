@@ -1,8 +1,9 @@
 // Starts the fixture app behind each adapter on 127.0.0.1, so every behaviour test runs
 // through real HTTP against node:http, Express (with and without a body parser), Fastify (the
 // plugin, and a route per handler behind Fastify's own body parsing), the Fetch API handler, the Next.js catch-all route handlers (`pikkuNext(app).routes`, called as Next
-// calls them; a real `next build` + `next start` is in next.test.ts) and the standalone server
-// (Rust owns the socket).
+// calls them; a real `next build` + `next start` is in next.test.ts), the standalone server
+// (Rust owns the socket) and the AWS Lambda handler (behind a bridge that speaks as API
+// Gateway REST and HTTP APIs and a load balancer: helpers/lambda-bridge.ts).
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
@@ -15,11 +16,14 @@ import { pikkuExpress, pikkuExpressRoute } from '@pikku/native/express'
 import { pikkuFastify, pikkuFastifyRoute } from '@pikku/native/fastify'
 import { createFetchHandler } from '@pikku/native/fetch'
 import { pikkuNext } from '@pikku/native/next'
+import { createHttpHandler } from '@pikku/native/lambda'
 import { createRequestListener } from '@pikku/native/node-http'
 import { listen as listenStandalone } from '@pikku/native/standalone'
 
-export type AdapterKind = 'node-http' | 'express' | 'express+json' | 'express-route' | 'fastify' | 'fastify-route' | 'fetch' | 'next' | 'standalone'
-export const ADAPTERS: AdapterKind[] = ['node-http', 'express', 'express+json', 'express-route', 'fastify', 'fastify-route', 'fetch', 'next', 'standalone']
+import { lambdaBridge, type LambdaKind } from './lambda-bridge.js'
+
+export type AdapterKind = 'node-http' | 'express' | 'express+json' | 'express-route' | 'fastify' | 'fastify-route' | 'fetch' | 'next' | 'standalone' | LambdaKind
+export const ADAPTERS: AdapterKind[] = ['node-http', 'express', 'express+json', 'express-route', 'fastify', 'fastify-route', 'fetch', 'next', 'standalone', 'lambda-v1', 'lambda-v2', 'lambda-alb']
 
 /** The adapters whose framework routes each route to its own handler (no 405 of ours). */
 export const ROUTE_HANDLERS: AdapterKind[] = ['express-route', 'fastify-route']
@@ -78,6 +82,10 @@ export async function listen(server: Server): Promise<Running> {
 
 function listenerFor(kind: Exclude<AdapterKind, 'standalone' | 'fastify' | 'fastify-route'>, app: PikkuApp) {
   switch (kind) {
+    case 'lambda-v1':
+    case 'lambda-v2':
+    case 'lambda-alb':
+      return lambdaBridge(kind, createHttpHandler(app))
     case 'node-http':
       return createRequestListener(app)
     case 'express':

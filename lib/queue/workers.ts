@@ -1,9 +1,10 @@
 import type { PikkuApp } from '../app.js'
 import { graceOf, type CloseOptions } from '../close-options.js'
-import { functionLabel, functionMeta } from '../functions.js'
-import type { FailedJob, QueueBackend, QueueJob } from './backend.js'
+import { functionLabel } from '../functions.js'
+import type { FailedJob, QueueBackend } from './backend.js'
 import { MemoryQueueBackend } from './memory.js'
-import { PikkuStartupError, type StartupProblem } from '../startup-error.js'
+import { PikkuStartupError } from '../startup-error.js'
+import { checkWorkers, runQueueJob } from './worker-runs.js'
 import { registeredQueueWorkers, type QueueData, type QueueName, type QueueWorker, type QueueWorkerData } from './wiring.js'
 import type { Logger } from '../types.js'
 
@@ -73,35 +74,7 @@ export class Queues {
     if (this.starting) {
       return Promise.reject(new Error('PIKKU_ERR_QUEUE: the queues are already started; call start(app) once'))
     }
-    const workers = this.options.workers ?? registeredQueueWorkers()
-    const problems: StartupProblem[] = []
-    const byName = new Map<string, QueueWorker>()
-    for (const worker of workers) {
-      const known = byName.get(worker.queue)
-      if (known && known !== worker) {
-        problems.push({
-          code: 'PIKKU_ERR_QUEUE_CONFLICT',
-          subject: `queue \`${worker.queue}\``,
-          message: `it has two workers (function \`${labelOf(known)}\` and \`${labelOf(worker)}\`)`,
-          fix: 'give each function its own queue',
-        })
-      }
-      if (functionMeta(worker.func)?.sessionless === false) {
-        problems.push({
-          code: 'PIKKU_ERR_AUTH',
-          subject: `queue \`${worker.queue}\``,
-          message: `it runs function \`${labelOf(worker)}\`, which needs a session (pikkuFunc), but jobs carry none`,
-          fix: 'define it with pikkuSessionlessFunc',
-        })
-      }
-      try {
-        app.prepare(worker.func, { auth: false, usedBy: `queue \`${worker.queue}\` (function \`${labelOf(worker)}\`)` })
-      } catch (error) {
-        if (!(error instanceof PikkuStartupError)) throw error
-        problems.push(...error.problems.filter((p) => p.code !== 'PIKKU_ERR_AUTH'))
-      }
-      byName.set(worker.queue, worker)
-    }
+    const { problems, byName } = checkWorkers(app, this.options.workers ?? registeredQueueWorkers())
     if (this.options.consume === false && !this.options.backend) {
       problems.push({
         code: 'PIKKU_ERR_QUEUE',
@@ -194,15 +167,10 @@ export class Queues {
   private async consume(app: PikkuApp, workers: readonly QueueWorker[]): Promise<void> {
     if (this.options.consume === false) return
     for (const worker of workers) {
-      await this.backend.process(worker.queue, { concurrency: worker.concurrency }, (job) => this.run(app, worker, job))
+      await this.backend.process(worker.queue, { concurrency: worker.concurrency }, (job) => runQueueJob(app, worker, job))
     }
   }
 
-  /** One attempt of a job: the function through `app.call`, which validates and makes services. */
-  private run(app: PikkuApp, worker: QueueWorker, job: QueueJob): Promise<unknown> {
-    const queue = { name: job.queue, jobId: job.id, attempt: job.attempt, maxAttempts: job.maxAttempts }
-    return app.call(worker.func, job.data, { auth: false, context: { queue }, timeoutMs: worker.timeoutMs })
-  }
 
   private workerFor(target: string | QueueWorker): QueueWorker {
     const name = typeof target === 'string' ? target : target?.queue
