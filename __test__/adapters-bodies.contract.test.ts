@@ -3,20 +3,19 @@
 // adapters.contract.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { makeTodoApp } from './fixtures/todo-app.js'
 import { rawHttp } from './helpers/raw-http.js'
-import { ADAPTERS, ROUTE_HANDLERS, serve, type Running } from './helpers/servers.js'
+import { ADAPTERS, ROUTE_HANDLERS, RUNTIME_ADAPTERS, serveTodoApp, type Running } from './helpers/servers.js'
 
 const json = { 'content-type': 'application/json' }
 
-describe.each(ADAPTERS)('%s adapter', (kind) => {
+describe.each([...ADAPTERS, ...RUNTIME_ADAPTERS])('%s adapter', (kind) => {
   let server: Running
   const get = (path: string, headers: Record<string, string> = {}) => fetch(server.url + path, { headers })
   const post = (path: string, body: string, headers: Record<string, string> = json, method = 'POST') =>
     fetch(server.url + path, { method, body, headers })
 
   beforeAll(async () => {
-    server = await serve(kind, makeTodoApp())
+    server = await serveTodoApp(kind)
   })
   afterAll(async () => {
     await server.close()

@@ -4,9 +4,12 @@
 // calls them; a real `next build` + `next start` is in next.test.ts), the standalone server
 // (Rust owns the socket) and the AWS Lambda handler (behind a bridge that speaks as API
 // Gateway REST and HTTP APIs and a load balancer: helpers/lambda-bridge.ts).
+import { spawn } from 'node:child_process'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 
 import express from 'express'
 import Fastify from 'fastify'
@@ -20,13 +23,37 @@ import { createHttpHandler } from '@pikku/native/lambda'
 import { createRequestListener } from '@pikku/native/node-http'
 import { listen as listenStandalone } from '@pikku/native/standalone'
 
+import { makeTodoApp } from '../fixtures/todo-app.js'
 import { lambdaBridge, type LambdaKind } from './lambda-bridge.js'
 
 export type AdapterKind = 'node-http' | 'express' | 'express+json' | 'express-route' | 'fastify' | 'fastify-route' | 'fetch' | 'next' | 'standalone' | LambdaKind
 export const ADAPTERS: AdapterKind[] = ['node-http', 'express', 'express+json', 'express-route', 'fastify', 'fastify-route', 'fetch', 'next', 'standalone', 'lambda-v1', 'lambda-v2', 'lambda-alb']
 
+/** The todo app served by another runtime, in a process of its own (fixtures/runtime-server.ts). */
+export type RuntimeKind = `${'bun' | 'deno'}-${'fetch' | 'node-http' | 'standalone'}`
+export const RUNTIME_ADAPTERS: RuntimeKind[] = ['bun-fetch', 'bun-node-http', 'bun-standalone', 'deno-fetch', 'deno-node-http', 'deno-standalone']
+
+/** The contract suites' todo app (`makeTodoApp(options)`) behind `kind`, in this process or under another runtime. */
+export async function serveTodoApp(kind: AdapterKind | RuntimeKind, options: { production?: boolean } = {}): Promise<Running> {
+  if (!(RUNTIME_ADAPTERS as string[]).includes(kind)) return serve(kind as AdapterKind, makeTodoApp(options))
+  const [runtimeName, ...adapter] = kind.split('-') as ['bun' | 'deno', ...string[]]
+  const { runtime } = await import('../../scripts/runtimes.mjs')
+  const script = join(__dirname, '..', 'fixtures', 'runtime-server.ts')
+  // Deno: the fixture's TypeScript imports `./x.js` for `./x.ts`, as tsc wants (sloppy imports).
+  const args = runtimeName === 'deno' ? ['run', '--allow-all', '--unstable-sloppy-imports', script] : [script]
+  const child = spawn(runtime(runtimeName), [...args, adapter.join('-'), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } })
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${kind} exited with ${code} before listening`)))
+    createInterface({ input: child.stdout! }).on('line', (line) => /^port \d+$/.test(line) && resolve(Number(line.slice(5))))
+  })
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => child.once('exit', () => resolve()).kill('SIGTERM')),
+  }
+}
+
 /** The adapters whose framework routes each route to its own handler (no 405 of ours). */
-export const ROUTE_HANDLERS: AdapterKind[] = ['express-route', 'fastify-route']
+export const ROUTE_HANDLERS: readonly string[] = ['express-route', 'fastify-route']
 
 // The app's routes, as the engine holds them (reached as the adapters reach them).
 const { portOf } = createRequire(__filename)('../../dist/app/port.js') as typeof import('../../dist/app/port.js')
