@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { addQueueWorker, PikkuStartupError, pikkuSessionlessFunc, type ScheduledTaskWiring } from '@pikku/native'
 import { createHttpHandler, createScheduledHandler, createSqsHandler, type HttpEvent, type ScheduledEvent, type SqsEvent } from '@pikku/native/lambda'
 
-import { makeQueueApp } from './fixtures/queue-app.js'
+import { jobFunction, makeQueueApp } from './fixtures/queue-app.js'
 import { makeTodoApp } from './fixtures/todo-app.js'
 
 const fixture = <T>(name: string): T => JSON.parse(readFileSync(join(__dirname, 'fixtures', 'lambda', `${name}.json`), 'utf8')) as T
@@ -96,10 +96,15 @@ describe('the SQS handler', () => {
   const records = fixture<SqsEvent>('sqs').Records
   const record = (messageId: string, body: string, arn = records[0]!.eventSourceARN) => ({ ...records[0]!, messageId, body, eventSourceARN: arn })
 
-  it("runs each message through the worker of the SQS queue's name", async () => {
-    seen.length = 0
-    expect(await sqs(fixture('sqs'))).toEqual({ batchItemFailures: [] })
-    expect(seen.sort()).toEqual([1, 2])
+  it("runs each message through the worker of the SQS queue's name, with its receive count as the attempt", async () => {
+    const { func, calls } = jobFunction('lambdaCounted')
+    const counted = createSqsHandler(makeQueueApp(), { workers: [addQueueWorker({ queue: 'lambda-jobs', func, retries: 4 })] })
+    expect(await counted(fixture('sqs'))).toEqual({ batchItemFailures: [] })
+    const byN = calls.sort((a, b) => a.n - b.n).map((call) => [call.n, call.queue])
+    expect(byN).toEqual([
+      [1, { name: 'lambda-jobs', jobId: '059f36b4-87a3-44ab-83d2-661975830a7d', attempt: 1, maxAttempts: 5 }],
+      [2, { name: 'lambda-jobs', jobId: '2e1424d4-f796-459a-8184-9c92662be6da', attempt: 2, maxAttempts: 5 }],
+    ])
   })
 
   it('reports the messages that failed, and only those: invalid data, a bad body, a throw, an unknown queue', async () => {

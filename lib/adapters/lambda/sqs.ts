@@ -55,7 +55,8 @@ export function createSqsHandler(app: PikkuApp, options: LambdaSqsOptions = {}):
         throw new Error(`no worker is wired to queue \`${queue}\` (known: ${known}); wire one with addQueueWorker({ queue: '${queue}', func })`)
       }
       const attempt = Number(record.attributes?.ApproximateReceiveCount ?? 1)
-      const job = { id: record.messageId, queue: worker.queue, data: JSON.parse(record.body) as unknown, attempt, maxAttempts: worker.retries + 1, enqueuedAt: new Date() }
+      const enqueuedAt = new Date(Number(record.attributes?.SentTimestamp ?? Date.now()))
+      const job = { id: record.messageId, queue: worker.queue, data: JSON.parse(record.body) as unknown, attempt, maxAttempts: worker.retries + 1, enqueuedAt }
       await runQueueJob(app, worker, job)
       return true
     } catch (error) {
