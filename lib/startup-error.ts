@@ -21,6 +21,7 @@ export const STARTUP_CODES = {
   PIKKU_ERR_SERVER: 'the standalone server could not start its runtime or stop',
   PIKKU_ERR_CLOSE: 'a close grace period that is not a whole number of milliseconds',
   PIKKU_ERR_SCHEDULER: 'a scheduler started twice, or while it is still stopping',
+  PIKKU_ERR_LAMBDA: 'a Lambda handler given an event of another source than it serves',
 } as const
 
 /** A start-up error code. */

@@ -23,7 +23,6 @@ import { createHttpHandler } from '@pikku/native/lambda'
 import { createRequestListener } from '@pikku/native/node-http'
 import { listen as listenStandalone } from '@pikku/native/standalone'
 
-import { makeTodoApp } from '../fixtures/todo-app.js'
 import { lambdaBridge, type LambdaKind } from './lambda-bridge.js'
 
 export type AdapterKind = 'node-http' | 'express' | 'express+json' | 'express-route' | 'fastify' | 'fastify-route' | 'fetch' | 'next' | 'standalone' | LambdaKind
@@ -35,6 +34,9 @@ export const RUNTIME_ADAPTERS: RuntimeKind[] = ['bun-fetch', 'bun-node-http', 'b
 
 /** The contract suites' todo app (`makeTodoApp(options)`) behind `kind`, in this process or under another runtime. */
 export async function serveTodoApp(kind: AdapterKind | RuntimeKind, options: { production?: boolean } = {}): Promise<Running> {
+  // Loaded here, not at the top: the fixture wires its routes globally, which the other
+  // suites using these helpers do not want.
+  const { makeTodoApp } = await import('../fixtures/todo-app.js')
   if (!(RUNTIME_ADAPTERS as string[]).includes(kind)) return serve(kind as AdapterKind, makeTodoApp(options))
   const [runtimeName, ...adapter] = kind.split('-') as ['bun' | 'deno', ...string[]]
   const { runtime } = await import('../../scripts/runtimes.mjs')
