@@ -8,11 +8,16 @@ import { bytesOfParsed, withContentType } from '../http/parsed-body.js'
 import type { AnyAPIFunction } from '../types.js'
 import { createRequestListener } from './node-http.js'
 
+/** Every method a route of the app may be asked with: the engine answers 405 and OPTIONS itself. */
+const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS']
+
 /**
  * A Fastify plugin serving the app's routes; other paths go on to Fastify's own routes and
- * its 404. The app's requests are taken before Fastify parses their bodies (its `onRequest`
- * stage), so Fastify's content-type parsers, whatever they are, do not change what the engine
- * reads.
+ * its 404. The app's paths join Fastify's router (every method: the engine answers 405 and
+ * OPTIONS) and are taken in their `onRequest` stage, before Fastify parses bodies, so that
+ * Fastify's content-type parsers do not change what the engine reads; a path Fastify's router
+ * does not match as written (dot segments, say) but the engine does is taken in the same stage.
+ * Hooks registered before the plugin run first, as for Fastify's own routes.
  *
  * ```ts
  * import Fastify from 'fastify'
@@ -21,18 +26,26 @@ import { createRequestListener } from './node-http.js'
  * ```
  */
 export function pikkuFastify(app: PikkuApp): FastifyPluginCallback {
-  const { http } = portOf(app)
+  const { http, built } = portOf(app)
   const listener = createRequestListener(app)
+  const serve = (request: FastifyRequest, reply: FastifyReply) => {
+    reply.hijack() // the answer is written on the raw response, as node:http's is
+    listener(request.raw, reply.raw)
+  }
   const plugin: FastifyPluginCallback = (fastify, _options, done) => {
+    // Fastify names a wildcard `*`; its value reaches the engine in the URL, not by name.
+    const urls = new Set(built.routes.map(({ target }) => target.route!.replace(/\*\w*$/, '*')))
+    // The hook takes `done` and never calls it: Fastify's lifecycle ends here (no body parsing).
+    const onRequest = (request: FastifyRequest, reply: FastifyReply, _done: () => void) => serve(request, reply)
+    for (const url of urls) fastify.route({ method: ALL_METHODS, url, exposeHeadRoute: false, onRequest, handler: () => {} })
     fastify.addHook('onRequest', (request, reply, next) => {
-      if (!http.owns(request.raw.url ?? '/')) return next()
-      reply.hijack() // the answer is written on the raw response, as node:http's is
-      listener(request.raw, reply.raw)
+      if (!request.is404 || !http.owns(request.raw.url ?? '/')) return next()
+      serve(request, reply)
     })
     done()
   }
-  // The hook serves every request of the server, not only those of the plugin's own context
-  // (what the fastify-plugin package marks the same way).
+  // The routes and the hook belong to the server, not only to the plugin's own context (what
+  // the fastify-plugin package marks the same way).
   Object.assign(plugin, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'pikku' })
   return plugin
 }

@@ -12,6 +12,7 @@ export const SERVERS = [
   { name: 'reference', label: 'reference @pikku/core (node:http)' },
   { name: 'ours-node', label: 'ours: node:http adapter', ours: true },
   { name: 'ours-express', label: 'ours: Express adapter', ours: true },
+  { name: 'ours-fastify', label: 'ours: Fastify plugin', ours: true },
   { name: 'ours-fetch', label: 'ours: Fetch adapter (node:http bridge)', ours: true },
   { name: 'ours-standalone', label: 'ours: standalone server (Rust owns the socket)', ours: true },
 ]

@@ -16,6 +16,7 @@ export const THROUGHPUT = [
   ['node:http adapter above Fastify on the validated POST', 'ours-node', 'fastify', 'todo', 1, true],
   ['node:http adapter above Fastify on the JWT route', 'ours-node', 'fastify', 'secure', 1, true],
   ['Express adapter ≥ 0.95 × Express + ajv on the validated POST', 'ours-express', 'express', 'todo', 0.95, false],
+  ['Fastify plugin ≥ 1.0 × Fastify with its own validation on the validated POST', 'ours-fastify', 'fastify', 'todo', 1, false],
   ['standalone server ≥ 1.5 × the ceiling on GET /hello', 'ours-standalone', 'raw', 'hello', 1.5, false],
   ['standalone server ≥ 1.5 × the ceiling on the validated POST', 'ours-standalone', 'raw', 'todo', 1.5, false],
   ['JWT route ≥ 3 × the reference, both on node:http', 'ours-node', 'reference', 'secure', 3, false],
