@@ -2,7 +2,7 @@
 // `import` (the same names, no flags), and under Deno (from the npm registry), which has no
 // CommonJS lexer to lean on.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -107,4 +107,20 @@ console.log(JSON.stringify([ok.status, await ok.json(), bad.status]))
     expect(run.stderr).not.toMatch(/error/i)
     expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual([200, { n: 5 }, 422])
   }, 300_000)
+})
+
+describe('without a native addon for the platform', () => {
+  it('fails to load with PIKKU_ERR_BINARY, the platform and how to build from source, from require and import', () => {
+    // The package as installed, less its .node file: what a platform without a prebuilt addon sees.
+    const project = mkdtempSync(join(tmpdir(), 'pikku-nobinary-'))
+    const installed = join(project, 'node_modules', '@pikku', 'native')
+    for (const part of ['package.json', 'index.js', 'index.d.ts', 'dist']) cpSync(join(root, part), join(installed, part), { recursive: true })
+    for (const code of ["require('@pikku/native')", "import('@pikku/native')"]) {
+      const run = spawnSync(process.execPath, ['-e', `Promise.resolve().then(() => ${code}).catch((error) => { console.log(error.message); process.exit(3) })`], { cwd: project, encoding: 'utf8' })
+      expect(run.status, run.stderr).toBe(3)
+      expect(run.stdout).toMatch(new RegExp(`^PIKKU_ERR_BINARY: @pikku/native could not load its native addon for ${process.platform}-${process.arch}`))
+      expect(run.stdout).toContain('prebuilt addons: linux-x64-gnu')
+      expect(run.stdout).toContain('run `npm ci && npm run build` there')
+    }
+  })
 })

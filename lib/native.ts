@@ -1,8 +1,13 @@
 // The native addon, through the loader that napi-rs generates at the package root.
-import type { ExternalObject, handlerFor } from '../index.js'
+import type { ExternalObject } from '../index.js'
 import type { HandleArgs, HandleResult } from './generated/boundary.js'
 
-export {
+import { loadBinding } from './native-binding.js'
+
+export type { ScheduleEvent } from '../index.js'
+
+// Each export a function of the addon, loaded once (with a clear error where there is none).
+export const {
   addEntry,
   apiKeyHeader,
   channelConnect,
@@ -32,8 +37,7 @@ export {
   serverTake,
   sessionCookie,
   sessionRequired,
-  type ScheduleEvent,
-} from '../index.js'
+} = loadBinding()
 
 /**
  * `handle` as index.d.ts declares it (`handlerFor`'s `ts_return_type` in src/lib.rs), checked

@@ -22,6 +22,7 @@ export const STARTUP_CODES = {
   PIKKU_ERR_CLOSE: 'a close grace period that is not a whole number of milliseconds',
   PIKKU_ERR_SCHEDULER: 'a scheduler started twice, or while it is still stopping',
   PIKKU_ERR_LAMBDA: 'a Lambda handler given an event of another source than it serves',
+  PIKKU_ERR_BINARY: 'no native addon for this platform: build it from source',
 } as const
 
 /** A start-up error code. */
