@@ -2,21 +2,13 @@
 // curl lines do.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 
-const root = join(__dirname, '..')
+import { freePort } from './helpers/processes.js'
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
-}
+const root = join(__dirname, '..')
 
 describe('examples/todo-app (npm start)', () => {
   let child: ChildProcess

@@ -3,23 +3,14 @@
 // web process is read through the other, a socket on one hears what is created on the other,
 // the worker announces each todo once, and a stop ends every process.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { Client } from './helpers/channels.js'
+import { freePort } from './helpers/processes.js'
 import { startRedis, type RedisServer } from './helpers/redis.js'
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
-}
 
 describe('examples/todo-app scaled out (npm run start:scaled)', () => {
   let redis: RedisServer

@@ -11,6 +11,7 @@ import { BullMQBackend } from '@pikku/native/bullmq'
 
 import { jobFunction, makeQueueApp } from './fixtures/queue-app.js'
 import { startPostgres } from './helpers/postgres.js'
+import { freePort } from './helpers/processes.js'
 import { expectRetryOfFailed } from './helpers/queues.js'
 import { startRedis } from './helpers/redis.js'
 
@@ -168,7 +169,7 @@ describe.each(['Redis', 'PostgreSQL'] as const)('the BullMQ backend on %s', (kin
 
 describe('the BullMQ backend without its server', () => {
   it('fails start-up in time, naming the server, rather than waiting for it', async () => {
-    const port = await closedPort()
+    const port = await freePort()
     const { func } = jobFunction('bullNowhere')
     const worker = addQueueWorker({ queue: 'bull-nowhere', func })
     const logger = { error: () => {} }
@@ -183,7 +184,7 @@ describe('the BullMQ backend without its server', () => {
   })
 
   it('refuses an enqueue in time with a 503 naming the server, rather than holding it', async () => {
-    const port = await closedPort()
+    const port = await freePort()
     const { func } = jobFunction('bullNowhereProducer')
     const worker = addQueueWorker({ queue: 'bull-nowhere-producer', func })
     const logger = { error: () => {} }
@@ -198,11 +199,3 @@ describe('the BullMQ backend without its server', () => {
     await queues.stop()
   })
 })
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const probe = await import('node:net').then(({ createServer }) => createServer())
-  const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)))
-  await new Promise((resolve) => probe.close(resolve))
-  return port
-}

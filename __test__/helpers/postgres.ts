@@ -2,11 +2,12 @@
 // scripts/test.mjs), a cluster made by initdb in a temporary folder, on a free loopback port,
 // stopped and removed afterwards. PostgreSQL refuses to run as root: as root, the cluster
 // belongs to the `postgres` user the package creates, and the server runs as that user.
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawnSync } from 'node:child_process'
 import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+
+import { freePort, launchServer, stopped } from './processes.js'
 
 export interface PostgresServer {
   readonly port: number
@@ -33,48 +34,11 @@ function serverUser(): { uid: number; gid: number } | undefined {
   return { uid, gid }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
-}
-
 /** Starts the server on `data` and resolves once it accepts connections. */
 function launch(bin: string, data: string, socketDir: string, port: number, user: ReturnType<typeof serverUser>): Promise<ChildProcess> {
   const args = ['-D', data, '-p', String(port), '-k', socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off']
-  const child = spawn(join(bin, 'postgres'), args, { stdio: ['ignore', 'ignore', 'pipe'], ...user })
-  return new Promise((resolve, reject) => {
-    let output = ''
-    const timer = setTimeout(() => fail(new Error(`postgres did not start within 20 s:\n${output}`)), 20_000)
-    const fail = (error: Error) => {
-      clearTimeout(timer)
-      child.kill('SIGKILL')
-      reject(error)
-    }
-    child.once('exit', (code) => fail(new Error(`postgres exited with ${code}:\n${output}`)))
-    const onOutput = (chunk: Buffer) => {
-      output += chunk
-      if (!output.includes('database system is ready to accept connections')) return
-      clearTimeout(timer)
-      child.removeAllListeners('exit')
-      child.stderr!.off('data', onOutput).resume() // its later log is read and dropped
-      resolve(child)
-    }
-    child.stderr!.on('data', onOutput)
-  })
-}
-
-function stopped(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve())
-    child.kill('SIGINT') // PostgreSQL's fast shutdown
-  })
+  const ready = 'database system is ready to accept connections'
+  return launchServer({ name: 'postgres', command: join(bin, 'postgres'), args, stream: 'stderr', ready, timeoutMs: 20_000, ...(user ? { user } : {}) })
 }
 
 /** Starts a PostgreSQL server of its own for a test suite. */
@@ -92,12 +56,12 @@ export async function startPostgres(): Promise<PostgresServer> {
     port,
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     async restart(downMs = 0) {
-      await stopped(child)
+      await stopped(child, 'SIGINT')
       await new Promise((resolve) => setTimeout(resolve, downMs))
       child = await launch(bin, data, dir, port, user)
     },
     async stop() {
-      await stopped(child)
+      await stopped(child, 'SIGINT')
       rmSync(dir, { recursive: true, force: true })
     },
   }
