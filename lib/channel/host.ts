@@ -85,6 +85,8 @@ export class ChannelHost implements OpenChannels {
   private abandoned = false
   /** Settles once the broker delivers other processes' broadcasts here (at once without one). */
   private readonly subscribed: Promise<void>
+  /** Set once `subscribed` settles: upgrades then wait for nothing (no timer each). */
+  private isSubscribed = false
 
   constructor(
     private readonly runtime: ChannelRuntime,
@@ -100,6 +102,7 @@ export class ChannelHost implements OpenChannels {
           runtime.logger.error('pikku: the channel broker could not subscribe; broadcasts from other processes will not arrive', error)
         })
       : Promise.resolve()
+    void this.subscribed.then(() => (this.isSubscribed = true))
   }
 
   /** A broadcast from another process, to this process's subscribers of the topic. */
@@ -125,7 +128,7 @@ export class ChannelHost implements OpenChannels {
     try {
       // A connection admitted once subscribed misses no broadcast of the others; while the
       // broker cannot reach its server (it says so and keeps trying), upgrades wait no longer.
-      await settlesWithin(this.subscribed, SUBSCRIBE_WAIT_MS)
+      if (!this.isSubscribed) await settlesWithin(this.subscribed, SUBSCRIBE_WAIT_MS)
       const found = await this.runtime.connect(request)
       return 'refused' in found ? found : { admitted: found }
     } catch (error) {
