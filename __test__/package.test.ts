@@ -55,6 +55,7 @@ function packed(dir: string): { files: string[]; unpackedSize: number } {
 describe('two packages: the runtime, and the `pikku` command for development', () => {
   it('the runtime carries no code generator', () => {
     const runtime = packed(root)
+    // A checkout packs with the addon it built; a release's is in its platform package (release.test.ts).
     expect(runtime.files.filter((f) => f.endsWith('.node'))).toEqual(['pikku-native.linux-x64-gnu.node'])
     expect(runtime.files.filter((f) => f.startsWith('bin/') || f.startsWith('templates/') || f.startsWith('packages/'))).toEqual([])
     expect(manifest).not.toHaveProperty('bin')
@@ -111,7 +112,7 @@ console.log(JSON.stringify([ok.status, await ok.json(), bad.status]))
 
 describe('without a native addon for the platform', () => {
   it('fails to load with PIKKU_ERR_BINARY, the platform and how to build from source, from require and import', () => {
-    // The package as installed, less its .node file: what a platform without a prebuilt addon sees.
+    // The package installed without its platform package (@pikku/native-<platform>, which holds the addon).
     const project = mkdtempSync(join(tmpdir(), 'pikku-nobinary-'))
     const installed = join(project, 'node_modules', '@pikku', 'native')
     for (const part of ['package.json', 'index.js', 'index.d.ts', 'dist']) cpSync(join(root, part), join(installed, part), { recursive: true })
@@ -119,7 +120,9 @@ describe('without a native addon for the platform', () => {
       const run = spawnSync(process.execPath, ['-e', `Promise.resolve().then(() => ${code}).catch((error) => { console.log(error.message); process.exit(3) })`], { cwd: project, encoding: 'utf8' })
       expect(run.status, run.stderr).toBe(3)
       expect(run.stdout).toMatch(new RegExp(`^PIKKU_ERR_BINARY: @pikku/native could not load its native addon for ${process.platform}-${process.arch}`))
-      expect(run.stdout).toContain('prebuilt addons: linux-x64-gnu')
+      expect(run.stdout).toContain('prebuilt addons: linux-x64-gnu, linux-x64-musl, linux-arm64-gnu')
+      // This platform has a prebuilt addon: what is missing is its optional package.
+      expect(run.stdout).toContain(`the optional dependency @pikku/native-${process.platform}-${process.arch}-gnu, which was not installed`)
       expect(run.stdout).toContain('run `npm ci && npm run build` there')
     }
   })

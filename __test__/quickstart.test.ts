@@ -1,8 +1,9 @@
 // The README's first steps, followed literally by a newcomer with the packed packages: the
 // commands of its `sh` blocks run as written in empty folders (only `@pikku/native` and
-// `@pikku/native-cli` are tarballs instead of the registry's, and the port is a free one), and
-// every answer the README promises is checked.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
+// `@pikku/native-cli` are tarballs instead of the registry's, packed as a release publishes them
+// with this platform's addon package beside each, and the port is a free one), and every answer
+// the README promises is checked.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -13,8 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 const root = join(__dirname, '..')
 const readme = readFileSync(join(root, 'README.md'), 'utf8')
 const started: ChildProcess[] = []
-let tarball: string
-let cliTarball: string
+/** The packages as a release publishes them (scripts/pack-release.mjs). */
+let tarballs: { native: string; nativePlatform: string; cli: string; cliPlatform: string }
+let platform: string
 
 /** The fenced block of `lang` that follows `heading` in the README. */
 function blockAfter(heading: string, lang: string): string {
@@ -37,7 +39,10 @@ const env = { ...process.env, npm_config_yes: 'true', npm_config_audit: 'false',
 
 /** Runs a README command in `cwd` (with the tarballs for `@pikku/native` and its CLI). */
 function sh(command: string, cwd: string): string {
-  const line = command.replaceAll(/@pikku\/native-cli(?=\s|$)/g, cliTarball).replaceAll(/@pikku\/native(?=\s|$)/g, tarball)
+  const line = command
+    .replaceAll(/-p @pikku\/native-cli(?=\s|$)/g, `-p ${tarballs.cli} -p ${tarballs.cliPlatform}`)
+    .replaceAll(/@pikku\/native-cli(?=\s|$)/g, `${tarballs.cli} ${tarballs.cliPlatform}`)
+    .replaceAll(/@pikku\/native(?=\s|$)/g, `${tarballs.native} ${tarballs.nativePlatform}`)
   const result = spawnSync('sh', ['-c', line], { cwd, env, encoding: 'utf8', timeout: 240_000 })
   expect(result.status, `\`${line}\` failed:\n${result.stdout}\n${result.stderr}`).toBe(0)
   return result.stdout + result.stderr
@@ -75,11 +80,10 @@ async function answering(url: string, run: { child: ChildProcess; output: () => 
   throw new Error(`${url} never answered:\n${run.output()}`)
 }
 
-beforeAll(() => {
-  const out = mkdtempSync(join(tmpdir(), 'pikku-pack-'))
-  const pack = (cwd: string) => join(out, execFileSync('npm', ['pack', '--silent', '--pack-destination', out], { cwd, encoding: 'utf8' }).trim().split('\n').pop()!)
-  tarball = pack(root)
-  cliTarball = pack(join(root, 'packages/cli'))
+beforeAll(async () => {
+  const { packRelease, hostPlatform } = await import('../scripts/pack-release.mjs')
+  platform = hostPlatform()
+  tarballs = packRelease(mkdtempSync(join(tmpdir(), 'pikku-pack-')))
 }, 120_000)
 
 afterAll(() => {
@@ -137,8 +141,10 @@ describe('the README, followed literally', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
     expect(manifest.dependencies['@pikku/native']).toMatch(/^\^\d+\.\d+\.\d+/)
     expect(manifest.devDependencies['@pikku/native-cli']).toBe(manifest.dependencies['@pikku/native'])
-    manifest.dependencies['@pikku/native'] = `file:${tarball}`
-    manifest.devDependencies['@pikku/native-cli'] = `file:${cliTarball}`
+    manifest.dependencies['@pikku/native'] = `file:${tarballs.native}`
+    manifest.dependencies[`@pikku/native-${platform}`] = `file:${tarballs.nativePlatform}`
+    manifest.devDependencies['@pikku/native-cli'] = `file:${tarballs.cli}`
+    manifest.devDependencies[`@pikku/native-cli-${platform}`] = `file:${tarballs.cliPlatform}`
     writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2))
     sh(install!, dir)
     expect(sh('npm test', dir)).toMatch(/# pass 2\n# fail 0/)
