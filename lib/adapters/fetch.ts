@@ -1,6 +1,6 @@
 import type { PikkuApp } from '../app.js'
 import { portOf } from '../app/port.js'
-import { pathAndQuery, readWebBody, webRequest, webResponse } from '../http/web.js'
+import { pathAndQuery, respondWeb } from '../http/web.js'
 
 /** Options of the Fetch API handler. */
 export interface FetchHandlerOptions {
@@ -19,11 +19,7 @@ export interface FetchHandlerOptions {
  */
 export function createFetchHandler(app: PikkuApp, options: FetchHandlerOptions = {}): (request: Request) => Promise<Response> {
   const { http } = portOf(app)
-  return async (request) => {
-    const body = await readWebBody(request, http.maxBodyBytes)
-    const answer = await http.answer(webRequest(request, pathAndQuery(request, options.basePath)), body)
-    return webResponse(request.method, answer)
-  }
+  return (request) => respondWeb(http, request, pathAndQuery(request, options.basePath))
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { EntryOptions, PikkuApp, RouteHandlerOptions } from '../app.js'
 import { portOf } from '../app/port.js'
 import { PikkuFetch, type RouteTable } from '../client.js'
-import { pathAndQuery, readWebBody, webRequest, webResponse } from '../http/web.js'
+import { pathAndQuery, respondWeb } from '../http/web.js'
 import { functionName } from '../functions.js'
 import type { AnyAPIFunction, InputOf, OutputOf, Session } from '../types.js'
 import { createFetchHandler, localFetch } from './fetch.js'
@@ -52,11 +52,9 @@ export function pikkuNext<R extends RouteTable = RouteTable>(app: PikkuApp, opti
       const { http } = portOf(app)
       return async (request, context) => {
         const params = (await context?.params) ?? {}
-        const body = await readWebBody(request, http.maxBodyBytes)
-        // The path without `basePath`, as the catch-all routes it (for route-pattern middleware).
         const host = http.hostRouted(func, params, entryOptions)
-        const answer = await http.answer(webRequest(request, pathAndQuery(request, basePath)), body, { host })
-        return webResponse(request.method, answer)
+        // The path without `basePath`, as the catch-all routes it (for route-pattern middleware).
+        return respondWeb(http, request, pathAndQuery(request, basePath), { host })
       }
     },
     /**
