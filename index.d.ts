@@ -139,8 +139,13 @@ export declare function maxBodyBytes(engine: ExternalObject<'PikkuEngine'>): num
  */
 export declare function middlewareScopes(engine: ExternalObject<'PikkuEngine'>, url: string, route?: string | undefined | null): Array<number>
 
-/** Whether a route matches the path of `url` (any method). */
-export declare function owns(engine: ExternalObject<'PikkuEngine'>, url: string): boolean
+/**
+ * `owns(url)`, bound to `engine`: whether a route matches the path of `url` for some method,
+ * so that a host framework's middleware can pass other paths on without reading their
+ * bodies. A plain N-API callback (src/fast_handle/owns.rs) that keeps the engine as its
+ * read-only `engine` property, as `handlerFor`'s `handle` does.
+ */
+export declare function ownerFor(engine: ExternalObject<'PikkuEngine'>): ((url: string) => boolean) & { readonly engine: ExternalObject<'PikkuEngine'> }
 
 /**
  * The `errorId` for an error raised in JavaScript: the client's `x-request-id` when it is

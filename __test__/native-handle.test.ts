@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 
 import { createApp, pikkuSessionlessFunc } from '@pikku/native'
 
-import { createEngine, createScheduler, handlerFor } from '../index.js'
+import { createEngine, createScheduler, handlerFor, ownerFor } from '../index.js'
 
 // The app's inner parts, reached as the adapters reach them (the module instance Node loaded).
 const { portOf } = createRequire(__filename)('../dist/app/port.js') as typeof import('../dist/app/port.js')
@@ -159,5 +159,26 @@ describe('the engine call', () => {
     expect(handle('GET', '/ping', undefined, false)).toBe(1)
     // A body left out is no body: the size check and content type do not apply.
     expect(JSON.parse(handle('POST', '/echo/9') as string)).toEqual([0, { id: 9 }])
+  })
+})
+
+describe('the ownership check (ownerFor)', () => {
+  const owns = ownerFor(engineOf(app))
+
+  it('says whether a route matches the path for some method, whatever the query, dot segments or method', () => {
+    expect(owns('/ping')).toBe(true)
+    expect(owns('/echo/1?x=1')).toBe(true) // POST only: still the app's (it answers 405 to GET)
+    expect(owns('/a/../ping')).toBe(true)
+    expect(owns('/pong')).toBe(false)
+    expect(owns('/echo')).toBe(false)
+    expect(owns('/p\u0000ing')).toBe(false)
+    expect(owns('/' + 'x'.repeat(5000))).toBe(false) // past its stack buffer
+    expect(owns.engine).toBe(engineOf(app))
+  })
+
+  it('refuses what is not the engine, and a url that is not a string', () => {
+    expect(() => ownerFor({} as never)).toThrow(/ownerFor: the argument is not the engine/)
+    expect(() => (owns as (...a: unknown[]) => boolean)()).toThrow(/owns: the url must be a string/)
+    expect(() => (owns as (...a: unknown[]) => boolean)(7)).toThrow(/owns: the url must be a string/)
   })
 })

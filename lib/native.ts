@@ -21,7 +21,7 @@ export const {
   invoke,
   maxBodyBytes,
   middlewareScopes,
-  owns,
+  ownerFor,
   requestId,
   schedulerBegin,
   schedulerFinish,

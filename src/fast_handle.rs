@@ -1,5 +1,6 @@
 //! `handle`, the call every HTTP request makes, as a plain N-API callback bound to one engine
-//! (`handlerFor(engine)` makes it). A `#[napi]` function opens and closes napi-rs's borrow
+//! (`handlerFor(engine)` makes it), and `owns`, the check a host framework's middleware makes
+//! before it (`ownerFor(engine)`). A `#[napi]` function opens and closes napi-rs's borrow
 //! bookkeeping on every call and copies each string argument onto the heap; an `External`
 //! argument is looked up in napi-rs's registry of live payloads, behind a global mutex. Here
 //! the engine comes from the function's own data pointer, checked once when it is bound, the
@@ -7,6 +8,7 @@
 
 mod answer;
 mod args;
+mod owns;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
@@ -32,19 +34,46 @@ pub(crate) unsafe fn bind_handle(
     env: sys::napi_env,
     engine_value: sys::napi_value,
 ) -> Result<sys::napi_value> {
+    // SAFETY: the caller's contract; `handle_callback` reads its data pointer as the engine.
+    unsafe { bind(env, engine_value, "handle", handle_callback, "handlerFor") }
+}
+
+/// Makes `owns(url)` for the engine `engine_value`, as `bind_handle` makes `handle`.
+///
+/// # Safety
+/// As for `bind_handle`.
+pub(crate) unsafe fn bind_owns(
+    env: sys::napi_env,
+    engine_value: sys::napi_value,
+) -> Result<sys::napi_value> {
+    // SAFETY: the caller's contract; `owns_callback` reads its data pointer as the engine.
+    unsafe { bind(env, engine_value, "owns", owns::owns_callback, "ownerFor") }
+}
+
+/// A function named `name` calling `callback` with the engine as its data pointer, the engine
+/// kept as its `engine` property; `maker` names the export in errors.
+///
+/// # Safety
+/// As for `bind_handle`; `callback` must read its data pointer as a `&Engine` and nothing else.
+unsafe fn bind(
+    env: sys::napi_env,
+    engine_value: sys::napi_value,
+    name: &str,
+    callback: unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value,
+    maker: &str,
+) -> Result<sys::napi_value> {
     // SAFETY: env and engine_value are live (the caller's contract); napi-rs checks that the
     // value is an External holding an Engine and fails otherwise.
     let engine = unsafe { <External<Engine> as FromNapiRef>::from_napi_ref(env, engine_value) }
         .map_err(|_| {
             Error::new(
                 Status::InvalidArg,
-                "handlerFor: the argument is not the engine",
+                format!("{maker}: the argument is not the engine"),
             )
         })?;
     let data = (&**engine as *const Engine).cast_mut().cast();
     let mut function = ptr::null_mut();
-    let name = "handle";
-    // SAFETY: env is live; `name` is `name.len()` bytes of UTF-8; `handle_callback` has the
+    // SAFETY: env is live; `name` is `name.len()` bytes of UTF-8; `callback` has the
     // callback signature; `data` points at the engine, which the `engine` property defined
     // below keeps alive as long as the function.
     let created = unsafe {
@@ -52,15 +81,15 @@ pub(crate) unsafe fn bind_handle(
             env,
             name.as_ptr().cast(),
             name.len() as isize,
-            Some(handle_callback),
+            Some(callback),
             data,
             &mut function,
         )
     };
     if created != sys::Status::napi_ok {
-        return Err(Error::from_reason(
-            "handlerFor: the function could not be made",
-        ));
+        return Err(Error::from_reason(format!(
+            "{maker}: the function could not be made"
+        )));
     }
     let keep = sys::napi_property_descriptor {
         utf8name: c"engine".as_ptr(),
@@ -77,9 +106,9 @@ pub(crate) unsafe fn bind_handle(
     // SAFETY: env and function are live; `keep` is one valid descriptor whose name is a
     // NUL-terminated static string.
     if unsafe { sys::napi_define_properties(env, function, 1, &keep) } != sys::Status::napi_ok {
-        return Err(Error::from_reason(
-            "handlerFor: the engine could not be kept",
-        ));
+        return Err(Error::from_reason(format!(
+            "{maker}: the engine could not be kept"
+        )));
     }
     Ok(function)
 }

@@ -37,13 +37,21 @@ pub fn max_body_bytes(
     engine.max_body_bytes() as f64
 }
 
-/// Whether a route matches the path of `url` (any method).
-#[napi]
-pub fn owns(
-    #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: &External<Engine>,
-    url: String,
-) -> bool {
-    engine.owns(&url)
+/// `owns(url)`, bound to `engine`: whether a route matches the path of `url` for some method,
+/// so that a host framework's middleware can pass other paths on without reading their
+/// bodies. A plain N-API callback (src/fast_handle/owns.rs) that keeps the engine as its
+/// read-only `engine` property, as `handlerFor`'s `handle` does.
+#[napi(
+    ts_return_type = "((url: string) => boolean) & { readonly engine: ExternalObject<'PikkuEngine'> }"
+)]
+pub fn owner_for<'env>(
+    env: &'env Env,
+    #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: Unknown<'env>,
+) -> Result<Unknown<'env>> {
+    // SAFETY: `env` is this call's, and `engine` one of its arguments.
+    let function = unsafe { fast_handle::bind_owns(env.raw(), engine.value().value)? };
+    // SAFETY: `function` was just made in this env.
+    Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), function) })
 }
 
 /// The engine's call for one request, bound to `engine`: `handle(method, url, body?,

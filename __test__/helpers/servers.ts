@@ -25,8 +25,10 @@ import { listen as listenStandalone } from '@pikku/native/standalone'
 
 import { lambdaBridge, type LambdaKind } from './lambda-bridge.js'
 
-export type AdapterKind = 'node-http' | 'express' | 'express+json' | 'express-route' | 'fastify' | 'fastify-route' | 'fetch' | 'next' | 'standalone' | LambdaKind
-export const ADAPTERS: AdapterKind[] = ['node-http', 'express', 'express+json', 'express-route', 'fastify', 'fastify-route', 'fetch', 'next', 'standalone', 'lambda-v1', 'lambda-v2', 'lambda-alb']
+export type AdapterKind = 'node-http' | 'express' | 'express+json' | 'express-route' | FastifyKind | 'fetch' | 'next' | 'standalone' | LambdaKind
+/** `fastify`: the plugin ahead of Fastify's lifecycle (no hook applies); `fastify-lifecycle`: inside it (a hook applies). */
+type FastifyKind = 'fastify' | 'fastify-lifecycle' | 'fastify-route'
+export const ADAPTERS: AdapterKind[] = ['node-http', 'express', 'express+json', 'express-route', 'fastify', 'fastify-lifecycle', 'fastify-route', 'fetch', 'next', 'standalone', 'lambda-v1', 'lambda-v2', 'lambda-alb']
 
 /** The todo app served by another runtime, in a process of its own (fixtures/runtime-server.ts). */
 export type RuntimeKind = `${'bun' | 'deno'}-${'fetch' | 'node-http' | 'standalone'}`
@@ -70,14 +72,18 @@ export async function serve(kind: AdapterKind, app: PikkuApp): Promise<Running> 
     const server = listenStandalone(app)
     return { url: server.url, close: () => server.close() }
   }
-  if (kind === 'fastify' || kind === 'fastify-route') return serveFastify(kind, app)
+  if (kind === 'fastify' || kind === 'fastify-lifecycle' || kind === 'fastify-route') return serveFastify(kind, app)
   return listen(createServer(listenerFor(kind, app)))
 }
 
 /** The app behind Fastify: its plugin, or each route to its own handler. */
-async function serveFastify(kind: 'fastify' | 'fastify-route', app: PikkuApp): Promise<Running> {
+async function serveFastify(kind: FastifyKind, app: PikkuApp): Promise<Running> {
   const server = Fastify()
   if (kind === 'fastify') {
+    server.register(pikkuFastify(app))
+  } else if (kind === 'fastify-lifecycle') {
+    // A hook that applies to every route keeps the app's requests in Fastify's lifecycle.
+    server.addHook('onRequest', (_request, _reply, next) => next())
     server.register(pikkuFastify(app))
   } else {
     // Fastify parses JSON and text itself; other types reach the handlers as bytes.
@@ -109,7 +115,7 @@ export async function listen(server: Server): Promise<Running> {
   }
 }
 
-function listenerFor(kind: Exclude<AdapterKind, 'standalone' | 'fastify' | 'fastify-route'>, app: PikkuApp) {
+function listenerFor(kind: Exclude<AdapterKind, 'standalone' | FastifyKind>, app: PikkuApp) {
   switch (kind) {
     case 'lambda-v1':
     case 'lambda-v2':

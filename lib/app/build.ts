@@ -12,7 +12,7 @@ import { DEFAULT_TIMEOUT_MS, Deadlines, MOST_TIMEOUT_MS } from '../deadlines.js'
 import { permissionPlan, runChecked, servicesPrototype, type InvokeEnv } from '../invoke.js'
 import { metadataChannelFunction } from '../metadata.js'
 import { registeredMiddleware, type PatternMiddleware, type PikkuMiddleware } from '../middleware.js'
-import { apiKeyHeader, createEngine, handlerFor, maxBodyBytes, type EngineHandle } from '../native.js'
+import { apiKeyHeader, createEngine, handlerFor, maxBodyBytes, ownerFor, type EngineHandle } from '../native.js'
 import type { Permission } from '../permissions.js'
 import { isProblem, SchemaLinks } from '../schema-links.js'
 import { engineProblems, throwProblems, type StartupProblem } from '../startup-error.js'
@@ -38,6 +38,8 @@ export interface BuiltApp {
   engine: EngineHandle
   /** The engine's per-request call, bound to this engine. */
   handle: ReturnType<typeof handlerFor>
+  /** Whether a route matches a url's path for some method (`ownerFor`). */
+  owns: ReturnType<typeof ownerFor>
   /** The config the engine was built from (JSON), for the standalone server's own engine. */
   engineConfig: string
   maxBodyBytes: number
@@ -155,6 +157,7 @@ export function buildApp(options: AppOptions): BuiltApp {
     links,
     engine,
     handle: handlerFor(engine),
+    owns: ownerFor(engine),
     engineConfig,
     maxBodyBytes: maxBodyBytes(engine),
     readsSessions: options.session !== undefined,

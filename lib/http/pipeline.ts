@@ -10,7 +10,7 @@ import { isPreflight } from '../cors.js'
 import { functionLabel, functionMeta } from '../functions.js'
 import { answerForThrow, failureAnswer, permissionPlan } from '../invoke.js'
 import { patternMiddleware } from '../middleware.js'
-import { invoke, middlewareScopes, owns, sessionCookie, sessionRequired } from '../native.js'
+import { invoke, middlewareScopes, sessionCookie, sessionRequired } from '../native.js'
 import type { AnyAPIFunction, Session } from '../types.js'
 import { enrichedSession } from '../user-session.js'
 import { errorAnswer, isErrorAnswer, isMissingSession, type ErrorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from './answer.js'
@@ -51,7 +51,7 @@ export class HttpPipeline {
 
   /** Whether a route matches the path of `url` for some method. */
   owns(url: string): boolean {
-    return owns(this.app.engine, url)
+    return this.app.owns(url)
   }
 
   /**
