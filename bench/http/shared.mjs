@@ -1,6 +1,6 @@
 // What every server of the suite shares: the routes, the schemas, the JWT secret and the
 // tokens, how a server listens and stops, and (for cold start) the extra routes.
-import { createHmac } from 'node:crypto'
+import { createHmac, timingSafeEqual } from 'node:crypto'
 
 /** HS256 secret (46 bytes, above the 32 that HS256 needs). */
 export const SECRET = 'bench-secret-that-is-long-enough-for-hs256-000'
@@ -39,6 +39,20 @@ export function signToken(claims = {}, secret = SECRET) {
   return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`
 }
 
+const HS256_HEADER = b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))
+
+/** The claims of a valid `Bearer` HS256 token (as `signToken` makes them), or undefined. */
+export function verifyBearer(authorization) {
+  if (!authorization?.startsWith('Bearer ')) return undefined
+  const [head, payload, signature] = authorization.slice(7).split('.')
+  if (head !== HS256_HEADER || payload === undefined || signature === undefined) return undefined
+  const expected = createHmac('sha256', SECRET).update(`${head}.${payload}`).digest()
+  const given = Buffer.from(signature, 'base64url')
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString())
+  return typeof claims.exp === 'number' && claims.exp > Date.now() / 1000 ? claims : undefined
+}
+
 /** Number of extra validated routes (`POST /extra/<n>/:id`) to add: the cold-start app. */
 export const EXTRA_ROUTES = Number(process.env.BENCH_EXTRA_ROUTES ?? 0)
 export const extraPath = (n) => `/extra/${n}`
@@ -49,6 +63,19 @@ export function listen(server, after) {
     process.stdout.write(`port ${server.address().port}\n`)
     after?.()
   })
+  stopOnSignal()
+}
+
+/**
+ * Serves a Fetch API handler with the runtime's own server (`Bun.serve`, `Deno.serve`) on
+ * 127.0.0.1, prints `port <n>`, exits on SIGTERM.
+ */
+export function serveFetch(fetch) {
+  const port = Number(process.env.PORT ?? 0)
+  const printPort = (n) => process.stdout.write(`port ${n}\n`)
+  if (globalThis.Bun) printPort(globalThis.Bun.serve({ port, hostname: '127.0.0.1', fetch }).port)
+  else if (globalThis.Deno) globalThis.Deno.serve({ port, hostname: '127.0.0.1', onListen: (address) => printPort(address.port) }, fetch)
+  else throw new Error('serveFetch needs Bun or Deno: run this server with one of them')
   stopOnSignal()
 }
 

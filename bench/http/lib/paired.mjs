@@ -12,7 +12,10 @@ import { startServer, stopServer } from './servers.mjs'
 import { summarize } from './stats.mjs'
 import { withLittleSteal } from './steal.mjs'
 
-/** A side of a comparison: a server name, or `{ name, label, env }` (a server started with `env`). */
+/**
+ * A side of a comparison: a server name, or `{ name, label, env, runtime }` (a server started
+ * with `env`, by `runtime`: see `startServer`).
+ */
 const sideSpec = (side) => (typeof side === 'string' ? { name: side, label: side, env: {} } : side)
 
 /**
@@ -40,8 +43,8 @@ export async function pairedRuns({ top, bottom, routes, processes, maxProcesses 
     try {
       // Started in turns too: which one starts first changes from one round to the next.
       for (const i of round % 2 === 1 ? [0, 1] : [1, 0]) {
-        const { name, label, env } = specs[i]
-        sides[i] = await startServer(name, { pin: serverPin, env })
+        const { name, label, env, runtime } = specs[i]
+        sides[i] = await startServer(name, { pin: serverPin, env, runtime })
         sides[i].name = label
         const problems = await checkAnswers(sides[i].port)
         if (problems.length) throw new Error(`${label} answers wrongly:\n  ${problems.join('\n  ')}`)

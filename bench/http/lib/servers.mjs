@@ -42,12 +42,13 @@ export function killServers() {
 
 /**
  * Spawns servers/<name>.mjs (or `script` with `args`) through `pin` (e.g. ['taskset', '-c',
- * '0']) and resolves once it printed its port: `{ child, port, pid, startedAt }` (startedAt:
- * performance.now() at spawn).
+ * '0']) with `runtime` (the command that runs a script: this Node unless given, e.g.
+ * `[deno, 'run', '--allow-all']`) and resolves once it printed its port: `{ child, port, pid,
+ * startedAt }` (startedAt: performance.now() at spawn).
  */
-export function startServer(name, { pin = [], env = {}, script = fileURLToPath(new URL(`../servers/${name}.mjs`, import.meta.url)), args: scriptArgs = [] } = {}) {
+export function startServer(name, { pin = [], env = {}, runtime = [process.execPath], script = fileURLToPath(new URL(`../servers/${name}.mjs`, import.meta.url)), args: scriptArgs = [] } = {}) {
   const startedAt = performance.now()
-  const [command, ...args] = [...pin, process.execPath, script, ...scriptArgs]
+  const [command, ...args] = [...pin, ...runtime, script, ...scriptArgs]
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production', ...env } })
   started.add(child)
   child.once('exit', () => started.delete(child))

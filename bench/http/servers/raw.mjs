@@ -1,15 +1,13 @@
 // The ceiling: node:http with hand-written routing, JSON.parse, a precompiled ajv validator
 // and an HS256 check with node:crypto. Nothing a framework would add.
-import { createHmac, timingSafeEqual } from 'node:crypto'
 import { createServer } from 'node:http'
 
 import Ajv from 'ajv'
 
-import { SECRET, bodySchema, listen, readBody } from '../shared.mjs'
+import { bodySchema, listen, readBody, verifyBearer } from '../shared.mjs'
 
 const validate = new Ajv({ allErrors: true }).compile(bodySchema())
 const TODO = /^\/(secure\/)?todos\/(\d+)$/
-const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url')
 
 function send(res, status, body) {
   const text = JSON.stringify(body)
@@ -17,20 +15,8 @@ function send(res, status, body) {
   res.end(text)
 }
 
-/** The claims of a valid `Bearer` HS256 token, or undefined. */
-function verify(authorization) {
-  if (!authorization?.startsWith('Bearer ')) return undefined
-  const [head, payload, signature] = authorization.slice(7).split('.')
-  if (head !== HEADER || payload === undefined || signature === undefined) return undefined
-  const expected = createHmac('sha256', SECRET).update(`${head}.${payload}`).digest()
-  const given = Buffer.from(signature, 'base64url')
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString())
-  return typeof claims.exp === 'number' && claims.exp > Date.now() / 1000 ? claims : undefined
-}
-
 async function todo(req, res, id, secure) {
-  if (secure && verify(req.headers.authorization) === undefined) return send(res, 401, { message: 'invalid token' })
+  if (secure && verifyBearer(req.headers.authorization) === undefined) return send(res, 401, { message: 'invalid token' })
   let body
   try {
     body = JSON.parse(await readBody(req))
