@@ -1,6 +1,6 @@
 // The package's shape: every entry point of the `exports` map loads with `require` and with
-// `import` (the same names, no flags), and under Deno (from the npm registry), which has no
-// CommonJS lexer to lean on.
+// `import` (the same names, no flags), under Bun, and under Deno (both from the npm registry;
+// Deno has no CommonJS lexer to lean on).
 import { execFileSync, spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -107,6 +107,28 @@ console.log(JSON.stringify([ok.status, await ok.json(), bad.status]))
     const run = spawnSync(await deno(), ['run', '--allow-ffi', '--allow-read', '--allow-env', file], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } })
     expect(run.stderr).not.toMatch(/error/i)
     expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual([200, { n: 5 }, 422])
+  }, 300_000)
+})
+
+describe.runIf(process.platform === 'linux' && process.arch === 'x64')('under Bun', () => {
+  it('gives the same names to require and to import for every entry, without flags', async () => {
+    const { runtime } = await import('../scripts/runtimes.mjs')
+    // Each entry's two files as the exports map names them (Bun reads the map as Node does).
+    const files = entries.map(([subpath, target]) => [subpath, join(root, target.require.default), join(root, target.import.default)])
+    const script = `
+const names = (m) => Object.keys(m).filter((n) => n !== 'default' && n !== '__esModule').sort().join()
+const out = []
+for (const [subpath, cjs, esm] of ${JSON.stringify(files)}) {
+  const required = names(require(cjs))
+  out.push([subpath, required.length > 0 && required === names(await import(esm))])
+}
+console.log(JSON.stringify(out))
+`
+    const file = join(mkdtempSync(join(tmpdir(), 'pikku-bun-')), 'entries.mjs')
+    writeFileSync(file, script)
+    const run = spawnSync(runtime('bun'), [file], { cwd: root, encoding: 'utf8', timeout: 120_000 })
+    expect(run.status, run.stderr).toBe(0)
+    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual(files.map(([subpath]) => [subpath, true]))
   }, 300_000)
 })
 
