@@ -113,6 +113,41 @@ unsafe fn bind(
     Ok(function)
 }
 
+/// The arguments (up to `N`, and how many were given) and the engine of a call of a function
+/// that `bind` made; `Err` is the error thrown into JavaScript when the call cannot be read.
+///
+/// # Safety
+/// `env` and `info` must be those of a running callback of a function `bind` made: its data
+/// pointer is the engine, which the function keeps alive as its undeletable `engine` property.
+unsafe fn engine_call<'e, const N: usize>(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+    name: &str,
+) -> std::result::Result<(usize, [sys::napi_value; N], &'e Engine), sys::napi_value> {
+    let mut argc = N;
+    let mut argv = [ptr::null_mut(); N];
+    let mut data = ptr::null_mut();
+    // SAFETY: env and info are this call's; `argv` has room for `argc` = N values.
+    let read = unsafe {
+        sys::napi_get_cb_info(
+            env,
+            info,
+            &mut argc,
+            argv.as_mut_ptr(),
+            ptr::null_mut(),
+            &mut data,
+        )
+    };
+    if read != sys::Status::napi_ok || data.is_null() {
+        let message = format!("{name}: its call could not be read (not made by this addon?)");
+        // SAFETY: env is this call's.
+        return Err(unsafe { throw(env, Thrown::Error, &message) });
+    }
+    // SAFETY: `bind` set `data` to the engine, kept alive by the function (the caller's
+    // contract); the engine is only read (`Engine` is `Sync`).
+    Ok((argc, argv, unsafe { &*data.cast::<Engine>().cast_const() }))
+}
+
 /// The callback of `handle(method, url, body?, bodyTooLarge?, contentType?, hasSession?,
 /// requestId?, authorization?, cookie?, apiKey?)`. Arguments after the url may be left out
 /// (`handle('GET', '/hello')`): each N-API read costs, and most requests have no body, no
@@ -125,31 +160,11 @@ unsafe extern "C" fn handle_callback(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    let mut argc = ARGS;
-    let mut argv = [ptr::null_mut(); ARGS];
-    let mut data = ptr::null_mut();
-    // SAFETY: env and info are this call's; `argv` has room for `argc` = ARGS values.
-    if unsafe {
-        sys::napi_get_cb_info(
-            env,
-            info,
-            &mut argc,
-            argv.as_mut_ptr(),
-            ptr::null_mut(),
-            &mut data,
-        )
-    } != sys::Status::napi_ok
-        || data.is_null()
-    {
-        // SAFETY: env is this call's.
-        return unsafe {
-            throw(
-                env,
-                Thrown::Error,
-                "handle: its call could not be read (not made by handlerFor?)",
-            )
-        };
-    }
+    // SAFETY: N-API's call of a function `bind_handle` made (this callback's contract).
+    let (argc, argv, engine) = match unsafe { engine_call::<ARGS>(env, info, "handle") } {
+        Ok(call) => call,
+        Err(thrown) => return thrown,
+    };
     if argc < HANDLE_REQUIRED_ARGS {
         // SAFETY: env is this call's.
         return unsafe {
@@ -160,9 +175,6 @@ unsafe extern "C" fn handle_callback(
             )
         };
     }
-    // SAFETY: `bind_handle` set `data` to the engine, which the function keeps alive as its
-    // undeletable `engine` property; the engine is only read (`Engine` is `Sync`).
-    let engine = unsafe { &*data.cast::<Engine>().cast_const() };
     let given = argc.min(ARGS);
     let mut strings: [StringArg; STRING_ARGS.len()] = std::array::from_fn(|_| StringArg::new());
     for (string, &at) in strings.iter_mut().zip(STRING_ARGS.iter()) {

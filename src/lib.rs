@@ -48,8 +48,17 @@ pub fn owner_for<'env>(
     env: &'env Env,
     #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: Unknown<'env>,
 ) -> Result<Unknown<'env>> {
-    // SAFETY: `env` is this call's, and `engine` one of its arguments.
-    let function = unsafe { fast_handle::bind_owns(env.raw(), engine.value().value)? };
+    bound(env, engine, fast_handle::bind_owns)
+}
+
+/// The function `bind` makes for `engine` (`handle`, `owns`), as a value of this env.
+fn bound<'env>(
+    env: &'env Env,
+    engine: Unknown<'env>,
+    bind: unsafe fn(sys::napi_env, sys::napi_value) -> Result<sys::napi_value>,
+) -> Result<Unknown<'env>> {
+    // SAFETY: `env` is this call's, and `engine` one of its arguments (`bind`'s contract).
+    let function = unsafe { bind(env.raw(), engine.value().value)? };
     // SAFETY: `function` was just made in this env.
     Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), function) })
 }
@@ -79,10 +88,7 @@ pub fn handler_for<'env>(
     env: &'env Env,
     #[napi(ts_arg_type = "ExternalObject<'PikkuEngine'>")] engine: Unknown<'env>,
 ) -> Result<Unknown<'env>> {
-    // SAFETY: `env` is this call's, and `engine` one of its arguments.
-    let function = unsafe { fast_handle::bind_handle(env.raw(), engine.value().value)? };
-    // SAFETY: `function` was just made in this env.
-    Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), function) })
+    bound(env, engine, fast_handle::bind_handle)
 }
 
 /// Benchmark only: keeps a parsed JSON value on the Rust side.

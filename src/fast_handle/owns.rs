@@ -5,11 +5,10 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
-use napi::sys;
-use pikku_engine::Engine;
-
 use super::answer::{throw, Thrown};
 use super::args::{Read, StringArg};
+use super::engine_call;
+use napi::sys;
 
 /// The callback of `owns(url)`.
 ///
@@ -20,24 +19,11 @@ pub(super) unsafe extern "C" fn owns_callback(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    let mut argc = 1;
-    let mut argv = [ptr::null_mut(); 1];
-    let mut data = ptr::null_mut();
-    // SAFETY: env and info are this call's; `argv` has room for `argc` = 1 value.
-    let read = unsafe {
-        sys::napi_get_cb_info(
-            env,
-            info,
-            &mut argc,
-            argv.as_mut_ptr(),
-            ptr::null_mut(),
-            &mut data,
-        )
+    // SAFETY: N-API's call of a function `bind_owns` made (this callback's contract).
+    let (_, argv, engine) = match unsafe { engine_call::<1>(env, info, "owns") } {
+        Ok(call) => call,
+        Err(thrown) => return thrown,
     };
-    if read != sys::Status::napi_ok || data.is_null() {
-        // SAFETY: env is this call's.
-        return unsafe { throw(env, Thrown::Error, "owns: its call could not be read") };
-    }
     let mut url = StringArg::new();
     // SAFETY: argv[0] is this call's (undefined when left out, which reads as the wrong type).
     let url = match unsafe { url.read(env, argv[0], false) } {
@@ -57,9 +43,6 @@ pub(super) unsafe extern "C" fn owns_callback(
             };
         }
     };
-    // SAFETY: `bind_owns` set `data` to the engine, which the function keeps alive as its
-    // undeletable `engine` property; the engine is only read (`Engine` is `Sync`).
-    let engine = unsafe { &*data.cast::<Engine>().cast_const() };
     let owned = match url.get() {
         // A panic must not cross into C: it answers as a path of no route.
         Some(url) => catch_unwind(AssertUnwindSafe(|| engine.owns(url))).unwrap_or(false),
