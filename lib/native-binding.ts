@@ -21,7 +21,7 @@ export function loadBinding(load: () => unknown = () => require('../index.js')):
 
 /** What failed, where, and how to build the addon from source. */
 export function missingBinaryMessage(error: unknown): string {
-  const platform = `${process.platform}-${process.arch}${process.platform === 'linux' ? `-${isMusl() ? 'musl' : 'gnu'}` : ''}${process.platform === 'win32' ? '-msvc' : ''}`
+  const platform = hostPlatform()
   // napi-rs's message goes on to suggest installing again: its first sentence says what failed.
   const reason = (error instanceof Error ? error.message : String(error)).split(/\.\s|\n/)[0]
   const prebuilt = (PREBUILT_PLATFORMS as readonly string[]).includes(platform)
@@ -38,6 +38,12 @@ export function missingBinaryMessage(error: unknown): string {
     '  = help: build it from source with Rust (rustup) and Node: clone the @pikku/native repository, run `npm ci && npm run build` there,',
     '          and install that checkout in your project (`npm install /path/to/the/checkout`)',
   ].join('\n')
+}
+
+/** napi-rs's name for this machine's platform, as its addons carry it: `linux-x64-gnu`, `darwin-arm64`, … */
+export function hostPlatform(): string {
+  const abi = process.platform === 'linux' ? (isMusl() ? '-musl' : '-gnu') : process.platform === 'win32' ? '-msvc' : ''
+  return `${process.platform}-${process.arch}${abi}`
 }
 
 /** Whether this Linux runs on musl rather than glibc. */

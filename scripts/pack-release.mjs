@@ -5,6 +5,7 @@
 // installs the published packages. Usage: `node scripts/pack-release.mjs <out-dir>`.
 import { execFileSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -14,10 +15,11 @@ import { root } from './steps.mjs'
 /** The two packages: where each lives in the repository. */
 const PACKAGES = { native: root, cli: join(root, 'packages', 'cli') }
 
-/** napi-rs's name for this machine's platform (`linux-x64-gnu`, `darwin-arm64`, …). */
+/** napi-rs's name for this machine's platform (`linux-x64-gnu`, `darwin-arm64`, …): the package's own. */
 export function hostPlatform() {
-  const libc = process.platform !== 'linux' ? '' : process.report?.getReport().header.glibcVersionRuntime ? '-gnu' : '-musl'
-  return `${process.platform}-${process.arch}${libc}${process.platform === 'win32' ? '-msvc' : ''}`
+  const built = join(root, 'dist', 'native-binding.js')
+  if (!existsSync(built)) throw new Error(`${built} is missing: build the package first (npm run build)`)
+  return createRequire(import.meta.url)(built).hostPlatform()
 }
 
 /**

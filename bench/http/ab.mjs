@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util'
 
 import { LOADS } from './lib/check.mjs'
 import { ensureLoadGenerator } from './lib/load.mjs'
-import { fail, fractionOption, wholeOption } from './lib/options.mjs'
+import { fail, pairedRunOptions, pairedRunSettings } from './lib/options.mjs'
 import { pairedRuns } from './lib/paired.mjs'
 import { SERVERS, killServers, pinning } from './lib/servers.mjs'
 import { pairedSummary } from './lib/targets.mjs'
@@ -24,16 +24,9 @@ const { values: opts } = parseArgs({
     base: { type: 'string' },
     server: { type: 'string', default: 'ours-node' },
     routes: { type: 'string', default: 'hello,todo' },
-    rounds: { type: 'string', default: '6' },
-    pairs: { type: 'string', default: '5' },
-    'pair-duration': { type: 'string', default: '2' },
-    warmup: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '50' },
-    'max-steal': { type: 'string', default: '5' },
-    tries: { type: 'string', default: '4' },
+    ...pairedRunOptions(6),
   },
 })
-
 
 const here = fileURLToPath(new URL('../..', import.meta.url))
 if (!opts.base) fail('name the build to compare against: --base=<a built checkout> (--base=. for the A/A control)')
@@ -41,9 +34,7 @@ const base = resolve(opts.base)
 for (const root of [here, base]) if (!existsSync(`${root}/dist/index.js`)) fail(`${root} is not built: npm run build there`)
 const server = SERVERS.find((s) => s.name === opts.server && s.ours) ?? fail(`--server takes one of ours: ${SERVERS.filter((s) => s.ours).map((s) => s.name).join(', ')}`)
 const routes = opts.routes.split(',').map((name) => (LOADS[name] ? name : fail(`unknown route ${name}`)))
-const [rounds, pairs, seconds, connections, tries] = ['rounds', 'pairs', 'pair-duration', 'connections', 'tries'].map((name) => wholeOption(opts, name, 1))
-const warmup = wholeOption(opts, 'warmup', 0)
-const maxSteal = fractionOption(opts, 'max-steal')
+const settings = pairedRunSettings(opts)
 
 const { serverPin, loadPin } = pinning()
 const tool = ensureLoadGenerator()
@@ -55,16 +46,10 @@ const results = await pairedRuns({
   top: { name: server.name, label: 'this build', env: { PIKKU_ROOT: here } },
   bottom: { name: server.name, label: 'base', env: { PIKKU_ROOT: base } },
   routes,
-  processes: rounds,
-  pairs,
-  seconds,
-  warmup,
-  connections,
+  ...settings,
   tool,
   serverPin,
   loadPin,
-  maxSteal,
-  tries,
   log: (line) => console.error(line),
 })
 

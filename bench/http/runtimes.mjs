@@ -19,10 +19,10 @@ import { parseArgs } from 'node:util'
 import { runtime } from '../../scripts/runtimes.mjs'
 import { LOADS } from './lib/check.mjs'
 import { ensureLoadGenerator, loadGeneratorVersion } from './lib/load.mjs'
-import { fail, fractionOption, wholeOption } from './lib/options.mjs'
+import { fail, pairedRunOptions, pairedRunSettings } from './lib/options.mjs'
 import { pairedRuns } from './lib/paired.mjs'
 import { SERVERS, killServers, pinning } from './lib/servers.mjs'
-import { THROUGHPUT, pairedSummary, pairedVerdict } from './lib/targets.mjs'
+import { THROUGHPUT, pairedSummary, verdictText } from './lib/targets.mjs'
 
 const PARTS = ['node', 'targets', 'fetch']
 const { values: opts } = parseArgs({
@@ -30,22 +30,15 @@ const { values: opts } = parseArgs({
     parts: { type: 'string', default: PARTS.join(',') },
     servers: { type: 'string', default: SERVERS.filter((s) => s.name !== 'ours-fetch').map((s) => s.name).join(',') },
     routes: { type: 'string', default: Object.keys(LOADS).join(',') },
-    rounds: { type: 'string', default: '3' },
-    pairs: { type: 'string', default: '5' },
-    'pair-duration': { type: 'string', default: '2' },
-    warmup: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '50' },
-    'max-steal': { type: 'string', default: '5' },
-    tries: { type: 'string', default: '4' },
+    ...pairedRunOptions(3),
     'no-write': { type: 'boolean', default: false },
   },
 })
 const parts = opts.parts.split(',').map((part) => (PARTS.includes(part) ? part : fail(`unknown part ${part}; the parts: ${PARTS.join(', ')}`)))
 const servers = opts.servers.split(',').map((name) => SERVERS.find((s) => s.name === name) ?? fail(`unknown server ${name}`))
 const routes = opts.routes.split(',').map((name) => (LOADS[name] ? name : fail(`unknown route ${name}`)))
-const [rounds, pairs, seconds, connections, tries] = ['rounds', 'pairs', 'pair-duration', 'connections', 'tries'].map((name) => wholeOption(opts, name, 1))
-const warmup = wholeOption(opts, 'warmup', 0)
-const maxSteal = fractionOption(opts, 'max-steal')
+const settings = pairedRunSettings(opts)
+const { processes: rounds, pairs, seconds, warmup, connections } = settings
 const command = ['node bench/http/runtimes.mjs', ...process.argv.slice(2)].join(' ')
 
 /** The runtimes: the command that runs a server script, and the version it reports. */
@@ -62,7 +55,7 @@ process.once('SIGINT', () => process.exit(130))
 process.once('SIGTERM', () => process.exit(143))
 
 const measure = (top, bottom, measured) =>
-  pairedRuns({ top, bottom, routes: measured, processes: rounds, pairs, seconds, warmup, connections, tool, serverPin, loadPin, maxSteal, tries, log: (line) => console.error(line) })
+  pairedRuns({ top, bottom, routes: measured, ...settings, tool, serverPin, loadPin, log: (line) => console.error(line) })
 
 /** A cell: the paired summary, or why there is none. */
 const summary = (result) => {
@@ -87,7 +80,7 @@ if (parts.includes('targets')) {
   for (const [label, top, bottom, route, bound, strict] of THROUGHPUT) {
     if (!routes.includes(route) || !servers.some((s) => s.name === top) || !servers.some((s) => s.name === bottom)) continue
     const result = (await measure({ name: top, label: top, env: {}, runtime: node24 }, { name: bottom, label: bottom, env: {}, runtime: node24 }, [route])).get(route)
-    const verdict = result.rounds.length ? { met: 'met', 'not met': '**not met**', 'not shown': '**not shown**: the interval spans the bound' }[pairedVerdict(result.rounds, bound, strict)] : ''
+    const verdict = result.rounds.length ? verdictText(result.rounds, bound, strict) : ''
     lines.push(`| ${label} | ${summary(result)} | ${verdict} |`)
   }
   sections.push(lines)

@@ -6,7 +6,7 @@ import { functionName } from '../functions.js'
 import { NO_BODY, nodeRequest, readsBody, writeNodeAnswer, writeNodeFailure } from '../http/node.js'
 import { bytesOfParsed, withContentType } from '../http/parsed-body.js'
 import type { AnyAPIFunction } from '../types.js'
-import { takeAhead, whyInLifecycle } from './fastify-ahead.js'
+import { nothingOfFastifyRuns, takeAhead } from './fastify-ahead.js'
 import { createRequestListener } from './node-http.js'
 
 /** Every method a route of the app may be asked with: the engine answers 405 and OPTIONS itself. */
@@ -55,7 +55,7 @@ export function pikkuFastify(app: PikkuApp): FastifyPluginCallback {
       closed()
     })
     fastify.addHook('onReady', (ready) => {
-      if (whyInLifecycle(fastify, paths.size) === undefined) takeAhead(fastify.server, built.owns, listener, () => closing)
+      if (nothingOfFastifyRuns(fastify, paths.size)) takeAhead(fastify.server, built.owns, listener, () => closing)
       ready()
     })
     done()

@@ -25,3 +25,22 @@ export function fractionOption(opts, name) {
   if (!(value >= 0 && value <= 100)) fail(`--${name} takes a number from 0 to 100, not ${JSON.stringify(text)}`)
   return value / 100
 }
+
+/** The options of a command made of paired runs (lib/paired.mjs), `rounds` of them by default. */
+export function pairedRunOptions(rounds) {
+  return {
+    rounds: { type: 'string', default: String(rounds) },
+    pairs: { type: 'string', default: '5' },
+    'pair-duration': { type: 'string', default: '2' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+    'max-steal': { type: 'string', default: '5' },
+    tries: { type: 'string', default: '4' },
+  }
+}
+
+/** The values of `pairedRunOptions`, checked: what `pairedRuns` takes, with `rounds` as `processes`. */
+export function pairedRunSettings(opts) {
+  const [processes, pairs, seconds, connections, tries] = ['rounds', 'pairs', 'pair-duration', 'connections', 'tries'].map((name) => wholeOption(opts, name, 1))
+  return { processes, pairs, seconds, connections, tries, warmup: wholeOption(opts, 'warmup', 0), maxSteal: fractionOption(opts, 'max-steal') }
+}

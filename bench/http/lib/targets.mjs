@@ -65,6 +65,12 @@ export function settled(top, bottom, route, rounds) {
   return pairedVerdict(rounds, bound, strict, STOP_LEVEL) !== 'not shown'
 }
 
+/** The verdict of paired `rounds` on a bound, as the tables write it. */
+export function verdictText(rounds, bound, strict) {
+  const notShown = rounds.length < 2 ? '**not shown**: one round has no interval' : '**not shown**: the interval spans the bound'
+  return { met: 'met', 'not met': '**not met**', 'not shown': notShown }[pairedVerdict(rounds, bound, strict)]
+}
+
 /** `0.97× (90%: 0.93–1.01; 6 rounds, 18 pairs)`: the median pair ratio and its interval over rounds. */
 export function pairedSummary(rounds) {
   const ratios = rounds.flat()
@@ -111,10 +117,7 @@ export function targetLines(runsOf, pairedOf, coldOf) {
     }
     // The paired ratio decides when it was measured; the medians of the tables otherwise.
     let verdict = ''
-    if (!control && ratios.length) {
-      const notShown = rounds.length < 2 ? '**not shown**: one round has no interval' : '**not shown**: the interval spans the bound'
-      verdict = { met: 'met', 'not met': '**not met**', 'not shown': notShown }[pairedVerdict(rounds, bound, strict)]
-    }
+    if (!control && ratios.length) verdict = verdictText(rounds, bound, strict)
     else if (!control && ratio !== undefined) verdict = `${meets(ratio, bound, strict) ? 'met' : '**not met**'} (by the medians: no paired runs)`
     if (control && ratios.length) {
       const [lo, hi] = roundsInterval(rounds)
