@@ -83,5 +83,40 @@ describe('generated fetch client', () => {
     never(() => pikkuFetch.post('/signup'))
     // @ts-expect-error an all-optional input is still typed when given
     never(() => pikkuFetch.get('/search', { ownerId: 'me' }))
+    // @ts-expect-error only `sse: true` routes can be subscribed to
+    never(() => pikkuFetch.subscribe('/accounts', {}, { onEvent: () => {} }))
+    // @ts-expect-error `count` must be a number
+    never(() => pikkuFetch.subscribe('/count', { count: 'three' }, { onEvent: () => {} }))
+  })
+
+  it('subscribes to an event stream: typed events, ids, the result last, done when the function returns', async () => {
+    const got: { n: number; id: string | undefined }[] = []
+    const subscription = pikkuFetch.subscribe('/count', { count: 3 }, {
+      onEvent: ({ data, id }) => {
+        expectTypeOf(data).toEqualTypeOf<{ n: number }>()
+        got.push({ n: data.n, id })
+      },
+    })
+    await subscription.done
+    // The returned value has no id of its own: the last id stays the one before it.
+    expect(got).toEqual([
+      { n: 1, id: '1' },
+      { n: 2, id: '2' },
+      { n: 3, id: '2' },
+    ])
+  })
+
+  it('reports an answer refused before the stream as PikkuFetchError and stops', async () => {
+    const errors: unknown[] = []
+    const subscription = pikkuFetch.subscribe('/count', { count: 'three' as never }, { onEvent: () => {}, onError: (error) => errors.push(error) })
+    await subscription.done
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toBeInstanceOf(PikkuFetchError)
+    expect((errors[0] as PikkuFetchError).status).toBe(422)
+  })
+
+  it('closes a subscription on `close()`', async () => {
+    const subscription = pikkuFetch.subscribe('/count', { count: 1000 }, { onEvent: () => subscription.close() })
+    await subscription.done
   })
 })

@@ -27,7 +27,7 @@ describe('pikku (code generator)', () => {
     const project = mkdtempSync(join(tmpdir(), 'pikku-app-'))
     cpSync(servedApp, project, { recursive: true, filter: (source) => !source.includes('expected') })
     const first = pikku(project)
-    expect(first.stdout).toMatch(/^pikku: 2 files, 5 functions, 6 routes in \d+ ms; wrote \.pikku\/pikku-meta\.gen\.json, \.pikku\/pikku-functions\.gen\.ts, \.pikku\/pikku-fetch\.gen\.ts/)
+    expect(first.stdout).toMatch(/^pikku: 2 files, 6 functions, 7 routes in \d+ ms; wrote \.pikku\/pikku-meta\.gen\.json, \.pikku\/pikku-functions\.gen\.ts, \.pikku\/pikku-fetch\.gen\.ts/)
     expect(first.status).toBe(0)
     // Byte-identical to the committed snapshots: the output is deterministic.
     expect(readFileSync(join(project, '.pikku/pikku-meta.gen.json'), 'utf8')).toBe(readFileSync(join(servedApp, 'expected.json'), 'utf8'))
@@ -158,10 +158,10 @@ describe('where pikku looks for functions', () => {
     writeFileSync(join(project, 'node_modules/dep/index.ts'), "import { pikkuSessionlessFunc } from '@pikku/native'\nexport const depFunc = pikkuSessionlessFunc<{ a: string }, void>(async () => undefined)\n")
     const run = pikku(project)
     expect(run.stderr).toBe('')
-    expect(run.stdout).toMatch(/^pikku: 2 files, 5 functions, 6 routes in \d+ ms; wrote \.pikku\/pikku-meta\.gen\.json/)
+    expect(run.stdout).toMatch(/^pikku: 2 files, 6 functions, 7 routes in \d+ ms; wrote \.pikku\/pikku-meta\.gen\.json/)
     expect(run.status).toBe(0)
     const metadata = JSON.parse(readFileSync(join(project, '.pikku/pikku-meta.gen.json'), 'utf8'))
-    expect(Object.keys(metadata.functions).sort()).toEqual(['closeAccount', 'getAccount', 'listAccounts', 'search', 'signup'])
+    expect(Object.keys(metadata.functions).sort()).toEqual(['closeAccount', 'countTo', 'getAccount', 'listAccounts', 'search', 'signup'])
   })
 
   it('warns when it finds no functions, naming the folders it searched', () => {
@@ -210,7 +210,7 @@ describe('a pikku.config.json of the reference Pikku', () => {
     writeFileSync(join(project, 'pikku.config.json'), JSON.stringify(config, null, 2))
     const run = pikku(project)
     expect(run.status).toBe(0)
-    expect(run.stdout).toMatch(/^pikku: 3 files, 6 functions, 7 routes/)
+    expect(run.stdout).toMatch(/^pikku: 3 files, 7 functions, 8 routes/)
     expect(run.stderr).toMatch(/warning\[PIKKU_CONFIG\]: .*pikku\.config\.json:12:3: `websocketFile` is a setting of the reference Pikku that @pikku\/native does not support; it is ignored/)
     expect(run.stderr).toContain('`openAPI.additionalInfo.servers` is not supported by @pikku/native; it is ignored')
     expect(readFileSync(join(project, 'client/pikku-fetch.gen.ts'), 'utf8')).toContain('"/health": {')

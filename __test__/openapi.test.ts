@@ -75,6 +75,14 @@ describe('pikku OpenAPI document', () => {
     expect(doc.components.schemas.ErrorBody.required).toEqual(['name', 'errorId'])
   })
 
+  it('describes an event stream as text/event-stream, each event a JSON output', () => {
+    const watch = doc.paths['/todos/events'].get
+    const stream = watch.responses['200'].content['text/event-stream']
+    expect(stream.schema).toEqual({ type: 'string' })
+    expect(stream['x-pikku-event']).toEqual({ $ref: '#/components/schemas/WatchTodosOutput' })
+    expect(watch.responses['204'].description).toMatch(/Nothing to stream/)
+  })
+
   it('hoists shared types into components', () => {
     expect(doc.components.schemas.User).toMatchObject({ type: 'object', required: ['name'] })
     expect(text).not.toContain('$defs')

@@ -1,6 +1,7 @@
 // How an app is set up (`createApp`'s options) and how a function is called in-process.
 import type { SessionConfig, MetadataFile } from './generated/contract.js'
 import type { ChannelWiring } from './channel/wiring.js'
+import type { EventStreamOptions } from './http/event-stream.js'
 import type { PikkuMiddleware } from './middleware.js'
 import type { Permission } from './permissions.js'
 import type { HttpRequestInfo, InvocationContext, Logger, Session, SessionServices } from './types.js'
@@ -50,6 +51,8 @@ export interface AppOptions {
    * later is dropped.
    */
   timeoutMs?: number
+  /** How `sse: true` routes stream: keep-alive interval and the most a slow client may hold. */
+  sse?: EventStreamOptions
   /** Where unhandled errors (and failed scheduled tasks) are logged (default `console`). */
   logger?: Logger
   /** Hides messages and stacks of unknown errors (default: `NODE_ENV === 'production'`). */
@@ -84,6 +87,8 @@ export interface EntryOptions {
 
 /** Options of a handler for one route of a host framework (a per-route Express handler, a Next.js file route). */
 export interface RouteHandlerOptions extends EntryOptions {
-  /** How long its middleware and function may run, in ms (default: the app's `timeoutMs`; 0: no limit). */
+  /** How long its middleware and function may run, in ms (default: the app's `timeoutMs`, none with `sse`; 0: no limit). */
   timeoutMs?: number
+  /** Server-sent events, as a route's `sse: true`: the function streams through its `channel` service. */
+  sse?: boolean
 }

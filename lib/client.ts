@@ -1,6 +1,8 @@
 // The runtime of the generated fetch client. It never loads the native addon, so it runs in
 // browsers and edge runtimes as well as in Node.
 
+import { subscribeEvents, type EventHandlers, type EventSubscription } from './client-events.js'
+
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
 
 /** The shape of a generated route map: route → method → input and output. */
@@ -9,6 +11,11 @@ export type RouteTable = { [route: string]: { [M in Method]?: { input: unknown; 
 /** The routes of `R` that answer `M`. */
 export type RoutesWith<R extends RouteTable, M extends Method> = {
   [P in keyof R & string]: R[P][M] extends { input: unknown } ? P : never
+}[keyof R & string]
+
+/** The routes of `R` that stream server-sent events (`sse: true`; GET). */
+export type EventRoutes<R extends RouteTable> = {
+  [P in keyof R & string]: R[P]['get'] extends { sse: true } ? P : never
 }[keyof R & string]
 
 type Entry<R extends RouteTable, P extends keyof R, M extends Method> = NonNullable<R[P][M]>
@@ -89,14 +96,25 @@ export class PikkuFetch<R extends RouteTable> {
     return this.send('DELETE', route, data[0]) as Promise<Entry<R, P, 'delete'>['output']>
   }
 
+  /**
+   * Subscribes to an event stream (a route wired with `sse: true`): each event's data arrives
+   * typed as the route's output; a lost connection is resumed with `Last-Event-ID`, and the
+   * subscription ends with the stream (its function returned, or a 204), an error, or `close()`.
+   *
+   * ```ts
+   * const ticks = pikkuFetch.subscribe('/ticks', { count: 3 }, { onEvent: ({ data }) => console.log(data.n) })
+   * await ticks.done
+   * ```
+   */
+  subscribe<P extends EventRoutes<R>>(route: P, data: Entry<R, P, 'get'>['input'], handlers: EventHandlers<Entry<R, P, 'get'>['output']>): EventSubscription {
+    const { path, rest } = fillPath('GET', route, data)
+    const url = `${this.serverUrl}${path}${toQuery(rest)}`
+    const failure = (status: number, body: unknown, response: Response) => new PikkuFetchError(status, body as PikkuFetchError['body'], response)
+    return subscribeEvents({ fetch: this.fetchFn, url, headers: { ...this.headers }, failure }, handlers)
+  }
+
   private async send(method: string, route: string, data: unknown): Promise<unknown> {
-    const rest: Record<string, unknown> = { ...(data as Record<string, unknown> | undefined) }
-    const path = route.replace(/[:*](\w+)/g, (_match, name: string) => {
-      const value = rest[name]
-      delete rest[name]
-      if (value === undefined || value === null) throw new TypeError(`pikkuFetch: ${method} ${route} needs \`${name}\``)
-      return String(value).split('/').map(encodeURIComponent).join('/')
-    })
+    const { path, rest } = fillPath(method, route, data)
     const inQuery = method === 'GET' || method === 'DELETE'
     const query = inQuery ? toQuery(rest) : ''
     const headers: Record<string, string> = { ...this.headers }
@@ -113,6 +131,18 @@ export class PikkuFetch<R extends RouteTable> {
   }
 }
 
+/** The route with its `:params` filled from `data`, and the rest of the data. */
+function fillPath(method: string, route: string, data: unknown): { path: string; rest: Record<string, unknown> } {
+  const rest: Record<string, unknown> = { ...(data as Record<string, unknown> | undefined) }
+  const path = route.replace(/[:*](\w+)/g, (_match, name: string) => {
+    const value = rest[name]
+    delete rest[name]
+    if (value === undefined || value === null) throw new TypeError(`pikkuFetch: ${method} ${route} needs \`${name}\``)
+    return String(value).split('/').map(encodeURIComponent).join('/')
+  })
+  return { path, rest }
+}
+
 function toQuery(data: Record<string, unknown>): string {
   const params = new URLSearchParams()
   for (const [key, value] of Object.entries(data)) {
@@ -126,4 +156,5 @@ function toQuery(data: Record<string, unknown>): string {
   return text ? `?${text}` : ''
 }
 
+export type { EventHandlers, EventSubscription, ReceivedEvent } from './client-events.js'
 export { PikkuChannelClient, PikkuChannelError, type ChannelErrorBody, type ChannelShape, type WebSocketLike } from './channel/client.js'

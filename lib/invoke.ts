@@ -1,3 +1,4 @@
+import type { EventStreamOptions } from './http/event-stream.js'
 import { NEVER_ABORTED, type Deadline, type Deadlines } from './deadlines.js'
 import { describeError } from './errors.js'
 import { functionMeta } from './functions.js'
@@ -20,6 +21,8 @@ export interface InvokeEnv {
   timeoutMs: number
   /** The prototype of every invocation's services: the singletons, and `signal`. */
   servicesProto: object
+  /** How `sse: true` routes stream. */
+  eventStreams: Required<EventStreamOptions>
 }
 
 /** Where an invocation's services keep its deadline. */
@@ -84,7 +87,8 @@ export function invokeFunction(
   const services = Object.create(env.servicesProto) as Record<string | symbol, unknown>
   services.userSession = context.userSession
   services[DEADLINE] = deadline // always set: one shape for every invocation's services
-  if (context.channel) services.channel = context.channel
+  const channel = context.channel ?? context.events
+  if (channel) services.channel = channel
   try {
     // The function's own promise, not one wrapping it: no extra turns of the microtask queue.
     return Promise.resolve(func(services as never, input as never, session as never))
@@ -104,7 +108,8 @@ async function invokeWithSessionServices(
 ): Promise<unknown> {
   const sessionServices = await createSessionServices(env.singletonServices, session, context)
   try {
-    const framework = context.channel ? { userSession: context.userSession, channel: context.channel } : { userSession: context.userSession }
+    const channel = context.channel ?? context.events
+    const framework = channel ? { userSession: context.userSession, channel } : { userSession: context.userSession }
     const services = Object.assign(Object.create(env.servicesProto) as Record<string | symbol, unknown>, framework, sessionServices)
     if (deadline) services[DEADLINE] = deadline
     return await func(services as never, input as never, session as never)

@@ -1,3 +1,4 @@
+import type { EventStream } from './http/event-stream.js'
 import type { HttpRequestInfo, HttpResponseControl, Session, UserSessionService } from './types.js'
 
 /** What middleware may change in the answer. */
@@ -15,6 +16,8 @@ export interface MiddlewareContext {
   userSession: UserSessionService
   /** The route pattern that matched (`/todos/:id`), when one did. */
   route?: string
+  /** The event stream of an `sse: true` route (also the function's `channel` service). */
+  events?: EventStream
 }
 
 /**

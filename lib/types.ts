@@ -1,3 +1,5 @@
+import type { EventStream } from './http/event-stream.js'
+
 /**
  * The app's own types, declared once by module augmentation:
  *
@@ -161,6 +163,8 @@ export interface InvocationContext {
   userSession: UserSessionService
   /** The WebSocket connection of a channel message (also in the services as `channel`). */
   channel?: PikkuChannel
+  /** The event stream of an `sse: true` route (also in the services as `channel`). */
+  events?: EventStream
 }
 
 /** The job a queue worker's function runs for, as its invocation context gives it. */

@@ -18,8 +18,16 @@ export interface RouteWiring<F extends AnyAPIFunction = AnyAPIFunction> {
   middleware?: readonly PikkuMiddleware[]
   /** Permissions of this route (keys OR'ed, arrays AND'ed); the function's must pass too. */
   permissions?: Permissions<InputOf<F>>
-  /** How long its middleware and function may run, in ms (default: the app's `timeoutMs`; 0: no limit). */
+  /**
+   * How long its middleware and function may run, in ms (default: the app's `timeoutMs`, or no
+   * limit on an `sse` route; 0: no limit).
+   */
   timeoutMs?: number
+  /**
+   * Server-sent events (GET only): the function sends events through its `channel` service
+   * (an `EventStream`) and the stream ends when it returns. See `EventStream`.
+   */
+  sse?: boolean
 }
 
 const routes: RouteWiring[] = []

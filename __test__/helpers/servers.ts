@@ -93,7 +93,7 @@ async function serveFastify(kind: FastifyKind, app: PikkuApp): Promise<Running> 
       // Fastify's wildcard is a bare `*` at the end: the handler names it for the function.
       const wildcard = /\*(\w+)$/.exec(target.route!)?.[1]
       const url = wildcard === undefined ? target.route! : target.route!.slice(0, -wildcard.length)
-      server.route({ method, url, handler: pikkuFastifyRoute(app, target.func, { auth, timeoutMs: target.timeoutMs, ...(wildcard ? { wildcard } : {}) }) })
+      server.route({ method, url, handler: pikkuFastifyRoute(app, target.func, { auth, timeoutMs: target.timeoutMs, sse: target.sse, ...(wildcard ? { wildcard } : {}) }) })
     }
   }
   server.setNotFoundHandler((_request, reply) => void reply.status(404).send({ fallthrough: true }))
@@ -142,7 +142,7 @@ function listenerFor(kind: Exclude<AdapterKind, 'standalone' | FastifyKind>, app
       const server = express()
       for (const { target, auth } of portOf(app).built.routes) {
         const method = target.label.split(' ')[0]!.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options'
-        server[method](target.route!, pikkuExpressRoute(app, target.func, { auth, timeoutMs: target.timeoutMs }))
+        server[method](target.route!, pikkuExpressRoute(app, target.func, { auth, timeoutMs: target.timeoutMs, sse: target.sse }))
       }
       server.use((_req, res) => {
         res.status(404).json({ fallthrough: true })
@@ -170,24 +170,42 @@ function nextCatchAll(app: PikkuApp): (request: Request) => Promise<Response> {
   }
 }
 
-/** A minimal Fetch API host on node:http (what a runtime like Deno or Bun provides). */
+/**
+ * A minimal Fetch API host on node:http (what a runtime like Deno or Bun provides): an event
+ * stream is passed on as it comes, and the client going away aborts the request's signal and
+ * cancels the stream, as those hosts do.
+ */
 function fetchBridge(handler: (request: Request) => Promise<Response>) {
   return (req: IncomingMessage, res: import('node:http').ServerResponse) => {
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
+    const gone = new AbortController()
+    res.on('close', () => gone.abort())
     const request = new Request(`http://127.0.0.1${req.url}`, {
       method: req.method,
       headers: req.headers as Record<string, string>,
       body: hasBody ? (req as unknown as ReadableStream) : undefined,
+      signal: gone.signal,
       // @ts-expect-error Node's fetch needs this for streamed request bodies
       duplex: 'half',
     })
     handler(request)
       .then(async (response) => {
+        if (response.headers.get('content-type')?.startsWith('text/event-stream') && response.body) {
+          res.writeHead(response.status, Object.fromEntries(response.headers))
+          res.flushHeaders()
+          const reader = response.body.getReader()
+          res.on('close', () => void reader.cancel().catch(() => {}))
+          for (let read = await reader.read(); !read.done; read = await reader.read()) {
+            if (!res.write(read.value)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve))
+          }
+          return void res.end()
+        }
         const body = Buffer.from(await response.arrayBuffer())
         res.writeHead(response.status, { ...Object.fromEntries(response.headers), 'content-length': String(body.length) })
         res.end(body)
       })
       .catch(() => {
+        if (res.headersSent) return void res.destroy() // a stream that failed midway
         res.writeHead(500)
         res.end()
       })

@@ -102,12 +102,14 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
     // The batch's shapes are generated from crates/pikku-server/src/batch.rs.
     for (const entry of JSON.parse(serverTake(handle)) as BatchEntry[]) {
       if (isCall(entry)) answer(entry)
+      else if (entry[0] === 's') answer(entry.slice(2) as CallEntry, entry[1])
       else sockets.take(entry)
     }
   })
   const outbox = new Outbox(handle, app.logger)
   const sockets = new StandaloneSockets(channels, outbox)
-  const answer = ([id, method, url, headers, wire, body]: CallEntry): void => {
+  /** Answers call `id`; `stream`: the id its events go to, when it may answer with an event stream. */
+  const answer = ([id, method, url, headers, wire, body]: CallEntry, stream?: number): void => {
     const request: HttpRequestLike = { method, url, headers: new HeaderBlock(headers) }
     // The body travels only when the session hook may supply a missing session: base64, or
     // `null` when it went over the limit.
@@ -115,7 +117,10 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
     http.respond(
       request,
       bytes,
-      (result) => outbox.answer(id, result),
+      (result) => {
+        outbox.answer(id, result)
+        if (result.stream) sockets.stream(stream, result.stream)
+      },
       (error) => outbox.answer(id, http.failure(error, request)),
       { first: wire },
     )
@@ -128,6 +133,7 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
     close: async (closeOptions) => {
       const grace = graceOf(closeOptions)
       const started = performance.now()
+      sockets.endStreams() // an event stream lasts until its function ends it: the server's close ends it
       await channels.close(grace)
       outbox.flush() // the replies go out before the sockets' close
       await serverClose(handle, Math.max(0, Math.round(grace - (performance.now() - started))))

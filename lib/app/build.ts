@@ -7,6 +7,7 @@ import { DEFAULT_ROUTING_KEY, planChannels, type HandlerTarget } from '../channe
 import { registeredChannels, type ChannelWiring } from '../channel/wiring.js'
 import { functionLabel, functionMeta, functionName } from '../functions.js'
 import type { EngineConfig, RouteConfig } from '../generated/contract.js'
+import { DEFAULT_KEEP_ALIVE_MS, DEFAULT_MAX_BUFFERED_BYTES, type EventStreamOptions } from '../http/event-stream.js'
 import type { HttpTarget } from '../http/serve.js'
 import { DEFAULT_TIMEOUT_MS, Deadlines, MOST_TIMEOUT_MS } from '../deadlines.js'
 import { permissionPlan, runChecked, servicesPrototype, type InvokeEnv } from '../invoke.js'
@@ -83,6 +84,26 @@ export function timeoutOf(value: unknown, subject: string, problems: StartupProb
   return undefined
 }
 
+/** The app's event-stream settings, each checked (a problem when out of range). */
+function eventStreamSettings(options: EventStreamOptions | undefined, problems: StartupProblem[]): Required<EventStreamOptions> {
+  const setting = (name: keyof EventStreamOptions, fallback: number, most: number): number => {
+    const value: unknown = options?.[name]
+    if (value === undefined) return fallback
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= most) return value
+    problems.push({
+      code: 'PIKKU_ERR_CONFIG',
+      subject: `\`sse.${name}\` of createApp`,
+      message: `it must be a whole number from 1 to ${most}, not ${JSON.stringify(value) ?? String(value)}`,
+      fix: `leave it out for the default (${fallback})`,
+    })
+    return fallback
+  }
+  return {
+    keepAliveMs: setting('keepAliveMs', DEFAULT_KEEP_ALIVE_MS, MOST_TIMEOUT_MS),
+    maxBufferedBytes: setting('maxBufferedBytes', DEFAULT_MAX_BUFFERED_BYTES, 2 ** 31 - 1),
+  }
+}
+
 /** Builds an app from its options and the wirings made so far; throws `PikkuStartupError`. */
 export function buildApp(options: AppOptions): BuiltApp {
   const singletonServices = options.singletonServices ?? {}
@@ -95,6 +116,7 @@ export function buildApp(options: AppOptions): BuiltApp {
     deadlines: new Deadlines(),
     timeoutMs: timeoutOf(options.timeoutMs, '`timeoutMs` of createApp', problems) ?? DEFAULT_TIMEOUT_MS,
     servicesProto: servicesPrototype(singletonServices),
+    eventStreams: eventStreamSettings(options.sse, problems),
   }
   const registered = registeredMiddleware()
   const globalChain = [...(options.middleware ?? []), ...registered.global]
@@ -134,8 +156,21 @@ export function buildApp(options: AppOptions): BuiltApp {
     config.routes.push(route)
     const own = [...(wiring.middleware ?? []), ...(meta?.middleware ?? [])]
     const permissions = permissionPlan(globalPermissions, wiring.func, wiring.permissions)
-    const timeoutMs = timeoutOf(wiring.timeoutMs, `\`timeoutMs\` of route \`${label}\``, problems) ?? env.timeoutMs
-    routes.push({ target: { func: wiring.func, label, route: wiring.route, chain: [...globalChain, ...own], permissions, timeoutMs }, own, auth: route.auth })
+    const sse = wiring.sse === true
+    if (sse && wiring.method !== 'get') {
+      problems.push({
+        code: 'PIKKU_ERR_CONFIG',
+        subject: `route \`${label}\``,
+        message: 'it has `sse: true`, but server-sent events are read with GET (an EventSource sends nothing else)',
+        fix: "wire it with `method: 'get'`, or drop `sse: true`",
+      })
+    }
+    if (sse) route.sse = true
+    // A stream lasts as long as its client listens: no limit unless the route sets one.
+    const timeoutMs = timeoutOf(wiring.timeoutMs, `\`timeoutMs\` of route \`${label}\``, problems) ?? (sse ? 0 : env.timeoutMs)
+    const target: HttpTarget = { func: wiring.func, label, route: wiring.route, chain: [...globalChain, ...own], permissions, timeoutMs }
+    if (sse) target.sse = true
+    routes.push({ target, own, auth: route.auth })
   }
   const channelWirings = options.channels ?? registeredChannels()
   const handlers = new Map<number, HandlerTarget>()

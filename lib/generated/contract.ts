@@ -59,7 +59,11 @@ inputSchema?: string,
 /**
  * What registered the route, for start-up messages: "function `getTodo`".
  */
-registeredBy?: string, };
+registeredBy?: string, 
+/**
+ * Server-sent events: its answer is a stream (the standalone server keeps one open for it).
+ */
+sse?: boolean, };
 
 export type EntryConfig = { 
 /**
@@ -286,7 +290,11 @@ function: string,
 /**
  * The route's `auth` setting, when it sets one.
  */
-auth?: boolean, };
+auth?: boolean, 
+/**
+ * Server-sent events (`sse: true`): the function's output is the type of each event.
+ */
+sse?: boolean, };
 
 export type ChannelWiringMeta = { 
 /**

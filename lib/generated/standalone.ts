@@ -7,7 +7,7 @@ import type { WireAnswer } from './boundary.js'
  * One entry of the batch `serverTake` returns (a JSON array of them), in the order they
  * happened.
  */
-export type BatchEntry = CallEntry | SocketEntry;
+export type BatchEntry = CallEntry | StreamCallEntry | SocketEntry;
 
 /**
  * A request for a function: `[id, method, url, headers, wire, body?]`. `headers`: one
@@ -16,6 +16,14 @@ export type BatchEntry = CallEntry | SocketEntry;
  * limit.
  */
 export type CallEntry = [number, string, string, string, WireAnswer, (string | null)?];
+
+/**
+ * A call that may answer with an event stream (an `sse` route): `["s", stream, id, method,
+ * url, headers, wire, body?]`, a [`CallEntry`] after the tag and the id its events are sent
+ * to. Answered with status 200, `content-type: text/event-stream` and no body, the events
+ * follow as frames to `stream`, and a close ends them; `["c", stream]` tells that it ended.
+ */
+export type StreamCallEntry = ["s", number, number, string, string, string, WireAnswer, (string | null)?];
 
 /**
  * A WebSocket's upgrade, message, binary message or close.

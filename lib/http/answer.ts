@@ -1,5 +1,6 @@
 import type { ErrorAnswer, WireAnswer } from '../generated/boundary.js'
 import { ERROR_TABLE } from '../generated/error-table.js'
+import type { ServerEventStream } from './event-stream.js'
 
 /** What an adapter writes back: a status, headers and a JSON body (or none). */
 export interface HttpAnswer {
@@ -11,6 +12,8 @@ export interface HttpAnswer {
   unmatched?: boolean
   /** True when a header value has characters above 0x7F: each goes out as one byte (Latin-1). */
   latin1Headers?: boolean
+  /** An event stream's head: `body` is empty, the events follow through `stream.attach`. */
+  stream?: ServerEventStream
 }
 
 /** The request as an adapter hands it to the app. */

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 
 import { carriesNoInput } from '../generated/http-methods.js'
 import type { HttpAnswer, HttpRequestLike } from './answer.js'
+import type { ServerEventStream } from './event-stream.js'
 import { BodyBuffer } from './body-buffer.js'
 import { watchSending } from './node-turns.js'
 
@@ -112,6 +113,7 @@ class NodeHeaders {
 
 /** Writes an answer to a Node response. */
 export function writeNodeAnswer(res: ServerResponse, answer: HttpAnswer): void {
+  if (answer.stream) return writeNodeStream(res, answer, answer.stream)
   const headers = answer.headers ?? {}
   // A known length spares the chunked encoding that writeHead() would otherwise choose.
   headers['content-length'] = answer.body === undefined ? '0' : String(Buffer.byteLength(answer.body))
@@ -121,6 +123,20 @@ export function writeNodeAnswer(res: ServerResponse, answer: HttpAnswer): void {
   res.end(answer.latin1Headers ? Buffer.from(answer.body ?? '') : answer.body)
   // What the socket could not take at once waits in memory: a client must read it in time.
   if (res.socket?.writableNeedDrain) watchSending(res.socket)
+}
+
+/** Writes an event stream's head, then its events as they come, to a Node response. */
+function writeNodeStream(res: ServerResponse, answer: HttpAnswer, events: ServerEventStream): void {
+  res.writeHead(answer.status, answer.headers)
+  res.flushHeaders() // the client's `open`, before the first event
+  res.on('drain', () => events.drained())
+  res.on('close', () => events.gone()) // after the end too: then a no-op
+  events.attach({
+    write: (text) => void res.write(text),
+    buffered: () => res.writableLength + (res.socket?.writableLength ?? 0),
+    end: () => res.end(),
+    destroy: () => res.destroy(),
+  })
 }
 
 /** Writes the answer to a failure outside any function, unless the response already started. */

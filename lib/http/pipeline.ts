@@ -23,6 +23,8 @@ export interface HostRouted {
   auth: boolean
   /** Its limit in ms, when the handler sets one (else the app's). */
   timeoutMs: number | undefined
+  /** Server-sent events. */
+  sse: boolean
   index: number
   paramsJson: string
 }
@@ -60,7 +62,7 @@ export class HttpPipeline {
    */
   hostRouted(func: AnyAPIFunction, params: Record<string, string | string[] | undefined>, options: RouteHandlerOptions = {}): HostRouted {
     const auth = options.auth ?? true
-    return { func, auth, timeoutMs: options.timeoutMs, index: this.entries.index(func, auth), paramsJson: JSON.stringify(params) }
+    return { func, auth, timeoutMs: options.timeoutMs, sse: options.sse === true, index: this.entries.index(func, auth), paramsJson: JSON.stringify(params) }
   }
 
   /**
@@ -118,11 +120,13 @@ export class HttpPipeline {
   }
 
   /** A function routed by the host framework: route-pattern middleware matched on the path. */
-  private hostRoutedTarget({ func, timeoutMs }: HostRouted, url: string): HttpTarget {
+  private hostRoutedTarget({ func, timeoutMs, sse }: HostRouted, url: string): HttpTarget {
     const { globalChain, scopedMiddleware, globalPermissions } = this.app
     const scoped = scopedMiddleware.length === 0 ? [] : patternMiddleware(scopedMiddleware, middlewareScopes(this.app.engine, url))
     const chain = [...globalChain, ...scoped, ...(functionMeta(func)?.middleware ?? [])]
-    return { func, label: functionLabel(func), chain, permissions: permissionPlan(globalPermissions, func), timeoutMs: timeoutMs ?? this.app.env.timeoutMs }
+    const target: HttpTarget = { func, label: functionLabel(func), chain, permissions: permissionPlan(globalPermissions, func), timeoutMs: timeoutMs ?? (sse ? 0 : this.app.env.timeoutMs) }
+    if (sse) target.sse = true
+    return target
   }
 
   /**

@@ -1,9 +1,10 @@
-import { answerForThrow, invokeFunction, runChecked, type InvokeEnv } from '../invoke.js'
+import { answerForThrow, failureAnswer, invokeFunction, runChecked, type InvokeEnv } from '../invoke.js'
 import { runOnion, type MiddlewareContext, type MiddlewareResponse, type PikkuMiddleware } from '../middleware.js'
 import type { PermissionPlan } from '../permissions.js'
 import type { AnyAPIFunction, Session } from '../types.js'
 import { SessionTracker } from '../user-session.js'
 import { JSON_TYPE, type HttpAnswer, type HttpRequestLike } from './answer.js'
+import { EVENT_STREAM_HEADERS, ServerEventStream } from './event-stream.js'
 import { checkedHeader, checkedStatus, isAscii } from './response-rules.js'
 import { Deadline } from '../deadlines.js'
 import { GatewayTimeoutError } from '../errors.js'
@@ -22,6 +23,8 @@ export interface HttpTarget {
   permissions: PermissionPlan
   /** How long its middleware and function may run, in ms (0: no limit). */
   timeoutMs: number
+  /** An `sse: true` route: the function streams events through its `channel` service. */
+  sse?: true
 }
 
 /** What the engine (and the session hook) decided: a target to run, or a failure answer. */
@@ -51,6 +54,7 @@ export function serveDecision(env: InvokeEnv, request: HttpRequestLike, decision
   }
   const { target } = decision
   // Past the target's limit the request is answered 504 at once; what the work gives later is dropped.
+  if (target.sse) return serveEvents(env, request, decision, sessionCookie, deliver, fail)
   const deadline = target.timeoutMs === 0 ? undefined : env.deadlines.start(new RequestDeadline(target.timeoutMs, env, request, target, deliver))
   if (isPlain(env, target)) servePlain(env, request, decision, sessionCookie, deliver, fail, deadline)
   else
@@ -84,8 +88,38 @@ class RequestDeadline extends Deadline {
   }
 }
 
+/**
+ * An `sse: true` route's request: as any other, with an event stream in the function's
+ * services. Its head goes to `deliver` with the first event; a function that ends before one
+ * is answered as on any route (204 for nothing, its error's status).
+ */
+function serveEvents(
+  env: InvokeEnv,
+  request: HttpRequestLike,
+  decision: Extract<Decision, { target: HttpTarget }>,
+  sessionCookie: SessionCookie,
+  deliver: Deliver,
+  fail: Fail,
+): void {
+  const { target } = decision
+  const events = new ServerEventStream(request.headers.get('last-event-id'), env.eventStreams, deliver)
+  const settle = (answer: HttpAnswer) => events.finish(answer) || deliver(answer)
+  const deadline = target.timeoutMs === 0 ? undefined : env.deadlines.start(new RequestDeadline(target.timeoutMs, env, request, target, settle))
+  serveInContext(env, request, decision, sessionCookie, deadline, events).then(
+    (answer) => env.deadlines.finish(deadline) && settle(answer),
+    (error) => env.deadlines.finish(deadline) && (events.hasStarted ? settle(failureAnswer(env, error, request)) : fail(error)),
+  )
+}
+
 /** Middleware around permissions and the function, with the full middleware context. */
-async function serveInContext(env: InvokeEnv, request: HttpRequestLike, decision: Decision, sessionCookie: SessionCookie, deadline: Deadline | undefined): Promise<HttpAnswer> {
+async function serveInContext(
+  env: InvokeEnv,
+  request: HttpRequestLike,
+  decision: Decision,
+  sessionCookie: SessionCookie,
+  deadline: Deadline | undefined,
+  events?: ServerEventStream,
+): Promise<HttpAnswer> {
   const state: ResponseState = { headers: {} }
   const response: MiddlewareResponse = {
     status: (code) => void (state.status = checkedStatus(code)),
@@ -105,6 +139,15 @@ async function serveInContext(env: InvokeEnv, request: HttpRequestLike, decision
   }
   if (!decision.failure && decision.target.route !== undefined) context.route = decision.target.route
   const clientId = request.headers.get('x-request-id')
+  if (events) {
+    context.events = events
+    // The head as middleware and the function left it when the first event goes out.
+    events.headFrom(() => {
+      const head: HttpAnswer = { status: 200, headers: { ...state.headers, ...EVENT_STREAM_HEADERS }, body: undefined }
+      if (state.latin1Headers) head.latin1Headers = true
+      return withSessionCookie(env, head, userSession, sessionCookie, clientId, state.headers)
+    })
+  }
   let core: HttpAnswer | undefined
   try {
     const chain = decision.failure ? decision.chain : decision.target.chain

@@ -1,5 +1,6 @@
 import { NO_BODY, readsBody } from './node.js'
 import type { HttpAnswer, HttpRequestLike } from './answer.js'
+import type { ServerEventStream } from './event-stream.js'
 import { BodyBuffer } from './body-buffer.js'
 import type { HttpPipeline, RespondOptions } from './pipeline.js'
 
@@ -12,7 +13,7 @@ export function respondWeb(http: HttpPipeline, request: Request, url: string, op
   const described = webRequest(request, url)
   const run = (body: Uint8Array | null) =>
     new Promise<Response>((resolve) => {
-      const deliver = (answer: HttpAnswer) => resolve(webResponse(request.method, answer))
+      const deliver = (answer: HttpAnswer) => resolve(answer.stream ? webStream(request, answer, answer.stream) : webResponse(request.method, answer))
       http.respond(described, body, deliver, (error) => deliver(http.failure(error, described)), options)
     })
   return readsBody(request.method) ? readWebBody(request, http.maxBodyBytes).then(run) : run(NO_BODY)
@@ -54,6 +55,39 @@ export function webRequest(request: Request, url: string): HttpRequestLike {
 /** The Fetch API response for an answer. */
 export function webResponse(method: string, answer: HttpAnswer): Response {
   const body = method === 'HEAD' || answer.status === 204 ? null : (answer.body ?? null)
+  return new Response(body, { status: answer.status, headers: headerPairs(answer.headers) })
+}
+
+/**
+ * The Fetch API response of an event stream: a byte stream fed as events are sent. It queues
+ * nothing of its own (a high-water mark of 0), so what waits for the client is what it holds.
+ */
+function webStream(request: Request, answer: HttpAnswer, events: ServerEventStream): Response {
+  const encoder = new TextEncoder()
+  let controller!: ReadableStreamDefaultController<Uint8Array>
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start: (c) => void (controller = c),
+      pull: () => events.drained(), // the client reads: nothing is queued
+      cancel: () => events.gone(),
+    },
+    new ByteLengthQueuingStrategy({ highWaterMark: 0 }),
+  )
+  // A closed or cancelled stream throws on use: the client is gone then, which `cancel` told.
+  const quietly = (use: () => void) => {
+    try {
+      use()
+    } catch {
+      events.gone()
+    }
+  }
+  events.attach({
+    write: (text) => quietly(() => controller.enqueue(encoder.encode(text))),
+    buffered: () => -(controller.desiredSize ?? 0),
+    end: () => quietly(() => controller.close()),
+    destroy: () => quietly(() => controller.error(new Error('the client did not read its events in time'))),
+  })
+  request.signal?.addEventListener('abort', () => events.gone(), { once: true })
   return new Response(body, { status: answer.status, headers: headerPairs(answer.headers) })
 }
 

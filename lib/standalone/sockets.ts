@@ -1,6 +1,7 @@
 import type { ChannelHost, ChannelSocket, SocketEvents } from '../channel/host.js'
 import { closeCodeAllowed, SENDABLE_CLOSE_CODES, type SocketEntry } from '../generated/standalone.js'
 import type { HttpRequestLike } from '../http/answer.js'
+import type { ServerEventStream } from '../http/event-stream.js'
 import { HeaderBlock } from './header-block.js'
 import type { Outbox } from './outbox.js'
 
@@ -14,6 +15,8 @@ export type { SocketEntry } from '../generated/standalone.js'
  */
 export class StandaloneSockets {
   private readonly open = new Map<number, { socket: NativeSocket; events: SocketEvents }>()
+  /** Event streams of `sse` routes, by the id the server gave their call. */
+  private readonly streams = new Map<number, ServerEventStream>()
 
   constructor(
     private readonly channels: ChannelHost,
@@ -30,6 +33,11 @@ export class StandaloneSockets {
       case 'b':
         return this.open.get(entry[1])?.events.binary()
       case 'c': {
+        const stream = this.streams.get(entry[1])
+        if (stream) {
+          this.streams.delete(entry[1])
+          return stream.gone()
+        }
         const open = this.open.get(entry[1])
         if (!open) return
         this.open.delete(entry[1])
@@ -37,6 +45,24 @@ export class StandaloneSockets {
         return open.events.closed()
       }
     }
+  }
+
+  /**
+   * Sends an answered event stream's events to the server's stream `id` (`undefined`: the call
+   * came without one, which the server gives every call that may stream).
+   */
+  stream(id: number | undefined, events: ServerEventStream): void {
+    if (id === undefined) return events.gone()
+    this.streams.set(id, events)
+    const close = () => {
+      if (this.streams.delete(id)) this.outbox.frame(id, '', 1000)
+    }
+    events.attach({ write: (text) => this.outbox.frame(id, wellFormed(text)), buffered: () => 0, end: close, destroy: close })
+  }
+
+  /** Ends every event stream (the server is closing). */
+  endStreams(): void {
+    for (const events of [...this.streams.values()]) events.close()
   }
 
   private upgrade(id: number, socket: number, request: HttpRequestLike): void {

@@ -88,8 +88,10 @@ pub(crate) fn fetch_client_with(
         let Some((input, output)) = in_out(metadata, &wiring.function) else {
             continue;
         };
+        // An event stream's output is the type of each of its events.
+        let sse = if wiring.sse { "; sse: true" } else { "" };
         routes.entry(&wiring.route).or_default().push(format!(
-            "    {}: {{ input: {input}; output: {output} }}",
+            "    {}: {{ input: {input}; output: {output}{sse} }}",
             wiring.method.as_upper().to_lowercase()
         ));
     }

@@ -209,6 +209,8 @@ pub struct HttpWiring {
     pub route: String,
     pub func: String,
     pub auth: Option<bool>,
+    /// `sse: true`.
+    pub sse: bool,
     pub loc: Loc,
 }
 

@@ -154,6 +154,10 @@ pub struct RouteConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub registered_by: Option<String>,
+    /// Server-sent events: its answer is a stream (the standalone server keeps one open for it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[ts(optional = nullable)]
+    pub sse: bool,
 }
 
 /// A function invoked without routing.
@@ -228,6 +232,10 @@ pub struct HttpWiringMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub auth: Option<bool>,
+    /// Server-sent events (`sse: true`): the function's output is the type of each event.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[ts(optional = nullable)]
+    pub sse: bool,
 }
 
 /// One channel wiring as the code generator found it.

@@ -26,6 +26,24 @@ pub struct CallEntry(
     pub Option<Option<String>>,
 );
 
+/// A call that may answer with an event stream (an `sse` route): `["s", stream, id, method,
+/// url, headers, wire, body?]`, a [`CallEntry`] after the tag and the id its events are sent
+/// to. Answered with status 200, `content-type: text/event-stream` and no body, the events
+/// follow as frames to `stream`, and a close ends them; `["c", stream]` tells that it ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct StreamCallEntry(
+    #[ts(inline)] pub StreamTag,
+    #[ts(type = "number")] pub u64,
+    pub u32,
+    pub String,
+    pub String,
+    pub String,
+    pub WireAnswer,
+    #[serde(default, with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "string | null")]
+    pub Option<Option<String>>,
+);
+
 /// An element that may be absent (`None`), `null` (`Some(None)`) or a string.
 mod nullable {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -57,6 +75,10 @@ macro_rules! tag {
 }
 
 tag!(UpgradeTag = "u", "The tag of an upgrade entry: `\"u\"`.");
+tag!(
+    StreamTag = "s",
+    "The tag of a call that may answer with an event stream: `\"s\"`."
+);
 tag!(
     MessageTag = "m",
     "The tag of a text message entry: `\"m\"`."
@@ -118,6 +140,8 @@ pub enum SocketEntry {
 pub enum BatchEntry {
     /// A request for a function.
     Call(CallEntry),
+    /// A request for a function that may answer with an event stream.
+    StreamCall(StreamCallEntry),
     /// Something on a WebSocket.
     Socket(SocketEntry),
 }
@@ -154,6 +178,7 @@ pub fn generated_files() -> Vec<(&'static str, String)> {
     let decls = [
         declare::<BatchEntry>(&cfg),
         declare::<CallEntry>(&cfg),
+        declare::<StreamCallEntry>(&cfg),
         declare::<SocketEntry>(&cfg),
         declare::<UpgradeEntry>(&cfg),
         declare::<MessageEntry>(&cfg),
@@ -230,6 +255,11 @@ mod tests {
         assert!(matches!(
             null_body,
             BatchEntry::Call(CallEntry(.., Some(None)))
+        ));
+        let stream: BatchEntry = parse_exact(r#"["s",9,1,"GET","/a","",[0,{}]]"#);
+        assert!(matches!(
+            stream,
+            BatchEntry::StreamCall(StreamCallEntry(StreamTag::Tag, 9, 1, .., None))
         ));
         let close: BatchEntry = parse_exact(r#"["c",7]"#);
         assert_eq!(

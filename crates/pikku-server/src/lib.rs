@@ -18,6 +18,7 @@
 mod answers;
 pub mod batch;
 mod bind;
+mod event_stream;
 mod head_scan;
 mod header_text;
 mod mailbox;
@@ -64,6 +65,10 @@ pub struct Call {
     /// A WebSocket upgrade, and the id its socket will have: JavaScript accepts it with
     /// status 101 or answers it as an ordinary request (a refusal). `wire` is then empty.
     pub socket: Option<u64>,
+    /// A call that may answer with an event stream (an `sse` route), and the id its events
+    /// are sent to: an answer of status 200 with `content-type: text/event-stream` and no body
+    /// is the stream's head, and what JavaScript sends to the id follows it.
+    pub stream: Option<u64>,
 }
 
 /// What happens on an open WebSocket, for JavaScript, in the order it happened.

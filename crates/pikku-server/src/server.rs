@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use http_body_util::Either;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -207,7 +208,7 @@ async fn accept_loop(
                     let refused = verdicts.next_is_refused();
                     async move {
                         if refused {
-                            return Ok::<_, std::convert::Infallible>(bare_lf_response());
+                            return Ok::<_, std::convert::Infallible>(bare_lf_response().map(Either::Left));
                         }
                         Ok(answer(&context, request).await)
                     }

@@ -1,6 +1,7 @@
 import type { PikkuApp } from '../../app.js'
 import { portOf } from '../../app/port.js'
 import type { HttpAnswer } from '../../http/answer.js'
+import { PikkuStartupError } from '../../startup-error.js'
 import { bodyOf, kindOf, requestOf, resultOf, type HttpEvent, type HttpResult } from './http-events.js'
 
 /** How the HTTP handler reads paths. */
@@ -20,7 +21,18 @@ export interface LambdaHttpOptions {
  * ```
  */
 export function createHttpHandler(app: PikkuApp, options: LambdaHttpOptions = {}): (event: HttpEvent) => Promise<HttpResult> {
-  const { http } = portOf(app)
+  const { http, built } = portOf(app)
+  const streams = built.routes.filter(({ target }) => target.sse)
+  if (streams.length > 0) {
+    throw new PikkuStartupError(
+      streams.map(({ target }) => ({
+        code: 'PIKKU_ERR_LAMBDA',
+        subject: `route \`${target.label}\``,
+        message: 'it streams server-sent events (`sse: true`), but a Lambda HTTP handler answers whole responses',
+        fix: 'serve event streams from a server (node:http, Express, Fastify, the standalone server), or drop `sse: true`',
+      })),
+    )
+  }
   const basePath = (options.basePath ?? '').replace(/\/+$/, '')
   return async (event) => {
     const kind = kindOf(event) // not an HTTP event: the invocation fails, naming what it lacks

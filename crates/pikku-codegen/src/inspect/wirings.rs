@@ -87,6 +87,7 @@ pub(super) fn http_wirings(
                 route: wiring.route.clone(),
                 function: function_name.to_owned(),
                 auth: wiring.auth,
+                sse: wiring.sse,
             });
         }
     }

@@ -110,7 +110,20 @@ impl Schemas {
             _ => {}
         }
         let mut responses = Map::new();
-        if let Some(name) = known(&function.output_schema) {
+        if wiring.sse {
+            // Each event's `data` is the output as JSON (OpenAPI 3.1 has no event-stream schema).
+            let mut stream = json!({ "schema": { "type": "string" } });
+            if let Some(name) = known(&function.output_schema) {
+                stream["x-pikku-event"] = component(&name);
+            }
+            let content = json!({ "text/event-stream": stream });
+            let ok = json!({ "description": "A stream of server-sent events, each one's data the output as JSON", "content": content });
+            responses.insert("200".into(), ok);
+            responses.insert(
+                "204".into(),
+                json!({ "description": "Nothing to stream: the client stops" }),
+            );
+        } else if let Some(name) = known(&function.output_schema) {
             let content = json!({ "application/json": { "schema": component(&name) } });
             let ok = json!({ "description": "Success", "content": content });
             responses.insert("200".into(), ok);

@@ -29,6 +29,7 @@ impl Reader<'_> {
             return;
         }
         let (mut method, mut route, mut func, mut auth) = (None, None, None, None);
+        let mut sse = false;
         for property in &object.properties {
             let ObjectPropertyKind::ObjectProperty(p) = property else {
                 continue;
@@ -40,6 +41,7 @@ impl Reader<'_> {
                 (Some("route"), Expression::StringLiteral(s)) => route = Some(s.value.to_string()),
                 (Some("func"), Expression::Identifier(id)) => func = Some(id.name.to_string()),
                 (Some("auth"), Expression::BooleanLiteral(b)) => auth = Some(b.value),
+                (Some("sse"), Expression::BooleanLiteral(b)) => sse = b.value,
                 _ => {}
             }
         }
@@ -49,6 +51,7 @@ impl Reader<'_> {
                 route,
                 func,
                 auth,
+                sse,
                 loc: self.loc(call.span),
             });
         }

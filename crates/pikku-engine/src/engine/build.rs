@@ -73,6 +73,7 @@ impl Engine {
                 label,
                 auth: route.auth,
                 schema,
+                streams: route.sse,
             });
         }
         for entry in &config.entries {
@@ -81,6 +82,7 @@ impl Engine {
                 label: entry.name.clone(),
                 auth: entry.auth,
                 schema,
+                streams: false,
             });
         }
         let mut router = Router::default();
@@ -149,6 +151,7 @@ impl Engine {
             label: entry.name,
             auth: entry.auth,
             schema,
+            streams: false,
         });
         Ok((self.targets.len() - 1 - self.route_count) as u32)
     }

@@ -95,6 +95,8 @@ pub(crate) struct Target {
     pub(crate) label: String,
     pub(crate) auth: bool,
     schema: Option<Arc<InputSchema>>,
+    /// An `sse` route: its answer is an event stream.
+    streams: bool,
 }
 
 /// The engine: built once from an [`EngineConfig`], then shared by every request.
@@ -142,6 +144,17 @@ impl Engine {
                     .into(),
             ),
         }
+    }
+
+    /// Whether `target`'s answer is an event stream (an `sse` route), which a server must keep
+    /// open for the events that follow the head.
+    pub fn streams(&self, target: u32) -> bool {
+        self.targets.get(target as usize).is_some_and(|t| t.streams)
+    }
+
+    /// Whether any route's answer is an event stream.
+    pub fn has_streams(&self) -> bool {
+        self.targets.iter().any(|t| t.streams)
     }
 
     /// The body limit in bytes, so that adapters stop reading past it.

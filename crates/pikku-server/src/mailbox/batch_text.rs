@@ -18,7 +18,11 @@ pub(super) fn write_call(out: &mut Vec<u8>, id: u32, call: &Call) {
         out.push(b']');
         return;
     }
-    out.push(b'[');
+    match call.stream {
+        // The call's entry, after its tag and stream id.
+        Some(stream) => out.extend_from_slice(format!("[\"s\",{stream},").as_bytes()),
+        None => out.push(b'['),
+    }
     out.extend_from_slice(id.to_string().as_bytes());
     out.push(b',');
     write_string(out, call.method.as_str());

@@ -18,6 +18,7 @@ fn call(url: &str) -> Call {
         body: None,
         body_too_large: false,
         socket: None,
+        stream: None,
     }
 }
 
@@ -55,6 +56,7 @@ fn the_batch_is_the_batch_entries_javascript_reads() {
         },
         Call {
             socket: Some(9),
+            stream: None,
             wire: String::new(),
             ..call("/socket")
         },

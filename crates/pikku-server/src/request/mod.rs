@@ -8,35 +8,36 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http_body_util::Full;
+use http_body_util::{Either, Full};
 use hyper::body::{Body, Incoming};
 use hyper::header::{HeaderMap, HeaderValue, ALLOW, CONNECTION, CONTENT_LENGTH, COOKIE, HOST};
 use hyper::{Method, Request, Response};
 use pikku_engine::config::HttpMethod;
 use pikku_engine::error::{RequestError, BAD_REQUEST, MISSING_SESSION, REQUEST_TIMEOUT};
-use pikku_engine::{wire, Engine, HttpRequest, Outcome};
+use pikku_engine::{wire, HttpRequest, Outcome};
 
+use crate::event_stream::{ServerBody, StreamSlot};
 use crate::header_text::latin1;
 use crate::response::{error_response, internal_error, reply_response};
 use crate::server::Context;
-use crate::{websocket, Call, Dispatch, ServerOptions};
+use crate::{websocket, Call};
 use body::{read_body, BodyRead};
 
 /// Answers one request.
 pub(crate) async fn answer(
     context: &Arc<Context>,
     request: Request<Incoming>,
-) -> Response<Full<Bytes>> {
+) -> Response<ServerBody> {
     if let Err(reason) = strict_head(&request) {
         let err = RequestError::new(BAD_REQUEST, format!("Malformed request: {reason}"));
         let mut response = error_response(&err, None);
         closing(&mut response);
-        return response;
+        return whole(response);
     }
     if context.options.sockets.is_some() && websocket::is_upgrade(&request) {
-        return websocket::upgrade(context, request).await;
+        return whole(websocket::upgrade(context, request).await);
     }
-    let (engine, dispatch, options) = (&*context.engine, &*context.dispatch, &context.options);
+    let (engine, options) = (&*context.engine, &context.options);
     let (parts, body) = request.into_parts();
     let limit = engine.max_body_bytes();
     let declared = content_length(&parts.headers);
@@ -63,7 +64,7 @@ pub(crate) async fn answer(
             );
             let mut response = error_response(&err, request_id());
             closing(&mut response);
-            return response;
+            return whole(response);
         }
         BodyRead::Broken(reason) => {
             let err = RequestError::new(
@@ -72,7 +73,7 @@ pub(crate) async fn answer(
             );
             let mut response = error_response(&err, request_id());
             closing(&mut response);
-            return response;
+            return whole(response);
         }
     };
     // Bodies of GET, HEAD and OPTIONS are read (or the connection closed) but carry no input,
@@ -82,7 +83,7 @@ pub(crate) async fn answer(
     } else {
         (Bytes::new(), false)
     };
-    let mut response = respond(engine, dispatch, options, parts, body, body_too_large).await;
+    let mut response = respond(context, parts, body, body_too_large).await;
     if unread {
         closing(&mut response);
     }
@@ -115,22 +116,26 @@ fn reads_body(method: &Method) -> bool {
     HttpMethod::parse(method.as_str()).is_none_or(HttpMethod::reads_body)
 }
 
-fn closing(response: &mut Response<Full<Bytes>>) {
+/// A whole response (not an event stream).
+fn whole(response: Response<Full<Bytes>>) -> Response<ServerBody> {
+    response.map(Either::Left)
+}
+
+fn closing<B>(response: &mut Response<B>) {
     response
         .headers_mut()
         .insert(CONNECTION, HeaderValue::from_static("close"));
 }
 
 /// The engine's decision, answered here when it is an error JavaScript need not see, else
-/// JavaScript's answer.
+/// JavaScript's answer (an event stream's, for an `sse` route).
 async fn respond(
-    engine: &Engine,
-    dispatch: &dyn Dispatch,
-    options: &ServerOptions,
+    context: &Arc<Context>,
     parts: hyper::http::request::Parts,
     body: Bytes,
     body_too_large: bool,
-) -> Response<Full<Bytes>> {
+) -> Response<ServerBody> {
+    let (engine, dispatch, options) = (&*context.engine, &*context.dispatch, &context.options);
     let url = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
     let header = |name: &str| parts.headers.get(name).map(latin1);
     let request_id = header("x-request-id");
@@ -150,10 +155,22 @@ async fn respond(
         body_too_large,
     });
     let mut body_for_js = None;
+    // An `sse` route's call gets a stream for its events; so does one the session hook may
+    // let through, in an app with such routes (its route is known only once JavaScript has
+    // asked the engine again).
+    let mut stream = None;
+    if let Outcome::Run { target, .. } = &outcome {
+        if engine.streams(*target) {
+            stream = Some(StreamSlot::reserve(context));
+        }
+    }
     if let Outcome::Fail(err) = &outcome {
         let hook_may_help = options.session_hook && err.kind == MISSING_SESSION;
         if hook_may_help {
             body_for_js = Some(body.clone());
+            if engine.has_streams() {
+                stream = Some(StreamSlot::reserve(context));
+            }
         } else if !options.errors_to_js {
             let mut response = error_response(err, request_id);
             if let Some(allow) = err
@@ -163,7 +180,7 @@ async fn respond(
             {
                 response.headers_mut().insert(ALLOW, allow);
             }
-            return response;
+            return whole(response);
         }
     }
     let wire = wire::encode(&outcome, request_id);
@@ -178,12 +195,14 @@ async fn respond(
         body_too_large: body_for_js.is_some() && body_too_large,
         body: body_for_js,
         socket: None,
+        stream: stream.as_ref().map(StreamSlot::id),
     };
     let (sender, receiver) = tokio::sync::oneshot::channel();
     dispatch.dispatch(call, sender);
-    match receiver.await {
-        Ok(reply) => reply_response(reply),
-        Err(_) => internal_error("The function's answer was lost"),
+    match (receiver.await, stream) {
+        (Ok(reply), Some(stream)) => stream.respond(reply),
+        (Ok(reply), None) => whole(reply_response(reply)),
+        (Err(_), _) => whole(internal_error("The function's answer was lost")),
     }
 }
 

@@ -69,6 +69,7 @@ pub(crate) async fn upgrade(
         body: None,
         body_too_large: false,
         socket: Some(reserved.id),
+        stream: None,
     };
     let (sender, receiver) = tokio::sync::oneshot::channel();
     context.dispatch.dispatch(call, sender);
