@@ -115,6 +115,20 @@ describe('generated fetch client', () => {
     expect((errors[0] as PikkuFetchError).status).toBe(422)
   })
 
+  it('calls exposed functions by name: typed `rpc.invoke`, errors as PikkuFetchError', async () => {
+    const renamed = await pikkuFetch.rpc.invoke('renameAccount', { id: 2, name: 'Lin' })
+    expectTypeOf(renamed).toEqualTypeOf<{ id: number; name: string }>()
+    expect(renamed).toEqual({ id: 2, name: 'Lin' })
+    const error = await pikkuFetch.rpc.invoke('renameAccount', { id: 2, name: 'L' }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(PikkuFetchError)
+    expect((error as PikkuFetchError).status).toBe(422)
+    const never = (fn: () => unknown) => fn
+    // @ts-expect-error only exposed functions are in the map
+    never(() => pikkuFetch.rpc.invoke('getAccount', { id: 1 }))
+    // @ts-expect-error `name` is missing
+    never(() => pikkuFetch.rpc.invoke('renameAccount', { id: 1 }))
+  })
+
   it('closes a subscription on `close()`', async () => {
     const subscription = pikkuFetch.subscribe('/count', { count: 1000 }, { onEvent: () => subscription.close() })
     await subscription.done

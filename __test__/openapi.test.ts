@@ -83,6 +83,20 @@ describe('pikku OpenAPI document', () => {
     expect(watch.responses['204'].description).toMatch(/Nothing to stream/)
   })
 
+  it('describes each exposed function at POST /rpc/<name>, its input as `data`', () => {
+    const rpc = doc.paths['/rpc/renameTodo'].post
+    expect(rpc.operationId).toBe('rpc_renameTodo')
+    expect(rpc.requestBody.content['application/json'].schema).toEqual({
+      type: 'object',
+      additionalProperties: false,
+      properties: { data: { $ref: '#/components/schemas/RenameTodoInput' } },
+      required: ['data'],
+    })
+    expect(rpc.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/RenameTodoOutput' })
+    expect(rpc.responses['401']).toBeDefined() // it needs a session
+    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/rpc/'))).toEqual(['/rpc/renameTodo'])
+  })
+
   it('hoists shared types into components', () => {
     expect(doc.components.schemas.User).toMatchObject({ type: 'object', required: ['name'] })
     expect(text).not.toContain('$defs')

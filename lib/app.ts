@@ -4,6 +4,7 @@ import { Entries } from './app/entries.js'
 import { InProcess } from './app/in-process.js'
 import { setPort } from './app/port.js'
 import { ChannelRuntime } from './channel/runtime.js'
+import { functionMeta } from './functions.js'
 import { HttpPipeline } from './http/pipeline.js'
 import type { AnyAPIFunction, InputOf, Logger, OutputOf } from './types.js'
 
@@ -28,6 +29,10 @@ export class PikkuApp {
     const entries = new Entries(built.engine, built.links)
     this.logger = built.env.logger
     this.calls = new InProcess(built, entries)
+    // A call by name runs as `call` does, with the caller's session; a function that needs a
+    // session needs one here too.
+    built.env.rpc.run = (func, data, session, depth) =>
+      this.calls.call(func, data as never, { session, auth: functionMeta(func)?.sessionless !== true, context: { rpcDepth: depth } })
     setPort(this, { built, http: new HttpPipeline(built, entries), channels: new ChannelRuntime(built), calls: this.calls })
   }
 

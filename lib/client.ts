@@ -8,6 +8,9 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
 /** The shape of a generated route map: route → method → input and output. */
 export type RouteTable = { [route: string]: { [M in Method]?: { input: unknown; output: unknown } } }
 
+/** The shape of a generated RPC map: function name → input and output (`expose: true`). */
+export type RPCTable = { [name: string]: { input: unknown; output: unknown } }
+
 /** The routes of `R` that answer `M`. */
 export type RoutesWith<R extends RouteTable, M extends Method> = {
   [P in keyof R & string]: R[P][M] extends { input: unknown } ? P : never
@@ -49,11 +52,23 @@ export class PikkuFetchError extends Error {
  * `null` and `undefined` values (and array items) are left out, as no value; a JSON body keeps
  * `null`, which is a value in JSON.
  */
-export class PikkuFetch<R extends RouteTable> {
+export class PikkuFetch<R extends RouteTable, P extends RPCTable = {}> {
   private serverUrl = ''
   private readonly headers: Record<string, string> = {}
 
   constructor(private readonly fetchFn: typeof fetch = (...args) => fetch(...args)) {}
+
+  /**
+   * The app's exposed functions (`expose: true`), called by name at `POST /rpc/:name`:
+   *
+   * ```ts
+   * const note = await pikkuFetch.rpc.invoke('getNote', { id: 1 })
+   * ```
+   */
+  readonly rpc = {
+    invoke: <N extends keyof P & string>(name: N, ...data: InputArgs<P[N]['input']>): Promise<P[N]['output']> =>
+      this.request('POST', `/rpc/${encodeURIComponent(name)}`, '', JSON.stringify({ data: data[0] ?? {} })) as Promise<P[N]['output']>,
+  }
 
   /** The server's base URL: `http://127.0.0.1:3000`. */
   setServerUrl(url: string): void {
@@ -116,13 +131,13 @@ export class PikkuFetch<R extends RouteTable> {
   private async send(method: string, route: string, data: unknown): Promise<unknown> {
     const { path, rest } = fillPath(method, route, data)
     const inQuery = method === 'GET' || method === 'DELETE'
-    const query = inQuery ? toQuery(rest) : ''
+    return this.request(method, path, inQuery ? toQuery(rest) : '', inQuery ? undefined : JSON.stringify(rest))
+  }
+
+  /** One request with the client's headers (a JSON body when given); the answer parsed, or a `PikkuFetchError`. */
+  private async request(method: string, path: string, query: string, body: string | undefined): Promise<unknown> {
     const headers: Record<string, string> = { ...this.headers }
-    let body: string | undefined
-    if (!inQuery) {
-      headers['content-type'] = 'application/json'
-      body = JSON.stringify(rest)
-    }
+    if (body !== undefined) headers['content-type'] = 'application/json'
     const response = await this.fetchFn(`${this.serverUrl}${path}${query}`, { method, headers, body })
     const text = await response.text()
     const parsed = text ? (JSON.parse(text) as unknown) : undefined

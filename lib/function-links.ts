@@ -10,6 +10,7 @@ export type FunctionLinks = Record<string, () => unknown>
 
 const pending: Array<[string, () => unknown]> = []
 const linked = new WeakMap<object, string>()
+const byName = new Map<string, AnyAPIFunction>()
 let given = 0
 
 /**
@@ -32,7 +33,12 @@ export function linkFunctions(links: FunctionLinks): void {
 export function linkedName(func: AnyAPIFunction): string | undefined {
   const known = linked.get(func)
   if (known !== undefined || pending.length === 0) return known
-  // Resolve what can be resolved now; a getter whose module is still being evaluated stays.
+  resolvePending()
+  return linked.get(func)
+}
+
+/** Resolves what can be resolved now; a getter whose module is still being evaluated stays. */
+function resolvePending(): void {
   for (let i = pending.length - 1; i >= 0; i--) {
     const [name, get] = pending[i]!
     let value: unknown
@@ -43,10 +49,16 @@ export function linkedName(func: AnyAPIFunction): string | undefined {
     }
     if (typeof value === 'function') {
       linked.set(value, name)
+      byName.set(name, value as AnyAPIFunction)
       pending.splice(i, 1)
     }
   }
-  return linked.get(func)
+}
+
+/** Every linked function that can be resolved now, by its metadata name. */
+export function linkedFunctions(): ReadonlyMap<string, AnyAPIFunction> {
+  if (pending.length > 0) resolvePending()
+  return byName
 }
 
 /** Whether generated links were given (for the fix a missing schema suggests). */

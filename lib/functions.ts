@@ -34,6 +34,8 @@ export interface FunctionMeta {
   middleware?: readonly PikkuMiddleware[]
   /** Permissions of the function (keys OR'ed, arrays AND'ed). */
   permissions?: Permissions
+  /** `expose: true`: served at `POST /rpc/:name`. */
+  expose?: true
 }
 
 const metaKey = Symbol.for('pikku.function')
@@ -81,17 +83,35 @@ export interface FunctionConfig<F, S, O = S> {
   middleware?: readonly PikkuMiddleware[]
   /** Checks run after validation: keys OR'ed, the checks in an array under one key AND'ed. */
   permissions?: Permissions
+  /**
+   * Serves the function at `POST /rpc/:name` (body `{ data }`) for clients, with the same
+   * validation, session and permissions as any call; the generated client's `rpc.invoke`
+   * calls it. Every function can be called by name from other functions (`rpc.invoke`).
+   */
+  expose?: boolean
+}
+
+/** Functions given a `name`, by it (the newest one of a name wins, as a module evaluated again gives it). */
+const named = new Map<string, AnyAPIFunction>()
+
+/** The functions defined with a `name`, by name. */
+export function namedFunctions(): ReadonlyMap<string, AnyAPIFunction> {
+  return named
 }
 
 function define(config: AnyAPIFunction | FunctionConfig<AnyAPIFunction, unknown>, sessionless: boolean) {
   // `output` is for types and the code generator only.
-  const { func, input, name, middleware, permissions, unvalidatedInput } = typeof config === 'function' ? { func: config } as FunctionConfig<AnyAPIFunction, unknown> : config
+  const { func, input, name, middleware, permissions, unvalidatedInput, expose } = typeof config === 'function' ? { func: config } as FunctionConfig<AnyAPIFunction, unknown> : config
   const meta: FunctionMeta = { sessionless }
   if (input !== undefined) meta.input = input as JSONSchema
   if (middleware !== undefined) meta.middleware = middleware
   if (permissions !== undefined) meta.permissions = permissions
   if (unvalidatedInput === true) meta.unvalidatedInput = true
-  if (name) meta.name = name
+  if (expose === true) meta.expose = true
+  if (name) {
+    meta.name = name
+    named.set(name, func)
+  }
   // In the config form JavaScript names the function after its `func` key: no name.
   else if (typeof config === 'function' && func.name) meta.label = func.name
   Object.defineProperty(func, metaKey, { value: meta })

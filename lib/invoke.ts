@@ -5,7 +5,8 @@ import { functionMeta } from './functions.js'
 import { deniedBy, permissionDenied, type Permission, type PermissionPlan, type Permissions } from './permissions.js'
 import { requestId } from './native.js'
 import { internalErrorAnswer, JSON_TYPE, type HttpAnswer, type HttpRequestLike } from './http/answer.js'
-import type { AnyAPIFunction, InvocationContext, Logger, Session, SessionServices } from './types.js'
+import { rpcInvoker, type RPCFunctionTable, type RunByName } from './rpc.js'
+import type { AnyAPIFunction, InvocationContext, Logger, Session, SessionServices, UserSessionService } from './types.js'
 
 /** What running a function needs from the app. */
 export interface InvokeEnv {
@@ -23,20 +24,35 @@ export interface InvokeEnv {
   servicesProto: object
   /** How `sse: true` routes stream. */
   eventStreams: Required<EventStreamOptions>
+  /** How functions call each other by name. */
+  rpc: RPCEnv
 }
 
-/** Where an invocation's services keep its deadline. */
+/** Where an invocation's services keep its deadline, and how deep in calls by name it runs. */
 const DEADLINE = Symbol('pikku.deadline')
+const RPC_DEPTH = Symbol('pikku.rpcDepth')
+
+/** How an app's functions call each other by name; set once the app is made. */
+export interface RPCEnv {
+  table?: RPCFunctionTable
+  run?: RunByName
+}
 
 /**
  * The prototype of an app's invocation services: its singletons, and `signal`, an
  * `AbortSignal` aborted when the invocation runs past its time limit (never, without one).
  */
-export function servicesPrototype(singletons: Record<string, unknown>): object {
+export function servicesPrototype(singletons: Record<string, unknown>, rpc: RPCEnv): object {
   const proto = Object.create(singletons) as object
   Object.defineProperty(proto, 'signal', {
     get(this: { [DEADLINE]?: Deadline }) {
       return this[DEADLINE]?.signal ?? NEVER_ABORTED
+    },
+  })
+  Object.defineProperty(proto, 'rpc', {
+    get(this: { [RPC_DEPTH]?: number; userSession?: UserSessionService }) {
+      // Made when asked for: most invocations call nothing by name.
+      return rpcInvoker(rpc.table!, rpc.run!, () => this.userSession?.get(), this[RPC_DEPTH] ?? 0)
     },
   })
   return proto
@@ -87,6 +103,7 @@ export function invokeFunction(
   const services = Object.create(env.servicesProto) as Record<string | symbol, unknown>
   services.userSession = context.userSession
   services[DEADLINE] = deadline // always set: one shape for every invocation's services
+  services[RPC_DEPTH] = context.rpcDepth
   const channel = context.channel ?? context.events
   if (channel) services.channel = channel
   try {
@@ -112,6 +129,7 @@ async function invokeWithSessionServices(
     const framework = channel ? { userSession: context.userSession, channel } : { userSession: context.userSession }
     const services = Object.assign(Object.create(env.servicesProto) as Record<string | symbol, unknown>, framework, sessionServices)
     if (deadline) services[DEADLINE] = deadline
+    if (context.rpcDepth) services[RPC_DEPTH] = context.rpcDepth
     return await func(services as never, input as never, session as never)
   } finally {
     try {

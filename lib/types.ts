@@ -1,4 +1,5 @@
 import type { EventStream } from './http/event-stream.js'
+import type { RPCInvoker } from './rpc.js'
 
 /**
  * The app's own types, declared once by module augmentation:
@@ -34,6 +35,8 @@ export type Session = PikkuTypes extends { session: infer S } ? S : CoreSession
 
 /** What the framework adds to every invocation's services, over the app's. */
 export interface FrameworkServices {
+  /** Calls another function of the app by name, with this invocation's session (see `RPCInvoker`). */
+  rpc: RPCInvoker
   /**
    * Aborted when the invocation runs past its time limit (an HTTP request's `timeoutMs`),
    * with a `TimeoutError` as its reason: pass it to `fetch`, database calls and timers so
@@ -165,6 +168,8 @@ export interface InvocationContext {
   channel?: PikkuChannel
   /** The event stream of an `sse: true` route (also in the services as `channel`). */
   events?: EventStream
+  /** How deep in calls by name (`rpc.invoke`) this invocation runs: 0 or absent when a client called it. */
+  rpcDepth?: number
 }
 
 /** The job a queue worker's function runs for, as its invocation context gives it. */

@@ -10,7 +10,8 @@ import type { EngineConfig, RouteConfig } from '../generated/contract.js'
 import { DEFAULT_KEEP_ALIVE_MS, DEFAULT_MAX_BUFFERED_BYTES, type EventStreamOptions } from '../http/event-stream.js'
 import type { HttpTarget } from '../http/serve.js'
 import { DEFAULT_TIMEOUT_MS, Deadlines, MOST_TIMEOUT_MS } from '../deadlines.js'
-import { permissionPlan, runChecked, servicesPrototype, type InvokeEnv } from '../invoke.js'
+import { permissionPlan, runChecked, servicesPrototype, type InvokeEnv, type RPCEnv } from '../invoke.js'
+import { RPCFunctionTable, rpcRoute } from '../rpc.js'
 import { metadataChannelFunction } from '../metadata.js'
 import { registeredMiddleware, type PatternMiddleware, type PikkuMiddleware } from '../middleware.js'
 import { apiKeyHeader, createEngine, handlerFor, maxBodyBytes, ownerFor, type EngineHandle } from '../native.js'
@@ -108,6 +109,7 @@ function eventStreamSettings(options: EventStreamOptions | undefined, problems: 
 export function buildApp(options: AppOptions): BuiltApp {
   const singletonServices = options.singletonServices ?? {}
   const problems: StartupProblem[] = []
+  const rpc: RPCEnv = {}
   const env: InvokeEnv = {
     singletonServices,
     createSessionServices: options.createSessionServices,
@@ -115,8 +117,9 @@ export function buildApp(options: AppOptions): BuiltApp {
     logger: options.logger ?? console,
     deadlines: new Deadlines(),
     timeoutMs: timeoutOf(options.timeoutMs, '`timeoutMs` of createApp', problems) ?? DEFAULT_TIMEOUT_MS,
-    servicesProto: servicesPrototype(singletonServices),
+    servicesProto: servicesPrototype(singletonServices, rpc),
     eventStreams: eventStreamSettings(options.sse, problems),
+    rpc,
   }
   const registered = registeredMiddleware()
   const globalChain = [...(options.middleware ?? []), ...registered.global]
@@ -130,7 +133,13 @@ export function buildApp(options: AppOptions): BuiltApp {
   if (options.maxBodyBytes !== undefined) config.maxBodyBytes = options.maxBodyBytes
   if (options.session) config.session = options.session
   const routes: RouteTarget[] = []
-  for (const wiring of options.routes ?? registeredRoutes()) {
+  const routeWirings = [...(options.routes ?? registeredRoutes())]
+  const handlers = new Map<number, HandlerTarget>()
+  // Functions call each other by name; the exposed ones are served at POST /rpc/:name.
+  const wired = () => [...routeWirings.map((w) => w.func), ...[...handlers.values()].map((h) => h.func)]
+  rpc.table = new RPCFunctionTable(wired, (func) => links.nameOf(func))
+  if (rpc.table.anyExposed()) routeWirings.push({ method: 'post', route: '/rpc/:name', func: rpcRoute(rpc.table, (...call) => rpc.run!(...call)), auth: false })
+  for (const wiring of routeWirings) {
     const label = `${wiring.method.toUpperCase()} ${wiring.route}`
     const meta = functionMeta(wiring.func)
     const name = functionName(wiring.func)
@@ -173,7 +182,6 @@ export function buildApp(options: AppOptions): BuiltApp {
     routes.push({ target, own, auth: route.auth })
   }
   const channelWirings = options.channels ?? registeredChannels()
-  const handlers = new Map<number, HandlerTarget>()
   const planner = {
     entryConfig: (func: Parameters<typeof entryConfig>[1], auth: boolean, subject: string, wiredName?: string) => entryConfig(links, func, auth, subject, wiredName),
     metadataFunction: (channel: string, value: string | undefined) => metadataChannelFunction(metadata, channel, value),

@@ -272,7 +272,11 @@ sessionless: boolean,
 /**
  * Where the function is defined: `src/todos.ts:12:14`.
  */
-source?: string, };
+source?: string, 
+/**
+ * `expose: true`: served at `POST /rpc/:name`, and in the client's `rpc.invoke`.
+ */
+expose?: boolean, };
 
 export type HttpWiringMeta = { 
 /**

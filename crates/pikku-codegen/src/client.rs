@@ -104,7 +104,23 @@ pub(crate) fn fetch_client_with(
             methods.join("\n")
         );
     }
-    out.push_str("}\n\n/** A client of the routes above: `await pikkuFetch.get('/todos/:id', { id: 1 })`. */\nexport const pikkuFetch = new PikkuFetch<Routes>()\n");
+    out.push_str("}\n");
+    let exposed: Vec<(&String, (&str, &str))> = (metadata.functions.iter())
+        .filter(|(_, function)| function.expose)
+        .filter_map(|(name, _)| Some((name, in_out(metadata, name)?)))
+        .collect();
+    let client_type = if exposed.is_empty() {
+        "Routes"
+    } else {
+        out.push_str("\n/** The functions served at `POST /rpc/:name` (`expose: true`): their input and output. */\nexport type RPC = {\n");
+        for (name, (input, output)) in &exposed {
+            let quoted = serde_json::Value::String((*name).to_owned());
+            let _ = writeln!(out, "  {quoted}: {{ input: {input}; output: {output} }}");
+        }
+        out.push_str("}\n");
+        "Routes, RPC"
+    };
+    let _ = write!(out, "\n/** A client of the routes above: `await pikkuFetch.get('/todos/:id', {{ id: 1 }})`. */\nexport const pikkuFetch = new PikkuFetch<{client_type}>()\n");
     if !metadata.channels.is_empty() {
         channels(&mut out, metadata);
     }

@@ -199,6 +199,8 @@ pub struct FunctionDef {
     /// The `input` and `output` expressions of the config form (a Zod schema, or JSON Schema).
     pub input_expr: Option<JsExpr>,
     pub output_expr: Option<JsExpr>,
+    /// `expose: true` in the config form.
+    pub expose: bool,
     pub loc: Loc,
 }
 

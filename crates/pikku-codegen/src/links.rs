@@ -83,6 +83,20 @@ pub fn links_module(links: &[FunctionLink], out_dir: &Path, js_extension: bool) 
         );
     }
     text.push_str("})\n");
+    if !links.is_empty() {
+        // Every linked function can be called by name: `rpc.invoke` is typed by this map.
+        text.push_str("\ndeclare module '@pikku/native' {\n  interface RPCFunctions {\n");
+        for link in links {
+            let index = index_of[&link.file];
+            let _ = writeln!(
+                text,
+                "    {}: typeof m{index}.{}",
+                property(&link.name),
+                link.export
+            );
+        }
+        text.push_str("  }\n}\n");
+    }
     text
 }
 

@@ -216,6 +216,10 @@ pub struct FunctionMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub source: Option<String>,
+    /// `expose: true`: served at `POST /rpc/:name`, and in the client's `rpc.invoke`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[ts(optional = nullable)]
+    pub expose: bool,
 }
 
 /// One HTTP wiring as the code generator found it.

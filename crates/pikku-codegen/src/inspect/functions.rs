@@ -113,6 +113,7 @@ fn function_schemas(
         output_schema: None,
         sessionless: function.sessionless,
         source: Some(source_of(project, file, function.loc.offset)),
+        expose: function.expose,
     };
     let type_name = capitalize(name);
     for (expr, ty, suffix, what) in [

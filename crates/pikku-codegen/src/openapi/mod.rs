@@ -51,8 +51,10 @@ pub fn openapi_document(
     info: &OpenApiInfo,
     sources: &[SessionSource],
 ) -> Value {
+    let exposed = (metadata.functions.values()).filter(|f| f.expose);
     let used: BTreeSet<&String> = (metadata.http.iter())
         .filter_map(|w| metadata.functions.get(&w.function))
+        .chain(exposed)
         .flat_map(|f| f.input_schema.iter().chain(&f.output_schema))
         .filter(|name| metadata.schemas.contains_key(*name))
         .collect();
@@ -84,6 +86,13 @@ pub fn openapi_document(
         let method = wiring.method.as_upper().to_ascii_lowercase();
         if item.get(&method).is_none() {
             item[method.as_str()] = schemas.operation(wiring, &id, function);
+        }
+    }
+    // The exposed functions, each at its own path of `POST /rpc/:name`.
+    for (name, function) in metadata.functions.iter().filter(|(_, f)| f.expose) {
+        let item = (paths.entry(format!("/rpc/{name}"))).or_insert_with(|| json!({}));
+        if item.get("post").is_none() {
+            item["post"] = schemas.rpc_operation(name, function);
         }
     }
     let mut all = std::mem::take(&mut schemas.out);

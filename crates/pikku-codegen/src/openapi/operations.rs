@@ -165,6 +165,68 @@ impl Schemas {
     }
 }
 
+impl Schemas {
+    /// `POST /rpc/<name>` of an exposed function: its input as the body's `data`.
+    pub(super) fn rpc_operation(&self, name: &str, function: &FunctionMeta) -> Value {
+        let known = |schema: &Option<String>| {
+            let schema = schema.as_deref().map(sanitize);
+            schema.filter(|schema| self.out.contains_key(schema))
+        };
+        let mut body = json!({ "type": "object", "additionalProperties": false, "properties": {} });
+        if let Some(input) = known(&function.input_schema) {
+            body["properties"]["data"] = component(&input);
+            let required = (self.object(&input))
+                .and_then(|o| o.get("required"))
+                .and_then(Value::as_array)
+                .is_some_and(|r| !r.is_empty());
+            if required {
+                body["required"] = json!(["data"]);
+            }
+        }
+        let mut responses = Map::new();
+        match known(&function.output_schema) {
+            Some(output) => {
+                let content = json!({ "application/json": { "schema": component(&output) } });
+                responses.insert(
+                    "200".into(),
+                    json!({ "description": "Success", "content": content }),
+                );
+            }
+            None => {
+                responses.insert(
+                    "204".into(),
+                    json!({ "description": "Success, no content" }),
+                );
+            }
+        }
+        for (status, error, _) in ERRORS {
+            let applies = match status {
+                "401" => !function.sessionless,
+                "405" => false,
+                _ => true,
+            };
+            if applies {
+                let reference = json!({ "$ref": format!("#/components/responses/{error}") });
+                responses.insert(status.into(), reference);
+            }
+        }
+        let content = json!({ "application/json": { "schema": body } });
+        let mut operation = json!({
+            "operationId": format!("rpc_{}", sanitize(name)),
+            "description": format!("Calls `{name}` by name (`expose: true`)."),
+            "requestBody": { "required": true, "content": content },
+            "responses": responses,
+        });
+        if !self.requirement.is_empty() {
+            operation["security"] = match function.sessionless {
+                false => Value::Array(self.requirement.clone()),
+                true => json!([]),
+            };
+        }
+        operation
+    }
+}
+
 fn parameter(name: &str, location: &str, schema: Value, required: bool) -> Value {
     let mut parameter = json!({ "name": name, "in": location, "required": required });
     if let Some(description) = schema.get("description") {

@@ -204,6 +204,7 @@ impl Reader<'_> {
                     runtime_input: false,
                     input_expr: None,
                     output_expr: None,
+                    expose: false,
                     loc,
                 });
                 return Some(name);

@@ -4,7 +4,7 @@
 use oxc_ast::ast::*;
 
 use super::{object_properties, Reader};
-use crate::ir::{FunctionDef, Loc, Ty};
+use crate::ir::{FunctionDef, JsExpr, Loc, Ty};
 
 /// The names of definers and annotations, in both vocabularies.
 const SESSION_DEFINERS: [&str; 2] = ["pikkuFunc", "APIFunction"];
@@ -34,6 +34,7 @@ impl Reader<'_> {
                 })
             };
             let (input_expr, output_expr) = (key("input"), key("output"));
+            let expose = matches!(key("expose"), Some(JsExpr::Bool(true)));
             self.module.functions.push(FunctionDef {
                 name: name.to_owned(),
                 input,
@@ -42,6 +43,7 @@ impl Reader<'_> {
                 runtime_input: input_expr.is_some(),
                 input_expr,
                 output_expr,
+                expose,
                 loc,
             });
         }
