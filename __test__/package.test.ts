@@ -25,7 +25,7 @@ function names(code: string, inputType: 'commonjs' | 'module'): string[] {
 
 describe('the exports map', () => {
   it('names types, import and require for every entry, and the files exist', () => {
-    expect(entries.map(([subpath]) => subpath)).toEqual(['.', './express', './fastify', './node-http', './fetch', './standalone', './next', './client', './bullmq', './redis', './postgres', './lambda'])
+    expect(entries.map(([subpath]) => subpath)).toEqual(['.', './express', './fastify', './node-http', './fetch', './standalone', './next', './client', './bullmq', './redis', './postgres', './lambda', './mcp'])
     for (const [, target] of entries) {
       for (const file of [target.import.types, target.import.default, target.require.types, target.require.default]) {
         expect(existsSync(join(root, file)), file).toBe(true)

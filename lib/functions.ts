@@ -36,6 +36,12 @@ export interface FunctionMeta {
   permissions?: Permissions
   /** `expose: true`: served at `POST /rpc/:name`. */
   expose?: true
+  /** `mcp: true`: a tool for agents (`@pikku/native/mcp`). */
+  mcp?: true
+  /** A short title for people (MCP tools, OpenAPI). */
+  title?: string
+  /** What the function does (MCP tools, OpenAPI). */
+  description?: string
 }
 
 const metaKey = Symbol.for('pikku.function')
@@ -89,6 +95,15 @@ export interface FunctionConfig<F, S, O = S> {
    * calls it. Every function can be called by name from other functions (`rpc.invoke`).
    */
   expose?: boolean
+  /**
+   * Offers the function to agents as an MCP tool (`@pikku/native/mcp`), named by the function's
+   * name, with its `title`, `description` and input schema.
+   */
+  mcp?: boolean
+  /** A short title for people (MCP tools, OpenAPI). */
+  title?: string
+  /** What the function does, for agents and people (MCP tools, OpenAPI). */
+  description?: string
 }
 
 /** Functions given a `name`, by it (the newest one of a name wins, as a module evaluated again gives it). */
@@ -101,13 +116,16 @@ export function namedFunctions(): ReadonlyMap<string, AnyAPIFunction> {
 
 function define(config: AnyAPIFunction | FunctionConfig<AnyAPIFunction, unknown>, sessionless: boolean) {
   // `output` is for types and the code generator only.
-  const { func, input, name, middleware, permissions, unvalidatedInput, expose } = typeof config === 'function' ? { func: config } as FunctionConfig<AnyAPIFunction, unknown> : config
+  const { func, input, name, middleware, permissions, unvalidatedInput, expose, mcp, title, description } = typeof config === 'function' ? { func: config } as FunctionConfig<AnyAPIFunction, unknown> : config
   const meta: FunctionMeta = { sessionless }
   if (input !== undefined) meta.input = input as JSONSchema
   if (middleware !== undefined) meta.middleware = middleware
   if (permissions !== undefined) meta.permissions = permissions
   if (unvalidatedInput === true) meta.unvalidatedInput = true
   if (expose === true) meta.expose = true
+  if (mcp === true) meta.mcp = true
+  if (title !== undefined) meta.title = title
+  if (description !== undefined) meta.description = description
   if (name) {
     meta.name = name
     named.set(name, func)

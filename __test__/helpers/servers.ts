@@ -175,7 +175,7 @@ function nextCatchAll(app: PikkuApp): (request: Request) => Promise<Response> {
  * stream is passed on as it comes, and the client going away aborts the request's signal and
  * cancels the stream, as those hosts do.
  */
-function fetchBridge(handler: (request: Request) => Promise<Response>) {
+export function fetchBridge(handler: (request: Request) => Promise<Response>) {
   return (req: IncomingMessage, res: import('node:http').ServerResponse) => {
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
     const gone = new AbortController()

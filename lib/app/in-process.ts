@@ -5,7 +5,8 @@
 import type { CallOptions, RouteHandlerOptions } from '../app-options.js'
 import { errorFromBody } from '../errors.js'
 import { isErrorAnswer, type WireAnswer } from '../http/answer.js'
-import { check } from '../native.js'
+import { NO_BODY } from '../http/node.js'
+import { check, invoke } from '../native.js'
 import { isProblem } from '../schema-links.js'
 import type { AnyAPIFunction, InputOf, InvocationContext, OutputOf } from '../types.js'
 import { inProcessSession } from '../user-session.js'
@@ -28,6 +29,18 @@ export class InProcess {
     const input = this.checkInput(func, data, options)
     const context: InvocationContext = { ...options.context, userSession: inProcessSession(options.session) }
     return (await runInApp(this.app, func, input, options.session, context, this.limitOf(options.timeoutMs, '`timeoutMs` of app.call'))) as OutputOf<F>
+  }
+
+  /**
+   * Calls `func` with string values (an MCP prompt's arguments, a resource URI's parameters),
+   * read by its schema as path parameters are (`"7"` is 7 where it says integer).
+   */
+  async callWithStrings(func: AnyAPIFunction, values: Record<string, string>, options: Pick<CallOptions, 'auth' | 'session'> = {}): Promise<unknown> {
+    const entry = this.entries.index(func, options.auth ?? true)
+    const request = { method: 'GET', url: '/', paramsJson: JSON.stringify(values), hasSession: options.session != null, body: NO_BODY, bodyTooLarge: false }
+    const wire = JSON.parse(invoke(this.app.engine, entry, request)) as WireAnswer
+    if (isErrorAnswer(wire)) throw errorFromBody(wire[1])
+    return runInApp(this.app, func, wire[1], options.session, { userSession: inProcessSession(options.session) })
   }
 
   /** See {@link PikkuApp.checkInput}. */
