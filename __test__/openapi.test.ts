@@ -97,6 +97,11 @@ describe('pikku OpenAPI document', () => {
     expect(Object.keys(doc.paths).filter((path) => path.startsWith('/rpc/'))).toEqual(['/rpc/renameTodo'])
   })
 
+  it("lists a route's tags (a group's, then its own) on its operation", () => {
+    expect(doc.paths['/health'].get.tags).toEqual(['ops'])
+    expect(doc.paths['/todos'].get.tags).toBeUndefined()
+  })
+
   it('hoists shared types into components', () => {
     expect(doc.components.schemas.User).toMatchObject({ type: 'object', required: ['name'] })
     expect(text).not.toContain('$defs')

@@ -23,6 +23,8 @@ export interface RouteWiring<F extends AnyAPIFunction = AnyAPIFunction> {
    * limit on an `sse` route; 0: no limit).
    */
   timeoutMs?: number
+  /** Tags of the route, for the OpenAPI document (a group's come first). */
+  tags?: readonly string[]
   /**
    * Server-sent events (GET only): the function sends events through its `channel` service
    * (an `EventStream`) and the stream ends when it returns. See `EventStream`.

@@ -298,7 +298,11 @@ auth?: boolean,
 /**
  * Server-sent events (`sse: true`): the function's output is the type of each event.
  */
-sse?: boolean, };
+sse?: boolean, 
+/**
+ * Its tags (its groups', then its own), for the OpenAPI document.
+ */
+tags?: Array<string>, };
 
 export type ChannelWiringMeta = { 
 /**

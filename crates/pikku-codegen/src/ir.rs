@@ -213,6 +213,8 @@ pub struct HttpWiring {
     pub auth: Option<bool>,
     /// `sse: true`.
     pub sse: bool,
+    /// `tags: ['todos']` (with those of its groups).
+    pub tags: Vec<String>,
     pub loc: Loc,
 }
 
@@ -265,4 +267,30 @@ pub struct Module {
     pub functions: Vec<FunctionDef>,
     pub wirings: Vec<HttpWiring>,
     pub channels: Vec<ChannelWiring>,
+    /// `const api = defineHTTPRoutes({ … })`, by name.
+    pub route_groups: HashMap<String, RouteGroup>,
+    /// `wireHTTPRoutes({ … })` calls.
+    pub group_wirings: Vec<RouteGroup>,
+}
+
+/// A group of routes (`defineHTTPRoutes` / `wireHTTPRoutes`): what its routes share.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RouteGroup {
+    pub base_path: String,
+    pub tags: Vec<String>,
+    pub auth: Option<bool>,
+    pub routes: Vec<GroupEntry>,
+    pub loc: Loc,
+}
+
+/// One entry of a group's `routes`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GroupEntry {
+    Route(HttpWiring),
+    Group(RouteGroup),
+    /// A group declared elsewhere (`routes: { todos: todoRoutes }`), found by name.
+    Ref {
+        name: String,
+        loc: Loc,
+    },
 }

@@ -240,6 +240,10 @@ pub struct HttpWiringMeta {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     #[ts(optional = nullable)]
     pub sse: bool,
+    /// Its tags (its groups', then its own), for the OpenAPI document.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional = nullable)]
+    pub tags: Vec<String>,
 }
 
 /// One channel wiring as the code generator found it.

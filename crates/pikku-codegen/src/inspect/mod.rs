@@ -2,6 +2,7 @@
 //! every HTTP wiring, and the checks that need both (a route `:param` must be an input key).
 
 mod functions;
+mod route_groups;
 mod wirings;
 
 use std::collections::BTreeMap;

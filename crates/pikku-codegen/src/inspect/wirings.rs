@@ -7,6 +7,7 @@ use pikku_engine::config::{ChannelWiringMeta, HttpMethod, HttpWiringMeta};
 use serde_json::Value;
 
 use super::functions::Functions;
+use super::route_groups;
 use crate::diagnostics::Diagnostic;
 use crate::project::Project;
 use crate::resolve::DefTable;
@@ -35,8 +36,11 @@ pub(super) fn http_wirings(
         opaque,
     } = found;
     let mut http = Vec::new();
-    for (file, module) in project.modules.iter().enumerate() {
-        for wiring in &module.wirings {
+    let grouped = route_groups::grouped_routes(project, diagnostics);
+    let single = (project.modules.iter().enumerate())
+        .flat_map(|(file, module)| module.wirings.iter().map(move |w| (file, w)));
+    for (file, wiring) in single.chain(grouped.iter().map(|(file, w)| (*file, w))) {
+        {
             let label = format!("{} {}", wiring.method.to_uppercase(), wiring.route);
             let Some(method) = HttpMethod::parse(&wiring.method) else {
                 diagnostics.push(
@@ -88,6 +92,7 @@ pub(super) fn http_wirings(
                 function: function_name.to_owned(),
                 auth: wiring.auth,
                 sse: wiring.sse,
+                tags: wiring.tags.clone(),
             });
         }
     }

@@ -146,6 +146,9 @@ impl Schemas {
             }
         }
         let mut operation = json!({ "operationId": id, "responses": responses });
+        if !wiring.tags.is_empty() {
+            operation["tags"] = json!(wiring.tags);
+        }
         if !parameters.is_empty() {
             operation["parameters"] = Value::Array(parameters);
         }

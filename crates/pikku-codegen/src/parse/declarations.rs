@@ -216,6 +216,16 @@ impl Reader<'_> {
                 if self.definer_call(&name, call, loc) {
                     return Some(name);
                 }
+                // `const api = defineHTTPRoutes({ … })`: a group of routes, wired elsewhere.
+                if let (Expression::Identifier(callee), Some(Argument::ObjectExpression(object))) =
+                    (&call.callee, call.arguments.first())
+                {
+                    if callee.name == super::route_groups::DEFINE_GROUP {
+                        let group = self.route_group(object);
+                        self.module.route_groups.insert(name.clone(), group);
+                        return Some(name); // exported, when it is: other files wire it
+                    }
+                }
                 // `const Todo = z.object(…)`: maybe a Zod schema that a function uses.
                 let expr = self.js(declarator.init.as_ref()?);
                 self.module

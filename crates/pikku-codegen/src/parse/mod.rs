@@ -4,6 +4,7 @@
 mod declarations;
 mod expressions;
 mod functions;
+mod route_groups;
 #[cfg(test)]
 mod tests;
 mod types;

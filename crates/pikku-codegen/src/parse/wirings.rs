@@ -3,8 +3,9 @@
 use oxc_ast::ast::*;
 use oxc_span::Span;
 
-use super::{object_properties, property_key, Reader};
-use crate::ir::{ChannelWiring, HttpWiring};
+use super::route_groups::WIRE_GROUP;
+use super::{object_properties, Reader};
+use crate::ir::ChannelWiring;
 
 const HTTP_WIRINGS: [&str; 2] = ["addRoute", "wireHTTP"];
 const CHANNEL_WIRINGS: [&str; 2] = ["addChannel", "wireChannel"];
@@ -25,35 +26,16 @@ impl Reader<'_> {
             self.channel_wiring(object, call.span);
             return;
         }
+        if callee.name == WIRE_GROUP {
+            let group = self.route_group(object);
+            self.module.group_wirings.push(group);
+            return;
+        }
         if !HTTP_WIRINGS.contains(&callee.name.as_str()) {
             return;
         }
-        let (mut method, mut route, mut func, mut auth) = (None, None, None, None);
-        let mut sse = false;
-        for property in &object.properties {
-            let ObjectPropertyKind::ObjectProperty(p) = property else {
-                continue;
-            };
-            match (property_key(&p.key).as_deref(), &p.value) {
-                (Some("method"), Expression::StringLiteral(s)) => {
-                    method = Some(s.value.to_string())
-                }
-                (Some("route"), Expression::StringLiteral(s)) => route = Some(s.value.to_string()),
-                (Some("func"), Expression::Identifier(id)) => func = Some(id.name.to_string()),
-                (Some("auth"), Expression::BooleanLiteral(b)) => auth = Some(b.value),
-                (Some("sse"), Expression::BooleanLiteral(b)) => sse = b.value,
-                _ => {}
-            }
-        }
-        if let (Some(method), Some(route), Some(func)) = (method, route, func) {
-            self.module.wirings.push(HttpWiring {
-                method,
-                route,
-                func,
-                auth,
-                sse,
-                loc: self.loc(call.span),
-            });
+        if let Some(wiring) = self.route_wiring(object, call.span) {
+            self.module.wirings.push(wiring);
         }
     }
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::{Found, Project};
-use crate::ir::{Decl, Import, Loc, Module, ReExport};
+use crate::ir::{Decl, Import, Loc, Module, ReExport, RouteGroup};
 
 impl Project {
     /// Finds the type declaration that `name` means in file `file` (local, imported, `ns.Name`).
@@ -36,6 +36,22 @@ impl Project {
         }
         let import = module.imports.get(name)?;
         self.find_export(space, self.target(file, import)?, &import.imported, 0)
+    }
+
+    /// The group of routes (`const x = defineHTTPRoutes(…)`) that `local` means in file `file`,
+    /// and the file it is declared in: local, or imported by name.
+    pub fn route_group_named(&self, file: usize, local: &str) -> Option<(usize, &RouteGroup)> {
+        let module = &self.modules[file];
+        if let Some(group) = module.route_groups.get(local) {
+            return Some((file, group));
+        }
+        let import = module.imports.get(local)?;
+        let target = self.target(file, import)?;
+        let exported = self.modules[target].exports.get(&import.imported)?;
+        self.modules[target]
+            .route_groups
+            .get(exported)
+            .map(|group| (target, group))
     }
 
     /// The name of the function `local` means in file `file`: one defined there, or one
