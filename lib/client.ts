@@ -16,6 +16,11 @@ export type RoutesWith<R extends RouteTable, M extends Method> = {
   [P in keyof R & string]: R[P][M] extends { input: unknown } ? P : never
 }[keyof R & string]
 
+/** The GET routes of `R` whose output is a page (`{ rows, nextCursor?, total? }`). */
+export type PagedRoutes<R extends RouteTable> = {
+  [P in keyof R & string]: R[P]['get'] extends { output: { rows: unknown[] } } ? P : never
+}[keyof R & string]
+
 /** The routes of `R` that stream server-sent events (`sse: true`; GET). */
 export type EventRoutes<R extends RouteTable> = {
   [P in keyof R & string]: R[P]['get'] extends { sse: true } ? P : never
@@ -112,6 +117,27 @@ export class PikkuFetch<R extends RouteTable, P extends RPCTable = {}> {
   }
 
   /**
+   * The pages of a list route (a GET route whose output is a page: `{ rows, nextCursor?, total? }`,
+   * as `pikkuListFunc` returns), one request each, as they are iterated: it follows `nextCursor`
+   * when pages carry one, else counts `offset` on until a page comes back short, empty, or at
+   * `total`.
+   *
+   * ```ts
+   * for await (const page of pikkuFetch.pages('/todos', { limit: 50 })) render(page.rows)
+   * ```
+   */
+  async *pages<P extends PagedRoutes<R>>(route: P, ...data: InputArgs<Entry<R, P, 'get'>['input']>): AsyncGenerator<Entry<R, P, 'get'>['output'], void, undefined> {
+    let input = { ...(data[0] as Record<string, unknown> | undefined) }
+    for (;;) {
+      const page = (await this.send('GET', route, input)) as { rows: unknown[]; nextCursor?: string; total?: number }
+      yield page as Entry<R, P, 'get'>['output']
+      const next = nextPage(input, page)
+      if (next === undefined) return
+      input = next
+    }
+  }
+
+  /**
    * Subscribes to an event stream (a route wired with `sse: true`): each event's data arrives
    * typed as the route's output; a lost connection is resumed with `Last-Event-ID`, and the
    * subscription ends with the stream (its function returned, or a 204), an error, or `close()`.
@@ -144,6 +170,18 @@ export class PikkuFetch<R extends RouteTable, P extends RPCTable = {}> {
     if (response.status >= 400) throw new PikkuFetchError(response.status, parsed as PikkuFetchError['body'], response)
     return parsed
   }
+}
+
+/** The input of the page after `page`, or `undefined` when it was the last. */
+function nextPage(input: Record<string, unknown>, page: { rows: unknown[]; nextCursor?: string; total?: number }): Record<string, unknown> | undefined {
+  if (typeof page.nextCursor === 'string' && page.nextCursor !== '') return { ...input, cursor: page.nextCursor }
+  if (page.nextCursor !== undefined || !Array.isArray(page.rows) || page.rows.length === 0) return undefined
+  const offset = (typeof input.offset === 'number' ? input.offset : 0) + page.rows.length
+  const short = typeof input.limit === 'number' && page.rows.length < input.limit
+  const atEnd = typeof page.total === 'number' && offset >= page.total
+  // Without a cursor, a total or a limit, nothing says there is more.
+  if (short || atEnd || (page.total === undefined && typeof input.limit !== 'number')) return undefined
+  return { ...input, offset }
 }
 
 /** The route with its `:params` filled from `data`, and the rest of the data. */

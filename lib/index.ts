@@ -3,6 +3,7 @@
 
 export { createApp, PikkuApp, type AppOptions, type CallOptions, type EntryOptions, type RouteHandlerOptions } from './app.js'
 export { addRoute, wireHTTP, type RouteWiring } from './wiring.js'
+export { pikkuListFunc, pikkuSessionlessListFunc, type ListInput, type ListPage, type ListPaging } from './list.js'
 export { defineHTTPRoutes, wireHTTPRoutes, type HTTPRouteGroup } from './route-groups.js'
 export { wireMCPPrompt, wireMCPResource, type MCPPromptMessage, type MCPPromptWiring, type MCPResourceWiring } from './mcp/wiring.js'
 export { MOST_RPC_DEPTH, type RPCFunctions, type RPCInvoker, type RPCName } from './rpc.js'

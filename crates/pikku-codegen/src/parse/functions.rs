@@ -4,11 +4,19 @@
 use oxc_ast::ast::*;
 
 use super::{object_properties, Reader};
-use crate::ir::{FunctionDef, JsExpr, Loc, Ty};
+use crate::ir::{Doc, FunctionDef, JsExpr, Loc, Member, ObjectTy, Tag, Ty};
 
 /// The names of definers and annotations, in both vocabularies.
-const SESSION_DEFINERS: [&str; 2] = ["pikkuFunc", "APIFunction"];
-const SESSIONLESS_DEFINERS: [&str; 2] = ["pikkuSessionlessFunc", "APIFunctionSessionless"];
+const SESSION_DEFINERS: [&str; 3] = ["pikkuFunc", "APIFunction", LIST_DEFINER];
+const SESSIONLESS_DEFINERS: [&str; 3] = [
+    "pikkuSessionlessFunc",
+    "APIFunctionSessionless",
+    SESSIONLESS_LIST_DEFINER,
+];
+/// List functions: `pikkuListFunc<Filters, Row>` takes the filters and where the page starts,
+/// and returns a page of rows (the runtime's `ListInput` / `ListPage`).
+const LIST_DEFINER: &str = "pikkuListFunc";
+const SESSIONLESS_LIST_DEFINER: &str = "pikkuSessionlessListFunc";
 
 impl Reader<'_> {
     /// `pikkuFunc<In, Out>(…)` / `pikkuSessionlessFunc(…)`: records the function `name`.
@@ -21,7 +29,11 @@ impl Reader<'_> {
             return false;
         };
         if callee.name.as_str().starts_with("pikku") {
-            let (input, output) = self.in_out(call.type_arguments.as_deref());
+            let (mut input, mut output) = self.in_out(call.type_arguments.as_deref());
+            if [LIST_DEFINER, SESSIONLESS_LIST_DEFINER].contains(&callee.name.as_str()) {
+                let loc = self.loc(call.span);
+                (input, output) = (Some(list_input(input, loc)), Some(list_page(output, loc)));
+            }
             let config = match call.arguments.first() {
                 Some(Argument::ObjectExpression(object)) => Some(object),
                 _ => None,
@@ -59,6 +71,94 @@ impl Reader<'_> {
             .into_iter()
             .flatten();
         (params.next(), params.next())
+    }
+}
+
+/// A list function's input: its filters, and `limit`, `cursor`, `offset`.
+fn list_input(filters: Option<Ty>, loc: Loc) -> Ty {
+    let whole = |minimum: &'static str| [("asType", "integer"), ("minimum", minimum)];
+    let paging = ObjectTy {
+        members: vec![
+            optional(
+                "limit",
+                Ty::Number,
+                doc(
+                    "How many rows to return (the function sets its maximum).",
+                    &whole("1"),
+                    loc,
+                ),
+            ),
+            optional(
+                "cursor",
+                Ty::String,
+                doc(
+                    "Where to go on: the `nextCursor` of the page before.",
+                    &[],
+                    loc,
+                ),
+            ),
+            optional(
+                "offset",
+                Ty::Number,
+                doc("How many rows to skip.", &whole("0"), loc),
+            ),
+        ],
+        index: None,
+    };
+    match filters {
+        Some(filters) => Ty::Intersection(vec![filters, Ty::Literal(paging)]),
+        None => Ty::Literal(paging),
+    }
+}
+
+/// A list function's page: `rows`, and `nextCursor` / `total` when it knows them.
+fn list_page(row: Option<Ty>, loc: Loc) -> Ty {
+    let rows = Member {
+        name: "rows".into(),
+        optional: false,
+        ty: Ty::Array(Box::new(row.unwrap_or(Ty::Unknown))),
+        doc: doc("The rows of this page.", &[], loc),
+    };
+    let total = doc(
+        "How many rows there are in all, when the function knows.",
+        &[("asType", "integer"), ("minimum", "0")],
+        loc,
+    );
+    Ty::Literal(ObjectTy {
+        members: vec![
+            rows,
+            optional(
+                "nextCursor",
+                Ty::String,
+                doc("The cursor of the next page; none on the last.", &[], loc),
+            ),
+            optional("total", Ty::Number, total),
+        ],
+        index: None,
+    })
+}
+
+fn optional(name: &str, ty: Ty, doc: Doc) -> Member {
+    Member {
+        name: name.into(),
+        optional: true,
+        ty,
+        doc,
+    }
+}
+
+/// A JSDoc comment as the inspector reads one: a description and `@name value` tags.
+fn doc(description: &str, tags: &[(&str, &str)], loc: Loc) -> Doc {
+    Doc {
+        description: Some(description.into()),
+        tags: (tags.iter())
+            .map(|(name, value)| Tag {
+                name: (*name).into(),
+                value: (*value).into(),
+                loc,
+                value_loc: loc,
+            })
+            .collect(),
     }
 }
 
