@@ -56,6 +56,7 @@ describe.each(['http (node:http)', 'http (fetch)', 'stdio'] as Kind[])('MCP over
     const add = tools.find((t) => t.name === 'addNote')!
     expect(add.title).toBe('Add a note')
     expect(add.description).toBe('Adds a note and returns it')
+    expect(add._meta).toEqual({ 'pikku/tags': ['notes'] })
     expect(add.inputSchema).toMatchObject({ type: 'object', properties: { title: { type: 'string', minLength: 1 } }, required: ['title'] })
   })
 

@@ -97,6 +97,19 @@ describe('pikku OpenAPI document', () => {
     expect(Object.keys(doc.paths).filter((path) => path.startsWith('/rpc/'))).toEqual(['/rpc/renameTodo'])
   })
 
+  it('describes each operation as its function does: JSDoc or config title, description, tags, deprecation, errors', () => {
+    const get = doc.paths['/todos/{id}'].get
+    expect(get.summary).toBe('Get a todo')
+    expect(get.description).toBe('Reads one todo by its id.')
+    expect(get.tags).toEqual(['todos', 'read'])
+    const remove = doc.paths['/todos/{id}'].delete
+    expect(remove.summary).toBe('Delete a todo')
+    expect(remove.deprecated).toBe(true)
+    expect(remove.tags).toEqual(['todos'])
+    expect(remove.responses['409']).toEqual({ description: 'Conflict (ConflictError)', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } })
+    expect(remove.responses['404']).toEqual({ $ref: '#/components/responses/NotFound' }) // one of every operation's already
+  })
+
   it("lists a route's tags (a group's, then its own) on its operation", () => {
     expect(doc.paths['/health'].get.tags).toEqual(['ops'])
     expect(doc.paths['/todos'].get.tags).toBeUndefined()

@@ -42,6 +42,10 @@ export interface FunctionMeta {
   title?: string
   /** What the function does (MCP tools, OpenAPI). */
   description?: string
+  /** Its tags (OpenAPI, MCP tools). */
+  tags?: readonly string[]
+  /** Marked deprecated (OpenAPI, MCP tools). */
+  deprecated?: true
 }
 
 const metaKey = Symbol.for('pikku.function')
@@ -104,6 +108,15 @@ export interface FunctionConfig<F, S, O = S> {
   title?: string
   /** What the function does, for agents and people (MCP tools, OpenAPI). */
   description?: string
+  /** Tags, for the OpenAPI document (after its routes') and MCP tools. */
+  tags?: readonly string[]
+  /** Marks it deprecated in the OpenAPI document and the MCP tool list. */
+  deprecated?: boolean
+  /**
+   * The errors it throws on purpose, for the OpenAPI document (a response for each status):
+   * `errors: [NotFoundError, ConflictError]`. Documentation only: any error still maps as usual.
+   */
+  errors?: readonly (abstract new (...args: any[]) => Error)[]
 }
 
 /** Functions given a `name`, by it (the newest one of a name wins, as a module evaluated again gives it). */
@@ -116,7 +129,7 @@ export function namedFunctions(): ReadonlyMap<string, AnyAPIFunction> {
 
 function define(config: AnyAPIFunction | FunctionConfig<AnyAPIFunction, unknown>, sessionless: boolean) {
   // `output` is for types and the code generator only.
-  const { func, input, name, middleware, permissions, unvalidatedInput, expose, mcp, title, description } = typeof config === 'function' ? { func: config } as FunctionConfig<AnyAPIFunction, unknown> : config
+  const { func, input, name, middleware, permissions, unvalidatedInput, expose, mcp, title, description, tags, deprecated } = typeof config === 'function' ? { func: config } as FunctionConfig<AnyAPIFunction, unknown> : config
   const meta: FunctionMeta = { sessionless }
   if (input !== undefined) meta.input = input as JSONSchema
   if (middleware !== undefined) meta.middleware = middleware
@@ -126,6 +139,8 @@ function define(config: AnyAPIFunction | FunctionConfig<AnyAPIFunction, unknown>
   if (mcp === true) meta.mcp = true
   if (title !== undefined) meta.title = title
   if (description !== undefined) meta.description = description
+  if (tags !== undefined) meta.tags = tags
+  if (deprecated === true) meta.deprecated = true
   if (name) {
     meta.name = name
     named.set(name, func)

@@ -276,7 +276,27 @@ source?: string,
 /**
  * `expose: true`: served at `POST /rpc/:name`, and in the client's `rpc.invoke`.
  */
-expose?: boolean, };
+expose?: boolean, 
+/**
+ * A short title for people (OpenAPI `summary`, MCP tools).
+ */
+title?: string, 
+/**
+ * What the function does (OpenAPI, MCP tools).
+ */
+description?: string, 
+/**
+ * Its tags (OpenAPI, after its routes').
+ */
+tags?: Array<string>, 
+/**
+ * Marked deprecated.
+ */
+deprecated?: boolean, 
+/**
+ * The error classes it declares it throws, by name (OpenAPI responses).
+ */
+errors?: Array<string>, };
 
 export type HttpWiringMeta = { 
 /**

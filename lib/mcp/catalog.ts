@@ -14,6 +14,8 @@ export interface MCPTool {
   name: string
   title?: string
   description?: string
+  tags?: readonly string[]
+  deprecated?: true
   inputSchema: JSONSchema
   func: AnyAPIFunction
 }
@@ -44,9 +46,16 @@ export function mcpCatalog(built: BuiltApp, resources = registeredMCPResources()
   for (const [name, func] of built.env.rpc.table!.all()) {
     const meta = functionMeta(func)
     if (meta?.mcp !== true) continue
+    // Given on the function, or what the code generator read (its JSDoc comment, say).
+    const recorded = built.links.metadata?.functions[name]
     const tool: MCPTool = { name, inputSchema: objectSchema(inputSchemaOf(built, func)), func }
-    if (meta.title !== undefined) tool.title = meta.title
-    if (meta.description !== undefined) tool.description = meta.description
+    const title = meta.title ?? recorded?.title
+    const description = meta.description ?? recorded?.description
+    const tags = meta.tags ?? recorded?.tags
+    if (title !== undefined) tool.title = title
+    if (description !== undefined) tool.description = description
+    if (tags !== undefined && tags.length > 0) tool.tags = tags
+    if (meta.deprecated === true || recorded?.deprecated === true) tool.deprecated = true
     tools.set(name, tool)
   }
   return {

@@ -54,7 +54,11 @@ export function createMCPServer(app: PikkuApp, options: MCPServerOptions = {}, c
   const runWithStrings = (func: AnyAPIFunction, values: Record<string, string>) => calls.callWithStrings(func, values, optionsOf(func))
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: [...catalog.tools.values()].map(({ name, title, description, inputSchema }) => ({ name, title, description, inputSchema: inputSchema as { type: 'object' } })),
+    tools: [...catalog.tools.values()].map(({ name, title, description, inputSchema, tags, deprecated }) => {
+      const tool = { name, title, description, inputSchema: inputSchema as { type: 'object' } }
+      // Tags and deprecation have no field of their own in MCP: they go in the tool's `_meta`.
+      return tags || deprecated ? { ...tool, _meta: { 'pikku/tags': tags, 'pikku/deprecated': deprecated } } : tool
+    }),
   }))
   server.setRequestHandler(CallToolRequestSchema, async ({ params }) => {
     const tool = catalog.tools.get(params.name)

@@ -201,7 +201,21 @@ pub struct FunctionDef {
     pub output_expr: Option<JsExpr>,
     /// `expose: true` in the config form.
     pub expose: bool,
+    /// What it says about itself: its config's `title`, `description`, `tags`, `deprecated`,
+    /// `errors`, or its JSDoc comment.
+    pub info: FunctionInfo,
     pub loc: Loc,
+}
+
+/// A function's description for people and agents.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FunctionInfo {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub deprecated: bool,
+    /// The error classes it declares it throws, by name.
+    pub errors: Vec<String>,
 }
 
 /// An `addRoute` / `wireHTTP` call.

@@ -220,6 +220,26 @@ pub struct FunctionMeta {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     #[ts(optional = nullable)]
     pub expose: bool,
+    /// A short title for people (OpenAPI `summary`, MCP tools).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub title: Option<String>,
+    /// What the function does (OpenAPI, MCP tools).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub description: Option<String>,
+    /// Its tags (OpenAPI, after its routes').
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional = nullable)]
+    pub tags: Vec<String>,
+    /// Marked deprecated.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[ts(optional = nullable)]
+    pub deprecated: bool,
+    /// The error classes it declares it throws, by name (OpenAPI responses).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional = nullable)]
+    pub errors: Vec<String>,
 }
 
 /// One HTTP wiring as the code generator found it.

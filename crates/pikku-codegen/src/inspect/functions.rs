@@ -114,7 +114,23 @@ fn function_schemas(
         sessionless: function.sessionless,
         source: Some(source_of(project, file, function.loc.offset)),
         expose: function.expose,
+        title: function.info.title.clone(),
+        description: function.info.description.clone(),
+        tags: function.info.tags.clone(),
+        deprecated: function.info.deprecated,
+        errors: function.info.errors.clone(),
     };
+    for error in &function.info.errors {
+        if !pikku_engine::error::ERROR_TABLE
+            .iter()
+            .any(|kind| kind.name == error)
+        {
+            diagnostics.push(
+                Diagnostic::warning("PIKKU_ERRORS", function.loc, format!("function `{name}` declares `{error}`, which is not one of Pikku's errors: the OpenAPI document cannot give its status"))
+                    .with_hint("declare the Pikku error it extends (`ConflictError`), or leave it out of `errors`"),
+            );
+        }
+    }
     let type_name = capitalize(name);
     for (expr, ty, suffix, what) in [
         (&function.input_expr, &function.input, "Input", "input"),

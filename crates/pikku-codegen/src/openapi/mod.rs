@@ -29,7 +29,7 @@ pub struct OpenApiInfo {
 }
 
 /// The error body schema (`ErrorBody` of the contract) and the 422's, in `components/schemas`.
-const ERROR: &str = "ErrorBody";
+pub(super) const ERROR: &str = "ErrorBody";
 const VALIDATION: &str = "ValidationErrorBody";
 /// Error responses: status, name in `components/responses`, description.
 const ERRORS: [(&str, &str, &str); 8] = [

@@ -7,7 +7,7 @@ use pikku_engine::HttpMethod;
 use serde_json::{json, Map, Value};
 
 use super::components::Schemas;
-use super::{component, sanitize, ERRORS};
+use super::{component, sanitize, ERROR, ERRORS};
 
 /// `/todos/:id/*rest` → `/todos/{id}/{rest}`.
 pub fn openapi_path(route: &str) -> String {
@@ -146,9 +146,7 @@ impl Schemas {
             }
         }
         let mut operation = json!({ "operationId": id, "responses": responses });
-        if !wiring.tags.is_empty() {
-            operation["tags"] = json!(wiring.tags);
-        }
+        describe(&mut operation, function, &wiring.tags);
         if !parameters.is_empty() {
             operation["parameters"] = Value::Array(parameters);
         }
@@ -220,6 +218,7 @@ impl Schemas {
             "requestBody": { "required": true, "content": content },
             "responses": responses,
         });
+        describe(&mut operation, function, &[]);
         if !self.requirement.is_empty() {
             operation["security"] = match function.sessionless {
                 false => Value::Array(self.requirement.clone()),
@@ -227,6 +226,42 @@ impl Schemas {
             };
         }
         operation
+    }
+}
+
+/// What the function says about itself: `summary`, `description`, tags (its routes' first),
+/// `deprecated`, and a response for each Pikku error it declares.
+fn describe(operation: &mut Value, function: &FunctionMeta, route_tags: &[String]) {
+    if let Some(title) = &function.title {
+        operation["summary"] = json!(title);
+    }
+    if let Some(description) = &function.description {
+        operation["description"] = json!(description);
+    }
+    let mut tags = route_tags.to_vec();
+    for tag in &function.tags {
+        if !tags.contains(tag) {
+            tags.push(tag.clone());
+        }
+    }
+    if !tags.is_empty() {
+        operation["tags"] = json!(tags);
+    }
+    if function.deprecated {
+        operation["deprecated"] = json!(true);
+    }
+    for error in &function.errors {
+        let Some(kind) = pikku_engine::error::ERROR_TABLE
+            .iter()
+            .find(|k| k.name == error)
+        else {
+            continue; // warned about by the inspector
+        };
+        let status = kind.status.to_string();
+        if operation["responses"].get(&status).is_none() {
+            let content = json!({ "application/json": { "schema": component(ERROR) } });
+            operation["responses"][status.as_str()] = json!({ "description": format!("{} ({})", kind.message, kind.name), "content": content });
+        }
     }
 }
 

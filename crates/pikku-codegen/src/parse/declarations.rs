@@ -4,7 +4,7 @@
 use oxc_ast::ast::*;
 use oxc_span::{GetSpan, Span};
 
-use super::functions::{default_function_name, definer_kind};
+use super::functions::{default_function_name, definer_kind, info_of_doc};
 use super::types::{type_name, type_params};
 use super::{property_key, Reader};
 use crate::ir::{Decl, EnumValue, FunctionDef, Import, ReExport, Ty};
@@ -156,7 +156,7 @@ impl Reader<'_> {
             Declaration::VariableDeclaration(decl) => decl
                 .declarations
                 .iter()
-                .filter_map(|d| self.variable(d))
+                .filter_map(|d| self.variable(d, statement_span))
                 .collect(),
             _ => Vec::new(),
         }
@@ -168,7 +168,7 @@ impl Reader<'_> {
         match &export.declaration {
             ExportDefaultDeclarationKind::CallExpression(call) => {
                 let name = default_function_name(self.path);
-                if self.definer_call(&name, call, self.loc(export.span)) {
+                if self.definer_call(&name, call, self.loc(export.span), self.doc(export.span)) {
                     self.module.exports.insert("default".into(), name);
                 }
             }
@@ -181,7 +181,7 @@ impl Reader<'_> {
         }
     }
 
-    fn variable(&mut self, declarator: &VariableDeclarator) -> Option<String> {
+    fn variable(&mut self, declarator: &VariableDeclarator, statement: Span) -> Option<String> {
         let BindingPattern::BindingIdentifier(id) = &declarator.id else {
             return None;
         };
@@ -205,6 +205,7 @@ impl Reader<'_> {
                     input_expr: None,
                     output_expr: None,
                     expose: false,
+                    info: info_of_doc(&self.doc(statement)),
                     loc,
                 });
                 return Some(name);
@@ -213,7 +214,7 @@ impl Reader<'_> {
         match &declarator.init {
             // `const f = pikkuFunc<In, Out>(…)`
             Some(Expression::CallExpression(call)) => {
-                if self.definer_call(&name, call, loc) {
+                if self.definer_call(&name, call, loc, self.doc(statement)) {
                     return Some(name);
                 }
                 // `const api = defineHTTPRoutes({ … })`: a group of routes, wired elsewhere.

@@ -4,7 +4,7 @@
 use oxc_ast::ast::*;
 
 use super::{object_properties, Reader};
-use crate::ir::{Doc, FunctionDef, JsExpr, Loc, Member, ObjectTy, Tag, Ty};
+use crate::ir::{Doc, FunctionDef, FunctionInfo, JsExpr, Loc, Member, ObjectTy, Tag, Ty};
 
 /// The names of definers and annotations, in both vocabularies.
 const SESSION_DEFINERS: [&str; 3] = ["pikkuFunc", "APIFunction", LIST_DEFINER];
@@ -21,7 +21,13 @@ const SESSIONLESS_LIST_DEFINER: &str = "pikkuSessionlessListFunc";
 impl Reader<'_> {
     /// `pikkuFunc<In, Out>(…)` / `pikkuSessionlessFunc(…)`: records the function `name`.
     /// Whether `call` is such a call (`APIFunction` is a type, never called: not recorded).
-    pub(super) fn definer_call(&mut self, name: &str, call: &CallExpression, loc: Loc) -> bool {
+    pub(super) fn definer_call(
+        &mut self,
+        name: &str,
+        call: &CallExpression,
+        loc: Loc,
+        doc: Doc,
+    ) -> bool {
         let Expression::Identifier(callee) = &call.callee else {
             return false;
         };
@@ -47,6 +53,7 @@ impl Reader<'_> {
             };
             let (input_expr, output_expr) = (key("input"), key("output"));
             let expose = matches!(key("expose"), Some(JsExpr::Bool(true)));
+            let info = config.map_or_else(|| info_of_doc(&doc), |config| info_of(config, &doc));
             self.module.functions.push(FunctionDef {
                 name: name.to_owned(),
                 input,
@@ -56,6 +63,7 @@ impl Reader<'_> {
                 input_expr,
                 output_expr,
                 expose,
+                info,
                 loc,
             });
         }
@@ -160,6 +168,58 @@ fn doc(description: &str, tags: &[(&str, &str)], loc: Loc) -> Doc {
             })
             .collect(),
     }
+}
+
+/// What a function says about itself in its JSDoc comment: its text is the description,
+/// `@title` / `@summary` the title, `@deprecated` and `@tags a, b` what they say.
+pub(super) fn info_of_doc(doc: &Doc) -> FunctionInfo {
+    let tag = |names: &[&str]| doc.tags.iter().find(|t| names.contains(&t.name.as_str()));
+    FunctionInfo {
+        title: tag(&["title", "summary"]).map(|t| t.value.trim().to_owned()),
+        description: doc.description.clone().filter(|d| !d.trim().is_empty()),
+        tags: tag(&["tags"]).map_or_else(Vec::new, |t| {
+            t.value
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        }),
+        deprecated: tag(&["deprecated"]).is_some(),
+        errors: Vec::new(),
+    }
+}
+
+/// The config form's `title`, `description`, `tags`, `deprecated` and `errors` (literals and
+/// error class names), over what its JSDoc comment says.
+fn info_of(config: &ObjectExpression, doc: &Doc) -> FunctionInfo {
+    let mut info = info_of_doc(doc);
+    for (key, value) in object_properties(config) {
+        match (key.as_str(), value) {
+            ("title", Expression::StringLiteral(s)) => info.title = Some(s.value.to_string()),
+            ("description", Expression::StringLiteral(s)) => {
+                info.description = Some(s.value.to_string())
+            }
+            ("deprecated", Expression::BooleanLiteral(b)) => info.deprecated = b.value,
+            ("tags", Expression::ArrayExpression(array)) => {
+                info.tags = (array.elements.iter())
+                    .filter_map(|e| match e {
+                        ArrayExpressionElement::StringLiteral(s) => Some(s.value.to_string()),
+                        _ => None,
+                    })
+                    .collect();
+            }
+            ("errors", Expression::ArrayExpression(array)) => {
+                info.errors = (array.elements.iter())
+                    .filter_map(|e| match e {
+                        ArrayExpressionElement::Identifier(id) => Some(id.name.to_string()),
+                        _ => None,
+                    })
+                    .collect();
+            }
+            _ => {}
+        }
+    }
+    info
 }
 
 /// `Some(sessionless)` when `name` is a function definer or annotation.
