@@ -49,9 +49,12 @@ export class ChannelConnection {
     })
   }
 
-  /** Sends message `seq`'s reply, unless it was sent already (a close gave it an error reply). */
-  reply(seq: number, text: string): void {
-    if (this.unanswered.delete(seq)) this.sendText(text)
+  /**
+   * Sends message `seq`'s reply, unless it was sent already (a close gave it an error reply);
+   * `undefined`: the message is settled without one.
+   */
+  reply(seq: number, text: string | undefined): void {
+    if (this.unanswered.delete(seq) && text !== undefined) this.sendText(text)
   }
 
   /** Sends a text frame, unless the socket is closing or gone. */

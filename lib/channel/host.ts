@@ -187,7 +187,11 @@ export class ChannelHost implements OpenChannels {
         connection.queue = connection.queue
           .then(async () => {
             if (connection.refused || this.abandoned) return
-            connection.reply(seq, await runtime.message(index, seq, text, context))
+            const reply = await runtime.message(index, seq, text, context)
+            if (typeof reply === 'string') return connection.reply(seq, reply)
+            // The reference's format: maybe no reply, maybe a close after it.
+            connection.reply(seq, reply.text)
+            if (reply.close) socket.close(reply.close.code, reply.close.reason)
           })
           .catch((error: unknown) => connection.reply(seq, JSON.stringify({ seq, error: runtime.errorBody(error) })))
           .finally(() => {

@@ -52,6 +52,14 @@ export function planChannels(
         fix: 'route by one key',
       })
     }
+    if (wiring.replies !== undefined && wiring.replies !== 'pikku' && wiring.replies !== 'reference') {
+      problems.push({
+        code: 'PIKKU_ERR_CHANNEL',
+        subject: `channel \`${wiring.name}\``,
+        message: `\`replies\` is ${JSON.stringify(wiring.replies)}`,
+        fix: "use 'pikku' (the default) or 'reference'",
+      })
+    }
     const routingKey = keys[0] ?? DEFAULT_ROUTING_KEY
     const channel: ChannelConfig = { name: wiring.name, route: wiring.route, auth, routingKey, handlers: {} }
     const add = (func: AnyAPIFunction, handlerAuth: boolean, value?: string): number | undefined => {

@@ -78,9 +78,10 @@ export class ChannelRuntime {
    * `seq`: `{ seq, action, data }` (`data: null` when the handler returned nothing) or
    * `{ seq, action, error }`.
    */
-  async message(index: number, seq: number, text: string, context: InvocationContext & { channel: NonNullable<InvocationContext['channel']> }): Promise<string> {
+  async message(index: number, seq: number, text: string, context: InvocationContext & { channel: NonNullable<InvocationContext['channel']> }): Promise<string | ReferenceReply> {
     const session = context.userSession.get()
     const wire = JSON.parse(channelMessage(this.app.engine, index, text, session !== undefined)) as WireAnswer
+    if (this.app.channelWirings[index]?.replies === 'reference') return this.referenceReply(index, wire, session, context)
     if (isErrorAnswer(wire)) {
       return JSON.stringify({ seq, ...routedValue(text, this.app.routingKeys[index] ?? DEFAULT_ROUTING_KEY), error: wire[1] })
     }
@@ -93,6 +94,26 @@ export class ChannelRuntime {
       return `${head},"data":${JSON.stringify(result ?? null) ?? 'null'}}`
     } catch (error) {
       return `${head},"error":${JSON.stringify(this.errorBody(error))}}`
+    }
+  }
+
+  /**
+   * A message's reply as the reference Pikku gives it: the result with the routing key merged
+   * in, `{ error, errorName }` and a close on an error, nothing for a message no handler takes.
+   */
+  private async referenceReply(index: number, wire: WireAnswer, session: Session | undefined, context: InvocationContext): Promise<ReferenceReply> {
+    if (isErrorAnswer(wire)) {
+      if (wire[1].name === 'NotFoundError') return {} // no handler takes it
+      return referenceError(wire[1].name, wire[1].message, -wire[0])
+    }
+    const handler = this.app.handlers.get(wire[0])!
+    try {
+      const result = await runInApp(this.app, handler.func, wire[1], session, context, this.app.env.timeoutMs)
+      const routed = handler.value === undefined ? result : { ...(result as object), [handler.key]: handler.value }
+      return { text: JSON.stringify(routed ?? null) ?? 'null' }
+    } catch (error) {
+      const { status, body } = describeThrow(this.app.env, error, undefined)
+      return referenceError('name' in body ? body.name : 'InternalServerError', body.message ?? 'Internal server error', status)
     }
   }
 
@@ -113,6 +134,17 @@ export class ChannelRuntime {
   failure(error: unknown, request: HttpRequestLike): HttpAnswer {
     return failureAnswer(this.app.env, error, request)
   }
+}
+
+/** A reply in the reference's format: its text (none: nothing is sent), and a close after it. */
+export interface ReferenceReply {
+  text?: string
+  close?: { code: number; reason: string }
+}
+
+/** `{ error, errorName }`, then the socket closed: 1008 for the client's mistake, 1011 for the server's. */
+function referenceError(name: string, message: string | undefined, status: number): ReferenceReply {
+  return { text: JSON.stringify({ error: message ?? name, errorName: name }), close: { code: status >= 500 ? 1011 : 1008, reason: name } }
 }
 
 /** The routing key and value of a message that failed, when it has them (for the reply). */

@@ -22,6 +22,14 @@ export interface ChannelWiring {
    * sends `{ "action": "create", "title": "…" }` to `createTodo` with `{ title: "…" }`.
    */
   onMessageWiring?: Record<string, Record<string, ChannelHandler>>
+  /**
+   * How replies look (default `'pikku'`): `{ seq, action, data }` / `{ seq, action, error }`
+   * for every message, the socket kept open on errors. `'reference'` answers as the reference
+   * Pikku does, for clients written for it: the result with the routing key merged in
+   * (`{ ...result, action }`), `{ error, errorName }` followed by closing the socket on an
+   * error, and nothing for a message no handler takes.
+   */
+  replies?: 'pikku' | 'reference'
 }
 
 const channels: ChannelWiring[] = []
