@@ -115,6 +115,16 @@ describe('pikku OpenAPI document', () => {
     expect(doc.paths['/todos'].get.tags).toBeUndefined()
   })
 
+  it('describes an upload route: a multipart form of its fields and binary files, or the bytes', () => {
+    const upload = doc.paths['/todos/{id}/files'].post
+    expect(upload.parameters.map((p: Json) => p.name)).toEqual(['id'])
+    const multipart = upload.requestBody.content['multipart/form-data'].schema
+    expect(multipart.allOf[0].properties).toEqual({ note: { type: 'string' } })
+    expect(multipart.allOf[1]).toEqual({ type: 'object', properties: { file: { type: 'string', format: 'binary' } } })
+    expect(upload.requestBody.content['application/octet-stream'].schema).toEqual({ type: 'string', format: 'binary' })
+    expect(upload.requestBody.content['application/json']).toBeUndefined()
+  })
+
   it('hoists shared types into components', () => {
     expect(doc.components.schemas.User).toMatchObject({ type: 'object', required: ['name'] })
     expect(text).not.toContain('$defs')

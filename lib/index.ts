@@ -7,6 +7,7 @@ export { pikkuListFunc, pikkuSessionlessListFunc, type ListInput, type ListPage,
 export { defineHTTPRoutes, wireHTTPRoutes, type HTTPRouteGroup } from './route-groups.js'
 export { wireMCPPrompt, wireMCPResource, type MCPPromptMessage, type MCPPromptWiring, type MCPResourceWiring } from './mcp/wiring.js'
 export { MOST_RPC_DEPTH, type RPCFunctions, type RPCInvoker, type RPCName } from './rpc.js'
+export { uploadedFiles, type UploadedFile, type UploadOptions } from './http/upload.js'
 export { eventStream, StreamClosedError, type EventStream, type EventOptions, type EventStreamOptions } from './http/event-stream.js'
 export { safePath } from './safe-path.js'
 export { linkFunctions, type FunctionLinks } from './function-links.js'

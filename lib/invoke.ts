@@ -106,6 +106,7 @@ export function invokeFunction(
   services[RPC_DEPTH] = context.rpcDepth
   const channel = context.channel ?? context.events
   if (channel) services.channel = channel
+  if (context.files) services.files = context.files
   try {
     // The function's own promise, not one wrapping it: no extra turns of the microtask queue.
     return Promise.resolve(func(services as never, input as never, session as never))
@@ -126,7 +127,8 @@ async function invokeWithSessionServices(
   const sessionServices = await createSessionServices(env.singletonServices, session, context)
   try {
     const channel = context.channel ?? context.events
-    const framework = channel ? { userSession: context.userSession, channel } : { userSession: context.userSession }
+    const framework: Record<string, unknown> = channel ? { userSession: context.userSession, channel } : { userSession: context.userSession }
+    if (context.files) framework.files = context.files
     const services = Object.assign(Object.create(env.servicesProto) as Record<string | symbol, unknown>, framework, sessionServices)
     if (deadline) services[DEADLINE] = deadline
     if (context.rpcDepth) services[RPC_DEPTH] = context.rpcDepth

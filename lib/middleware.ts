@@ -1,4 +1,5 @@
 import type { EventStream } from './http/event-stream.js'
+import type { UploadedFile } from './http/upload.js'
 import type { HttpRequestInfo, HttpResponseControl, Session, UserSessionService } from './types.js'
 
 /** What middleware may change in the answer. */
@@ -18,6 +19,8 @@ export interface MiddlewareContext {
   route?: string
   /** The event stream of an `sse: true` route (also the function's `channel` service). */
   events?: EventStream
+  /** The files of an upload route's request (also the function's `files` service). */
+  files?: readonly UploadedFile[]
 }
 
 /**

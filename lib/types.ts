@@ -1,5 +1,6 @@
 import type { EventStream } from './http/event-stream.js'
 import type { RPCInvoker } from './rpc.js'
+import type { UploadedFile } from './http/upload.js'
 
 /**
  * The app's own types, declared once by module augmentation:
@@ -170,6 +171,8 @@ export interface InvocationContext {
   events?: EventStream
   /** How deep in calls by name (`rpc.invoke`) this invocation runs: 0 or absent when a client called it. */
   rpcDepth?: number
+  /** The files of an upload route's request (also in the services as `files`). */
+  files?: readonly UploadedFile[]
 }
 
 /** The job a queue worker's function runs for, as its invocation context gives it. */

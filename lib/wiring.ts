@@ -1,6 +1,7 @@
 import type { APIFunctionSessionless, AnyAPIFunction, InputOf } from './types.js'
 import { functionName } from './functions.js'
 import type { HttpMethod } from './generated/contract.js'
+import type { UploadOptions } from './http/upload.js'
 import type { PikkuMiddleware } from './middleware.js'
 import type { Permissions } from './permissions.js'
 
@@ -23,6 +24,13 @@ export interface RouteWiring<F extends AnyAPIFunction = AnyAPIFunction> {
    * limit on an `sse` route; 0: no limit).
    */
   timeoutMs?: number
+  /**
+   * Takes uploads (POST, PUT, PATCH): a `multipart/form-data` or `application/octet-stream`
+   * body streamed to temporary files within these limits, the files in the function's `files`
+   * service, the text fields its validated input. `true` for the defaults (one file of up to
+   * 10 MiB). See `UploadOptions`.
+   */
+  upload?: true | UploadOptions
   /** Tags of the route, for the OpenAPI document (a group's come first). */
   tags?: readonly string[]
   /**

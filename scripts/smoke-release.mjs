@@ -4,7 +4,7 @@
 // release.test.ts here and by the release workflow on each platform it can run.
 // Usage: `node scripts/smoke-release.mjs` (packs first) — prints the findings, fails on a miss.
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -28,8 +28,8 @@ const handle = createFetchHandler(createApp({ routes: [{ method: 'get', route: '
 
 /**
  * Unpacks the tarballs into `node_modules` of a new project as npm would install them (without
- * the registry: the runtime's one dependency, ws, is copied from this checkout) and runs the
- * check there; returns its findings.
+ * the registry: the runtime's dependencies are copied from this checkout) and runs the check
+ * there; returns its findings.
  */
 export function smokeRelease(tarballs) {
   const project = mkdtempSync(join(tmpdir(), 'pikku-smoke-'))
@@ -41,7 +41,8 @@ export function smokeRelease(tarballs) {
     mkdirSync(dir, { recursive: true })
     execFileSync('tar', ['-xzf', tarballs[key], '-C', dir, '--strip-components=1'])
   }
-  cpSync(join(root, 'node_modules', 'ws'), join(project, 'node_modules', 'ws'), { recursive: true })
+  const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  for (const name of Object.keys(dependencies ?? {})) cpSync(join(root, 'node_modules', name), join(project, 'node_modules', name), { recursive: true })
   const out = execFileSync(process.execPath, ['-e', CHECK], { cwd: project, encoding: 'utf8' })
   return { project, ...JSON.parse(out.trim().split('\n').pop()) }
 }

@@ -5,6 +5,7 @@ import { portOf } from '../app/port.js'
 import { NO_BODY, nodeBody, nodeRequest, readsBody, writeNodeAnswer, writeNodeFailure } from '../http/node.js'
 import { awaitTurn, isTurnOf } from '../http/node-turns.js'
 import { bytesOfParsed, withContentType } from '../http/parsed-body.js'
+import type { HttpAnswer } from '../http/answer.js'
 import type { HttpPipeline, RespondOptions } from '../http/pipeline.js'
 import { functionName } from '../functions.js'
 import type { AnyAPIFunction } from '../types.js'
@@ -50,6 +51,10 @@ export function pikkuExpressRoute(app: PikkuApp, func: AnyAPIFunction, options?:
 function serve(http: HttpPipeline, req: Request, res: Response, route: RespondOptions, next: NextFunction, url?: string): void {
   if (!isTurnOf(res)) return awaitTurn(req, res, () => serve(http, req, res, route, next, url))
   let request = nodeRequest(req, url)
+  if (req.body === undefined && !route.host && readsBody(req.method) && http.mayUpload(request)) {
+    const deliver = (answer: HttpAnswer) => (answer.unmatched ? next() : writeNodeAnswer(res, answer))
+    return http.respondUpload(request, req, deliver, (error) => writeNodeFailure(res, http.failure(error, request)), route)
+  }
   bodyOf(req, http.maxBodyBytes)
     .then(({ body, contentType }) => {
       if (contentType !== undefined) request = withContentType(request, contentType)

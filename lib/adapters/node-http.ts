@@ -28,6 +28,7 @@ export function createRequestListener(app: PikkuApp): (req: IncomingMessage, res
     }
     // Methods without a body input go straight to the engine: no body promise to wait for.
     if (!readsBody(req.method)) http.respond(request, NO_BODY, write, fail)
+    else if (http.mayUpload(request)) http.respondUpload(request, req, write, fail)
     else readNodeBody(req, http.maxBodyBytes, (body) => http.respond(request, body, write, fail), fail)
   }
   return (req, res) => (isTurnOf(res) ? serve(req, res) : awaitTurn(req, res, () => serve(req, res)))

@@ -4,6 +4,7 @@ import { ChannelHost, type ChannelPolicy, type OpenChannels } from '../channel/h
 import { LISTEN_LIMITS, type BatchEntry, type CallEntry } from '../generated/standalone.js'
 import { graceOf, type CloseOptions } from '../close-options.js'
 import type { HttpRequestLike } from '../http/answer.js'
+import { PikkuStartupError } from '../startup-error.js'
 import { NO_BODY } from '../http/node.js'
 import { serverClose, serverListen, serverPort, serverTake } from '../native.js'
 import { HeaderBlock } from '../standalone/header-block.js'
@@ -80,6 +81,17 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
   const address = options.host ?? '127.0.0.1'
   const requestedPort = whole(options, 'port', 0, 65535) ?? 0 // 0: one the system picks
   const { built, http, channels: runtime } = portOf(app)
+  const uploads = built.routes.filter(({ target }) => target.upload)
+  if (uploads.length > 0) {
+    throw new PikkuStartupError(
+      uploads.map(({ target }) => ({
+        code: 'PIKKU_ERR_LISTEN',
+        subject: `route \`${target.label}\``,
+        message: 'it takes uploads, which the standalone server does not stream to JavaScript yet',
+        fix: 'serve the app with node:http, Express, Fastify or the Fetch handler, or drop `upload`',
+      })),
+    )
+  }
   const channelOptions = options.channels ?? {}
   const settings = {
     threads: whole(options, 'threads', ...LISTEN_LIMITS.threads) ?? 0, // 0: one per CPU

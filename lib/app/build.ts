@@ -9,6 +9,7 @@ import { functionLabel, functionMeta, functionName } from '../functions.js'
 import type { EngineConfig, RouteConfig } from '../generated/contract.js'
 import { DEFAULT_KEEP_ALIVE_MS, DEFAULT_MAX_BUFFERED_BYTES, type EventStreamOptions } from '../http/event-stream.js'
 import type { HttpTarget } from '../http/serve.js'
+import { UPLOAD_DEFAULTS, type UploadLimits, type UploadOptions } from '../http/upload.js'
 import { DEFAULT_TIMEOUT_MS, Deadlines, MOST_TIMEOUT_MS } from '../deadlines.js'
 import { permissionPlan, runChecked, servicesPrototype, type InvokeEnv, type RPCEnv } from '../invoke.js'
 import { RPCFunctionTable, rpcRoute } from '../rpc.js'
@@ -20,7 +21,7 @@ import { isProblem, SchemaLinks } from '../schema-links.js'
 import { engineProblems, throwProblems, type StartupProblem } from '../startup-error.js'
 import type { AnyAPIFunction, InvocationContext, Session } from '../types.js'
 import type { SessionHook } from '../user-session.js'
-import { registeredRoutes } from '../wiring.js'
+import { registeredRoutes, type RouteWiring } from '../wiring.js'
 import { withinLimit } from '../within-limit.js'
 import { entryConfig } from './entries.js'
 
@@ -45,6 +46,8 @@ export interface BuiltApp {
   /** The config the engine was built from (JSON), for the standalone server's own engine. */
   engineConfig: string
   maxBodyBytes: number
+  /** Whether some route takes uploads (a form or file body then takes the upload path). */
+  uploads: boolean
   /** Whether the engine reads sessions (headers to hand it), and from which API key header. */
   readsSessions: boolean
   apiKeyHeader: string | null
@@ -83,6 +86,36 @@ export function timeoutOf(value: unknown, subject: string, problems: StartupProb
     fix: 'give the limit in milliseconds, e.g. `timeoutMs: 10_000`',
   })
   return undefined
+}
+
+/** A route's upload limits (`undefined`: it takes no uploads), each checked. */
+function uploadLimits(wiring: RouteWiring, label: string, problems: StartupProblem[]): UploadLimits | undefined {
+  if (wiring.upload === undefined) return undefined
+  if (!['post', 'put', 'patch'].includes(wiring.method)) {
+    problems.push({
+      code: 'PIKKU_ERR_CONFIG',
+      subject: `route \`${label}\``,
+      message: 'it takes uploads, which come in a request body: POST, PUT or PATCH',
+      fix: "wire it with `method: 'post'`, or drop `upload`",
+    })
+  }
+  const given: UploadOptions = wiring.upload === true ? {} : wiring.upload
+  const limits: UploadLimits = { ...UPLOAD_DEFAULTS }
+  for (const name of ['maxFiles', 'maxFileBytes', 'maxFields', 'maxFieldBytes'] as const) {
+    const value: unknown = given[name]
+    if (value === undefined) continue
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) limits[name] = value
+    else {
+      problems.push({
+        code: 'PIKKU_ERR_CONFIG',
+        subject: `\`upload.${name}\` of route \`${label}\``,
+        message: `it must be a whole number from 0, not ${JSON.stringify(value) ?? String(value)}`,
+        fix: `leave it out for the default (${UPLOAD_DEFAULTS[name]})`,
+      })
+    }
+  }
+  if (given.fileFields !== undefined) limits.fileFields = given.fileFields
+  return limits
 }
 
 /** The app's event-stream settings, each checked (a problem when out of range). */
@@ -155,9 +188,13 @@ export function buildApp(options: AppOptions): BuiltApp {
     if (name) route.registeredBy = `function \`${name}\``
     const wired = links.routeFunction(wiring.method, wiring.route)
     const plan = links.input(wiring.func, `route \`${label}\` (function \`${name ?? 'anonymous'}\`)`, wired)
+    const upload = uploadLimits(wiring, label, problems)
     if (isProblem(plan)) problems.push(plan)
-    else if (plan.kind === 'named') route.inputSchema = plan.schema
-    else if (plan.kind === 'inline') {
+    // An upload route's engine route only routes and gates: its input is checked against the
+    // function's schema once its body has streamed (the upload path, through an entry).
+    const checksInput = !isProblem(plan) && upload === undefined
+    if (checksInput && plan.kind === 'named') route.inputSchema = plan.schema
+    else if (checksInput && plan.kind === 'inline') {
       route.inputSchema = `${label} input`
       config.schemas[route.inputSchema] = plan.schema
     }
@@ -179,6 +216,7 @@ export function buildApp(options: AppOptions): BuiltApp {
     const timeoutMs = timeoutOf(wiring.timeoutMs, `\`timeoutMs\` of route \`${label}\``, problems) ?? (sse ? 0 : env.timeoutMs)
     const target: HttpTarget = { func: wiring.func, label, route: wiring.route, chain: [...globalChain, ...own], permissions, timeoutMs }
     if (sse) target.sse = true
+    if (upload !== undefined) target.upload = { ...upload, auth: route.auth }
     routes.push({ target, own, auth: route.auth })
   }
   const channelWirings = options.channels ?? registeredChannels()
@@ -206,6 +244,7 @@ export function buildApp(options: AppOptions): BuiltApp {
     readsSessions: options.session !== undefined,
     apiKeyHeader: apiKeyHeader(engine),
     enrichSession: options.enrichSession,
+    uploads: routes.some((r) => r.target.upload !== undefined),
     globalChain,
     scopedMiddleware: registered.scoped,
     globalPermissions,

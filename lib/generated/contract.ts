@@ -322,7 +322,17 @@ sse?: boolean,
 /**
  * Its tags (its groups', then its own), for the OpenAPI document.
  */
-tags?: Array<string>, };
+tags?: Array<string>, 
+/**
+ * It takes uploads (`multipart/form-data`, `application/octet-stream`).
+ */
+upload?: UploadMeta, };
+
+export type UploadMeta = { 
+/**
+ * The form fields that carry files (none: any name).
+ */
+fileFields?: Array<string>, };
 
 export type ChannelWiringMeta = { 
 /**

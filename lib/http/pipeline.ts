@@ -10,11 +10,16 @@ import { isPreflight } from '../cors.js'
 import { functionLabel, functionMeta } from '../functions.js'
 import { answerForThrow, failureAnswer, permissionPlan } from '../invoke.js'
 import { patternMiddleware } from '../middleware.js'
+import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.js'
 import { invoke, middlewareScopes, sessionCookie, sessionRequired } from '../native.js'
 import type { AnyAPIFunction, Session } from '../types.js'
 import { enrichedSession } from '../user-session.js'
 import { errorAnswer, isErrorAnswer, isMissingSession, type ErrorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from './answer.js'
+import type { Readable } from 'node:stream'
+
+import { BodyBuffer } from './body-buffer.js'
 import { NO_BODY } from './node.js'
+import { ClientGoneError, isUploadType, mostUploadBytes, readUpload, type UploadBody } from './upload.js'
 import { serveDecision, type Decision, type Deliver, type Fail, type HttpTarget } from './serve.js'
 
 /** A function the host framework routed: its engine entry, path parameters and auth gate. */
@@ -83,12 +88,91 @@ export class HttpPipeline {
         serveDecision(this.app.env, request, { failure: errorAnswer(wire), chain: this.app.globalChain }, this.cookieFor, deliver, fail)
       } else {
         const { target } = this.targetOf(wire[0], request.url, options.host)
+        if (target.upload) return this.refuseUpload(request, deliver, fail)
         serveDecision(this.app.env, request, { target, input: wire[1], session: wire[2] as Session | undefined }, this.cookieFor, deliver, fail)
       }
     } catch (error) {
       return fail(error)
     }
     if (unmatched) deliver(unmatched) // outside the try: `deliver` is not `fail`'s to answer for
+  }
+
+  /** Whether `request` may be an upload: the app has upload routes and its body is a form or a file. */
+  mayUpload(request: HttpRequestLike): boolean {
+    return this.app.uploads && isUploadType(request.headers.get('content-type'))
+  }
+
+  /**
+   * Answers a request whose body is a form or a file (`mayUpload`), reading the body from
+   * `source` only as needed: to an upload route, streamed to files within its limits, then
+   * its fields validated with the route's params and query, and the function run with its
+   * `files`; to any other route, read whole within the app's limit and answered as `respond`
+   * does. An answer given before the body was read closes the connection (what is left of the
+   * body is never read).
+   */
+  respondUpload(request: HttpRequestLike, source: Readable, deliver: Deliver, fail: Fail, options: RespondOptions = {}): void {
+    const closing: Deliver = (answer) => deliver(withHeader(answer, 'connection', 'close'))
+    let wire: WireAnswer
+    try {
+      wire = this.ask(request, NO_BODY, false, undefined)
+    } catch (error) {
+      return fail(error)
+    }
+    const decided = this.app.enrichSession ? this.decide(wire, request, NO_BODY, undefined, true) : Promise.resolve(this.plainDecision(wire, request))
+    decided.then(async (decision) => {
+      const env = this.app.env
+      if (decision.failure) return serveDecision(env, request, decision, this.cookieFor, closing, fail)
+      const limits = decision.target.upload
+      if (limits === undefined) {
+        // Not an upload route: the body as any other request's.
+        const body = await readWhole(source, this.app.maxBodyBytes)
+        return this.respond(request, body, deliver, fail, options)
+      }
+      let upload: UploadBody
+      try {
+        const declared = Number(request.headers.get('content-length'))
+        if (declared > mostUploadBytes(limits)) throw new PayloadTooLargeError(`The upload declares ${declared} bytes, more than this route's limits allow (${mostUploadBytes(limits)})`)
+        upload = await readUpload(source, request.headers.get('content-type')!, limits)
+      } catch (error) {
+        if (error instanceof ClientGoneError) return // its files are removed already
+        const failure = answerForThrow(env, error, request.headers.get('x-request-id'))
+        return serveDecision(env, request, { failure, chain: this.app.globalChain }, this.cookieFor, closing, fail)
+      }
+      const done = <T>(then: (value: T) => void) => (value: T) => void upload.cleanup().finally(() => then(value))
+      const checked = this.checkUpload(request, decision, upload)
+      serveDecision(env, request, checked, this.cookieFor, done(deliver), done(fail))
+    }, fail)
+  }
+
+  /** An upload's fields with the route's params and query, through the engine: the function's input, or the refusal. */
+  private checkUpload(request: HttpRequestLike, decision: Extract<Decision, { target: HttpTarget }>, upload: UploadBody): Decision {
+    const { target, session } = decision
+    // The route's params: what the engine routed, without what the query string gave.
+    const params = { ...(decision.input as Record<string, unknown>) }
+    const query = request.url.indexOf('?')
+    if (query >= 0) for (const key of new URLSearchParams(request.url.slice(query + 1)).keys()) delete params[key]
+    const entry = this.entries.index(target.func, target.upload!.auth, `route \`${target.label}\``)
+    const form = new URLSearchParams(upload.fields).toString()
+    const answer = JSON.parse(
+      invoke(this.app.engine, entry, {
+        method: request.method,
+        url: request.url,
+        paramsJson: JSON.stringify(params),
+        contentType: 'application/x-www-form-urlencoded',
+        requestId: request.headers.get('x-request-id'),
+        hasSession: session !== undefined,
+        body: Buffer.from(form),
+        bodyTooLarge: false,
+      }),
+    ) as WireAnswer
+    if (isErrorAnswer(answer)) return { failure: errorAnswer(answer), chain: this.app.globalChain }
+    return { target, input: answer[1], session, files: upload.files }
+  }
+
+  /** The decision of an engine answer, without a session hook. */
+  private plainDecision(wire: WireAnswer, request: HttpRequestLike): Decision {
+    if (isErrorAnswer(wire)) return { failure: errorAnswer(wire), chain: this.app.globalChain }
+    return { target: this.targetOf(wire[0], request.url, undefined).target, input: wire[1], session: wire[2] as Session | undefined }
   }
 
   /** `respond` as a promise. */
@@ -102,6 +186,17 @@ export class HttpPipeline {
   }
 
   private readonly cookieFor = (session: Session | undefined) => sessionCookieFor(this.app, session)
+
+  /**
+   * An upload route asked without a form or a file (JSON, say): 415. Its function never runs
+   * on a body that did not stream through its limits (the engine's route has no schema: the
+   * upload path checks the input).
+   */
+  private refuseUpload(request: HttpRequestLike, deliver: Deliver, fail: Fail): void {
+    const error = new UnsupportedMediaTypeError(`${request.method} ${request.url.split('?')[0]} takes multipart/form-data or application/octet-stream`)
+    const failure = answerForThrow(this.app.env, error, request.headers.get('x-request-id'))
+    serveDecision(this.app.env, request, { failure, chain: this.app.globalChain }, this.cookieFor, deliver, fail)
+  }
 
   /** The target of an engine answer: a route's, or the host-routed function's. */
   private targetOf(index: number, url: string, host: HostRouted | undefined): { target: HttpTarget; auth: boolean } {
@@ -174,7 +269,7 @@ export class HttpPipeline {
    * `auth` route 401 before validating; the hook may then supply one, and the engine is
    * asked again with it.
    */
-  private async decide(wire: WireAnswer, request: HttpRequestLike, body: Uint8Array | null, host: HostRouted | undefined): Promise<Decision> {
+  private async decide(wire: WireAnswer, request: HttpRequestLike, body: Uint8Array | null, host: HostRouted | undefined, uploading = false): Promise<Decision> {
     const { env, globalChain } = this.app
     const hook = this.app.enrichSession!
     const missing = isMissingSession(wire)
@@ -192,6 +287,10 @@ export class HttpPipeline {
       if (isErrorAnswer(wire)) return { failure: errorAnswer(wire), chain: globalChain }
     }
     const { target, auth } = this.targetOf(wire[0], request.url, host)
+    if (target.upload && !uploading) {
+      const error = new UnsupportedMediaTypeError(`${request.method} ${request.url.split('?')[0]} takes multipart/form-data or application/octet-stream`)
+      return { failure: answerForThrow(env, error, request.headers.get('x-request-id')), chain: globalChain }
+    }
     if (auth && session === undefined) {
       // The hook ended a session the engine had decoded: the engine's own 401 for the target.
       const refused = JSON.parse(sessionRequired(this.app.engine, wire[0], request.headers.get('x-request-id'))) as ErrorAnswer
@@ -199,6 +298,27 @@ export class HttpPipeline {
     }
     return { target, input: wire[1], session }
   }
+}
+
+/** `answer` with one more header. */
+function withHeader(answer: HttpAnswer, name: string, value: string): HttpAnswer {
+  answer.headers = { ...answer.headers, [name]: value }
+  return answer
+}
+
+/** A stream read whole, up to `limit` bytes (`null` past it: the rest is not read). */
+function readWhole(source: Readable, limit: number): Promise<Uint8Array | null> {
+  return new Promise((resolve, reject) => {
+    const body = new BodyBuffer(limit, NaN)
+    source.on('data', (chunk: Buffer) => {
+      if (body.add(chunk)) return
+      source.pause()
+      source.removeAllListeners('data')
+      resolve(null)
+    })
+    source.on('end', () => resolve(body.bytes()))
+    source.on('error', reject)
+  })
 }
 
 /** The `Set-Cookie` the engine builds for a changed session (`undefined`: clear it). */

@@ -5,6 +5,7 @@ import type { AnyAPIFunction, Session } from '../types.js'
 import { SessionTracker } from '../user-session.js'
 import { JSON_TYPE, type HttpAnswer, type HttpRequestLike } from './answer.js'
 import { EVENT_STREAM_HEADERS, ServerEventStream } from './event-stream.js'
+import type { UploadLimits, UploadedFile } from './upload.js'
 import { checkedHeader, checkedStatus, isAscii } from './response-rules.js'
 import { Deadline } from '../deadlines.js'
 import { GatewayTimeoutError } from '../errors.js'
@@ -25,11 +26,13 @@ export interface HttpTarget {
   timeoutMs: number
   /** An `sse: true` route: the function streams events through its `channel` service. */
   sse?: true
+  /** An upload route: its body is streamed to files within these limits (see upload.ts), and its auth gate. */
+  upload?: UploadLimits & { auth: boolean }
 }
 
 /** What the engine (and the session hook) decided: a target to run, or a failure answer. */
 export type Decision =
-  | { target: HttpTarget; input: unknown; session: Session | undefined; failure?: undefined }
+  | { target: HttpTarget; input: unknown; session: Session | undefined; failure?: undefined; files?: UploadedFile[] }
   | { failure: HttpAnswer; chain: readonly PikkuMiddleware[] }
 
 /** Builds the `Set-Cookie` of a changed session (`undefined`: clear it). */
@@ -138,6 +141,7 @@ async function serveInContext(
     session,
   }
   if (!decision.failure && decision.target.route !== undefined) context.route = decision.target.route
+  if (!decision.failure && decision.files) context.files = decision.files
   const clientId = request.headers.get('x-request-id')
   if (events) {
     context.events = events
@@ -197,7 +201,8 @@ function servePlain(
     }
     deliver(answer)
   }
-  invokeFunction(env, decision.target.func, decision.input, decision.session, { userSession }, deadline).then((result) => {
+  const context = decision.files ? { userSession, files: decision.files } : { userSession }
+  invokeFunction(env, decision.target.func, decision.input, decision.session, context, deadline).then((result) => {
     if (!env.deadlines.finish(deadline)) return // answered 504 already
     let answer: HttpAnswer
     try {

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream'
+
 import { NO_BODY, readsBody } from './node.js'
 import type { HttpAnswer, HttpRequestLike } from './answer.js'
 import type { ServerEventStream } from './event-stream.js'
@@ -16,6 +18,14 @@ export function respondWeb(http: HttpPipeline, request: Request, url: string, op
       const deliver = (answer: HttpAnswer) => resolve(answer.stream ? webStream(request, answer, answer.stream) : webResponse(request.method, answer))
       http.respond(described, body, deliver, (error) => deliver(http.failure(error, described)), options)
     })
+  if (request.body !== null && !options?.host && readsBody(request.method) && http.mayUpload(described)) {
+    // A form or a file: streamed as it arrives (an upload route), never read whole first.
+    const source = Readable.fromWeb(request.body as import('node:stream/web').ReadableStream<Uint8Array>)
+    return new Promise((resolve) => {
+      const deliver = (answer: HttpAnswer) => resolve(webResponse(request.method, answer))
+      http.respondUpload(described, source, deliver, (error) => deliver(http.failure(error, described)), options)
+    })
+  }
   return readsBody(request.method) ? readWebBody(request, http.maxBodyBytes).then(run) : run(NO_BODY)
 }
 

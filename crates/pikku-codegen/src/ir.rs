@@ -229,6 +229,8 @@ pub struct HttpWiring {
     pub sse: bool,
     /// `tags: ['todos']` (with those of its groups).
     pub tags: Vec<String>,
+    /// `upload: true` or `upload: { fileFields: [...] }`: the file fields it names (none: any).
+    pub upload: Option<Vec<String>>,
     pub loc: Loc,
 }
 

@@ -264,6 +264,20 @@ pub struct HttpWiringMeta {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[ts(optional = nullable)]
     pub tags: Vec<String>,
+    /// It takes uploads (`multipart/form-data`, `application/octet-stream`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub upload: Option<UploadMeta>,
+}
+
+/// What the code generator knows of an upload route.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UploadMeta {
+    /// The form fields that carry files (none: any name).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional = nullable)]
+    pub file_fields: Vec<String>,
 }
 
 /// One channel wiring as the code generator found it.

@@ -7,7 +7,7 @@ use ts_rs::{Config, TS};
 use crate::boundary::{handle_args_ts, ErrorAnswer, RunAnswer, WireAnswer, HANDLE_TS_RESULT};
 use crate::config::{
     ChannelConfig, ChannelWiringMeta, EngineConfig, EntryConfig, FunctionMeta, HttpMethod,
-    HttpWiringMeta, MetadataFile, RouteConfig,
+    HttpWiringMeta, MetadataFile, RouteConfig, UploadMeta,
 };
 use crate::error::{ErrorBody, ERROR_TABLE};
 use crate::session::{
@@ -48,6 +48,7 @@ fn contract_ts() -> String {
         MetadataFile::decl(&cfg),
         FunctionMeta::decl(&cfg),
         HttpWiringMeta::decl(&cfg),
+        UploadMeta::decl(&cfg),
         ChannelWiringMeta::decl(&cfg),
         ErrorBody::decl(&cfg),
     ];

@@ -22,17 +22,18 @@ export interface LambdaHttpOptions {
  */
 export function createHttpHandler(app: PikkuApp, options: LambdaHttpOptions = {}): (event: HttpEvent) => Promise<HttpResult> {
   const { http, built } = portOf(app)
-  const streams = built.routes.filter(({ target }) => target.sse)
-  if (streams.length > 0) {
-    throw new PikkuStartupError(
-      streams.map(({ target }) => ({
-        code: 'PIKKU_ERR_LAMBDA',
-        subject: `route \`${target.label}\``,
-        message: 'it streams server-sent events (`sse: true`), but a Lambda HTTP handler answers whole responses',
-        fix: 'serve event streams from a server (node:http, Express, Fastify, the standalone server), or drop `sse: true`',
-      })),
-    )
-  }
+  const problems = built.routes.flatMap(({ target }) => {
+    const subject = `route \`${target.label}\``
+    const serve = 'serve it from a server (node:http, Express, Fastify)'
+    if (target.sse) {
+      return [{ code: 'PIKKU_ERR_LAMBDA' as const, subject, message: 'it streams server-sent events (`sse: true`), but a Lambda HTTP handler answers whole responses', fix: `${serve}, or drop \`sse: true\`` }]
+    }
+    if (target.upload) {
+      return [{ code: 'PIKKU_ERR_LAMBDA' as const, subject, message: 'it takes uploads, which a Lambda HTTP handler does not stream to files', fix: `${serve}, or drop \`upload\`` }]
+    }
+    return []
+  })
+  if (problems.length > 0) throw new PikkuStartupError(problems)
   const basePath = (options.basePath ?? '').replace(/\/+$/, '')
   return async (event) => {
     const kind = kindOf(event) // not an HTTP event: the invocation fails, naming what it lacks

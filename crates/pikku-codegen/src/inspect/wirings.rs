@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use pikku_engine::config::{ChannelWiringMeta, HttpMethod, HttpWiringMeta};
+use pikku_engine::config::{ChannelWiringMeta, HttpMethod, HttpWiringMeta, UploadMeta};
 use serde_json::Value;
 
 use super::functions::Functions;
@@ -93,6 +93,7 @@ pub(super) fn http_wirings(
                 auth: wiring.auth,
                 sse: wiring.sse,
                 tags: wiring.tags.clone(),
+                upload: (wiring.upload.clone()).map(|file_fields| UploadMeta { file_fields }),
             });
         }
     }

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use pikku_engine::config::{FunctionMeta, HttpWiringMeta};
+use pikku_engine::config::{FunctionMeta, HttpWiringMeta, UploadMeta};
 use pikku_engine::HttpMethod;
 use serde_json::{json, Map, Value};
 
@@ -150,7 +150,9 @@ impl Schemas {
         if !parameters.is_empty() {
             operation["parameters"] = Value::Array(parameters);
         }
-        if let Some((schema, required)) = body {
+        if let Some(upload) = &wiring.upload {
+            operation["requestBody"] = upload_body(body.map(|(schema, _)| schema), upload);
+        } else if let Some((schema, required)) = body {
             operation["requestBody"] = json!({ "required": required, "content": {
                 "application/json": { "schema": schema },
                 "application/x-www-form-urlencoded": { "schema": schema } } });
@@ -227,6 +229,28 @@ impl Schemas {
         }
         operation
     }
+}
+
+/// An upload route's body: a form whose text fields are the input (without path params) and
+/// whose file fields are binary, or one file as `application/octet-stream`.
+fn upload_body(fields: Option<Value>, upload: &UploadMeta) -> Value {
+    let binary = json!({ "type": "string", "format": "binary" });
+    let mut files = json!({ "type": "object" });
+    if upload.file_fields.is_empty() {
+        files["additionalProperties"] = binary.clone();
+    } else {
+        let named: Map<String, Value> = (upload.file_fields.iter())
+            .map(|f| (f.clone(), binary.clone()))
+            .collect();
+        files["properties"] = Value::Object(named);
+    }
+    let form = match fields {
+        Some(fields) => json!({ "allOf": [fields, files] }),
+        None => files,
+    };
+    json!({ "required": true, "content": {
+        "multipart/form-data": { "schema": form },
+        "application/octet-stream": { "schema": binary } } })
 }
 
 /// What the function says about itself: `summary`, `description`, tags (its routes' first),

@@ -71,7 +71,7 @@ impl Reader<'_> {
         span: oxc_span::Span,
     ) -> Option<HttpWiring> {
         let (mut method, mut route, mut func, mut auth) = (None, None, None, None);
-        let (mut sse, mut tags) = (false, Vec::new());
+        let (mut sse, mut tags, mut upload) = (false, Vec::new(), None);
         for (key, value) in object_properties(object) {
             match (key.as_str(), value) {
                 ("method", Expression::StringLiteral(s)) => method = Some(s.value.to_string()),
@@ -80,6 +80,11 @@ impl Reader<'_> {
                 ("auth", Expression::BooleanLiteral(b)) => auth = Some(b.value),
                 ("sse", Expression::BooleanLiteral(b)) => sse = b.value,
                 ("tags", list) => tags = string_list(list),
+                ("upload", Expression::BooleanLiteral(b)) if b.value => upload = Some(Vec::new()),
+                ("upload", Expression::ObjectExpression(limits)) => {
+                    let fields = object_properties(limits).find(|(key, _)| key == "fileFields");
+                    upload = Some(fields.map_or_else(Vec::new, |(_, list)| string_list(list)));
+                }
                 _ => {}
             }
         }
@@ -90,6 +95,7 @@ impl Reader<'_> {
             auth,
             sse,
             tags,
+            upload,
             loc: self.loc(span),
         })
     }
