@@ -118,9 +118,11 @@ describe('pikku OpenAPI document', () => {
   it('describes an upload route: a multipart form of its fields and binary files, or the bytes', () => {
     const upload = doc.paths['/todos/{id}/files'].post
     expect(upload.parameters.map((p: Json) => p.name)).toEqual(['id'])
-    const multipart = upload.requestBody.content['multipart/form-data'].schema
-    expect(multipart.allOf[0].properties).toEqual({ note: { type: 'string' } })
-    expect(multipart.allOf[1]).toEqual({ type: 'object', properties: { file: { type: 'string', format: 'binary' } } })
+    expect(upload.requestBody.content['multipart/form-data'].schema).toEqual({
+      type: 'object',
+      properties: { note: { type: 'string' }, file: { type: 'string', format: 'binary' } },
+      additionalProperties: false,
+    })
     expect(upload.requestBody.content['application/octet-stream'].schema).toEqual({ type: 'string', format: 'binary' })
     expect(upload.requestBody.content['application/json']).toBeUndefined()
   })

@@ -83,6 +83,16 @@ const idle = pikkuSessionlessFunc({
   },
 })
 
+/** Sends nothing; records why its stream closed. */
+const early = pikkuSessionlessFunc({
+  input: { type: 'object', additionalProperties: false },
+  func: async (services) => {
+    const events = streamOf(services)
+    await new Promise<void>((resolve) => events.signal.addEventListener('abort', () => resolve()))
+    seen.closedReasons.push(String((events.signal.reason as Error).message))
+  },
+})
+
 const typed = pikkuSessionlessFunc({
   input: { type: 'object', additionalProperties: false },
   func: async (services) => {
@@ -105,6 +115,7 @@ const routes = [
   { method: 'get' as const, route: '/flood', func: flood, auth: false, sse: true },
   { method: 'get' as const, route: '/failing', func: failing, auth: false, sse: true },
   { method: 'get' as const, route: '/idle', func: idle, auth: false, sse: true },
+  { method: 'get' as const, route: '/early', func: early, auth: false, sse: true },
   { method: 'get' as const, route: '/typed', func: typed, auth: false, sse: true },
   { method: 'get' as const, route: '/nothing', func: nothing, auth: false, sse: true },
   { method: 'get' as const, route: '/bad-id', func: badId, auth: false, sse: true },
@@ -178,6 +189,17 @@ describe.each(STREAMING)('server-sent events behind %s', (kind) => {
     seen.closedReasons = []
     const response = await fetch(`${server.url}/forever`)
     await readUntil(response, (t) => t.includes('"n":3'))
+    await waitFor(() => seen.closedReasons.length === 1)
+    expect(seen.closedReasons).toEqual(['the client went away'])
+  })
+
+  it('tells the function when the client goes away before the first event', async () => {
+    seen.closedReasons = []
+    const socket = connect(Number(new URL(server.url).port), '127.0.0.1')
+    socket.write('GET /early HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    socket.destroy() // the head has not gone out: `early` sends nothing until its stream closes
+    // The next keep-alive (50 ms) would start the stream: it finds the client gone.
     await waitFor(() => seen.closedReasons.length === 1)
     expect(seen.closedReasons).toEqual(['the client went away'])
   })

@@ -122,6 +122,19 @@ describe.each(ADAPTERS)('uploads behind %s', (kind) => {
     expect(elsewhere.status).toBe(415)
   })
 
+  it('removes the files of an upload whose client goes away midway, and answers nothing', async () => {
+    const before = uploadDirs()
+    const socket = connect(Number(new URL(server.url).port), '127.0.0.1')
+    const boundary = 'xBOUNDARYx'
+    socket.write(`POST /docs HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: multipart/form-data; boundary=${boundary}\r\ntransfer-encoding: chunked\r\n\r\n`)
+    const part = `--${boundary}\r\ncontent-disposition: form-data; name="doc"; filename="a.bin"\r\n\r\n${'z'.repeat(200_000)}`
+    socket.write(`${Buffer.byteLength(part).toString(16)}\r\n${part}\r\n`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    socket.destroy()
+    for (let i = 0; i < 100 && uploadDirs() !== before; i++) await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(uploadDirs()).toBe(before)
+  })
+
   it('refuses a declared length over the limits before reading it', async () => {
     const res = await rawUpload(server.url, '/blobs', { 'content-length': String(1024 ** 3) }, 0)
     expect(res.status).toBe(413)

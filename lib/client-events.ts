@@ -74,17 +74,29 @@ export function subscribeEvents<T>(source: EventStreamTarget, handlers: EventHan
           if (field.data === undefined) return
           const data = safeJson(field.data)
           if (field.event === 'error') return failed(source.failure(200, data, response))
-          handlers.onEvent({ data: data as T, id: lastEventId, event: field.event ?? 'message' })
+          try {
+            handlers.onEvent({ data: data as T, id: lastEventId, event: field.event ?? 'message' })
+          } catch (error) {
+            failed(error as Error) // the handler's own failure ends the subscription
+          }
         })
-        return // the whole stream: its function returned
+        return // the whole stream: its function returned (or the subscription stopped)
       } catch {
         // The connection was lost (or closed by `close()`): retried below unless stopped.
       }
-      if (!stop.signal.aborted) await new Promise((resolve) => setTimeout(resolve, retryMs))
+      if (!stop.signal.aborted) await pause(retryMs, stop.signal)
     }
   }
   const done = run().finally(() => stop.abort())
   return { close: () => stop.abort(), done }
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
+  })
 }
 
 /** The fields of one event block. */

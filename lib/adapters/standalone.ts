@@ -114,7 +114,10 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
     // The batch's shapes are generated from crates/pikku-server/src/batch.rs.
     for (const entry of JSON.parse(serverTake(handle)) as BatchEntry[]) {
       if (isCall(entry)) answer(entry)
-      else if (entry[0] === 's') answer(entry.slice(2) as CallEntry, entry[1])
+      else if (entry[0] === 's') {
+        sockets.awaitStream(entry[1])
+        answer(entry.slice(2) as CallEntry, entry[1])
+      }
       else sockets.take(entry)
     }
   })
@@ -132,8 +135,12 @@ export function listen(app: PikkuApp, options: ListenOptions = {}): StandaloneSe
       (result) => {
         outbox.answer(id, result)
         if (result.stream) sockets.stream(stream, result.stream)
+        else if (stream !== undefined) sockets.answeredPlain(stream)
       },
-      (error) => outbox.answer(id, http.failure(error, request)),
+      (error) => {
+        outbox.answer(id, http.failure(error, request))
+        if (stream !== undefined) sockets.answeredPlain(stream)
+      },
       { first: wire },
     )
   }

@@ -90,7 +90,13 @@ export function timeoutOf(value: unknown, subject: string, problems: StartupProb
 
 /** A route's upload limits (`undefined`: it takes no uploads), each checked. */
 function uploadLimits(wiring: RouteWiring, label: string, problems: StartupProblem[]): UploadLimits | undefined {
-  if (wiring.upload === undefined) return undefined
+  if (wiring.upload === undefined || (wiring.upload as unknown) === false) return undefined
+  const given: unknown = wiring.upload === true ? {} : wiring.upload
+  const problem = (subject: string, message: string, fix: string) => problems.push({ code: 'PIKKU_ERR_CONFIG', subject, message, fix })
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    problem(`\`upload\` of route \`${label}\``, `it must be \`true\` or an object of limits, not ${JSON.stringify(given) ?? String(given)}`, 'give `upload: true` for the defaults, or `{ maxFiles, maxFileBytes, … }`')
+    return undefined
+  }
   if (!['post', 'put', 'patch'].includes(wiring.method)) {
     problems.push({
       code: 'PIKKU_ERR_CONFIG',
@@ -99,10 +105,10 @@ function uploadLimits(wiring: RouteWiring, label: string, problems: StartupProbl
       fix: "wire it with `method: 'post'`, or drop `upload`",
     })
   }
-  const given: UploadOptions = wiring.upload === true ? {} : wiring.upload
+  const options = given as UploadOptions
   const limits: UploadLimits = { ...UPLOAD_DEFAULTS }
   for (const name of ['maxFiles', 'maxFileBytes', 'maxFields', 'maxFieldBytes'] as const) {
-    const value: unknown = given[name]
+    const value: unknown = options[name]
     if (value === undefined) continue
     if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) limits[name] = value
     else {
@@ -114,7 +120,11 @@ function uploadLimits(wiring: RouteWiring, label: string, problems: StartupProbl
       })
     }
   }
-  if (given.fileFields !== undefined) limits.fileFields = given.fileFields
+  const fileFields: unknown = options.fileFields
+  if (fileFields !== undefined) {
+    if (Array.isArray(fileFields) && fileFields.length > 0 && fileFields.every((f) => typeof f === 'string' && f !== '')) limits.fileFields = fileFields
+    else problem(`\`upload.fileFields\` of route \`${label}\``, `it must be a list of field names, not ${JSON.stringify(fileFields)}`, "name the fields that carry files, e.g. `fileFields: ['avatar']`")
+  }
   return limits
 }
 
@@ -171,6 +181,12 @@ export function buildApp(options: AppOptions): BuiltApp {
   // Functions call each other by name; the exposed ones are served at POST /rpc/:name.
   const wired = () => [...routeWirings.map((w) => w.func), ...[...handlers.values()].map((h) => h.func)]
   rpc.table = new RPCFunctionTable(wired, (func) => links.nameOf(func))
+  for (const [name, func] of rpc.table.all()) {
+    if (functionMeta(func)?.expose !== true) continue
+    // Served to clients by name: refused now, not at its first call, when its input has no schema.
+    const plan = links.input(func, `exposed function \`${name}\` (POST /rpc/${name})`)
+    if (isProblem(plan)) problems.push(plan)
+  }
   if (rpc.table.anyExposed()) routeWirings.push({ method: 'post', route: '/rpc/:name', func: rpcRoute(rpc.table, (...call) => rpc.run!(...call)), auth: false })
   for (const wiring of routeWirings) {
     const label = `${wiring.method.toUpperCase()} ${wiring.route}`

@@ -191,7 +191,10 @@ export class ChannelHost implements OpenChannels {
             if (typeof reply === 'string') return connection.reply(seq, reply)
             // The reference's format: maybe no reply, maybe a close after it.
             connection.reply(seq, reply.text)
-            if (reply.close) socket.close(reply.close.code, reply.close.reason)
+            if (reply.close) {
+              connection.refused = true // what was queued after it does not run
+              socket.close(reply.close.code, reply.close.reason)
+            }
           })
           .catch((error: unknown) => connection.reply(seq, JSON.stringify({ seq, error: runtime.errorBody(error) })))
           .finally(() => {

@@ -110,7 +110,13 @@ export class ServerEventStream implements EventStream {
     private readonly options: Required<EventStreamOptions>,
     private readonly head: (answer: HttpAnswer) => void,
   ) {
-    this.keepAlive = setInterval(() => this.write(': keep-alive\n\n'), options.keepAliveMs)
+    this.keepAlive = setInterval(() => {
+      try {
+        this.write(': keep-alive\n\n')
+      } catch {
+        this.stop('the stream could not be written') // a head the transport refused, say
+      }
+    }, options.keepAliveMs)
   }
 
   /** How the head is made (status, headers, cookie) when the stream starts. */

@@ -127,6 +127,8 @@ export function writeNodeAnswer(res: ServerResponse, answer: HttpAnswer): void {
 
 /** Writes an event stream's head, then its events as they come, to a Node response. */
 function writeNodeStream(res: ServerResponse, answer: HttpAnswer, events: ServerEventStream): void {
+  // The client may have gone before the first event: its `close` is past.
+  if (res.destroyed || res.socket === null || res.socket.destroyed) return events.gone()
   res.writeHead(answer.status, answer.headers)
   res.flushHeaders() // the client's `open`, before the first event
   res.on('drain', () => events.drained())

@@ -10,16 +10,15 @@ import { isPreflight } from '../cors.js'
 import { functionLabel, functionMeta } from '../functions.js'
 import { answerForThrow, failureAnswer, permissionPlan } from '../invoke.js'
 import { patternMiddleware } from '../middleware.js'
-import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.js'
+import { PayloadTooLargeError } from '../errors.js'
 import { invoke, middlewareScopes, sessionCookie, sessionRequired } from '../native.js'
 import type { AnyAPIFunction, Session } from '../types.js'
 import { enrichedSession } from '../user-session.js'
 import { errorAnswer, isErrorAnswer, isMissingSession, type ErrorAnswer, type HttpAnswer, type HttpRequestLike, type WireAnswer } from './answer.js'
 import type { Readable } from 'node:stream'
 
-import { BodyBuffer } from './body-buffer.js'
 import { NO_BODY } from './node.js'
-import { ClientGoneError, isUploadType, mostUploadBytes, readUpload, type UploadBody } from './upload.js'
+import { ClientGoneError, isUploadType, mostUploadBytes, notAnUpload, readUpload, readWhole, type UploadBody } from './upload.js'
 import { serveDecision, type Decision, type Deliver, type Fail, type HttpTarget } from './serve.js'
 
 /** A function the host framework routed: its engine entry, path parameters and auth gate. */
@@ -111,37 +110,42 @@ export class HttpPipeline {
    * body is never read).
    */
   respondUpload(request: HttpRequestLike, source: Readable, deliver: Deliver, fail: Fail, options: RespondOptions = {}): void {
+    const env = this.app.env
     const closing: Deliver = (answer) => deliver(withHeader(answer, 'connection', 'close'))
-    let wire: WireAnswer
-    try {
-      wire = this.ask(request, NO_BODY, false, undefined)
-    } catch (error) {
-      return fail(error)
+    const refuse = (error: unknown) => {
+      if (error instanceof ClientGoneError) return // no one is left to answer
+      const failure = answerForThrow(env, error, request.headers.get('x-request-id'))
+      serveDecision(env, request, { failure, chain: this.app.globalChain }, this.cookieFor, closing, fail)
     }
-    const decided = this.app.enrichSession ? this.decide(wire, request, NO_BODY, undefined, true) : Promise.resolve(this.plainDecision(wire, request))
-    decided.then(async (decision) => {
-      const env = this.app.env
+    const whole = async () => this.respond(request, await readWhole(source, this.app.maxBodyBytes), deliver, fail, options)
+    const run = async () => {
+      const wire = this.ask(request, NO_BODY, false, undefined)
+      // A 422 comes from a route whose input the engine checks: not an upload route (whose
+      // input is checked once its body has streamed). Its body is read whole, as any request's.
+      if (isErrorAnswer(wire) && wire[0] === -422) return whole()
+      const decision = this.app.enrichSession ? await this.decide(wire, request, NO_BODY, undefined, true) : this.plainDecision(wire, request)
       if (decision.failure) return serveDecision(env, request, decision, this.cookieFor, closing, fail)
       const limits = decision.target.upload
-      if (limits === undefined) {
-        // Not an upload route: the body as any other request's.
-        const body = await readWhole(source, this.app.maxBodyBytes)
-        return this.respond(request, body, deliver, fail, options)
-      }
+      if (limits === undefined) return whole()
+      const declared = Number(request.headers.get('content-length'))
+      if (declared > mostUploadBytes(limits)) return refuse(new PayloadTooLargeError(`The upload declares ${declared} bytes, more than this route's limits allow (${mostUploadBytes(limits)})`))
       let upload: UploadBody
       try {
-        const declared = Number(request.headers.get('content-length'))
-        if (declared > mostUploadBytes(limits)) throw new PayloadTooLargeError(`The upload declares ${declared} bytes, more than this route's limits allow (${mostUploadBytes(limits)})`)
         upload = await readUpload(source, request.headers.get('content-type')!, limits)
       } catch (error) {
-        if (error instanceof ClientGoneError) return // its files are removed already
-        const failure = answerForThrow(env, error, request.headers.get('x-request-id'))
-        return serveDecision(env, request, { failure, chain: this.app.globalChain }, this.cookieFor, closing, fail)
+        return refuse(error) // its files are removed already
       }
-      const done = <T>(then: (value: T) => void) => (value: T) => void upload.cleanup().finally(() => then(value))
-      const checked = this.checkUpload(request, decision, upload)
+      // The files go when the answer does (a cleanup that fails leaves them to the system's temp sweep).
+      const done = <T>(then: (value: T) => void) => (value: T) => void upload.cleanup().then(() => then(value), () => then(value))
+      let checked: Decision
+      try {
+        checked = this.checkUpload(request, decision, upload)
+      } catch (error) {
+        return done(fail)(error)
+      }
       serveDecision(env, request, checked, this.cookieFor, done(deliver), done(fail))
-    }, fail)
+    }
+    run().catch((error: unknown) => (error instanceof ClientGoneError ? undefined : fail(error)))
   }
 
   /** An upload's fields with the route's params and query, through the engine: the function's input, or the refusal. */
@@ -193,8 +197,7 @@ export class HttpPipeline {
    * upload path checks the input).
    */
   private refuseUpload(request: HttpRequestLike, deliver: Deliver, fail: Fail): void {
-    const error = new UnsupportedMediaTypeError(`${request.method} ${request.url.split('?')[0]} takes multipart/form-data or application/octet-stream`)
-    const failure = answerForThrow(this.app.env, error, request.headers.get('x-request-id'))
+    const failure = answerForThrow(this.app.env, notAnUpload(request), request.headers.get('x-request-id'))
     serveDecision(this.app.env, request, { failure, chain: this.app.globalChain }, this.cookieFor, deliver, fail)
   }
 
@@ -288,8 +291,7 @@ export class HttpPipeline {
     }
     const { target, auth } = this.targetOf(wire[0], request.url, host)
     if (target.upload && !uploading) {
-      const error = new UnsupportedMediaTypeError(`${request.method} ${request.url.split('?')[0]} takes multipart/form-data or application/octet-stream`)
-      return { failure: answerForThrow(env, error, request.headers.get('x-request-id')), chain: globalChain }
+      return { failure: answerForThrow(env, notAnUpload(request), request.headers.get('x-request-id')), chain: globalChain }
     }
     if (auth && session === undefined) {
       // The hook ended a session the engine had decoded: the engine's own 401 for the target.
@@ -304,21 +306,6 @@ export class HttpPipeline {
 function withHeader(answer: HttpAnswer, name: string, value: string): HttpAnswer {
   answer.headers = { ...answer.headers, [name]: value }
   return answer
-}
-
-/** A stream read whole, up to `limit` bytes (`null` past it: the rest is not read). */
-function readWhole(source: Readable, limit: number): Promise<Uint8Array | null> {
-  return new Promise((resolve, reject) => {
-    const body = new BodyBuffer(limit, NaN)
-    source.on('data', (chunk: Buffer) => {
-      if (body.add(chunk)) return
-      source.pause()
-      source.removeAllListeners('data')
-      resolve(null)
-    })
-    source.on('end', () => resolve(body.bytes()))
-    source.on('error', reject)
-  })
 }
 
 /** The `Set-Cookie` the engine builds for a changed session (`undefined`: clear it). */

@@ -110,7 +110,12 @@ function serveEvents(
   const deadline = target.timeoutMs === 0 ? undefined : env.deadlines.start(new RequestDeadline(target.timeoutMs, env, request, target, settle))
   serveInContext(env, request, decision, sessionCookie, deadline, events).then(
     (answer) => env.deadlines.finish(deadline) && settle(answer),
-    (error) => env.deadlines.finish(deadline) && (events.hasStarted ? settle(failureAnswer(env, error, request)) : fail(error)),
+    (error) => {
+      if (!env.deadlines.finish(deadline)) return
+      if (events.hasStarted) return void settle(failureAnswer(env, error, request))
+      events.close() // its keep-alive must not start the stream after the failure's answer
+      fail(error)
+    },
   )
 }
 

@@ -13,7 +13,9 @@ import type { Readable } from 'node:stream'
 
 import type { BusboyFileStream } from '@fastify/busboy'
 
-import { BadRequestError, PayloadTooLargeError } from '../errors.js'
+import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.js'
+import type { HttpRequestLike } from './answer.js'
+import { BodyBuffer } from './body-buffer.js'
 
 /** The client went away mid-upload: no one is left to answer, and nothing failed on our side. */
 export class ClientGoneError extends Error {
@@ -92,7 +94,7 @@ export async function readUpload(source: Readable, contentType: string, limits: 
   const body: UploadBody = { files: [], fields: [], cleanup: () => rm(dir, { recursive: true, force: true }) }
   try {
     if (contentType.trimStart().toLowerCase().startsWith('application/octet-stream')) {
-      body.files.push(await saveFile(source, join(dir, 'body'), limits.maxFileBytes, 'body', undefined, contentType))
+      body.files.push(await saveFile(source, join(dir, 'body'), limits.maxFileBytes, 'body', undefined, contentType).done)
     } else {
       // Loaded with the first form: an app without uploads never loads it.
       const { Busboy } = await import('@fastify/busboy')
@@ -120,10 +122,13 @@ function readForm(Busboy: typeof import('@fastify/busboy').Busboy, source: Reada
     let failed = false
     let files = 0
     const saving: Promise<void>[] = []
+    /** The files being written: stopped (their descriptors closed) when the upload fails. */
+    const writing = new Set<FileSave>()
     const fail = (error: Error) => {
       if (failed) return
       failed = true
       source.unpipe(form)
+      for (const save of writing) save.abort(error)
       reject(error)
     }
     form.on('file', (field: string, file: BusboyFileStream, filename: string, _encoding: string, mimeType: string) => {
@@ -132,10 +137,18 @@ function readForm(Busboy: typeof import('@fastify/busboy').Busboy, source: Reada
         file.resume()
         return fail(new BadRequestError(`The upload has a file in field \`${field}\`; this route takes files in ${limits.fileFields.map((f) => `\`${f}\``).join(', ')}`))
       }
-      const path = join(dir, String(files++))
-      const saved = saveFile(file, path, limits.maxFileBytes, field, filename || undefined, mimeType).then(
-        (uploaded) => void body.files.push(uploaded),
-        (error: Error) => fail(error),
+      const index = files++ // files are handed over in the order they came, whichever is written first
+      const save = saveFile(file, join(dir, String(index)), limits.maxFileBytes, field, filename || undefined, mimeType)
+      writing.add(save)
+      const saved = save.done.then(
+        (uploaded) => {
+          writing.delete(save)
+          body.files[index] = uploaded
+        },
+        (error: Error) => {
+          writing.delete(save)
+          fail(error)
+        },
       )
       saving.push(saved)
     })
@@ -157,34 +170,66 @@ function readForm(Busboy: typeof import('@fastify/busboy').Busboy, source: Reada
   })
 }
 
+/** A file being written: its outcome, and a stop that closes it. */
+interface FileSave {
+  done: Promise<UploadedFile>
+  abort(error: Error): void
+}
+
 /** Streams one file to `path`, refused (413) past `maxBytes`: nothing more is read. */
-function saveFile(file: Readable, path: string, maxBytes: number, field: string, filename: string | undefined, mimeType: string): Promise<UploadedFile> {
-  return new Promise((resolve, reject) => {
-    const out = createWriteStream(path)
-    let size = 0
-    let done = false
-    const stop = (error: Error) => {
-      if (done) return
-      done = true
-      file.unpipe(out)
-      out.destroy()
-      reject(error)
-    }
-    file.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > maxBytes) stop(new PayloadTooLargeError(`The upload's file in field \`${field}\` is larger than ${maxBytes} bytes`))
-    })
-    // busboy truncates a file at its `fileSize` limit and says so.
-    file.on('limit', () => stop(new PayloadTooLargeError(`The upload's file in field \`${field}\` is larger than ${maxBytes} bytes`)))
-    file.on('error', () => stop(new ClientGoneError()))
-    out.on('error', (error: Error) => stop(error))
-    out.on('finish', () => {
-      if (done) return
-      done = true
-      resolve({ field, filename, mimeType, size, path, stream: () => createReadStream(path), bytes: () => readFile(path) })
-    })
-    file.pipe(out)
+function saveFile(file: Readable, path: string, maxBytes: number, field: string, filename: string | undefined, mimeType: string): FileSave {
+  const out = createWriteStream(path)
+  let size = 0
+  let settle: { resolve: (file: UploadedFile) => void; reject: (error: Error) => void } | undefined
+  const done = new Promise<UploadedFile>((resolve, reject) => (settle = { resolve, reject }))
+  const stop = (error: Error) => {
+    if (settle === undefined) return
+    const { reject } = settle
+    settle = undefined
+    file.unpipe(out) // and nothing more is read of it
+    out.destroy()
+    reject(error)
+  }
+  file.on('data', (chunk: Buffer) => {
+    size += chunk.length
+    if (size > maxBytes) stop(new PayloadTooLargeError(`The upload's file in field \`${field}\` is larger than ${maxBytes} bytes`))
   })
+  // busboy truncates a file at its `fileSize` limit and says so.
+  file.on('limit', () => stop(new PayloadTooLargeError(`The upload's file in field \`${field}\` is larger than ${maxBytes} bytes`)))
+  file.on('error', () => stop(new ClientGoneError()))
+  out.on('error', (error: Error) => stop(error))
+  out.on('finish', () => {
+    if (settle === undefined) return
+    settle.resolve({ field, filename, mimeType, size, path, stream: () => createReadStream(path), bytes: () => readFile(path) })
+    settle = undefined
+  })
+  file.pipe(out)
+  return { done, abort: stop }
+}
+
+/**
+ * A body that is not an upload's, read whole up to `limit` bytes (`null` past it: the rest is
+ * left unread, and the 413 that follows closes the connection). A client that goes away
+ * rejects with `ClientGoneError`.
+ */
+export function readWhole(source: Readable, limit: number): Promise<Uint8Array | null> {
+  return new Promise((resolve, reject) => {
+    const body = new BodyBuffer(limit, NaN)
+    const onData = (chunk: Buffer) => {
+      if (body.add(chunk)) return
+      source.off('data', onData)
+      source.pause()
+      resolve(null)
+    }
+    source.on('data', onData)
+    source.on('end', () => resolve(body.bytes()))
+    source.on('error', () => reject(new ClientGoneError()))
+  })
+}
+
+/** The 415 of an upload route asked with another body (JSON, say). */
+export function notAnUpload(request: HttpRequestLike): UnsupportedMediaTypeError {
+  return new UnsupportedMediaTypeError(`${request.method} ${request.url.split('?')[0]} takes multipart/form-data or application/octet-stream`)
 }
 
 /**

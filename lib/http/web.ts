@@ -22,7 +22,11 @@ export function respondWeb(http: HttpPipeline, request: Request, url: string, op
     // A form or a file: streamed as it arrives (an upload route), never read whole first.
     const source = Readable.fromWeb(request.body as import('node:stream/web').ReadableStream<Uint8Array>)
     return new Promise((resolve) => {
-      const deliver = (answer: HttpAnswer) => resolve(webResponse(request.method, answer))
+      const deliver = (answer: HttpAnswer) => {
+        // Answered before the whole body was read (a limit): the rest is not read.
+        if (answer.headers?.connection === 'close') source.destroy()
+        resolve(webResponse(request.method, answer))
+      }
       http.respondUpload(described, source, deliver, (error) => deliver(http.failure(error, described)), options)
     })
   }
@@ -97,7 +101,8 @@ function webStream(request: Request, answer: HttpAnswer, events: ServerEventStre
     end: () => quietly(() => controller.close()),
     destroy: () => quietly(() => controller.error(new Error('the client did not read its events in time'))),
   })
-  request.signal?.addEventListener('abort', () => events.gone(), { once: true })
+  if (request.signal?.aborted) events.gone() // gone before the first event
+  else request.signal?.addEventListener('abort', () => events.gone(), { once: true })
   return new Response(body, { status: answer.status, headers: headerPairs(answer.headers) })
 }
 

@@ -4,7 +4,8 @@
 // the protocol.
 
 import type { BuiltApp } from '../app/build.js'
-import { functionMeta, functionLabel, toJSONSchema, type JSONSchema } from '../functions.js'
+import { functionMeta, toJSONSchema, type JSONSchema } from '../functions.js'
+import { PikkuStartupError, type StartupProblem } from '../startup-error.js'
 import { isProblem } from '../schema-links.js'
 import type { AnyAPIFunction } from '../types.js'
 import { registeredMCPPrompts, registeredMCPResources, type MCPPromptWiring, type MCPResourceWiring } from './wiring.js'
@@ -42,13 +43,15 @@ export interface MCPCatalog {
 
 /** Reads the catalog of a built app: every function it can name that is marked `mcp: true`, and the wired resources and prompts. */
 export function mcpCatalog(built: BuiltApp, resources = registeredMCPResources(), prompts = registeredMCPPrompts()): MCPCatalog {
+  const problems: StartupProblem[] = []
+  const inputSchemaOf = (func: AnyAPIFunction, subject: string) => schemaOf(built, func, subject, problems)
   const tools = new Map<string, MCPTool>()
   for (const [name, func] of built.env.rpc.table!.all()) {
     const meta = functionMeta(func)
     if (meta?.mcp !== true) continue
     // Given on the function, or what the code generator read (its JSDoc comment, say).
     const recorded = built.links.metadata?.functions[name]
-    const tool: MCPTool = { name, inputSchema: objectSchema(inputSchemaOf(built, func)), func }
+    const tool: MCPTool = { name, inputSchema: objectSchema(inputSchemaOf(func, `MCP tool \`${name}\``)), func }
     const title = meta.title ?? recorded?.title
     const description = meta.description ?? recorded?.description
     const tags = meta.tags ?? recorded?.tags
@@ -58,21 +61,27 @@ export function mcpCatalog(built: BuiltApp, resources = registeredMCPResources()
     if (meta.deprecated === true || recorded?.deprecated === true) tool.deprecated = true
     tools.set(name, tool)
   }
-  return {
+  for (const resource of resources) inputSchemaOf(resource.func, `MCP resource \`${resource.uri}\``)
+  const catalog = {
     tools,
     resources: resources.map((wiring) => ({ ...wiring, ...uriTemplate(wiring.uri) })),
-    prompts: new Map(prompts.map((wiring) => [wiring.name, { ...wiring, arguments: promptArguments(inputSchemaOf(built, wiring.func)) }])),
+    prompts: new Map(prompts.map((wiring) => [wiring.name, { ...wiring, arguments: promptArguments(inputSchemaOf(wiring.func, `MCP prompt \`${wiring.name}\``)) }])),
   }
+  // What agents would call unvalidated stops the server from being made.
+  if (problems.length > 0) throw new PikkuStartupError(problems)
+  return catalog
 }
 
 /**
  * The input schema of `func` as JSON Schema: given on it, or the code generator's (with the
- * shared definitions it refers to). A function without one cannot be served: the app would
- * not have started with it wired, and `app.call` refuses it all the same.
+ * shared definitions it refers to); a function without one is a problem that stops the server.
  */
-function inputSchemaOf(built: BuiltApp, func: AnyAPIFunction): JSONSchema {
-  const plan = built.links.input(func, `MCP function \`${functionLabel(func)}\``)
-  if (isProblem(plan)) return {}
+function schemaOf(built: BuiltApp, func: AnyAPIFunction, subject: string, problems: StartupProblem[]): JSONSchema {
+  const plan = built.links.input(func, subject)
+  if (isProblem(plan)) {
+    problems.push(plan)
+    return {}
+  }
   if (plan.kind === 'inline') return toJSONSchema(plan.schema)
   if (plan.kind !== 'named') return {}
   const metadata = built.links.metadata!

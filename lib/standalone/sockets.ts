@@ -17,6 +17,8 @@ export class StandaloneSockets {
   private readonly open = new Map<number, { socket: NativeSocket; events: SocketEvents }>()
   /** Event streams of `sse` routes, by the id the server gave their call. */
   private readonly streams = new Map<number, ServerEventStream>()
+  /** Stream ids of calls not answered yet, and whether the server ended them (the client left). */
+  private readonly pending = new Map<number, boolean>()
 
   constructor(
     private readonly channels: ChannelHost,
@@ -33,6 +35,7 @@ export class StandaloneSockets {
       case 'b':
         return this.open.get(entry[1])?.events.binary()
       case 'c': {
+        if (this.pending.has(entry[1])) return void this.pending.set(entry[1], true) // told when it is answered
         const stream = this.streams.get(entry[1])
         if (stream) {
           this.streams.delete(entry[1])
@@ -53,11 +56,24 @@ export class StandaloneSockets {
    */
   stream(id: number | undefined, events: ServerEventStream): void {
     if (id === undefined) return events.gone()
+    const ended = this.pending.get(id) === true
+    this.pending.delete(id)
+    if (ended) return events.gone()
     this.streams.set(id, events)
     const close = () => {
       if (this.streams.delete(id)) this.outbox.frame(id, '', 1000)
     }
     events.attach({ write: (text) => this.outbox.frame(id, wellFormed(text)), buffered: () => 0, end: close, destroy: close })
+  }
+
+  /** A call that may answer with a stream arrived: until it is answered, its end is remembered. */
+  awaitStream(id: number): void {
+    this.pending.set(id, false)
+  }
+
+  /** A call that may have streamed was answered without a stream. */
+  answeredPlain(id: number): void {
+    this.pending.delete(id)
   }
 
   /** Ends every event stream (the server is closing). */

@@ -87,9 +87,9 @@ impl Schemas {
                 parameters.push(whole);
             }
             (Some(_), Some(_)) if !body_method => {
-                for (key, schema) in properties {
-                    let required = is_required(&key);
-                    parameters.push(parameter(&key, "query", schema, required));
+                for (key, schema) in &properties {
+                    let required = is_required(key);
+                    parameters.push(parameter(key, "query", schema.clone(), required));
                 }
             }
             (Some(name), Some(object)) if !properties.is_empty() => {
@@ -151,7 +151,8 @@ impl Schemas {
             operation["parameters"] = Value::Array(parameters);
         }
         if let Some(upload) = &wiring.upload {
-            operation["requestBody"] = upload_body(body.map(|(schema, _)| schema), upload);
+            let required: Vec<&String> = properties.keys().filter(|k| is_required(k)).collect();
+            operation["requestBody"] = upload_body(&properties, &required, upload);
         } else if let Some((schema, required)) = body {
             operation["requestBody"] = json!({ "required": required, "content": {
                 "application/json": { "schema": schema },
@@ -231,22 +232,22 @@ impl Schemas {
     }
 }
 
-/// An upload route's body: a form whose text fields are the input (without path params) and
-/// whose file fields are binary, or one file as `application/octet-stream`.
-fn upload_body(fields: Option<Value>, upload: &UploadMeta) -> Value {
+/// An upload route's body: a form of the input's fields (without path params) and the file
+/// fields as binary (any other name, when the route names none), or one file as
+/// `application/octet-stream`.
+fn upload_body(fields: &Map<String, Value>, required: &[&String], upload: &UploadMeta) -> Value {
     let binary = json!({ "type": "string", "format": "binary" });
-    let mut files = json!({ "type": "object" });
-    if upload.file_fields.is_empty() {
-        files["additionalProperties"] = binary.clone();
-    } else {
-        let named: Map<String, Value> = (upload.file_fields.iter())
-            .map(|f| (f.clone(), binary.clone()))
-            .collect();
-        files["properties"] = Value::Object(named);
+    let mut properties = fields.clone();
+    for field in &upload.file_fields {
+        properties.insert(field.clone(), binary.clone());
     }
-    let form = match fields {
-        Some(fields) => json!({ "allOf": [fields, files] }),
-        None => files,
+    let mut form = json!({ "type": "object", "properties": properties });
+    if !required.is_empty() {
+        form["required"] = json!(required);
+    }
+    form["additionalProperties"] = match upload.file_fields.is_empty() {
+        true => binary.clone(),
+        false => json!(false),
     };
     json!({ "required": true, "content": {
         "multipart/form-data": { "schema": form },
