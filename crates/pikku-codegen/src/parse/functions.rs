@@ -3,6 +3,7 @@
 
 use oxc_ast::ast::*;
 
+use super::route_groups::string_list;
 use super::{object_properties, Reader};
 use crate::ir::{Doc, FunctionDef, FunctionInfo, JsExpr, Loc, Member, ObjectTy, Tag, Ty};
 
@@ -200,14 +201,7 @@ fn info_of(config: &ObjectExpression, doc: &Doc) -> FunctionInfo {
                 info.description = Some(s.value.to_string())
             }
             ("deprecated", Expression::BooleanLiteral(b)) => info.deprecated = b.value,
-            ("tags", Expression::ArrayExpression(array)) => {
-                info.tags = (array.elements.iter())
-                    .filter_map(|e| match e {
-                        ArrayExpressionElement::StringLiteral(s) => Some(s.value.to_string()),
-                        _ => None,
-                    })
-                    .collect();
-            }
+            ("tags", tags) => info.tags = string_list(tags),
             ("errors", Expression::ArrayExpression(array)) => {
                 info.errors = (array.elements.iter())
                     .filter_map(|e| match e {

@@ -102,7 +102,7 @@ impl Reader<'_> {
 }
 
 /// `['a', 'b']`: the string literals of an array.
-fn string_list(value: &Expression) -> Vec<String> {
+pub(super) fn string_list(value: &Expression) -> Vec<String> {
     let Expression::ArrayExpression(array) = value else {
         return Vec::new();
     };
