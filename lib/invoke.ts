@@ -103,9 +103,10 @@ export function invokeFunction(
   const services = Object.create(env.servicesProto) as Record<string | symbol, unknown>
   services.userSession = context.userSession
   services[DEADLINE] = deadline // always set: one shape for every invocation's services
-  services[RPC_DEPTH] = context.rpcDepth
-  const channel = context.channel ?? context.events
-  if (channel) services.channel = channel
+  // What only some invocations have is set only on theirs: the common one keeps its shape.
+  if (context.rpcDepth !== undefined) services[RPC_DEPTH] = context.rpcDepth
+  if (context.channel) services.channel = context.channel
+  else if (context.events) services.channel = context.events
   if (context.files) services.files = context.files
   try {
     // The function's own promise, not one wrapping it: no extra turns of the microtask queue.
