@@ -50,7 +50,7 @@ describe('list functions', () => {
     }
   })
 
-  it('offers `pages` only for routes that return pages', () => {
+  it('types the paging input of `pages`', () => {
     const never = (fn: () => unknown) => fn
     // @ts-expect-error `limit` is a number
     never(() => client.pages('/todos', { limit: 'ten' }))

@@ -13,7 +13,8 @@ import type { PikkuApp } from './app.js'
 import { portOf } from './app/port.js'
 import { nodeBody } from './http/node.js'
 import { readWebBody } from './http/web.js'
-import { createMCPServer, type MCPServerOptions } from './mcp/server.js'
+import { mcpCatalog } from './mcp/catalog.js'
+import { createMCPServer, serverOf, type MCPServerOptions } from './mcp/server.js'
 
 export { createMCPServer, type MCPServerOptions, type MCPCallContext } from './mcp/server.js'
 export { wireMCPPrompt, wireMCPResource, type MCPPromptMessage, type MCPPromptWiring, type MCPResourceWiring } from './mcp/wiring.js'
@@ -29,10 +30,11 @@ export { wireMCPPrompt, wireMCPResource, type MCPPromptMessage, type MCPPromptWi
  * ```
  */
 export function createMCPFetchHandler(app: PikkuApp, options: MCPServerOptions = {}): (request: Request) => Promise<Response> {
-  const limit = portOf(app).http.maxBodyBytes
+  const { http, built } = portOf(app)
+  const [limit, catalog] = [http.maxBodyBytes, mcpCatalog(built)]
   return async (request) => {
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
-    const server = createMCPServer(app, options)
+    const server = serverOf(app, catalog, options)
     await server.connect(transport)
     try {
       if (request.method !== 'POST') return await transport.handleRequest(request)
@@ -57,10 +59,11 @@ export function createMCPFetchHandler(app: PikkuApp, options: MCPServerOptions =
  * ```
  */
 export function createMCPRequestListener(app: PikkuApp, options: MCPServerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
-  const limit = portOf(app).http.maxBodyBytes
+  const { http, built } = portOf(app)
+  const [limit, catalog] = [http.maxBodyBytes, mcpCatalog(built)]
   const answer = async (req: IncomingMessage, res: ServerResponse) => {
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
-    const server = createMCPServer(app, options)
+    const server = serverOf(app, catalog, options)
     res.on('close', () => void server.close())
     await server.connect(transport)
     if (req.method !== 'POST') return transport.handleRequest(req, res)

@@ -53,7 +53,7 @@ export function wireHTTPRoutes(group: HTTPRouteGroup): void {
 }
 
 /** The routes of a group, each with what its groups share. */
-export function flattenRoutes(group: HTTPRouteGroup, outer: Required<Omit<HTTPRouteGroup, 'routes' | 'auth'>> & { auth?: boolean } = { basePath: '', tags: [], middleware: [] }): RouteWiring[] {
+function flattenRoutes(group: HTTPRouteGroup, outer: Required<Omit<HTTPRouteGroup, 'routes' | 'auth'>> & { auth?: boolean } = { basePath: '', tags: [], middleware: [] }): RouteWiring[] {
   const shared = {
     basePath: joinPath(outer.basePath, group.basePath ?? ''),
     tags: [...outer.tags, ...(group.tags ?? [])],

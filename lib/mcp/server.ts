@@ -42,7 +42,14 @@ export interface MCPCallContext {
  * `context` gives each request's session (none by default: functions that need one refuse).
  */
 export function createMCPServer(app: PikkuApp, options: MCPServerOptions = {}, context: () => MCPCallContext = () => ({})): Server {
-  const catalog = mcpCatalog(portOf(app).built)
+  return serverOf(app, mcpCatalog(portOf(app).built), options, context)
+}
+
+/**
+ * A server for `app` answering from a catalog read once (the HTTP handlers make a server per
+ * request: the catalog, and its start-up refusals, belong to the handler's creation).
+ */
+export function serverOf(app: PikkuApp, catalog: MCPCatalog, options: MCPServerOptions = {}, context: () => MCPCallContext = () => ({})): Server {
   const server = new Server(
     { name: options.name ?? 'pikku', version: options.version ?? '1.0.0' },
     { capabilities: { tools: {}, resources: {}, prompts: {} } },

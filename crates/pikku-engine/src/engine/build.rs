@@ -121,6 +121,7 @@ impl Engine {
             schemas,
             targets,
             route_count: config.routes.len(),
+            has_streams: config.routes.iter().any(|route| route.sse),
             max_body_bytes: config.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
             sessions,
         })

@@ -106,6 +106,8 @@ pub struct Engine {
     schemas: Schemas,
     pub(crate) targets: Vec<Target>,
     route_count: usize,
+    /// Some route is an event stream (known at start-up: entries added later never are).
+    has_streams: bool,
     pub(crate) max_body_bytes: u64,
     pub(crate) sessions: Option<Sessions>,
     pub(crate) channels: Channels,
@@ -154,7 +156,7 @@ impl Engine {
 
     /// Whether any route's answer is an event stream.
     pub fn has_streams(&self) -> bool {
-        self.targets.iter().any(|t| t.streams)
+        self.has_streams
     }
 
     /// The body limit in bytes, so that adapters stop reading past it.
